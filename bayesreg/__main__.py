@@ -1,0 +1,5 @@
+import sys
+
+from bayesreg.cli import main
+
+sys.exit(main())

@@ -1,0 +1,49 @@
+import numpy as np
+import pytest
+from sklearn.preprocessing import StandardScaler
+
+from bayesreg import datasets
+
+
+def _diabetes_raw():
+    X, y = datasets.load_diabetes()
+    return X.to_numpy(), y.to_numpy()
+
+
+def _diabetes_standardized():
+    X, y = _diabetes_raw()
+    return StandardScaler().fit_transform(X), y
+
+
+def _p_greater_than_n():
+    X, y, _ = datasets.make_sparse_regression(n_samples=50, n_features=200, n_nonzero=5, random_state=1)
+    return X, y
+
+
+def _collinear():
+    X, y, _ = datasets.make_collinear_regression(n_samples=100, n_features=20, correlation=0.999, random_state=2)
+    return X, y
+
+
+DESIGNS = {
+    "diabetes_raw": _diabetes_raw,
+    "diabetes_std": _diabetes_standardized,
+    "p_gt_n": _p_greater_than_n,
+    "collinear": _collinear,
+}
+
+
+@pytest.fixture(params=list(DESIGNS), scope="session")
+def design(request):
+    X, y = DESIGNS[request.param]()
+    return request.param, X, y
+
+
+@pytest.fixture(scope="session")
+def diabetes_std():
+    return _diabetes_standardized()
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(12345)

@@ -1,0 +1,104 @@
+"""The equivalence claims along whole regularization paths (the core 'Done when')."""
+
+import numpy as np
+import pytest
+from sklearn.linear_model import enet_path
+
+from bayesreg import map_path
+from bayesreg.paths import alpha_grid
+from bayesreg.reference import closed_form_ridge
+
+N_ALPHAS = 30
+SIGMA = 2.0
+
+RIDGE_REL_TOL = 1e-8
+SKLEARN_REL_TOL = 1e-6
+CERT_TOL = 1e-8
+
+
+def _sklearn_path(X, y, alphas, l1_ratio):
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    _, coefs, _ = enet_path(Xc, yc, l1_ratio=l1_ratio, alphas=alphas, tol=1e-12, max_iter=1_000_000)
+    return coefs
+
+
+@pytest.mark.parametrize("penalty,l1_ratio", [("lasso", 1.0), ("elasticnet", 0.5), ("elasticnet", 0.1)])
+def test_map_path_equals_sklearn(design, penalty, l1_ratio):
+    name, X, y = design
+    alphas = alpha_grid(X, y, penalty=penalty, l1_ratio=l1_ratio, n_alphas=N_ALPHAS)
+    # the grid starts at the all-zero alpha and ends at 1e-3 of it
+    assert alphas[-1] == pytest.approx(1e-3 * alphas[0])
+    got_alphas, coefs, path = map_path(
+        X, y, penalty=penalty, alphas=alphas, l1_ratio=l1_ratio, sigma=SIGMA, return_path=True
+    )
+    np.testing.assert_array_equal(got_alphas, alphas)
+    ref = _sklearn_path(X, y, alphas, l1_ratio)
+    assert coefs.shape == ref.shape == (X.shape[1], N_ALPHAS)
+    assert np.all(coefs[:, 0] == 0.0)
+    for k in range(N_ALPHAS):
+        scale = max(np.max(np.abs(ref[:, k])), np.finfo(float).tiny)
+        np.testing.assert_array_equal(coefs[:, k] == 0, ref[:, k] == 0, err_msg=f"{name} alpha #{k}: support")
+        assert np.max(np.abs(coefs[:, k] - ref[:, k])) <= SKLEARN_REL_TOL * scale, f"{name} alpha #{k}"
+    assert np.max(path.certificates) <= CERT_TOL
+    # intercepts: the unpenalized intercept of a centred fit
+    np.testing.assert_allclose(path.intercepts, y.mean() - X.mean(axis=0) @ coefs, rtol=1e-10, atol=1e-10 * abs(y).max())
+
+
+def test_ridge_path_equals_closed_form(design):
+    name, X, y = design
+    n = X.shape[0]
+    # the lasso's grid (all-zero alpha down to 1e-3 of it), in Ridge's units (RSS not divided by 2n)
+    alphas = 2 * n * alpha_grid(X, y, penalty="lasso", n_alphas=N_ALPHAS)
+    _, coefs, path = map_path(X, y, penalty="ridge", alphas=alphas, sigma=SIGMA, return_path=True)
+    for k, alpha in enumerate(alphas):
+        ref, ref_b0 = closed_form_ridge(X, y, alpha)
+        rel = np.max(np.abs(coefs[:, k] - ref)) / np.max(np.abs(ref))
+        assert rel <= RIDGE_REL_TOL, f"{name} alpha #{k}: {rel:.2e}"
+        assert path.intercepts[k] == pytest.approx(ref_b0, rel=1e-9, abs=1e-9 * np.abs(y).max())
+    assert np.max(path.certificates) <= CERT_TOL
+
+
+def test_default_grid_matches_sklearn(diabetes_std):
+    X, y = diabetes_std
+    from sklearn.linear_model import lasso_path
+
+    alphas, coefs = map_path(X, y)
+    ref_alphas, _, _ = lasso_path(X - X.mean(0), y - y.mean(), n_alphas=100)
+    np.testing.assert_allclose(alphas, ref_alphas, rtol=1e-12)
+    assert coefs.shape == (X.shape[1], 100)
+
+
+def test_no_recompilation_along_path(diabetes_std, monkeypatch):
+    import pytensor
+
+    X, y = diabetes_std
+    calls = []
+    original = pytensor.function
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pytensor, "function", counting)
+    map_path(X, y, penalty="elasticnet", n_alphas=50)
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        ({"penalty": "l0"}, "penalty must be one of"),
+        ({"sigma": 0.0}, "sigma must be > 0"),
+        ({"sigma": -1.0}, "sigma must be > 0"),
+        ({"penalty": "elasticnet", "l1_ratio": 1.5}, "l1_ratio must lie in"),
+        ({"penalty": "elasticnet", "l1_ratio": -0.1}, "l1_ratio must be >= 0"),
+        ({"penalty": "elasticnet", "l1_ratio": 0.0}, "l1_ratio must be > 0"),
+        ({"alphas": [1.0, -1.0]}, "alphas must be > 0"),
+        ({"alphas": []}, "alphas must not be empty"),
+        ({"n_alphas": 0}, "n_alphas must be a positive integer"),
+    ],
+)
+def test_map_path_bad_arguments(diabetes_std, kwargs, match):
+    X, y = diabetes_std
+    with pytest.raises(ValueError, match=match):
+        map_path(X, y, **kwargs)
