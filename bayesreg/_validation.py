@@ -23,8 +23,22 @@ def check_regression_data(X, y) -> tuple[np.ndarray, np.ndarray, list[str] | Non
         raise ValueError(f"X and y must have the same number of samples: X has {n_x}, y has {n_y}")
     columns = getattr(X, "columns", None)
     names = [str(c) for c in columns] if columns is not None else None
+    y = check_numeric_target(y)
     X, y = check_X_y(X, y, dtype=np.float64, ensure_min_samples=2, y_numeric=True)
     return X, y, names
+
+
+def check_numeric_target(y):
+    """Return ``y`` as a float array, or raise a ValueError naming ``y`` if it is not numeric."""
+    if y is None:
+        return y
+    arr = np.asarray(y)
+    if arr.dtype.kind not in "biuf":
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"y must be numeric, got values of dtype {arr.dtype}: {exc}") from None
+    return arr
 
 
 def check_prior(prior) -> Prior:

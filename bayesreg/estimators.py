@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from bayesreg._validation import check_bool, check_prior
+from bayesreg._validation import check_bool, check_numeric_target, check_prior
 from bayesreg.conversions import check_positive
 from bayesreg.likelihoods import Gaussian
 from bayesreg.map import MapSolver
@@ -112,6 +112,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
 
     def _fit(self, X, y):
         prior, sigma, fit_intercept, standardize = self._check_params()
+        y = check_numeric_target(y)
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2, y_numeric=True)
         n, p = X.shape
         if sigma is None and n <= p + int(fit_intercept):
@@ -154,7 +155,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         return X @ self.coef_ + self.intercept_
 
     def __getstate__(self):
-        state = super().__getstate__()
+        state = dict(super().__getstate__())  # object.__getstate__ may return __dict__ itself
         if "model_" in state:
             # A pm.Model holds locally defined classes that plain pickle cannot store.
             state["model_"] = _CloudPickled(cloudpickle.dumps(state["model_"]))

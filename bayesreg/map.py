@@ -170,22 +170,7 @@ class MapSolver:
         lam_max = float(np.max(np.abs(c), initial=0.0))
         return (new_b0, new_beta, log_sigma), lam_max
 
-    def sigma_step(self, state):
-        """Minimize the smooth part over ``log sigma`` with ``(b0, beta)`` fixed (convex in it)."""
-        b0, beta, log_sigma = state
-
-        def slope(s):
-            return self.objective.evaluate(b0, beta, s)[3]
-
-        lo, hi = log_sigma - 1.0, log_sigma + 1.0
-        while slope(lo) > 0:
-            lo -= 2.0 * (hi - lo)
-        while slope(hi) < 0:
-            hi += 2.0 * (hi - lo)
-        root = optimize.brentq(slope, lo, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps)
-        return (b0, beta, root)
-
-    def certificate(self, state, evaluation, weights: PenaltyWeights, lam_max: float):
+    def certificate(self, state, evaluation, weights: PenaltyWeights, lam_max: float, include_sigma: bool = True):
         _, beta, _ = state
         _, g0, g_beta, g_sigma, _ = evaluation
         g_total = g_beta + 2.0 * weights.l2 * beta
@@ -193,15 +178,32 @@ class MapSolver:
         viol = max(viol, abs(g0))
         scale = max(lam_max, weights.l1, np.finfo(float).tiny)
         rel = viol / scale
-        if not self.objective.fixed_sigma:
+        if include_sigma and not self.objective.fixed_sigma:
             rel = max(rel, abs(g_sigma) / self._X.shape[0])
         return viol, rel
 
-    def solve(self, weights: PenaltyWeights | None = None, *, start=None, tol: float = 1e-10, max_iter: int = 200):
+    def _solve_fixed_sigma(self, state, weights: PenaltyWeights, tol: float, max_iter: int):
+        """Newton steps in ``(b0, beta)`` at the sigma in ``state`` until the certificate holds.
+
+        For a Gaussian likelihood the first step is exact and the second evaluation confirms it.
+        """
+        evaluation = self.objective.evaluate(*state)
+        viol, rel, lam_max = np.inf, np.inf, np.inf
+        for n_iter in range(1, max_iter + 1):
+            state, lam_max = self.newton_step(state, evaluation, weights)
+            evaluation = self.objective.evaluate(*state)
+            viol, rel = self.certificate(state, evaluation, weights, lam_max, include_sigma=False)
+            if rel <= tol:
+                break
+        return state, evaluation, lam_max, n_iter
+
+    def solve(self, weights: PenaltyWeights | None = None, *, start=None, tol: float = 1e-10, max_iter: int = 100):
         """MAP estimate under ``weights`` (default: the model's prior), from ``start``.
 
         ``start`` is ``(b0, beta, log_sigma)``; by default zeros and, with a free sigma, the
-        log of the standard deviation of ``y``.
+        log of the standard deviation of ``y``. With a free sigma the MAP is found on the
+        profile: for each ``s = log sigma`` the exact ``(b0, beta)``-MAP, and a root of
+        ``dF/ds = df/ds`` (envelope theorem) by Brent's method.
         """
         if weights is None:
             weights = self.rm.prior.weights
@@ -210,19 +212,11 @@ class MapSolver:
             log_sigma = None if self.objective.fixed_sigma else float(np.log(np.std(self.rm.y) or 1.0))
             start = (0.0, np.zeros(p), log_sigma)
         state = (float(start[0]), np.array(start[1], dtype=float), start[2])
-        evaluation = self.objective.evaluate(*state)
-        lam_max = np.inf
-        converged = False
-        n_iter = 0
-        for n_iter in range(1, max_iter + 1):
-            state, lam_max = self.newton_step(state, evaluation, weights)
-            if not self.objective.fixed_sigma:
-                state = self.sigma_step(state)
-            evaluation = self.objective.evaluate(*state)
-            viol, rel = self.certificate(state, evaluation, weights, lam_max)
-            if rel <= tol:
-                converged = True
-                break
+        if self.objective.fixed_sigma:
+            state, evaluation, lam_max, n_iter = self._solve_fixed_sigma(state, weights, tol, max_iter)
+        else:
+            state, evaluation, lam_max, n_iter = self._solve_free_sigma(state, weights, tol, max_iter)
+        viol, rel = self.certificate(state, evaluation, weights, lam_max)
         sigma = self.rm.likelihood.sigma if self.objective.fixed_sigma else float(np.exp(state[2]))
         objective = evaluation[0] + weights.penalty(state[1]) + p * _log_normalizer(weights)
         return MapResult(
@@ -233,9 +227,38 @@ class MapSolver:
             kkt_violation=viol,
             certificate=rel,
             n_iter=n_iter,
-            converged=converged,
+            converged=bool(rel <= tol),
             weights=weights,
         ), state
+
+    def _solve_free_sigma(self, state, weights: PenaltyWeights, tol: float, max_iter: int):
+        current = {"state": state}
+        count = {"n": 0}
+
+        def profile(s):
+            b0, beta, _ = current["state"]
+            new_state, evaluation, lam_max, n = self._solve_fixed_sigma((b0, beta, s), weights, tol, max_iter)
+            current.update(state=new_state, evaluation=evaluation, lam_max=lam_max)
+            count["n"] += n
+            return evaluation[3]
+
+        s0 = state[2]
+        lo, hi = s0 - 1.0, s0 + 1.0
+        for _ in range(60):
+            if profile(lo) <= 0:
+                break
+            lo -= 2.0
+        else:
+            raise RuntimeError("no joint MAP: the posterior keeps increasing as sigma -> 0")
+        for _ in range(60):
+            if profile(hi) >= 0:
+                break
+            hi += 2.0
+        else:
+            raise RuntimeError("no joint MAP: the posterior keeps increasing as sigma grows")
+        root = optimize.brentq(profile, lo, hi, xtol=1e-14, rtol=4 * np.finfo(float).eps)
+        profile(root)
+        return current["state"], current["evaluation"], current["lam_max"], count["n"]
 
 
 def _log_normalizer(weights: PenaltyWeights) -> float:

@@ -144,6 +144,9 @@ class _ActiveSetSolver:
         while n_iter < self.max_iter:
             n_iter += 1
             if not consistent:
+                if active.size == 0:
+                    consistent = True
+                    continue
                 x, active, signs, consistent = self.step(x, active, signs)
                 continue
             grad = self.gradient(x, active)
