@@ -7,6 +7,7 @@ from bayesreg.likelihoods import Gaussian
 from bayesreg.map import MapSolver, find_map
 
 
+@pytest.mark.filterwarnings("ignore:`find_MAP` will:FutureWarning")
 def test_map_is_exact_where_find_map_is_not(diabetes_std):
     """The design notes' case: diabetes, sigma = 50, Lasso alpha = 1."""
     from sklearn.linear_model import Lasso

@@ -1,0 +1,79 @@
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, Ridge
+
+import bayesreg as br
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [Ridge(alpha=5.0), Lasso(alpha=0.5), ElasticNet(alpha=0.5, l1_ratio=0.3), Lasso(alpha=0.5, fit_intercept=False)],
+    ids=["ridge", "lasso", "enet", "lasso-no-intercept"],
+)
+def test_compare_agrees_to_round_off(diabetes_std, estimator):
+    X, y = diabetes_std
+    result = br.compare(X, y, estimator, sigma=45.0)
+    scale = np.abs(result.penalty_coef).max()
+    assert result.max_abs_diff <= 1e-8 * max(scale, np.abs(y).max())
+    assert result.support_agrees
+    assert result.certificate <= 1e-10
+    assert result.objective_map == pytest.approx(result.objective_penalty_fit, rel=1e-12)
+    # the MAP is the minimizer: never above the penalty fit beyond round-off
+    assert result.objective_map <= result.objective_penalty_fit * (1 + 1e-12)
+    assert result.prior == br.from_sklearn(estimator, sigma=45.0, n_samples=X.shape[0])
+    if isinstance(estimator, Ridge):
+        assert result.max_abs_diff_closed_form <= 1e-10 * scale
+    else:
+        assert result.closed_form is None and result.max_abs_diff_closed_form is None
+    # the estimator passed in is not fitted in place
+    assert not hasattr(estimator, "coef_")
+
+
+def test_compare_table_lists_every_feature(diabetes_std):
+    X, y = br.datasets.load_prostate(standardize=True)
+    result = br.compare(X, y, Ridge(alpha=1.0), sigma=0.7)
+    text = str(result)
+    lines = text.splitlines()
+    header = next(line for line in lines if line.strip().startswith("feature"))
+    for col in ["feature", "Ridge", "closed form", "MAP", "difference"]:
+        assert col in header
+    for name in X.columns:
+        assert any(line.strip().startswith(name) for line in lines)
+    assert "(intercept)" in text
+    assert "certificate" in text and "support agrees: True" in text
+    assert result.feature_names == list(X.columns)
+
+
+def test_compare_shows_a_real_difference_with_a_loose_tolerance(diabetes_std):
+    X, y = diabetes_std
+    loose = br.compare(X, y, Lasso(alpha=0.05, tol=1e-1), sigma=45.0, tol=None)
+    tight = br.compare(X, y, Lasso(alpha=0.05), sigma=45.0)
+    assert loose.max_abs_diff > 100 * tight.max_abs_diff
+
+
+@pytest.mark.parametrize(
+    "kwargs,error,match",
+    [
+        ({"estimator": LinearRegression()}, TypeError, "estimator must be"),
+        ({"estimator": "lasso"}, TypeError, "estimator must be"),
+        ({"sigma": 0.0}, ValueError, "sigma must be > 0"),
+        ({"sigma": float("inf")}, ValueError, "sigma must be finite"),
+        ({"estimator": Lasso(positive=True)}, ValueError, "positive"),
+        ({"estimator": Ridge(alpha=-1.0)}, ValueError, "alpha must be > 0"),
+        ({"estimator": ElasticNet(l1_ratio=1.5)}, ValueError, "l1_ratio must lie in"),
+    ],
+)
+def test_compare_bad_arguments(diabetes_std, kwargs, error, match):
+    X, y = diabetes_std
+    args = {"estimator": Lasso(alpha=1.0), "sigma": 1.0, **kwargs}
+    with pytest.raises(error, match=match):
+        br.compare(X, y, args.pop("estimator"), **args)
+
+
+def test_compare_bad_data():
+    X = pd.DataFrame({"a": [1.0, 2.0, np.nan], "b": [1.0, 0.0, 1.0]})
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        br.compare(X, [1.0, 2.0, 3.0], Lasso(), sigma=1.0)
+    with pytest.raises(ValueError, match="same number of samples"):
+        br.compare(np.ones((3, 2)), [1.0, 2.0], Lasso(), sigma=1.0)
