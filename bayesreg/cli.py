@@ -53,7 +53,14 @@ def _compare(args) -> int:
     from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, Ridge
 
     from bayesreg.compare import compare
+    from bayesreg.conversions import check_l1_ratio, check_positive
 
+    # validate every strength before any data is read or any model compiled
+    check_positive(args.alpha, "--alpha")
+    check_positive(args.ridge_alpha, "--ridge-alpha")
+    check_l1_ratio(args.l1_ratio, "--l1-ratio")
+    if args.sigma is not None:
+        check_positive(args.sigma, "--sigma")
     X, y, label = _load(args.data, args.target)
     if args.standardize:
         X = (X - X.mean()) / X.std(ddof=0).replace(0, 1)

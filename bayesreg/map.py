@@ -31,10 +31,11 @@ import pymc as pm
 from pytensor.gradient import grad
 from pytensor.graph.replace import graph_replace
 from scipy import optimize
+from scipy.linalg import blas
 
 from bayesreg.conversions import PenaltyWeights
 from bayesreg.model import RegressionModel
-from bayesreg.solvers import kkt_violation, solve_quadratic_l1
+from bayesreg.solvers import FactorCache, kkt_violation, solve_quadratic_l1
 
 __all__ = ["MapResult", "MapSolver", "find_map"]
 
@@ -108,7 +109,9 @@ class SmoothObjective:
         w = -grad(grad(loglik, eta).sum(), eta)
         w = pt.broadcast_to(w, rm.eta.shape)
         (w,) = model.replace_rvs_by_values([graph_replace(w, {eta: rm.eta})])
-        self._fn = pytensor.function(inputs, [f, *grads, w], on_unused_input="ignore")
+        # Numba backend: on pip installs PyTensor's C backend has no BLAS and is ~100x slower
+        # per call for a large X (measured: 15 ms vs 0.15 ms at n=2000, p=500).
+        self._fn = pytensor.function(inputs, [f, *grads, w], on_unused_input="ignore", mode="NUMBA")
 
     def evaluate(self, b0: float, beta: np.ndarray, log_sigma: float | None):
         args = [beta]
@@ -123,6 +126,13 @@ class SmoothObjective:
         g_beta = rest.pop(0)
         g_sigma = float(rest.pop(0)) if not self.fixed_sigma else 0.0
         return f, g0, g_beta, g_sigma, w
+
+
+def _gram(Xc: np.ndarray) -> np.ndarray:
+    """``Xc' Xc`` by a symmetric rank-k update (half the flops of a general product)."""
+    Xc = np.ascontiguousarray(Xc)
+    upper = blas.dsyrk(1.0, Xc.T, trans=0, lower=0)
+    return np.triu(upper) + np.triu(upper, 1).T
 
 
 @dataclass
@@ -148,8 +158,7 @@ class MapSolver:
         if np.all(w == w[0]):
             if self._unit_gram is None:
                 means = X.mean(axis=0) if self.rm.fit_intercept else np.zeros(X.shape[1])
-                Xc = X - means
-                self._unit_gram = (Xc.T @ Xc, means)
+                self._unit_gram = (_gram(X - means), means)
             gram, means = self._unit_gram
             return _Curvature(w[0] * gram, means, float(w[0]) * X.shape[0])
         h00 = float(w.sum())
@@ -309,8 +318,9 @@ def quadratic_map_path(solver: MapSolver, weights_seq) -> MapPath:
             certs[k] = np.max(np.abs(curv.Q @ x - c + 2.0 * wt.l2 * x), initial=0.0) / lam_max
     else:
         x = np.zeros(p)
+        cache = FactorCache()
         for k, wt in enumerate(weights_seq):
-            sol = solve_quadratic_l1(curv.Q, c, wt.l1, wt.l2, x0=x)
+            sol = solve_quadratic_l1(curv.Q, c, wt.l1, wt.l2, x0=x, cache=cache)
             x = sol.x
             coefs[:, k] = x
             certs[k] = sol.kkt / max(lam_max, wt.l1)

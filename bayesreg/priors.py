@@ -292,6 +292,11 @@ def from_sklearn(estimator, *, sigma: float, n_samples: int | None = None) -> Pr
     from sklearn import linear_model as lm
 
     check_positive(sigma, "sigma")
+    if isinstance(estimator, lm.MultiTaskElasticNet):  # subclasses ElasticNet, but an L2,1 penalty
+        raise TypeError(
+            f"estimator must be a single-target Ridge, Lasso or ElasticNet, got {type(estimator).__name__} "
+            "(its L2,1 penalty couples the targets: no independent prior per coefficient)"
+        )
     if getattr(estimator, "positive", False):
         raise ValueError("estimator: positive=True (a non-negativity constraint) has no prior twin here")
     if isinstance(estimator, lm.Ridge | lm.RidgeCV):

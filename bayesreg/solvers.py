@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import linalg
 
-__all__ = ["QuadraticL1Solution", "solve_quadratic_l1", "kkt_violation"]
+__all__ = ["FactorCache", "QuadraticL1Solution", "solve_quadratic_l1", "kkt_violation"]
 
 #: a pivot below this fraction of the largest diagonal entry counts as singular
 _SINGULAR = 1e-13
@@ -53,8 +53,41 @@ def kkt_violation(grad, x, l1: float) -> np.ndarray:
     return np.where(active, np.abs(grad + l1 * np.sign(x)), np.maximum(np.abs(grad) - l1, 0.0))
 
 
+class FactorCache:
+    """The Cholesky factor of the last active set, kept between solves with the same ``Q``.
+
+    Pass one instance to successive :func:`solve_quadratic_l1` calls on the same ``Q`` (a path):
+    while ``l2`` stays the same, a warm start whose active set extends the previous one costs
+    O(k^2) per new coefficient instead of a new O(k^3) factorization.
+    """
+
+    def __init__(self):
+        self.active = np.empty(0, dtype=np.intp)
+        self.L = None
+        self.l2 = None
+
+    def store(self, active, L, l2):
+        self.active = active.copy()
+        self.L = L
+        self.l2 = l2
+
+    def delete(self, active, positions, l2):
+        """Drop ``active[positions]`` from a cached factor of ``active`` in O(k^2) (Givens)."""
+        if self.L is None or self.l2 != l2 or not np.array_equal(self.active, active):
+            return
+        R = self.L.T.copy()  # M = R'R; removing a column of R and re-triangularizing keeps that
+        for pos in sorted(positions, reverse=True):
+            k = R.shape[0]
+            _, R = linalg.qr_delete(np.eye(k), R, int(pos), which="col", overwrite_qr=True, check_finite=False)
+            R = R[: k - 1]
+        keep = np.ones(active.size, dtype=bool)
+        keep[positions] = False
+        self.store(active[keep], np.ascontiguousarray(R.T), l2)
+
+
 class _ActiveSetSolver:
-    def __init__(self, Q, c, l1, l2, tol, max_iter):
+    def __init__(self, Q, c, l1, l2, tol, max_iter, cache):
+        self.cache = cache
         self.Q = Q
         self.c = c
         self.l1 = l1
@@ -69,20 +102,57 @@ class _ActiveSetSolver:
         """Gradient of the smooth part ``1/2 x'Qx - c'x + l2 ||x||^2`` at ``x``."""
         if active.size == 0:
             return -self.c.copy()
-        return self.Q[:, active] @ x[active] - self.c + 2.0 * self.l2 * x
+        if 4 * active.size < self.p:
+            return self.Q[:, active] @ x[active] - self.c + 2.0 * self.l2 * x
+        return self.Q @ x - self.c + 2.0 * self.l2 * x
+
+    def _active_matrix(self, rows, cols):
+        block = self.Q[np.ix_(rows, cols)]
+        if rows is cols:
+            block[np.diag_indices_from(block)] += 2.0 * self.l2
+        return block
+
+    def _is_singular(self, L, active) -> bool:
+        pivots = np.diag(L) ** 2
+        return bool(pivots.min() <= _SINGULAR * max(self.diag[active].max(), np.finfo(float).tiny))
 
     def factor(self, active):
-        """Cholesky factor of ``Q_AA + 2 l2 I``, or None if singular."""
-        M = self.Q[np.ix_(active, active)]
-        M[np.diag_indices_from(M)] += 2.0 * self.l2
-        try:
-            chol = linalg.cho_factor(M, lower=True, check_finite=False)
-        except linalg.LinAlgError:
-            return M, None
-        pivots = np.diag(chol[0]) ** 2
-        if pivots.min() <= _SINGULAR * max(self.diag[active].max(), np.finfo(float).tiny):
-            return M, None
-        return M, chol
+        """Lower Cholesky factor of ``M = Q_AA + 2 l2 I``, or None if ``M`` is singular.
+
+        The factor of the previous active set is kept (also across calls, through ``cache``):
+        an active set that extends it is factored by bordering, in O(k^2) per new column.
+        """
+        cache = self.cache
+        m = cache.active.size
+        same_l2 = cache.L is not None and cache.l2 == self.l2
+        if same_l2 and active.size < m and np.array_equal(cache.active[: active.size], active):
+            # a leading block of a Cholesky factor is the factor of the leading block
+            return cache.L[: active.size, : active.size]
+        if same_l2 and active.size >= m and np.array_equal(active[:m], cache.active):
+            if active.size == m:
+                return cache.L
+            new = active[m:]
+            W = linalg.solve_triangular(cache.L, self._active_matrix(cache.active, new), lower=True, check_finite=False)
+            S = self._active_matrix(new, new) - W.T @ W
+            try:
+                L22 = linalg.cholesky(S, lower=True, check_finite=False)
+            except linalg.LinAlgError:
+                return None
+            if self._is_singular(L22, new):
+                return None
+            L = np.zeros((active.size, active.size))
+            L[:m, :m] = cache.L
+            L[m:, :m] = W.T
+            L[m:, m:] = L22
+        else:
+            try:
+                L = linalg.cholesky(self._active_matrix(active, active), lower=True, check_finite=False)
+            except linalg.LinAlgError:
+                return None
+            if self._is_singular(L, active):
+                return None
+        cache.store(active, L, self.l2)
+        return L
 
     def step(self, x, active, signs):
         """Move from ``x`` towards the minimizer of ``f_s`` on ``active``.
@@ -91,15 +161,16 @@ class _ActiveSetSolver:
         was reached with all signs as in ``signs``.
         """
         rhs = self.c[active] - self.l1 * signs
-        M, chol = self.factor(active)
+        L = self.factor(active)
         xa = x[active]
-        if chol is not None:
-            target = linalg.cho_solve(chol, rhs, check_finite=False)
+        if L is not None:
+            target = linalg.cho_solve((L, True), rhs, check_finite=False)
             direction = target - xa
             t_max = 1.0
         else:
             # Singular: f_s is linear along the null direction v; move along v (downhill) to
             # the first zero crossing, or, if f_s is flat along v, to a minimizer.
+            M = self._active_matrix(active, active)
             eigval, eigvec = linalg.eigh(M, check_finite=False)
             v = eigvec[:, 0]
             slope = (M @ xa - rhs) @ v
@@ -124,6 +195,7 @@ class _ActiveSetSolver:
         x[active] = xa + t_cross * direction
         leaving = t <= t_cross
         x[active[leaving]] = 0.0
+        self.cache.delete(active, np.flatnonzero(leaving), self.l2)
         return x, active[~leaving], signs[~leaving], False
 
     def add(self, x, active, signs, grad):
@@ -173,10 +245,10 @@ class _ActiveSetSolver:
     def _try_batch(self, x, active, signs, new, new_signs):
         trial_active = np.concatenate([active, new])
         trial_signs = np.concatenate([signs, new_signs])
-        M, chol = self.factor(trial_active)
-        if chol is None:
+        L = self.factor(trial_active)
+        if L is None:
             return None
-        target = linalg.cho_solve(chol, self.c[trial_active] - self.l1 * trial_signs, check_finite=False)
+        target = linalg.cho_solve((L, True), self.c[trial_active] - self.l1 * trial_signs, check_finite=False)
         if np.any(target[active.size :] * new_signs <= 0):
             return None
         return self.step(x, trial_active, trial_signs)
@@ -191,6 +263,7 @@ def solve_quadratic_l1(
     *,
     tol: float = 1e-13,
     max_iter: int | None = None,
+    cache: FactorCache | None = None,
 ) -> QuadraticL1Solution:
     """Minimize ``1/2 x'Qx - c'x + l1 ||x||_1 + l2 ||x||_2^2`` exactly.
 
@@ -204,6 +277,8 @@ def solve_quadratic_l1(
         Warm start (its support and signs seed the active set).
     tol : float
         A coordinate joins the active set when ``|g_j| - l1`` exceeds ``tol * max(|c|, l1)``.
+    cache : FactorCache, optional
+        Keeps the Cholesky factor between calls on the same ``Q`` (paths).
 
     Returns
     -------
@@ -221,4 +296,5 @@ def solve_quadratic_l1(
         x = linalg.solve(M, c, assume_a="pos", check_finite=False)
         grad = Q @ x - c + 2.0 * l2 * x
         return QuadraticL1Solution(x=x, n_iter=1, kkt=float(np.max(np.abs(grad), initial=0.0)))
-    return _ActiveSetSolver(Q, c, float(l1), float(l2), tol, max_iter).solve(x)
+    cache = FactorCache() if cache is None else cache
+    return _ActiveSetSolver(Q, c, float(l1), float(l2), tol, max_iter, cache).solve(x)
