@@ -44,8 +44,7 @@ def check_numeric_target(y):
 def check_prior(prior) -> Prior:
     if not isinstance(prior, Prior):
         raise TypeError(
-            "prior must be a bayesreg prior such as bayesreg.Laplace(1.0), "
-            f"got {type(prior).__name__}: {prior!r}"
+            f"prior must be a bayesreg prior such as bayesreg.Laplace(1.0), got {type(prior).__name__}: {prior!r}"
         )
     return prior
 

@@ -85,8 +85,10 @@ def _compare(args) -> int:
         result = compare(X, y, est, sigma=sigma)
         print(result)
         print()
-        worst = max(worst, result.max_abs_diff / max(np.max(np.abs(result.penalty_coef)), 1e-300))
-    print(f"largest difference relative to the largest coefficient: {worst:.2e}")
+        largest = float(np.max(np.abs(result.penalty_coef), initial=0.0))
+        diff = float(np.max(np.abs(result.difference), initial=0.0))
+        worst = max(worst, diff / largest if largest > 0 else diff)
+    print(f"largest coefficient difference relative to the largest coefficient: {worst:.2e}")
     return 0
 
 
@@ -110,8 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("--ridge-alpha", type=float, default=10.0, help="Ridge alpha (default 10.0)")
     cmp.add_argument("--l1-ratio", type=float, default=0.5, help="ElasticNet l1_ratio (default 0.5)")
     cmp.add_argument("--sigma", type=float, help="noise scale (default: residual sd of least squares)")
-    cmp.add_argument("--no-standardize", dest="standardize", action="store_false",
-                     help="use the columns as they are (default: centred, unit population sd)")
+    cmp.add_argument(
+        "--no-standardize",
+        dest="standardize",
+        action="store_false",
+        help="use the columns as they are (default: centred, unit population sd)",
+    )
     cmp.set_defaults(func=_compare)
     return parser
 

@@ -83,16 +83,24 @@ class Comparison:
     def table(self) -> str:
         name = type(self.estimator).__name__
         cols = ["feature", name, "MAP", "difference"]
-        rows = [[f, f"{a + 0.0: .10g}", f"{b + 0.0: .10g}", f"{b - a + 0.0: .3e}"]
-                for f, a, b in zip(self.feature_names, self.penalty_coef, self.map_coef)]
-        rows.append(["(intercept)", f"{float(self.estimator.intercept_): .10g}", f"{self.map.intercept: .10g}",
-                     f"{self.map.intercept - float(self.estimator.intercept_): .3e}"])
+        rows = [
+            [f, f"{a + 0.0: .10g}", f"{b + 0.0: .10g}", f"{b - a + 0.0: .3e}"]
+            for f, a, b in zip(self.feature_names, self.penalty_coef, self.map_coef, strict=True)
+        ]
+        rows.append(
+            [
+                "(intercept)",
+                f"{float(self.estimator.intercept_): .10g}",
+                f"{self.map.intercept: .10g}",
+                f"{self.map.intercept - float(self.estimator.intercept_): .3e}",
+            ]
+        )
         if self.closed_form is not None:
             cols.insert(2, "closed form")
-            for row, value in zip(rows, [*self.closed_form, self.closed_form_intercept]):
+            for row, value in zip(rows, [*self.closed_form, self.closed_form_intercept], strict=True):
                 row.insert(2, f"{value: .10g}")
         widths = [max(len(str(r[i])) for r in [cols, *rows]) for i in range(len(cols))]
-        lines = ["  ".join(str(c).rjust(w) for c, w in zip(r, widths)) for r in [cols, *rows]]
+        lines = ["  ".join(str(c).rjust(w) for c, w in zip(r, widths, strict=True)) for r in [cols, *rows]]
         lines.insert(1, "  ".join("-" * w for w in widths))
         return "\n".join(lines)
 

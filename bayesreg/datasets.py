@@ -44,12 +44,15 @@ def load_prostate(*, subset: str = "all", standardize: bool = False) -> tuple[pd
     return X[mask], frame["lpsa"].astype(float)[mask]
 
 
-def make_sparse_regression(n_samples: int = 50, n_features: int = 200, n_nonzero: int = 5, *,
-                           noise: float = 1.0, random_state: int | None = 0):
+def make_sparse_regression(
+    n_samples: int = 50, n_features: int = 200, n_nonzero: int = 5, *, noise: float = 1.0, random_state: int | None = 0
+):
     """Gaussian design, ``n_nonzero`` true coefficients of size 1 to 3 with random signs.
 
     Returns ``X`` (n, p), ``y`` (n,) and the true ``coef`` (p,).
     """
+    if not 0 <= n_nonzero <= n_features:
+        raise ValueError(f"n_nonzero must lie in [0, n_features={n_features}], got {n_nonzero!r}")
     rng = np.random.default_rng(random_state)
     X = rng.standard_normal((n_samples, n_features))
     coef = np.zeros(n_features)
@@ -59,13 +62,24 @@ def make_sparse_regression(n_samples: int = 50, n_features: int = 200, n_nonzero
     return X, y, coef
 
 
-def make_collinear_regression(n_samples: int = 100, n_features: int = 20, *, n_groups: int = 4,
-                              correlation: float = 0.999, noise: float = 1.0, random_state: int | None = 0):
+def make_collinear_regression(
+    n_samples: int = 100,
+    n_features: int = 20,
+    *,
+    n_groups: int = 4,
+    correlation: float = 0.999,
+    noise: float = 1.0,
+    random_state: int | None = 0,
+):
     """Strongly collinear design: ``n_groups`` blocks of columns, within-block correlation ``correlation``.
 
     Column ``j`` of block ``g`` is ``sqrt(r) z_g + sqrt(1 - r) e_j``; the first column of each
     block carries a coefficient of 2. Returns ``X``, ``y`` and the true ``coef``.
     """
+    if not 0 <= correlation < 1:
+        raise ValueError(f"correlation must lie in [0, 1), got {correlation!r}")
+    if not 1 <= n_groups <= n_features:
+        raise ValueError(f"n_groups must lie in [1, n_features={n_features}], got {n_groups!r}")
     rng = np.random.default_rng(random_state)
     groups = np.arange(n_features) % n_groups
     z = rng.standard_normal((n_samples, n_groups))

@@ -32,9 +32,7 @@ class Gaussian:
         if self.sigma is not None:
             object.__setattr__(self, "sigma", check_positive(self.sigma, "sigma"))
         if self.sigma_prior_scale is not None:
-            object.__setattr__(
-                self, "sigma_prior_scale", check_positive(self.sigma_prior_scale, "sigma_prior_scale")
-            )
+            object.__setattr__(self, "sigma_prior_scale", check_positive(self.sigma_prior_scale, "sigma_prior_scale"))
 
     @property
     def fixed_sigma(self) -> bool:

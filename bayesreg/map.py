@@ -25,9 +25,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pymc as pm
 import pytensor
 import pytensor.tensor as pt
-import pymc as pm
 from pytensor.gradient import grad
 from pytensor.graph.replace import graph_replace
 from scipy import optimize
@@ -197,11 +197,12 @@ class MapSolver:
         For a Gaussian likelihood the first step is exact and the second evaluation confirms it.
         """
         evaluation = self.objective.evaluate(*state)
-        viol, rel, lam_max = np.inf, np.inf, np.inf
-        for n_iter in range(1, max_iter + 1):
+        lam_max, n_iter = np.inf, 0
+        while n_iter < max_iter:
+            n_iter += 1
             state, lam_max = self.newton_step(state, evaluation, weights)
             evaluation = self.objective.evaluate(*state)
-            viol, rel = self.certificate(state, evaluation, weights, lam_max, include_sigma=False)
+            _, rel = self.certificate(state, evaluation, weights, lam_max, include_sigma=False)
             if rel <= tol:
                 break
         return state, evaluation, lam_max, n_iter

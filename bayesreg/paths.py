@@ -16,8 +16,16 @@ __all__ = ["map_path", "alpha_grid"]
 _PENALTIES = ("lasso", "ridge", "elasticnet")
 
 
-def alpha_grid(X, y, *, penalty: str = "lasso", l1_ratio: float = 0.5, n_alphas: int = 100,
-               eps: float = 1e-3, fit_intercept: bool = True) -> np.ndarray:
+def alpha_grid(
+    X,
+    y,
+    *,
+    penalty: str = "lasso",
+    l1_ratio: float = 0.5,
+    n_alphas: int = 100,
+    eps: float = 1e-3,
+    fit_intercept: bool = True,
+) -> np.ndarray:
     """Decreasing, log-spaced alphas as scikit-learn's ``lasso_path`` / ``enet_path`` choose them.
 
     Lasso / elastic net: from ``alpha_max = max_j |x_j' y| / (n l1_ratio)`` (centred data when
@@ -44,8 +52,18 @@ def _check_n_alphas(n_alphas) -> int:
     return int(n_alphas)
 
 
-def map_path(X, y, *, penalty: str = "lasso", alphas=None, l1_ratio: float = 0.5, sigma: float = 1.0,
-             n_alphas: int = 100, fit_intercept: bool = True, return_path: bool = False):
+def map_path(
+    X,
+    y,
+    *,
+    penalty: str = "lasso",
+    alphas=None,
+    l1_ratio: float = 0.5,
+    sigma: float = 1.0,
+    n_alphas: int = 100,
+    fit_intercept: bool = True,
+    return_path: bool = False,
+):
     """MAP estimates of the prior twin of a penalty along a path of strengths.
 
     For each ``alpha`` (scikit-learn units) the prior matching the penalty at noise scale
@@ -106,10 +124,15 @@ def map_path(X, y, *, penalty: str = "lasso", alphas=None, l1_ratio: float = 0.5
     else:
         ratio = 1.0 if penalty == "lasso" else rho
         weights = [weights_from_enet(a, ratio, sigma=sigma, n_samples=n) for a in alphas]
-    rm = build_model(X, y, prior_from_weights(weights[0]), likelihood=Gaussian(sigma=sigma),
-                     fit_intercept=fit_intercept, feature_names=names)
+    rm = build_model(
+        X,
+        y,
+        prior_from_weights(weights[0]),
+        likelihood=Gaussian(sigma=sigma),
+        fit_intercept=fit_intercept,
+        feature_names=names,
+    )
     path = quadratic_map_path(MapSolver(rm), weights)
     if return_path:
         return alphas, path.coefs, path
     return alphas, path.coefs
-

@@ -92,8 +92,7 @@ class Prior(ABC):
         can change (:meth:`set_data`) without recompiling anything.
         """
         params = {
-            key: pm.Data(data_name, float(getattr(self, key)))
-            for key, data_name in self.data_names(name).items()
+            key: pm.Data(data_name, float(getattr(self, key))) for key, data_name in self.data_names(name).items()
         }
         return self._pymc_variable(name, params, dims=dims, shape=shape)
 
@@ -245,9 +244,7 @@ class ElasticNet(Prior):
         return float(0.5 * np.log(np.pi / self.l2) + np.log(special.erfcx(self.l1 / (2.0 * np.sqrt(self.l2)))))
 
     def _pymc_variable(self, name, params, **kwargs):
-        return pm.CustomDist(
-            name, params["l1"], params["l2"], logp=_enet_logp, random=_enet_random, **kwargs
-        )
+        return pm.CustomDist(name, params["l1"], params["l2"], logp=_enet_logp, random=_enet_random, **kwargs)
 
 
 def prior_from_weights(weights: PenaltyWeights) -> Prior:

@@ -41,7 +41,9 @@ def test_map_path_equals_sklearn(design, penalty, l1_ratio):
         assert np.max(np.abs(coefs[:, k] - ref[:, k])) <= SKLEARN_REL_TOL * scale, f"{name} alpha #{k}"
     assert np.max(path.certificates) <= CERT_TOL
     # intercepts: the unpenalized intercept of a centred fit
-    np.testing.assert_allclose(path.intercepts, y.mean() - X.mean(axis=0) @ coefs, rtol=1e-10, atol=1e-10 * abs(y).max())
+    np.testing.assert_allclose(
+        path.intercepts, y.mean() - X.mean(axis=0) @ coefs, rtol=1e-10, atol=1e-10 * abs(y).max()
+    )
 
 
 def test_ridge_path_equals_closed_form(design):

@@ -58,8 +58,14 @@ def test_matches_a_generic_optimizer_and_has_exact_zeros(seed):
         g = Q @ x - c + 2 * l2 * x
         return _objective(Q, c, l1, l2, x), np.concatenate([g + l1, -g + l1])
 
-    res = optimize.minimize(f, np.zeros(2 * p), jac=True, method="L-BFGS-B", bounds=[(0, None)] * (2 * p),
-                            options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 10_000})
+    res = optimize.minimize(
+        f,
+        np.zeros(2 * p),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(0, None)] * (2 * p),
+        options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 10_000},
+    )
     ref = res.x[:p] - res.x[p:]
     assert _objective(Q, c, l1, l2, sol.x) <= _objective(Q, c, l1, l2, ref) + 1e-9
     np.testing.assert_allclose(sol.x, ref, atol=1e-5 * np.abs(ref).max())

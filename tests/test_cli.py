@@ -1,0 +1,260 @@
+"""The ``bayesreg`` command, run in-process (and once as ``python -m bayesreg``).
+
+Each successful ``compare`` fits three PyMC models (about a second), so there are only three.
+"""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import Lasso
+
+import bayesreg as br
+from bayesreg.cli import main
+from bayesreg.datasets import PROSTATE_FEATURES
+
+REPO = Path(__file__).resolve().parents[1]
+LARGEST = re.compile(r"^largest coefficient difference relative to the largest coefficient: (\S+)$", re.MULTILINE)
+
+
+def _summary_lines(out):
+    """The first line of each comparison, '<Estimator>(params)  <->  prior ...'."""
+    return [line for line in out.splitlines() if "  <->  prior " in line]
+
+
+def _row_count(out, feature):
+    """How many table rows are labelled ``feature``."""
+    return sum(1 for line in out.splitlines() if line.split()[:1] == [feature])
+
+
+def _largest_difference(out):
+    matches = LARGEST.findall(out)
+    assert len(matches) == 1, out
+    assert out.rstrip().splitlines()[-1].startswith("largest coefficient difference")
+    return float(matches[0])
+
+
+def _table_value(out, estimator, feature, column):
+    """A number from the table that follows the summary line of ``estimator``."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(estimator + "("))
+    header_idx = next(i for i in range(start, len(lines)) if lines[i].split()[:1] == ["feature"])
+    header = re.split(r"\s{2,}", lines[header_idx].strip())
+    for line in lines[header_idx + 2 :]:
+        if not line.strip():
+            break
+        cells = re.split(r"\s{2,}", line.strip())
+        if cells[0] == feature:
+            return float(cells[header.index(column)])
+    raise AssertionError(f"{feature} not in the {estimator} table")
+
+
+def _error_message(argv, capsys):
+    """Run a command that must fail; return its message (SystemExit text or stderr with status 2)."""
+    try:
+        status = main(argv)
+    except SystemExit as exc:
+        assert exc.code not in (0, None)
+        captured = capsys.readouterr()
+        message = exc.code if isinstance(exc.code, str) else captured.err
+    else:
+        assert status == 2
+        captured = capsys.readouterr()
+        message = captured.err
+    assert "<->" not in captured.out  # failed before any fit was printed
+    return message
+
+
+# --------------------------------------------------------------------------------------------
+# compare (the three expensive tests)
+# --------------------------------------------------------------------------------------------
+
+
+def test_compare_default_diabetes(capsys):
+    assert main(["compare"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("data: diabetes  (n=442, p=10, standardized columns)")
+    assert "(residual sd of least squares)" in out
+    summaries = _summary_lines(out)
+    assert [s.split("(")[0] for s in summaries] == ["Ridge", "Lasso", "ElasticNet"]
+    assert summaries[0].startswith("Ridge(alpha=10.0)")
+    assert summaries[1].startswith("Lasso(alpha=1.0)")
+    assert summaries[2].startswith("ElasticNet(alpha=1.0, l1_ratio=0.5)")
+    headers = [line.split() for line in out.splitlines() if line.split()[:1] == ["feature"]]
+    assert headers == [
+        ["feature", "Ridge", "closed", "form", "MAP", "difference"],
+        ["feature", "Lasso", "MAP", "difference"],
+        ["feature", "ElasticNet", "MAP", "difference"],
+    ]
+    for feature in ["age", "bmi", "s6", "(intercept)"]:
+        assert _row_count(out, feature) == 3
+    assert out.count("support agrees: True") == 3
+    assert 0 <= _largest_difference(out) <= 1e-6
+    # the MAP column is the MAP, the Lasso column is a true Lasso (with zeros on diabetes)
+    assert _table_value(out, "Lasso", "age", "Lasso") == 0.0 == _table_value(out, "Lasso", "age", "MAP")
+    assert _table_value(out, "Lasso", "bmi", "MAP") == pytest.approx(
+        _table_value(out, "Lasso", "bmi", "Lasso"), rel=1e-8
+    )
+
+
+def test_compare_prostate(capsys):
+    assert main(["compare", "--data", "prostate", "--sigma", "0.7", "--alpha", "0.02", "--ridge-alpha", "3"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("data: prostate  (n=97, p=8, standardized columns)")
+    assert "sigma = 0.7 (given)" in out
+    assert [s.split("(")[0] for s in _summary_lines(out)] == ["Ridge", "Lasso", "ElasticNet"]
+    for feature in PROSTATE_FEATURES:
+        assert _row_count(out, feature) == 3
+    tau = float(re.search(r"<->  prior Normal\(scale=(\S+)\) at sigma=0.7$", _summary_lines(out)[0]).group(1))
+    assert tau == pytest.approx(0.7 / np.sqrt(3.0), rel=1e-14)  # tau = sigma / sqrt(alpha)
+    assert 0 <= _largest_difference(out) <= 1e-6
+
+
+def test_compare_csv(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((30, 3)) * [1.0, 5.0, 0.2]
+    frame = pd.DataFrame(X, columns=["rooms", "area", "noise_col"])
+    frame["price"] = 3.0 + X @ [1.0, 0.4, 0.0] + rng.normal(0, 0.5, 30)
+    path = tmp_path / "houses.csv"
+    frame.to_csv(path, index=False)
+    argv = [
+        "compare",
+        "--data",
+        str(path),
+        "--target",
+        "price",
+        "--alpha",
+        "0.1",
+        "--l1-ratio",
+        "0.3",
+        "--ridge-alpha",
+        "2.5",
+        "--sigma",
+        "0.5",
+        "--no-standardize",
+    ]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"data: {path}  (n=30, p=3)\n")
+    summaries = _summary_lines(out)
+    assert summaries[0].startswith("Ridge(alpha=2.5)")
+    assert summaries[1].startswith("Lasso(alpha=0.1)")
+    assert summaries[2].startswith("ElasticNet(alpha=0.1, l1_ratio=0.3)")
+    assert _row_count(out, "price") == 0 and _row_count(out, "rooms") == 3
+    assert 0 <= _largest_difference(out) <= 1e-6
+    # the prior and the coefficients are those of the unstandardized columns
+    prior = br.from_sklearn(Lasso(alpha=0.1), sigma=0.5, n_samples=30)
+    assert f"prior {prior!r} at sigma=0.5" in summaries[1]
+    sk = Lasso(alpha=0.1, tol=1e-12, max_iter=10**6).fit(frame[["rooms", "area", "noise_col"]], frame["price"])
+    for name, value in zip(["rooms", "area", "noise_col"], sk.coef_, strict=True):
+        assert _table_value(out, "Lasso", name, "MAP") == pytest.approx(value, rel=1e-8, abs=1e-9)
+
+
+# --------------------------------------------------------------------------------------------
+# errors (all before any model is built)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def csv_path(tmp_path):
+    path = tmp_path / "data.csv"
+    pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "city": ["x", "y", "x", "z"], "t": [1.0, 0.0, 2.0, 1.5]}).to_csv(
+        path, index=False
+    )
+    return path
+
+
+def test_csv_without_target(csv_path, capsys):
+    message = _error_message(["compare", "--data", str(csv_path)], capsys)
+    assert "--target" in message and "required" in message
+
+
+def test_csv_unknown_target(csv_path, capsys):
+    message = _error_message(["compare", "--data", str(csv_path), "--target", "price"], capsys)
+    assert "'price'" in message and "not a column" in message and "a, city, t" in message
+
+
+def test_csv_non_numeric_column(csv_path, capsys):
+    message = _error_message(["compare", "--data", str(csv_path), "--target", "t"], capsys)
+    assert "non-numeric" in message and "city" in message
+
+
+def test_missing_file(tmp_path, capsys):
+    missing = tmp_path / "nope.csv"
+    message = _error_message(["compare", "--data", str(missing), "--target", "y"], capsys)
+    assert "no such file" in message and "nope.csv" in message
+
+
+def test_target_with_bundled_data(capsys):
+    message = _error_message(["compare", "--data", "prostate", "--target", "lpsa"], capsys)
+    assert "--target" in message and "CSV" in message
+
+
+@pytest.mark.parametrize(
+    "args, name",
+    [
+        (["--alpha", "-1"], "--alpha"),
+        (["--alpha", "nan"], "--alpha"),
+        (["--ridge-alpha", "0"], "--ridge-alpha"),
+        (["--l1-ratio", "1.5"], "--l1-ratio"),
+        (["--sigma", "0"], "--sigma"),
+        (["--sigma", "inf"], "--sigma"),
+    ],
+)
+def test_bad_strengths_fail_before_any_fit(args, name, capsys):
+    message = _error_message(["compare", *args], capsys)
+    assert message.startswith("error: ") and name in message
+
+
+def test_argparse_errors(capsys):
+    message = _error_message(["compare", "--alpha", "big"], capsys)
+    assert "--alpha" in message and "invalid float value" in message
+    message = _error_message(["fit"], capsys)
+    assert "invalid choice" in message and "compare" in message
+
+
+def test_no_command_prints_help(capsys):
+    assert main([]) == 2
+    assert "compare" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------------------------
+# help, version, python -m
+# --------------------------------------------------------------------------------------------
+
+
+def test_help(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert "usage: bayesreg" in out and "compare" in out and "--data prostate" in out
+
+
+def test_compare_help(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["compare", "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for option in ["--data", "--target", "--alpha", "--ridge-alpha", "--l1-ratio", "--sigma", "--no-standardize"]:
+        assert option in out
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"bayesreg {br.__version__}"
+
+
+def test_python_dash_m_help():
+    proc = subprocess.run(
+        [sys.executable, "-m", "bayesreg", "--help"], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("usage: bayesreg")
+    assert "compare" in proc.stdout

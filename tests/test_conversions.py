@@ -1,0 +1,378 @@
+"""The penalty <-> prior scaling rules of bayesreg.conversions.
+
+The rules are checked three ways: as algebraic inverses (property tests), by deriving them
+again from PyMC's own log density (the negative log posterior of the built model must be the
+scikit-learn objective times a known positive constant), and end to end (the MAP of the prior
+twin equals the fitted scikit-learn estimator).
+"""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.linear_model import ElasticNet as SkElasticNet
+from sklearn.linear_model import Lasso, Ridge
+
+import bayesreg as br
+from bayesreg.conversions import (
+    PenaltyWeights,
+    enet_from_weights,
+    ridge_from_weights,
+    weights_from_enet,
+    weights_from_ridge,
+)
+from bayesreg.likelihoods import Gaussian
+from bayesreg.reference import penalized_objective
+
+RTOL = 1e-12
+SETTINGS = settings(max_examples=50, deadline=None)
+
+alphas = st.floats(1e-6, 1e6, allow_nan=False, allow_infinity=False)
+sigmas = st.floats(1e-3, 1e3, allow_nan=False, allow_infinity=False)
+n_samples = st.integers(1, 10**6)
+# Ratios below 1e-12 are excluded: l1 = n alpha rho / sigma^2 then falls into the subnormal range
+# for the smallest alpha / largest sigma, and a subnormal cannot carry 12 significant digits.
+l1_ratios = st.one_of(st.just(0.0), st.just(1.0), st.floats(1e-12, 1.0, exclude_min=False))
+# weights for the reverse direction: each in [1e-6, 1e6] or exactly 0 (never both 0)
+weight_values = st.floats(1e-6, 1e6)
+weights_strategy = st.one_of(
+    st.builds(PenaltyWeights, weight_values, weight_values),
+    st.builds(lambda l1: PenaltyWeights(l1, 0.0), weight_values),
+    st.builds(lambda l2: PenaltyWeights(0.0, l2), weight_values),
+)
+
+
+# --------------------------------------------------------------------------------------------
+# inverses
+# --------------------------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(alpha=alphas, l1_ratio=l1_ratios, sigma=sigmas, n=n_samples)
+def test_enet_weights_round_trip(alpha, l1_ratio, sigma, n):
+    weights = weights_from_enet(alpha, l1_ratio, sigma=sigma, n_samples=n)
+    assert weights.l1 >= 0 and weights.l2 >= 0
+    assert (weights.l1 == 0) == (l1_ratio == 0)
+    assert (weights.l2 == 0) == (l1_ratio == 1)
+    alpha_back, ratio_back = enet_from_weights(weights, sigma=sigma, n_samples=n)
+    assert alpha_back == pytest.approx(alpha, rel=RTOL, abs=0)
+    assert ratio_back == pytest.approx(l1_ratio, rel=RTOL, abs=0)
+
+
+@SETTINGS
+@given(weights=weights_strategy, sigma=sigmas, n=n_samples)
+def test_weights_enet_round_trip(weights, sigma, n):
+    alpha, l1_ratio = enet_from_weights(weights, sigma=sigma, n_samples=n)
+    assert alpha > 0 and 0 <= l1_ratio <= 1
+    back = weights_from_enet(alpha, l1_ratio, sigma=sigma, n_samples=n)
+    # (alpha, l1_ratio) is ill-conditioned for the smaller weight: 1 - l1_ratio (or l1_ratio) carries
+    # an absolute round-off of ~eps, i.e. a relative one of eps * (l1 + 2 l2) / (2 l2) on l2. The
+    # tolerance is 1e-12 times that condition number (exactly 1e-12 when l1 and 2 l2 are comparable).
+    total = weights.l1 + 2 * weights.l2
+    cond_l1 = total / weights.l1 if weights.l1 else 1.0
+    cond_l2 = total / (2 * weights.l2) if weights.l2 else 1.0
+    assert back.l1 == pytest.approx(weights.l1, rel=RTOL * cond_l1, abs=0)
+    assert back.l2 == pytest.approx(weights.l2, rel=RTOL * cond_l2, abs=0)
+
+
+@SETTINGS
+@given(alpha=alphas, sigma=sigmas)
+def test_ridge_weights_round_trip(alpha, sigma):
+    weights = weights_from_ridge(alpha, sigma=sigma)
+    assert weights.l1 == 0.0
+    assert ridge_from_weights(weights, sigma=sigma) == pytest.approx(alpha, rel=RTOL, abs=0)
+
+
+@SETTINGS
+@given(l2=weight_values, sigma=sigmas)
+def test_weights_ridge_round_trip(l2, sigma):
+    weights = PenaltyWeights(0.0, l2)
+    back = weights_from_ridge(ridge_from_weights(weights, sigma=sigma), sigma=sigma)
+    assert back.l1 == 0.0
+    assert back.l2 == pytest.approx(l2, rel=RTOL, abs=0)
+
+
+@SETTINGS
+@given(alpha=alphas, sigma=sigmas, n=n_samples)
+def test_enet_with_zero_l1_ratio_is_ridge_with_n_alpha(alpha, sigma, n):
+    # ElasticNet(alpha, 0) minimizes RSS/(2n) + alpha/2 ||w||^2, i.e. Ridge(n alpha) / (2n).
+    enet = weights_from_enet(alpha, 0.0, sigma=sigma, n_samples=n)
+    ridge = weights_from_ridge(n * alpha, sigma=sigma)
+    assert enet.l1 == ridge.l1 == 0.0
+    assert enet.l2 == pytest.approx(ridge.l2, rel=RTOL, abs=0)
+
+
+def test_documented_values():
+    # the table in DESIGN.md, at simple numbers: sigma = 2, n = 10
+    w = weights_from_enet(0.3, 0.25, sigma=2.0, n_samples=10)
+    assert w.l1 == pytest.approx(10 * 0.3 * 0.25 / 4, rel=RTOL)
+    assert w.l2 == pytest.approx(10 * 0.3 * 0.75 / 8, rel=RTOL)
+    assert weights_from_ridge(4.0, sigma=2.0).l2 == pytest.approx(0.5, rel=RTOL)  # alpha = sigma^2 / tau^2: tau = 1
+    assert enet_from_weights(PenaltyWeights(2.0, 0.0), sigma=2.0, n_samples=10) == pytest.approx((0.8, 1.0), rel=RTOL)
+
+
+def test_ridge_from_weights_rejects_an_l1_part():
+    with pytest.raises(ValueError, match="L1"):
+        ridge_from_weights(PenaltyWeights(1.0, 1.0), sigma=1.0)
+
+
+def test_penalty_weights_penalty():
+    w = PenaltyWeights(1.5, 0.25)
+    beta = np.array([-2.0, 0.0, 3.0])
+    assert w.penalty(beta) == pytest.approx(1.5 * 5.0 + 0.25 * 13.0, rel=RTOL)
+
+
+# --------------------------------------------------------------------------------------------
+# independent derivation from PyMC's densities
+# --------------------------------------------------------------------------------------------
+
+
+def _small_data(seed=0, n=23, p=4):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p)) * rng.uniform(0.5, 3.0, p)
+    y = 1.5 + X @ rng.normal(0, 2, p) + rng.normal(0, 1.3, n)
+    return X, y
+
+
+def _prior_for(estimator, sigma, n):
+    """The prior twin computed straight from the rule in bayesreg.conversions."""
+    if isinstance(estimator, Ridge):
+        weights = weights_from_ridge(estimator.alpha, sigma=sigma)
+    else:
+        rho = 1.0 if isinstance(estimator, Lasso) else estimator.l1_ratio
+        weights = weights_from_enet(estimator.alpha, rho, sigma=sigma, n_samples=n)
+    return br.prior_from_weights(weights)
+
+
+CASES = [
+    # (estimator, sigma); the constant c is n / sigma^2 for (Lasso, ElasticNet), 1 / (2 sigma^2) for Ridge
+    (Ridge(alpha=3.7), 1.9),
+    (Lasso(alpha=0.41), 0.7),
+    (SkElasticNet(alpha=0.9, l1_ratio=0.3), 2.6),
+    (SkElasticNet(alpha=0.9, l1_ratio=0.0), 1.1),  # -> a Normal prior, but with the EN constant
+]
+
+
+@pytest.mark.parametrize("estimator, sigma", CASES, ids=["ridge", "lasso", "enet", "enet-rho0"])
+def test_neg_log_posterior_is_scaled_objective_in_pymc(estimator, sigma):
+    X, y = _small_data()
+    n, p = X.shape
+    prior = _prior_for(estimator, sigma, n)
+    expected_class = {Ridge: br.Normal, Lasso: br.Laplace}.get(type(estimator))
+    if expected_class is None:
+        expected_class = br.Normal if estimator.l1_ratio == 0 else br.ElasticNet
+    assert type(prior) is expected_class
+    c = 1.0 / (2.0 * sigma**2) if isinstance(estimator, Ridge) else n / sigma**2
+
+    rm = br.build_model(X, y, prior, likelihood=Gaussian(sigma=sigma))
+    assert {v.name for v in rm.model.value_vars} == {"beta", "intercept"}
+    logp = rm.model.compile_logp(jacobian=False)
+
+    rng = np.random.default_rng(1)
+    points = [(np.zeros(p), 0.0)]  # includes beta = 0, where the L1 term is not differentiable
+    points += [(rng.normal(0, s, p) * (rng.random(p) < 0.8), rng.normal(1.5, s)) for s in [0.1, 1.0, 3.0] * 10]
+    nlp = np.array([-logp({"beta": w, "intercept": np.asarray(b0)}) for w, b0 in points])
+    obj = np.array([penalized_objective(estimator, X, y, w, b0) for w, b0 in points])
+
+    d_nlp = nlp[1:] - nlp[0]
+    d_obj = obj[1:] - obj[0]
+    # relative agreement of every difference; the absolute floor is round-off in nlp itself
+    np.testing.assert_allclose(d_nlp, c * d_obj, rtol=1e-10, atol=1e-13 * np.abs(nlp).max())
+    # and between all pairs, not only against the origin
+    np.testing.assert_allclose(
+        np.subtract.outer(nlp, nlp), c * np.subtract.outer(obj, obj), rtol=1e-10, atol=1e-13 * np.abs(nlp).max()
+    )
+    # the check has teeth: a different constant (or a penalty off by 2) would not pass
+    assert not np.allclose(d_nlp, 2 * c * d_obj, rtol=1e-3)
+
+
+@pytest.mark.parametrize("estimator, sigma", CASES[:3], ids=["ridge", "lasso", "enet"])
+def test_prior_to_sklearn_objective_is_scaled_neg_log_posterior(estimator, sigma):
+    # the reverse direction: start from a prior, ask it for its estimator, compare objectives
+    # (computed here from the formula in the module docstring, with the estimator's own objective)
+    X, y = _small_data(seed=3)
+    n, p = X.shape
+    prior = _prior_for(estimator, sigma, n)
+    sk = prior.to_sklearn(sigma=sigma, n_samples=n)
+    assert type(sk) is type(estimator)
+    c = 1.0 / (2.0 * sigma**2) if isinstance(sk, Ridge) else n / sigma**2
+    rng = np.random.default_rng(4)
+    pts = [(rng.normal(0, 2, p), rng.normal()) for _ in range(20)]
+    w = prior.weights
+    nlp = [
+        np.sum((y - b0 - X @ beta) ** 2) / (2 * sigma**2) + w.l1 * np.abs(beta).sum() + w.l2 * beta @ beta
+        for beta, b0 in pts
+    ]
+    obj = [penalized_objective(sk, X, y, beta, b0) for beta, b0 in pts]
+    np.testing.assert_allclose(
+        np.subtract.outer(nlp, nlp), c * np.subtract.outer(obj, obj), rtol=1e-10, atol=1e-13 * np.abs(nlp).max()
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# end to end: fitted estimators and their prior twins
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "estimator, sigma",
+    [
+        (Ridge(alpha=25.0), 3.0),
+        (Lasso(alpha=0.5, tol=1e-12, max_iter=10**6), 2.0),
+        (SkElasticNet(alpha=0.6, l1_ratio=0.4, tol=1e-12, max_iter=10**6), 0.8),
+    ],
+    ids=["ridge", "lasso", "enet"],
+)
+def test_map_of_prior_twin_matches_fitted_sklearn(estimator, sigma):
+    X, y = _small_data(seed=5, n=40, p=6)
+    X[:, 4] = 0.05 * X[:, 4]  # a weak column, so that the L1 fits have an exact zero
+    n = X.shape[0]
+    sk = estimator.fit(X, y)
+    prior = _prior_for(sk, sigma, n)
+    est = br.BayesianRegression(prior, sigma=sigma).fit(X, y)
+    scale = np.abs(sk.coef_).max()
+    np.testing.assert_allclose(est.coef_, sk.coef_, rtol=0, atol=1e-8 * scale)
+    assert est.intercept_ == pytest.approx(sk.intercept_, rel=1e-8, abs=1e-8 * scale)
+    if not isinstance(sk, Ridge):
+        assert np.count_nonzero(sk.coef_ == 0) >= 1
+        np.testing.assert_array_equal(est.coef_ == 0, sk.coef_ == 0)
+
+
+# --------------------------------------------------------------------------------------------
+# glmnet
+# --------------------------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(lam=alphas, a=l1_ratios, sigma=sigmas, n=n_samples)
+def test_from_glmnet_is_sklearn_elasticnet(lam, a, sigma, n):
+    prior = br.from_glmnet(lam, a, sigma=sigma, n_samples=n)
+    twin = br.from_sklearn(SkElasticNet(alpha=lam, l1_ratio=a), sigma=sigma, n_samples=n)
+    assert prior == twin
+    assert type(prior) is {0.0: br.Normal, 1.0: br.Laplace}.get(a, br.ElasticNet)
+    lam_back, a_back = prior.to_glmnet(sigma=sigma, n_samples=n)
+    assert lam_back == pytest.approx(lam, rel=RTOL, abs=0)
+    assert a_back == pytest.approx(a, rel=RTOL, abs=0)
+
+
+@pytest.mark.parametrize("prior", [br.Normal(0.3), br.Laplace(2.5), br.ElasticNet(0.7, 11.0)], ids=repr)
+def test_to_glmnet_round_trips(prior):
+    lam, a = prior.to_glmnet(sigma=1.7, n_samples=31)
+    back = br.from_glmnet(lam, a, sigma=1.7, n_samples=31)
+    assert type(back) is type(prior)
+    for key, value in prior.params().items():
+        assert back.params()[key] == pytest.approx(value, rel=RTOL, abs=0)
+    # glmnet's (lambda, alpha) is scikit-learn's ElasticNet (alpha, l1_ratio)
+    sk_alpha, sk_ratio = enet_from_weights(prior.weights, sigma=1.7, n_samples=31)
+    assert (lam, a) == (sk_alpha, sk_ratio)
+
+
+def test_from_glmnet_default_is_lasso():
+    assert br.from_glmnet(0.2, sigma=1.0, n_samples=50) == br.from_sklearn(Lasso(alpha=0.2), sigma=1.0, n_samples=50)
+
+
+# --------------------------------------------------------------------------------------------
+# bad input
+# --------------------------------------------------------------------------------------------
+
+BAD_POSITIVE = [
+    (0.0, ValueError),
+    (-1.0, ValueError),
+    (math.nan, ValueError),
+    (np.float64(np.nan), ValueError),
+    (math.inf, ValueError),
+    (-math.inf, ValueError),
+    (True, TypeError),
+    ("1.0", TypeError),
+    (None, TypeError),
+    ([1.0], TypeError),
+]
+BAD_N = [
+    (0, ValueError),
+    (-3, ValueError),
+    (math.nan, TypeError),
+    (math.inf, TypeError),
+    (True, TypeError),
+    ("10", TypeError),
+    (10.5, TypeError),
+    (None, TypeError),
+]
+BAD_RATIO = [
+    (-0.1, ValueError),
+    (1.0001, ValueError),
+    (math.nan, ValueError),
+    (math.inf, ValueError),
+    (True, TypeError),
+    ("0.5", TypeError),
+]
+
+GOOD = {"alpha": 0.5, "l1_ratio": 0.5, "sigma": 1.0, "n_samples": 10}
+
+
+def _call_enet(alpha, l1_ratio, sigma, n_samples):
+    return weights_from_enet(alpha, l1_ratio, sigma=sigma, n_samples=n_samples)
+
+
+@pytest.mark.parametrize("arg", ["alpha", "sigma"])
+@pytest.mark.parametrize("bad, exc", BAD_POSITIVE, ids=repr)
+def test_weights_from_enet_rejects_bad_positive(arg, bad, exc):
+    with pytest.raises(exc, match=arg):
+        _call_enet(**{**GOOD, arg: bad})
+
+
+@pytest.mark.parametrize("bad, exc", BAD_N, ids=repr)
+def test_bad_n_samples(bad, exc):
+    with pytest.raises(exc, match="n_samples"):
+        _call_enet(**{**GOOD, "n_samples": bad})
+    with pytest.raises(exc, match="n_samples"):
+        enet_from_weights(PenaltyWeights(1.0, 1.0), sigma=1.0, n_samples=bad)
+    with pytest.raises(exc, match="n_samples"):
+        br.from_glmnet(0.5, 0.5, sigma=1.0, n_samples=bad)
+
+
+@pytest.mark.parametrize("bad, exc", BAD_RATIO, ids=repr)
+def test_bad_l1_ratio(bad, exc):
+    with pytest.raises(exc, match="l1_ratio"):
+        _call_enet(**{**GOOD, "l1_ratio": bad})
+    # glmnet calls the mixing parameter alpha
+    with pytest.raises(exc, match="alpha"):
+        br.from_glmnet(0.5, bad, sigma=1.0, n_samples=10)
+
+
+@pytest.mark.parametrize("bad, exc", BAD_POSITIVE, ids=repr)
+def test_bad_input_other_entry_points(bad, exc):
+    with pytest.raises(exc, match="alpha"):
+        weights_from_ridge(bad, sigma=1.0)
+    with pytest.raises(exc, match="sigma"):
+        weights_from_ridge(1.0, sigma=bad)
+    with pytest.raises(exc, match="sigma"):
+        ridge_from_weights(PenaltyWeights(0.0, 1.0), sigma=bad)
+    with pytest.raises(exc, match="sigma"):
+        enet_from_weights(PenaltyWeights(1.0, 1.0), sigma=bad, n_samples=10)
+    with pytest.raises(exc, match="lambda_"):
+        br.from_glmnet(bad, 0.5, sigma=1.0, n_samples=10)
+    with pytest.raises(exc, match="sigma"):
+        br.from_glmnet(0.5, 0.5, sigma=bad, n_samples=10)
+
+
+@pytest.mark.parametrize(
+    "l1, l2, name",
+    [
+        (-1.0, 1.0, "l1"),
+        (1.0, -1.0, "l2"),
+        (math.nan, 1.0, "l1"),
+        (1.0, math.inf, "l2"),
+        ("1", 1.0, "l1"),
+        (0.0, 0.0, "both be 0"),
+    ],
+)
+def test_penalty_weights_validation(l1, l2, name):
+    with pytest.raises((ValueError, TypeError), match=name):
+        PenaltyWeights(l1, l2)
+
+
+def test_numpy_scalars_are_accepted():
+    w = weights_from_enet(np.float32(0.5), np.float64(0.25), sigma=np.float64(2.0), n_samples=np.int64(8))
+    assert w == weights_from_enet(0.5, 0.25, sigma=2.0, n_samples=8)
