@@ -112,6 +112,10 @@ class SmoothObjective:
         # Numba backend: on pip installs PyTensor's C backend has no BLAS and is ~100x slower
         # per call for a large X (measured: 15 ms vs 0.15 ms at n=2000, p=500).
         self._fn = pytensor.function(inputs, [f, *grads, w], on_unused_input="ignore", mode="NUMBA")
+        # Numba compiles (or loads from its cache) on the first call: do it here, with the rest
+        # of the compilation, not inside the first solve.
+        p = rm.X.shape[1]
+        self.evaluate(0.0, np.zeros(p), None if self.fixed_sigma else 0.0)
 
     def evaluate(self, b0: float, beta: np.ndarray, log_sigma: float | None):
         args = [beta]

@@ -209,7 +209,7 @@ class _ActiveSetSolver:
         return new, -np.sign(grad[new])
 
     def solve(self, x):
-        active = np.flatnonzero(x)
+        active = self._warm_active_set(x)
         signs = np.sign(x[active])
         consistent = active.size == 0
         n_iter = 0
@@ -241,6 +241,16 @@ class _ActiveSetSolver:
         grad = self.gradient(x, active)
         kkt = float(np.max(kkt_violation(grad, x, self.l1), initial=0.0))
         return QuadraticL1Solution(x=x, n_iter=n_iter, kkt=kkt)
+
+    def _warm_active_set(self, x):
+        """The support of ``x``, ordered like the cached factor so that it can be reused."""
+        support = x != 0
+        cached = self.cache.active
+        if cached.size == 0:
+            return np.flatnonzero(support)
+        kept = cached[support[cached]]
+        support[cached] = False
+        return np.concatenate([kept, np.flatnonzero(support)])
 
     def _try_batch(self, x, active, signs, new, new_signs):
         trial_active = np.concatenate([active, new])

@@ -118,25 +118,33 @@ class SolveOnly:
     def run(self):
         return quadratic_map_path(self.solver, self.weights).coefs
 
-    def breakdown(self, reps):
-        """Best-of-``reps`` times of the first two pieces of ``quadratic_map_path`` on fresh solvers.
+    def breakdown(self, X, y, reps):
+        """Where ``map_path``'s time goes: each stage timed separately, best of ``reps``.
 
-        ``first_evaluate``: the first call of the compiled model (gradient and curvature at zero);
-        ``curvature``: forming ``Q = X_c'X_c / sigma^2`` (the first call computes the Gram matrix).
-        The rest of the solve-only time is the loop over alphas.
+        ``build``: ``build_model``; ``compile``: ``MapSolver(rm)`` (PyTensor function from the
+        compile cache); then, on that fresh solver, the three stages of ``quadratic_map_path``:
+        ``first_evaluate`` (first call of the compiled model, at zero), ``curvature`` (forming
+        ``Q``; the first call computes the Gram matrix) and ``path_loop`` (``quadratic_map_path``
+        on the now warm solver: one more, cheap, evaluation, the cached Q, and every alpha).
         """
-        first_eval, curv = [], []
-        p = self.rm.X.shape[1]
+        stages = {"build": [], "compile": [], "first_evaluate": [], "curvature": [], "path_loop": []}
+        p = X.shape[1]
         for _ in range(reps):
-            self.setup()
+            gc.collect()
             t0 = time.perf_counter()
-            *_, w = self.solver.objective.evaluate(0.0, np.zeros(p), None)
+            rm = build_model(X, y, prior_from_weights(self.weights[0]), likelihood=Gaussian(sigma=SIGMA))
             t1 = time.perf_counter()
-            self.solver.curvature(w)
+            solver = MapSolver(rm)
             t2 = time.perf_counter()
-            first_eval.append(t1 - t0)
-            curv.append(t2 - t1)
-        return {"first_evaluate": min(first_eval), "curvature": min(curv)}
+            *_, w = solver.objective.evaluate(0.0, np.zeros(p), None)
+            t3 = time.perf_counter()
+            solver.curvature(w)
+            t4 = time.perf_counter()
+            quadratic_map_path(solver, self.weights)
+            t5 = time.perf_counter()
+            for key, dt in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4), strict=True):
+                stages[key].append(dt)
+        return {key: min(ts) for key, ts in stages.items()}
 
 
 def sklearn_path(Xc, yc, penalty, alphas, tol):
@@ -284,9 +292,8 @@ def run_problem(name, X, y, penalty, reps, log):
     result["reps"] = reps
     result["times"] = times
     best = {k: v["best"] for k, v in times.items()}
-    parts = solve_only.breakdown(min(reps, 5))
-    parts["path_loop_remainder"] = max(best["bayesreg_solve_only"] - parts["first_evaluate"] - parts["curvature"], 0.0)
-    result["solve_only_breakdown"] = parts
+    result["breakdown_reps"] = min(reps, 5)
+    result["breakdown"] = solve_only.breakdown(X, y, result["breakdown_reps"])
     result["ratio_solve_only"] = best["bayesreg_solve_only"] / best["anchor_matched"]
     result["ratio_end_to_end"] = best["bayesreg_end_to_end"] / best["anchor_matched"]
     if "anchor_default_tol" in best:
@@ -363,11 +370,9 @@ def print_table(dataset, shape, results, log):
         med = {k: v["median"] for k, v in r["times"].items()}
         extra.append(f"median solve/anchor {med['bayesreg_solve_only'] / med['anchor_matched']:.2f}x")
         extra.append(f"nnz at smallest alpha {r['nonzeros_at_smallest_alpha']}")
-        parts = r["solve_only_breakdown"]
-        extra.append(
-            f"solve-only = first model evaluation {fmt_time(parts['first_evaluate'])} + Q/Gram "
-            f"{fmt_time(parts['curvature'])} + path loop ~{fmt_time(parts['path_loop_remainder'])}"
-        )
+        parts = r["breakdown"]
+        stages = ", ".join(f"{k} {fmt_time(v)}" for k, v in parts.items())
+        extra.append(f"map_path stages (timed one by one, best of {r['breakdown_reps']}): {stages}")
         log(f"  {r['problem']}: " + "; ".join(extra))
 
 
