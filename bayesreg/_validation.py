@@ -33,6 +33,8 @@ def check_numeric_target(y):
     if y is None:
         return y
     arr = np.asarray(y)
+    if arr.dtype.kind == "c":
+        raise ValueError("y must be real-valued: Complex data not supported")
     if arr.dtype.kind not in "biuf":
         try:
             arr = arr.astype(np.float64)

@@ -164,6 +164,7 @@ BAD_DATA = [
     (X_OK[:, 0], Y_OK, ValueError, "Expected 2D array"),
     (np.array([["a", "b"], ["c", "d"]]), np.array([1.0, 2.0]), ValueError, "could not convert string"),
     (X_OK, np.array(["a"] * 10), ValueError, "y must be numeric"),
+    (X_OK, Y_OK + 1j, ValueError, "y must be real-valued"),
 ]
 
 
