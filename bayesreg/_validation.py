@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils.validation import check_X_y
 
-from bayesreg.priors import Prior
+from bayesreg.priors import BasePrior
 
 
 def check_regression_data(X, y) -> tuple[np.ndarray, np.ndarray, list[str] | None]:
@@ -43,8 +43,8 @@ def check_numeric_target(y):
     return arr
 
 
-def check_prior(prior) -> Prior:
-    if not isinstance(prior, Prior):
+def check_prior(prior) -> BasePrior:
+    if not isinstance(prior, BasePrior):
         raise TypeError(
             f"prior must be a bayesreg prior such as bayesreg.Laplace(1.0), got {type(prior).__name__}: {prior!r}"
         )

@@ -1,36 +1,57 @@
-"""scikit-learn compatible estimators over the model builder and the MAP solver."""
+"""scikit-learn compatible estimators over the model builder, the MAP solver and the NUTS sampler."""
 
 from __future__ import annotations
 
+import json
 import pickle
+from pathlib import Path
 
 import cloudpickle
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from bayesreg import predictive
 from bayesreg._validation import check_bool, check_numeric_target, check_prior
-from bayesreg.conversions import check_positive
+from bayesreg.conversions import PenaltyWeights, check_positive
 from bayesreg.likelihoods import Gaussian
-from bayesreg.map import MapSolver
+from bayesreg.map import MapResult, MapSolver
 from bayesreg.model import build_model
+from bayesreg.sampling import (
+    check_count,
+    check_sampler,
+    diagnose,
+    sample_posterior,
+    warn_if_problems,
+)
 
 __all__ = ["BayesianRegression"]
 
-_METHODS = ("map",)
+_METHODS = ("map", "nuts")
+_FORMAT_VERSION = 1
+#: fitted attributes that only one method sets: a refit with the other method drops them
+_METHOD_ATTRIBUTES = (
+    "map_",
+    "equivalent_penalty_",
+    "idata_",
+    "diagnostics_",
+    "nuts_sampler_",
+    "coef_median_",
+    "intercept_median_",
+)
 
 
 class BayesianRegression(RegressorMixin, BaseEstimator):
-    """Linear regression with a prior on the coefficients, fitted by its exact MAP.
+    """Linear regression with a prior on the coefficients: exact MAP or full posterior (NUTS).
 
     The model is
 
     .. math::
 
         y_i \\sim \\mathcal N(b_0 + x_i^\\top \\beta, \\sigma^2), \\qquad
-        \\beta_j \\sim \\text{prior}, \\qquad p(b_0) \\propto 1,
+        \\beta \\sim \\text{prior}, \\qquad p(b_0) \\propto 1.
 
-    and the MAP estimate minimizes the negative log posterior
+    With ``method="map"`` the estimate minimizes the negative log posterior
 
     .. math::
 
@@ -39,68 +60,142 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
 
     with ``(l1, l2)`` the prior's penalty weights. With a fixed ``sigma`` this is exactly the
     scikit-learn fit returned by ``prior.to_sklearn(sigma=sigma, n_samples=n)`` (``Ridge``,
-    ``Lasso`` or ``ElasticNet``).
+    ``Lasso`` or ``ElasticNet``). With ``method="nuts"`` the posterior is sampled with NUTS and
+    the coefficients are posterior means.
 
     Parameters
     ----------
-    prior : Prior
-        ``bayesreg.Normal``, ``bayesreg.Laplace`` or ``bayesreg.ElasticNet``.
+    prior : Prior or ShrinkagePrior
+        A penalty prior (``bayesreg.Normal``, ``Laplace``, ``ElasticNet``), or, with
+        ``method="nuts"`` only, a hierarchical one (``BayesianLasso``, ``HierarchicalNormal``,
+        ``Horseshoe``, ``RegularizedHorseshoe``, ``BayesianElasticNet``).
     sigma : float or None, default=None
-        Fixed noise scale (the penalized-fit case). None gives sigma a weakly informative
-        ``HalfNormal(sd(y))`` prior; the joint MAP of ``(b0, beta, sigma)`` is then reported with
-        ``equivalent_penalty_``, the penalized fit that has the same solution at the fitted sigma.
-        It needs ``n_samples > n_features + 1``: otherwise the joint density is unbounded
-        (``sigma -> 0`` with an interpolating fit).
+        Fixed noise scale (the penalized-fit case). None gives sigma a prior: the prior's own
+        choice, ``p(sigma^2) proportional to 1 / sigma^2`` for ``BayesianLasso`` and
+        ``BayesianElasticNet`` (as in their papers), otherwise a weakly informative
+        ``HalfNormal(sd(y))``. For the MAP the joint mode of ``(b0, beta, sigma)`` is then
+        reported with ``equivalent_penalty_``, the penalized fit that has the same solution at the
+        fitted sigma; it needs ``n_samples > n_features + 1``.
     fit_intercept : bool, default=True
         Fit an unpenalized intercept (flat prior).
     standardize : bool, default=False
         Fit on columns scaled to unit (population) standard deviation, centred when an
-        intercept is fitted. The prior then acts on ``sd_j * beta_j``, i.e. on the original
-        scale ``beta_j`` has the prior scale divided by ``sd_j`` (glmnet's ``standardize=TRUE``).
-        ``coef_`` and ``intercept_`` are reported on the original scale.
-    method : {"map"}, default="map"
-        Fitting method.
+        intercept is fitted. The prior then acts on ``sd_j * beta_j`` (glmnet's
+        ``standardize=TRUE``). ``coef_``, ``intercept_`` and predictions are on the original
+        scale; ``map_`` and ``idata_`` are on the fitted (standardized) scale.
+    method : {"map", "nuts"}, default="map"
+        Exact MAP, or NUTS sampling of the full posterior.
+    draws, tune, chains : int, default=1000, 1000, 4
+        NUTS draws kept per chain, tuning steps per chain, number of chains.
+    cores : int or None, default=None
+        Processes for PyMC's sampler (None: up to 2).
+    random_seed : int or None, default=None
+        The same seed gives identical draws.
+    nuts_sampler : {None, "pymc", "nutpie"}, default=None
+        None picks the faster one installed for the model at hand
+        (:func:`bayesreg.sampling.choose_sampler`).
+    target_accept : float or None, default=None
+        NUTS step-size adaptation target in (0, 1); None takes the prior's recommendation
+        (0.99 for ``Horseshoe``, 0.95 for ``RegularizedHorseshoe``, otherwise 0.8).
+    progressbar : bool, default=True
+        Show the sampler's progress.
 
     Attributes
     ----------
     coef_ : ndarray (n_features,)
-        MAP coefficients on the original scale; exactly 0.0 where inactive.
+        MAP coefficients (exactly 0.0 where inactive), or posterior means with ``"nuts"``.
     intercept_ : float
+        MAP or posterior mean of the intercept.
+    coef_median_, intercept_median_ : ndarray, float
+        Posterior medians (``"nuts"`` only). The posterior median of a Laplace model is no more
+        sparse than its mean: only the MAP has exact zeros.
     sigma_ : float
-        The fixed or fitted noise scale.
+        The fixed noise scale, its MAP, or its posterior mean.
     map_ : MapResult
-        The MAP result on the fitted (standardized if so) scale, with its certificate.
+        The MAP result with its certificate (``"map"`` only).
+    idata_ : xarray.DataTree
+        ``posterior`` (``beta``, ``intercept``, ``sigma`` and the prior's hyperparameters),
+        ``posterior_predictive``, ``log_likelihood``, ``sample_stats``, ``observed_data`` and
+        ``constant_data`` (``"nuts"`` only).
+    diagnostics_ : Diagnostics
+        Divergences, r_hat and ESS (``"nuts"`` only); each problem was also raised as a
+        :class:`~bayesreg.sampling.SamplingWarning`.
+    nuts_sampler_ : str
+        The NUTS implementation used (``"nuts"`` only).
     model_ : pymc.Model
         The PyMC model (``pm.Data`` containers ``"X"``, ``"y"``, the prior's parameters and a
         fixed ``"sigma"``), for the user to inspect or extend.
     equivalent_penalty_ : sklearn estimator
         Unfitted ``Ridge`` / ``Lasso`` / ``ElasticNet`` whose solution the MAP is, at ``sigma_``
-        (on the standardized columns when ``standardize=True``).
+        (``"map"`` only).
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Only when ``X`` had string column names.
     """
 
-    def __init__(self, prior, *, sigma=None, fit_intercept=True, standardize=False, method="map"):
+    def __init__(
+        self,
+        prior,
+        *,
+        sigma=None,
+        fit_intercept=True,
+        standardize=False,
+        method="map",
+        draws=1000,
+        tune=1000,
+        chains=4,
+        cores=None,
+        random_seed=None,
+        nuts_sampler=None,
+        target_accept=None,
+        progressbar=True,
+    ):
         self.prior = prior
         self.sigma = sigma
         self.fit_intercept = fit_intercept
         self.standardize = standardize
         self.method = method
+        self.draws = draws
+        self.tune = tune
+        self.chains = chains
+        self.cores = cores
+        self.random_seed = random_seed
+        self.nuts_sampler = nuts_sampler
+        self.target_accept = target_accept
+        self.progressbar = progressbar
 
     def _check_params(self):
         prior = check_prior(self.prior)
         sigma = None if self.sigma is None else check_positive(self.sigma, "sigma")
-        fit_intercept = check_bool(self.fit_intercept, "fit_intercept")
-        standardize = check_bool(self.standardize, "standardize")
+        check_bool(self.fit_intercept, "fit_intercept")
+        check_bool(self.standardize, "standardize")
         if self.method not in _METHODS:
             raise ValueError(f"method must be one of {_METHODS}, got {self.method!r}")
-        return prior, sigma, fit_intercept, standardize
+        if self.method == "map" and not prior.has_penalty_twin:
+            raise ValueError(
+                f"prior={prior!r} is hierarchical: it has no penalty twin and no exact MAP here; use method='nuts'"
+            )
+        if self.method == "nuts":
+            check_count(self.draws, "draws")
+            check_count(self.tune, "tune", minimum=0)
+            check_count(self.chains, "chains")
+            if self.cores is not None:
+                check_count(self.cores, "cores")
+            if self.random_seed is not None:
+                check_count(self.random_seed, "random_seed", minimum=0)
+            check_sampler(self.nuts_sampler)
+            if self.target_accept is not None:
+                target = check_positive(self.target_accept, "target_accept")
+                if not target < 1.0:
+                    raise ValueError(f"target_accept must be in (0, 1), got {self.target_accept!r}")
+            check_bool(self.progressbar, "progressbar")
+        return prior, sigma
 
     def fit(self, X, y):
-        """Fit the MAP estimate. Returns self.
+        """Fit the MAP or sample the posterior. Returns self.
 
-        On any error the estimator is left exactly as it was before the call.
+        Every parameter is checked before anything is compiled; on any error the estimator is
+        left exactly as it was before the call.
         """
         before = self.__dict__.copy()
         try:
@@ -111,48 +206,226 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
             raise
 
     def _fit(self, X, y):
-        prior, sigma, fit_intercept, standardize = self._check_params()
+        prior, sigma = self._check_params()
         y = check_numeric_target(y)
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2, y_numeric=True)
         n, p = X.shape
-        if sigma is None and n <= p + int(fit_intercept):
+        if self.method == "map" and sigma is None and n <= p + int(self.fit_intercept):
             raise ValueError(
                 f"sigma=None needs n_samples > n_features + fit_intercept (got n_samples={n}, "
                 f"n_features={p}): the joint MAP of beta and sigma does not exist otherwise; "
-                "give a fixed sigma"
+                "give a fixed sigma or use method='nuts'"
             )
-        center = X.mean(axis=0) if (standardize and fit_intercept) else np.zeros(p)
+        if sigma is None and n <= 1 + int(self.fit_intercept):
+            raise ValueError(f"sigma=None needs n_samples > 1 + fit_intercept to learn sigma, got n_samples={n}")
+        center = X.mean(axis=0) if (self.standardize and self.fit_intercept) else np.zeros(p)
         scale = np.ones(p)
-        if standardize:
+        if self.standardize:
             sd = X.std(axis=0)
             scale = np.where(sd > 0, sd, 1.0)
-        Xs = (X - center) / scale
+        for stale in _METHOD_ATTRIBUTES:
+            self.__dict__.pop(stale, None)
+        self._x_center, self._x_scale = center, scale
         names = getattr(self, "feature_names_in_", None)
         rm = build_model(
-            Xs,
+            (X - center) / scale,
             y,
             prior,
-            likelihood=Gaussian(sigma=sigma),
-            fit_intercept=fit_intercept,
+            likelihood=Gaussian(sigma=sigma, sigma_prior=prior.sigma_prior),
+            fit_intercept=self.fit_intercept,
             feature_names=None if names is None else list(names),
         )
-        result, _ = MapSolver(rm).solve()
-        coef = result.coef / scale
-        intercept = result.intercept - float(center @ coef) if fit_intercept else 0.0
         self.model_ = rm.model
+        if self.method == "map":
+            self._fit_map(rm, n)
+        else:
+            self._fit_nuts(rm)
+        return self
+
+    def _fit_map(self, rm, n):
+        result, _ = MapSolver(rm).solve()
+        self._set_map(result, n)
+
+    def _set_map(self, result: MapResult, n: int) -> None:
+        coef = result.coef / self._x_scale
         self.map_ = result
         self.sigma_ = result.sigma
         self.coef_ = coef
-        self.intercept_ = intercept
-        self.equivalent_penalty_ = prior.to_sklearn(sigma=result.sigma, n_samples=n)
-        self.equivalent_penalty_.set_params(fit_intercept=fit_intercept)
-        return self
+        self.intercept_ = result.intercept - float(self._x_center @ coef) if self.fit_intercept else 0.0
+        self.equivalent_penalty_ = self.prior.to_sklearn(sigma=result.sigma, n_samples=n)
+        self.equivalent_penalty_.set_params(fit_intercept=self.fit_intercept)
 
-    def predict(self, X):
-        """``X @ coef_ + intercept_`` (the MAP prediction)."""
+    def _fit_nuts(self, rm):
+        idata = sample_posterior(
+            rm,
+            draws=self.draws,
+            tune=self.tune,
+            chains=self.chains,
+            cores=self.cores,
+            random_seed=self.random_seed,
+            nuts_sampler=self.nuts_sampler,
+            target_accept=self.target_accept,
+            progressbar=self.progressbar,
+        )
+        self._set_posterior(idata)
+        self.diagnostics_ = diagnose(idata, var_names=self._sampled_names())
+        warn_if_problems(self.diagnostics_, stacklevel=4)
+
+    def _sampled_names(self) -> list[str]:
+        """Posterior variables that summary() and the diagnostics look at: coefficients first."""
+        posterior = self.idata_["posterior"]
+        names = [name for name in ("intercept", "beta", "sigma") if name in posterior]
+        # scalar hyperparameters (lambda, tau, c2), not the auxiliary half-Cauchy factors
+        extra = [
+            name
+            for name in posterior.data_vars
+            if name not in names and posterior[name].ndim == 2 and not name.endswith(("_a", "_b", "log_sigma"))
+        ]
+        return names + extra
+
+    def _set_posterior(self, idata) -> None:
+        self.idata_ = idata
+        self.nuts_sampler_ = idata.attrs.get("nuts_sampler", "pymc")
+        beta, intercept, sigma = self._draws()
+        self.coef_ = beta.mean(axis=0)
+        self.coef_median_ = np.median(beta, axis=0)
+        self.intercept_ = float(intercept.mean()) if intercept is not None else 0.0
+        self.intercept_median_ = float(np.median(intercept)) if intercept is not None else 0.0
+        self.sigma_ = float(sigma.mean())
+
+    def _draws(self):
+        """Posterior draws on the original scale: beta (S, p), intercept (S,) or None, sigma (S,)."""
+        posterior = self.idata_["posterior"]
+        beta = posterior["beta"].values.reshape(-1, self.n_features_in_) / self._x_scale
+        intercept = None
+        if self.fit_intercept:
+            intercept = posterior["intercept"].values.reshape(-1) - beta @ self._x_center
+        if "sigma" in posterior:
+            sigma = posterior["sigma"].values.reshape(-1)
+        else:
+            sigma = np.full(beta.shape[0], float(self.sigma))
+        return beta, intercept, sigma
+
+    def _check_predict_input(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
-        return X @ self.coef_ + self.intercept_
+        return validate_data(self, X, dtype=np.float64, reset=False)
+
+    def _require_posterior(self, what: str) -> None:
+        if not hasattr(self, "idata_"):
+            raise ValueError(f"{what} needs the posterior: fit with method='nuts' (this estimator has method='map')")
+
+    def predict(self, X, return_std: bool = False):
+        """Predicted mean, and with ``return_std`` the posterior predictive standard deviation.
+
+        With ``method="map"``: ``X @ coef_ + intercept_`` (``return_std`` is not available).
+        With ``method="nuts"``: the mean of the posterior predictive ``E[b0 + x' beta]`` and its
+        standard deviation ``sqrt(Var[b0 + x' beta] + E[sigma^2])`` (uncertainty in the
+        coefficients plus the noise), both exact for the sampled draws.
+        """
+        X = self._check_predict_input(X)
+        return_std = check_bool(return_std, "return_std")
+        if not hasattr(self, "idata_"):
+            if return_std:
+                self._require_posterior("return_std=True")
+            return X @ self.coef_ + self.intercept_
+        beta, intercept, sigma = self._draws()
+        mean, std = predictive.predictive_mean_std(predictive.linear_predictor_draws(X, beta, intercept), sigma)
+        return (mean, std) if return_std else mean
+
+    def predict_interval(self, X, prob: float = 0.9):
+        """Central ``prob`` posterior predictive interval for new observations at ``X``.
+
+        The exact quantiles ``(1 - prob)/2`` and ``(1 + prob)/2`` of the mixture of
+        ``N(b0_s + x' beta_s, sigma_s^2)`` over the posterior draws. Returns an array (n, 2).
+        """
+        X = self._check_predict_input(X)
+        if isinstance(prob, bool) or not isinstance(prob, int | float | np.floating) or not 0.0 < prob < 1.0:
+            raise ValueError(f"prob must be a number in (0, 1), got {prob!r}")
+        self._require_posterior("predict_interval")
+        beta, intercept, sigma = self._draws()
+        mu = predictive.linear_predictor_draws(X, beta, intercept)
+        lower = predictive.mixture_quantiles(mu, sigma, (1.0 - prob) / 2.0)
+        upper = predictive.mixture_quantiles(mu, sigma, (1.0 + prob) / 2.0)
+        return np.column_stack([lower, upper])
+
+    def summary(self, **kwargs):
+        """ArviZ summary (mean, sd, interval, ESS, r_hat) of the coefficients, intercept, sigma and hyperparameters.
+
+        Keyword arguments go to :func:`arviz.summary`. The coefficients are on the fitted
+        scale (standardized when ``standardize=True``).
+        """
+        import arviz as az
+
+        check_is_fitted(self)
+        self._require_posterior("summary()")
+        kwargs.setdefault("var_names", self._sampled_names())
+        return az.summary(self.idata_, **kwargs)
+
+    # --- persistence -------------------------------------------------------------------------
+
+    def save(self, path) -> Path:
+        """Write the fitted estimator to the directory ``path``.
+
+        ``estimator.json`` holds the parameters (the prior as its class and parameters) and the
+        fitted point estimates; with ``method="nuts"`` the posterior ``DataTree`` goes to
+        ``idata.zarr``. :meth:`load` reads it back and predicts identically.
+        """
+        check_is_fitted(self)
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        params = self.get_params(deep=False)
+        params["prior"] = {"class": type(self.prior).__name__, "params": _jsonable(self.prior.params())}
+        fitted = {
+            "n_features_in_": int(self.n_features_in_),
+            "x_center": self._x_center.tolist(),
+            "x_scale": self._x_scale.tolist(),
+            "feature_names_in_": getattr(self, "feature_names_in_", np.array([])).tolist() or None,
+            "coef_": self.coef_.tolist(),
+            "intercept_": float(self.intercept_),
+            "sigma_": float(self.sigma_),
+        }
+        if hasattr(self, "map_"):
+            fitted["map_"] = _jsonable(self.map_.__dict__)
+        document = {"format_version": _FORMAT_VERSION, "class": type(self).__name__, "params": params, "fitted": fitted}
+        (path / "estimator.json").write_text(json.dumps(document, indent=2))
+        if hasattr(self, "idata_"):
+            self.idata_.to_zarr(path / "idata.zarr", mode="w")
+        return path
+
+    @classmethod
+    def load(cls, path) -> BayesianRegression:
+        """Read an estimator written by :meth:`save`; its model is rebuilt from the stored data."""
+        import xarray as xr
+
+        from bayesreg.priors import prior_class
+
+        path = Path(path)
+        document = json.loads((path / "estimator.json").read_text())
+        if document.get("class") != cls.__name__ or document.get("format_version") != _FORMAT_VERSION:
+            raise ValueError(f"path: {path} does not hold a saved {cls.__name__} (format {_FORMAT_VERSION})")
+        params = document["params"]
+        spec = params.pop("prior")
+        params["prior"] = prior_class(spec["class"])(**spec["params"])
+        est = cls(**params)
+        fitted = document["fitted"]
+        est.n_features_in_ = fitted["n_features_in_"]
+        if fitted["feature_names_in_"] is not None:
+            est.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
+        est._x_center = np.asarray(fitted["x_center"])
+        est._x_scale = np.asarray(fitted["x_scale"])
+        if "map_" in fitted:
+            stored = dict(fitted["map_"])
+            stored["coef"] = np.asarray(stored["coef"])
+            stored["weights"] = PenaltyWeights(**stored["weights"])
+            est.map_ = MapResult(**stored)
+        if (path / "idata.zarr").exists():
+            idata = xr.open_datatree(path / "idata.zarr", engine="zarr").load()
+            est._set_posterior(idata)
+            est.diagnostics_ = diagnose(idata, var_names=est._sampled_names())
+        est.coef_ = np.asarray(fitted["coef_"])
+        est.intercept_ = fitted["intercept_"]
+        est.sigma_ = fitted["sigma_"]
+        return est
 
     def __getstate__(self):
         state = dict(super().__getstate__())  # object.__getstate__ may return __dict__ itself
@@ -170,6 +443,21 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
         return tags
+
+
+def _jsonable(value):
+    """Tuples, numpy scalars and arrays as JSON types (recursively)."""
+    if isinstance(value, dict):
+        return {key: _jsonable(v) for key, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if hasattr(value, "__dataclass_fields__"):
+        return _jsonable(value.__dict__)
+    return value
 
 
 class _CloudPickled:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pymc as pm
+import pytensor.tensor as pt
 
 from bayesreg.conversions import check_positive
+
+SIGMA_PRIORS = ("halfnormal", "jeffreys")
 
 __all__ = ["Gaussian"]
 
@@ -23,31 +26,42 @@ class Gaussian:
     sigma_prior_scale : float or None
         With ``sigma=None``: the scale of the weakly informative ``HalfNormal`` prior on sigma.
         None means the standard deviation of ``y`` (set when the model is built).
+    sigma_prior : {"halfnormal", "jeffreys"}
+        With ``sigma=None``: ``HalfNormal(sigma_prior_scale)``, or the improper
+        ``p(sigma^2) proportional to 1 / sigma^2`` of Park & Casella (a flat prior on
+        ``log sigma``, sampled as the free variable ``"log_sigma"``; ``"sigma"`` is then a
+        deterministic). The posterior is proper when ``n_samples > 1 + fit_intercept``.
     """
 
     sigma: float | None = None
     sigma_prior_scale: float | None = None
+    sigma_prior: str = "halfnormal"
 
     def __post_init__(self):
         if self.sigma is not None:
             object.__setattr__(self, "sigma", check_positive(self.sigma, "sigma"))
         if self.sigma_prior_scale is not None:
             object.__setattr__(self, "sigma_prior_scale", check_positive(self.sigma_prior_scale, "sigma_prior_scale"))
+        if self.sigma_prior not in SIGMA_PRIORS:
+            raise ValueError(f"sigma_prior must be one of {SIGMA_PRIORS}, got {self.sigma_prior!r}")
 
     @property
     def fixed_sigma(self) -> bool:
         return self.sigma is not None
 
-    def build(self, eta, y, *, y_scale: float, dims=None):
-        """Create ``sigma`` and the observed variable in the current model.
+    def build_sigma(self, *, y_scale: float):
+        """Create ``sigma`` in the current model.
 
-        Returns ``(observed, sigma)``; a fixed sigma is a ``pm.Data`` named ``"sigma"`` so it can
-        change without recompiling.
+        A fixed sigma is a ``pm.Data`` named ``"sigma"`` so it can change without recompiling.
         """
         if self.fixed_sigma:
-            sigma = pm.Data("sigma", self.sigma)
-        else:
-            scale = self.sigma_prior_scale if self.sigma_prior_scale is not None else y_scale
-            sigma = pm.HalfNormal("sigma", sigma=scale)
-        observed = pm.Normal("y_obs", mu=eta, sigma=sigma, observed=y, dims=dims)
-        return observed, sigma
+            return pm.Data("sigma", self.sigma)
+        if self.sigma_prior == "jeffreys":
+            log_sigma = pm.Flat("log_sigma")
+            return pm.Deterministic("sigma", pt.exp(log_sigma))
+        scale = self.sigma_prior_scale if self.sigma_prior_scale is not None else y_scale
+        return pm.HalfNormal("sigma", sigma=scale)
+
+    def build_observed(self, eta, y, sigma, *, dims=None):
+        """Create the observed variable ``"y_obs"`` in the current model."""
+        return pm.Normal("y_obs", mu=eta, sigma=sigma, observed=y, dims=dims)

@@ -14,7 +14,7 @@ import pymc as pm
 from pytensor.tensor.variable import TensorVariable
 
 from bayesreg.likelihoods import Gaussian
-from bayesreg.priors import Prior
+from bayesreg.priors import BasePrior, Prior
 
 __all__ = ["RegressionModel", "build_model"]
 
@@ -35,7 +35,7 @@ class RegressionModel:
     """
 
     model: pm.Model
-    prior: Prior
+    prior: BasePrior
     likelihood: Gaussian
     beta: TensorVariable
     intercept: TensorVariable | None
@@ -67,7 +67,7 @@ class RegressionModel:
 def build_model(
     X: np.ndarray,
     y: np.ndarray,
-    prior: Prior,
+    prior: BasePrior,
     *,
     likelihood: Gaussian,
     fit_intercept: bool = True,
@@ -80,14 +80,15 @@ def build_model(
     with pm.Model(coords=coords) as model:
         X_data = pm.Data("X", X, dims=("obs_id", "feature"))
         y_data = pm.Data("y", y, dims="obs_id")
-        beta = prior.build(COEF, dims="feature")
+        y_scale = float(np.std(y)) or 1.0
+        sigma = likelihood.build_sigma(y_scale=y_scale)
+        beta = prior.build(COEF, dims="feature", sigma=sigma, n_obs=n)
         eta = X_data @ beta
         intercept = None
         if fit_intercept:
             intercept = pm.Flat(INTERCEPT)
             eta = intercept + eta
-        y_scale = float(np.std(y)) or 1.0
-        observed, sigma = likelihood.build(eta, y_data, y_scale=y_scale, dims="obs_id")
+        observed = likelihood.build_observed(eta, y_data, sigma, dims="obs_id")
     return RegressionModel(
         model=model,
         prior=prior,

@@ -27,21 +27,67 @@ from bayesreg.conversions import (
 )
 
 __all__ = [
+    "BasePrior",
     "Prior",
     "Normal",
     "Laplace",
     "ElasticNet",
+    "prior_class",
     "prior_from_weights",
     "from_sklearn",
     "from_glmnet",
 ]
 
 
-class Prior(ABC):
-    """A prior on each coefficient, independent and identical across coefficients."""
+class BasePrior(ABC):
+    """A prior on the coefficient vector, described by a few constructor parameters.
 
-    #: names of the constructor parameters, in order; each becomes a ``pm.Data`` when built
+    Subclasses list their parameters in ``_param_names``; equality, hashing and ``repr`` follow
+    from them. :meth:`build` creates the coefficients as a PyMC variable named ``name`` in the
+    current model; priors that scale with the noise (Park & Casella's Bayesian lasso, the
+    horseshoe) receive the model's ``sigma`` there.
+    """
+
+    #: names of the constructor parameters, in order
     _param_names: tuple[str, ...] = ()
+    #: the prior on the noise scale this prior is defined with (``"halfnormal"`` or ``"jeffreys"``,
+    #: i.e. ``p(sigma^2) proportional to 1 / sigma^2``) when the likelihood does not fix sigma
+    sigma_prior: str = "halfnormal"
+    #: NUTS step-size adaptation target this prior samples well with
+    target_accept: float = 0.8
+    #: whether the prior is exactly a penalty (its MAP is a penalized fit)
+    has_penalty_twin: bool = False
+
+    def params(self) -> dict:
+        """The constructor parameters as a dict."""
+        return {key: getattr(self, key) for key in self._param_names}
+
+    @abstractmethod
+    def build(self, name: str, *, dims=None, shape=None, sigma=None, n_obs: int | None = None):
+        """Create the coefficients as a PyMC variable named ``name`` in the current model.
+
+        ``sigma`` is the model's noise scale (a tensor) and ``n_obs`` the number of observations;
+        priors that do not depend on them ignore them.
+        """
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{key}={value!r}" for key, value in self.params().items())
+        return f"{type(self).__name__}({args})"
+
+    def __eq__(self, other) -> bool:
+        return type(self) is type(other) and self.params() == other.params()
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, tuple(self.params().items())))
+
+
+class Prior(BasePrior):
+    """A penalty prior: independent and identical across coefficients, ``-log p = l1 |b| + l2 b^2 + c``.
+
+    Its MAP is a penalized least-squares fit (scikit-learn's Ridge, Lasso or ElasticNet).
+    """
+
+    has_penalty_twin = True
 
     @property
     @abstractmethod
@@ -56,10 +102,6 @@ class Prior(ABC):
     @abstractmethod
     def _pymc_variable(self, name, params, **kwargs):
         """Create the PyMC variable from the (``pm.Data``) parameters."""
-
-    def params(self) -> dict[str, float]:
-        """The constructor parameters as a dict."""
-        return {key: getattr(self, key) for key in self._param_names}
 
     def penalty(self, beta) -> float:
         """The penalty ``l1 ||beta||_1 + l2 ||beta||_2^2`` (negative log prior up to a constant)."""
@@ -85,11 +127,12 @@ class Prior(ABC):
         """Names of the ``pm.Data`` containers holding this prior's parameters in a model."""
         return {key: f"{name}_{key}" for key in self._param_names}
 
-    def build(self, name: str, *, dims=None, shape=None):
+    def build(self, name: str, *, dims=None, shape=None, sigma=None, n_obs: int | None = None):
         """Create this prior as a PyMC variable inside the current model context.
 
         The parameters become ``pm.Data`` containers named ``{name}_{param}``, so the strength
-        can change (:meth:`set_data`) without recompiling anything.
+        can change (:meth:`set_data`) without recompiling anything. ``sigma`` and ``n_obs`` are
+        not used: a penalty prior does not scale with the noise.
         """
         params = {
             key: pm.Data(data_name, float(getattr(self, key))) for key, data_name in self.data_names(name).items()
@@ -117,16 +160,6 @@ class Prior(ABC):
         objective of scikit-learn's ``ElasticNet(alpha=lambda, l1_ratio=alpha)``.
         """
         return enet_from_weights(self.weights, sigma=sigma, n_samples=n_samples)
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{key}={value!r}" for key, value in self.params().items())
-        return f"{type(self).__name__}({args})"
-
-    def __eq__(self, other) -> bool:
-        return type(self) is type(other) and self.params() == other.params()
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, tuple(self.params().items())))
 
 
 class Normal(Prior):
@@ -245,6 +278,17 @@ class ElasticNet(Prior):
 
     def _pymc_variable(self, name, params, **kwargs):
         return pm.CustomDist(name, params["l1"], params["l2"], logp=_enet_logp, random=_enet_random, **kwargs)
+
+
+def prior_class(name: str) -> type[BasePrior]:
+    """The prior class called ``name`` (penalty or hierarchical), for reading saved estimators."""
+    from bayesreg import shrinkage
+
+    classes = {cls.__name__: cls for cls in (Normal, Laplace, ElasticNet)}
+    classes.update({key: getattr(shrinkage, key) for key in shrinkage.__all__ if key != "ShrinkagePrior"})
+    if name not in classes:
+        raise ValueError(f"unknown prior class {name!r}; known: {sorted(classes)}")
+    return classes[name]
 
 
 def prior_from_weights(weights: PenaltyWeights) -> Prior:

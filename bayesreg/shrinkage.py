@@ -1,0 +1,270 @@
+"""Hierarchical shrinkage priors: the penalty strength is a parameter learned with the coefficients.
+
+Unlike the penalty priors of :mod:`bayesreg.priors`, these have no single penalty twin: their
+strength (``lambda``, ``tau``) has its own prior, and the posterior averages over it. Each
+builds a non-centred PyMC model (``beta = scale * z`` with a standard ``z``), which samples
+without the funnel a centred ``beta ~ N(0, scale)`` shows when the scale is near zero. The
+coefficients are always the deterministic ``"beta"``; the standardized draws are ``"beta_z"``.
+
+All of them scale with the noise standard deviation ``sigma`` (as in Park & Casella 2008 and
+Carvalho, Polson & Scott 2010), so their default hyperparameters do not depend on the units
+of ``y``. They do depend on the scale of the columns of ``X``: the defaults assume columns of
+unit standard deviation (``BayesianRegression(..., standardize=True)``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pymc as pm
+import pytensor.tensor as pt
+
+from bayesreg.conversions import check_positive
+from bayesreg.priors import BasePrior, _enet_logp, _enet_random
+
+__all__ = [
+    "ShrinkagePrior",
+    "BayesianLasso",
+    "HierarchicalNormal",
+    "Horseshoe",
+    "RegularizedHorseshoe",
+    "BayesianElasticNet",
+]
+
+
+def _check_gamma(value, name: str) -> tuple[float, float]:
+    """A ``(shape, rate)`` pair of positive floats."""
+    if isinstance(value, str) or not hasattr(value, "__len__") or len(value) != 2:
+        raise TypeError(f"{name} must be a (shape, rate) pair of positive numbers, got {value!r}")
+    shape, rate = value
+    return (check_positive(shape, f"{name}[0] (shape)"), check_positive(rate, f"{name}[1] (rate)"))
+
+
+def _optional_positive(value, name: str) -> float | None:
+    return None if value is None else check_positive(value, name)
+
+
+def _half_cauchy(name: str, scale, *, dims=None):
+    """``HalfCauchy(scale)`` written as ``scale * a * sqrt(b)``, ``a ~ HalfNormal(1)``, ``b ~ InvGamma(1/2, 1/2)``.
+
+    The product form has no heavy-tailed free variable, which NUTS explores far better than a
+    direct half-Cauchy (Piironen & Vehtari 2017, appendix C).
+    """
+    a = pm.HalfNormal(f"{name}_a", sigma=1.0, dims=dims)
+    b = pm.InverseGamma(f"{name}_b", alpha=0.5, beta=0.5, dims=dims)
+    return pm.Deterministic(name, scale * a * pt.sqrt(b), dims=dims)
+
+
+class ShrinkagePrior(BasePrior):
+    """A hierarchical prior on the coefficients: no fixed penalty, sampled with NUTS."""
+
+    has_penalty_twin = False
+
+
+class BayesianLasso(ShrinkagePrior):
+    """Park & Casella's (2008) Bayesian lasso.
+
+    .. math::
+
+        \\beta_j \\mid \\sigma, \\lambda \\sim \\text{Laplace}(0, \\sigma / \\lambda), \\qquad
+        p(\\sigma^2) \\propto 1 / \\sigma^2, \\qquad \\lambda^2 \\sim \\text{Gamma}(r, \\delta)
+
+    (shape ``r``, rate ``delta``), or ``lambda`` fixed. At a fixed ``sigma`` and ``lambda`` the
+    posterior mode is the lasso minimizing ``||y - X beta||^2 + 2 sigma lambda ||beta||_1``.
+    Built as ``beta = sigma / lambda * beta_z`` with ``beta_z ~ Laplace(0, 1)``.
+
+    Parameters
+    ----------
+    lam : float or None, default=None
+        A fixed ``lambda > 0``, or None to learn it with the Gamma hyperprior on ``lambda^2``.
+    lam2_prior : (float, float), default=(1.0, 1.78)
+        Shape and rate of the Gamma prior on ``lambda^2``; Park & Casella's choice for the
+        diabetes data (centred columns of unit Euclidean norm).
+    """
+
+    _param_names = ("lam", "lam2_prior")
+    sigma_prior = "jeffreys"
+
+    def __init__(self, lam: float | None = None, lam2_prior: tuple[float, float] = (1.0, 1.78)):
+        self.lam = _optional_positive(lam, "lam")
+        self.lam2_prior = _check_gamma(lam2_prior, "lam2_prior")
+
+    def build(self, name, *, dims=None, shape=None, sigma=None, n_obs=None):
+        if self.lam is None:
+            shape_, rate = self.lam2_prior
+            lam2 = pm.Gamma(f"{name}_lam2", alpha=shape_, beta=rate)
+            lam = pm.Deterministic(f"{name}_lam", pt.sqrt(lam2))
+        else:
+            lam = pm.Data(f"{name}_lam", self.lam)
+        z = pm.Laplace(f"{name}_z", mu=0.0, b=1.0, dims=dims, shape=shape)
+        return pm.Deterministic(name, sigma / lam * z, dims=dims)
+
+
+class HierarchicalNormal(ShrinkagePrior):
+    """A Gaussian (ridge) prior whose scale has a hyperprior.
+
+    .. math::
+
+        \\beta_j \\mid \\sigma, \\tau \\sim \\mathcal N(0, \\sigma \\tau), \\qquad
+        \\tau \\sim \\text{HalfCauchy}(s)
+
+    Given ``tau`` (and ``sigma``) the posterior mode is scikit-learn's ``Ridge(alpha = 1 / tau^2)``:
+    the hyperprior is a prior on the ridge strength, averaged over rather than tuned. (Named
+    so as not to clash with scikit-learn's ``BayesianRidge``, which maximizes the evidence
+    instead: see :func:`bayesreg.empirical_bayes.evidence_ridge`.)
+
+    Parameters
+    ----------
+    tau_scale : float, default=1.0
+        Scale ``s`` of the half-Cauchy prior on ``tau``.
+    """
+
+    _param_names = ("tau_scale",)
+
+    def __init__(self, tau_scale: float = 1.0):
+        self.tau_scale = check_positive(tau_scale, "tau_scale")
+
+    def build(self, name, *, dims=None, shape=None, sigma=None, n_obs=None):
+        tau = pm.HalfCauchy(f"{name}_tau", beta=self.tau_scale)
+        z = pm.Normal(f"{name}_z", mu=0.0, sigma=1.0, dims=dims, shape=shape)
+        return pm.Deterministic(name, sigma * tau * z, dims=dims)
+
+
+class Horseshoe(ShrinkagePrior):
+    """The horseshoe of Carvalho, Polson & Scott (2010).
+
+    .. math::
+
+        \\beta_j \\mid \\lambda_j, \\tau, \\sigma \\sim \\mathcal N(0, \\lambda_j \\tau \\sigma), \\qquad
+        \\lambda_j \\sim \\text{HalfCauchy}(1), \\qquad \\tau \\sim \\text{HalfCauchy}(s)
+
+    Local scales ``lambda_j`` let strong signals escape the global shrinkage ``tau``. Both
+    half-Cauchy scales are built as a half-normal times the square root of an inverse gamma,
+    and ``beta = lambda tau sigma z``; NUTS needs a high ``target_accept`` (0.99 by default).
+
+    Parameters
+    ----------
+    tau_scale : float, default=1.0
+        Scale ``s`` of the global half-Cauchy.
+    """
+
+    _param_names = ("tau_scale",)
+    target_accept = 0.99
+
+    def __init__(self, tau_scale: float = 1.0):
+        self.tau_scale = check_positive(tau_scale, "tau_scale")
+
+    def build(self, name, *, dims=None, shape=None, sigma=None, n_obs=None):
+        tau = _half_cauchy(f"{name}_tau", self.tau_scale)
+        lam = _half_cauchy(f"{name}_lam", 1.0, dims=dims)
+        z = pm.Normal(f"{name}_z", mu=0.0, sigma=1.0, dims=dims, shape=shape)
+        return pm.Deterministic(name, z * lam * tau * sigma, dims=dims)
+
+
+class RegularizedHorseshoe(ShrinkagePrior):
+    """The regularized horseshoe of Piironen & Vehtari (2017).
+
+    .. math::
+
+        \\beta_j \\sim \\mathcal N(0, \\tau \\tilde\\lambda_j), \\quad
+        \\tilde\\lambda_j^2 = \\frac{c^2 \\lambda_j^2}{c^2 + \\tau^2 \\lambda_j^2}, \\quad
+        \\lambda_j \\sim \\text{HalfCauchy}(1), \\quad \\tau \\sim \\text{HalfCauchy}(\\tau_0), \\quad
+        c^2 \\sim \\text{InvGamma}(\\nu / 2, \\nu s^2 / 2),
+
+    with the global scale set from a guess ``p0`` of the number of non-zero coefficients:
+    ``tau_0 = p0 / (p - p0) * sigma / sqrt(n)``. The slab ``c`` keeps the large coefficients
+    from being left completely unregularized (a Student-t slab of scale ``s``, ``nu`` degrees
+    of freedom).
+
+    Parameters
+    ----------
+    n_nonzero : float
+        Prior guess ``p0`` of the number of relevant coefficients, ``0 < p0 < p``.
+    slab_scale : float, default=2.0
+        ``s``, in the units of the coefficients (standardized columns assumed).
+    slab_df : float, default=4.0
+        ``nu``.
+    """
+
+    _param_names = ("n_nonzero", "slab_scale", "slab_df")
+    target_accept = 0.95
+
+    def __init__(self, n_nonzero: float, slab_scale: float = 2.0, slab_df: float = 4.0):
+        self.n_nonzero = check_positive(n_nonzero, "n_nonzero")
+        self.slab_scale = check_positive(slab_scale, "slab_scale")
+        self.slab_df = check_positive(slab_df, "slab_df")
+
+    def build(self, name, *, dims=None, shape=None, sigma=None, n_obs=None):
+        model = pm.modelcontext(None)
+        p = len(model.coords[dims]) if dims is not None else int(np.prod(shape))
+        if not self.n_nonzero < p:
+            raise ValueError(f"n_nonzero must be smaller than the number of features ({p}), got {self.n_nonzero}")
+        tau0 = self.n_nonzero / (p - self.n_nonzero) * sigma / np.sqrt(n_obs)
+        tau = _half_cauchy(f"{name}_tau", tau0)
+        lam = _half_cauchy(f"{name}_lam", 1.0, dims=dims)
+        nu, s = self.slab_df, self.slab_scale
+        c2 = pm.InverseGamma(f"{name}_c2", alpha=nu / 2.0, beta=nu * s**2 / 2.0)
+        lam_tilde = pt.sqrt(c2 * lam**2 / (c2 + tau**2 * lam**2))
+        z = pm.Normal(f"{name}_z", mu=0.0, sigma=1.0, dims=dims, shape=shape)
+        return pm.Deterministic(name, z * tau * lam_tilde, dims=dims)
+
+
+class BayesianElasticNet(ShrinkagePrior):
+    """The Bayesian elastic net of Li & Lin (2010), with hyperpriors on both strengths.
+
+    .. math::
+
+        p(\\beta \\mid \\sigma^2) \\propto \\exp\\Big(-\\frac{1}{2\\sigma^2}
+            (\\lambda_1 \\|\\beta\\|_1 + \\lambda_2 \\|\\beta\\|_2^2)\\Big), \\qquad
+        p(\\sigma^2) \\propto 1 / \\sigma^2, \\qquad
+        \\lambda_k \\sim \\text{Gamma}(r_k, \\delta_k),
+
+    or ``lambda_k`` fixed. At a fixed ``sigma`` the mode is the elastic net minimizing
+    ``||y - X beta||^2 + lambda_1 ||beta||_1 + lambda_2 ||beta||_2^2``. The prior's normalizing
+    constant depends on ``sigma`` and both ``lambda``; it is computed exactly (with ``erfcx``,
+    as :class:`bayesreg.ElasticNet`), so NUTS samples the exact joint posterior rather than Li &
+    Lin's approximation of it.
+
+    Parameters
+    ----------
+    lam1, lam2 : float or None, default=None
+        Fixed strengths, or None for the Gamma hyperpriors.
+    lam1_prior, lam2_prior : (float, float), default=(1.0, 0.01)
+        Shape and rate of each Gamma hyperprior (mean 100, exponential: weakly informative for
+        standardized columns and a few hundred samples).
+    """
+
+    _param_names = ("lam1", "lam2", "lam1_prior", "lam2_prior")
+    sigma_prior = "jeffreys"
+
+    def __init__(
+        self,
+        lam1: float | None = None,
+        lam2: float | None = None,
+        lam1_prior: tuple[float, float] = (1.0, 0.01),
+        lam2_prior: tuple[float, float] = (1.0, 0.01),
+    ):
+        self.lam1 = _optional_positive(lam1, "lam1")
+        self.lam2 = _optional_positive(lam2, "lam2")
+        self.lam1_prior = _check_gamma(lam1_prior, "lam1_prior")
+        self.lam2_prior = _check_gamma(lam2_prior, "lam2_prior")
+
+    def _strength(self, name: str, value, prior):
+        if value is not None:
+            return pm.Data(name, value)
+        shape, rate = prior
+        return pm.Gamma(name, alpha=shape, beta=rate)
+
+    def build(self, name, *, dims=None, shape=None, sigma=None, n_obs=None):
+        lam1 = self._strength(f"{name}_lam1", self.lam1, self.lam1_prior)
+        lam2 = self._strength(f"{name}_lam2", self.lam2, self.lam2_prior)
+        # beta = sigma * z: z has density proportional to exp(-lam1 |z| / (2 sigma) - lam2 z^2 / 2)
+        z = pm.CustomDist(
+            f"{name}_z",
+            lam1 / (2.0 * sigma),
+            lam2 / 2.0,
+            logp=_enet_logp,
+            random=_enet_random,
+            dims=dims,
+            shape=shape,
+        )
+        return pm.Deterministic(name, sigma * z, dims=dims)
