@@ -389,7 +389,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         document = {"format_version": _FORMAT_VERSION, "class": type(self).__name__, "params": params, "fitted": fitted}
         (path / "estimator.json").write_text(json.dumps(document, indent=2))
         if hasattr(self, "idata_"):
-            self.idata_.to_zarr(path / "idata.zarr", mode="w")
+            self.idata_.to_zarr(path / "idata.zarr", mode="w", consolidated=False)
         return path
 
     @classmethod
@@ -419,7 +419,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
             stored["weights"] = PenaltyWeights(**stored["weights"])
             est.map_ = MapResult(**stored)
         if (path / "idata.zarr").exists():
-            idata = xr.open_datatree(path / "idata.zarr", engine="zarr").load()
+            idata = xr.open_datatree(path / "idata.zarr", engine="zarr", consolidated=False).load()
             est._set_posterior(idata)
             est.diagnostics_ = diagnose(idata, var_names=est._sampled_names())
         est.coef_ = np.asarray(fitted["coef_"])

@@ -108,9 +108,9 @@ def sample_posterior(
             target_accept=target_accept,
             progressbar=progressbar,
             compute_convergence_checks=False,
-            idata_kwargs={"log_likelihood": True},
             **kwargs,
         )
+        pm.compute_log_likelihood(idata, extend_inferencedata=True, progressbar=False)
         pm.sample_posterior_predictive(idata, extend_inferencedata=True, random_seed=int(seeds[1]), progressbar=False)
     idata.attrs["nuts_sampler"] = sampler
     idata.attrs["target_accept"] = float(target_accept)

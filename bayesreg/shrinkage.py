@@ -43,14 +43,14 @@ def _optional_positive(value, name: str) -> float | None:
     return None if value is None else check_positive(value, name)
 
 
-def _half_cauchy(name: str, scale, *, dims=None):
+def _half_cauchy(name: str, scale, *, dims=None, shape=None):
     """``HalfCauchy(scale)`` written as ``scale * a * sqrt(b)``, ``a ~ HalfNormal(1)``, ``b ~ InvGamma(1/2, 1/2)``.
 
     The product form has no heavy-tailed free variable, which NUTS explores far better than a
     direct half-Cauchy (Piironen & Vehtari 2017, appendix C).
     """
-    a = pm.HalfNormal(f"{name}_a", sigma=1.0, dims=dims)
-    b = pm.InverseGamma(f"{name}_b", alpha=0.5, beta=0.5, dims=dims)
+    a = pm.HalfNormal(f"{name}_a", sigma=1.0, dims=dims, shape=shape)
+    b = pm.InverseGamma(f"{name}_b", alpha=0.5, beta=0.5, dims=dims, shape=shape)
     return pm.Deterministic(name, scale * a * pt.sqrt(b), dims=dims)
 
 
@@ -155,7 +155,7 @@ class Horseshoe(ShrinkagePrior):
 
     def build(self, name, *, dims=None, shape=None, sigma=None, n_obs=None):
         tau = _half_cauchy(f"{name}_tau", self.tau_scale)
-        lam = _half_cauchy(f"{name}_lam", 1.0, dims=dims)
+        lam = _half_cauchy(f"{name}_lam", 1.0, dims=dims, shape=shape)
         z = pm.Normal(f"{name}_z", mu=0.0, sigma=1.0, dims=dims, shape=shape)
         return pm.Deterministic(name, z * lam * tau * sigma, dims=dims)
 
@@ -200,7 +200,7 @@ class RegularizedHorseshoe(ShrinkagePrior):
             raise ValueError(f"n_nonzero must be smaller than the number of features ({p}), got {self.n_nonzero}")
         tau0 = self.n_nonzero / (p - self.n_nonzero) * sigma / np.sqrt(n_obs)
         tau = _half_cauchy(f"{name}_tau", tau0)
-        lam = _half_cauchy(f"{name}_lam", 1.0, dims=dims)
+        lam = _half_cauchy(f"{name}_lam", 1.0, dims=dims, shape=shape)
         nu, s = self.slab_df, self.slab_scale
         c2 = pm.InverseGamma(f"{name}_c2", alpha=nu / 2.0, beta=nu * s**2 / 2.0)
         lam_tilde = pt.sqrt(c2 * lam**2 / (c2 + tau**2 * lam**2))

@@ -1,0 +1,218 @@
+"""BayesianRegression(method="nuts"): sampling behaviour, predictions, persistence, bad input.
+
+Small draws: these tests check behaviour, not statistics (see test_posterior_statistics.py).
+"""
+
+import pickle
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import bayesreg as br
+from bayesreg import BayesianRegression
+from bayesreg.sampling import SamplingWarning
+from bayesreg.shrinkage import BayesianLasso, Horseshoe
+
+SMALL = {"method": "nuts", "draws": 150, "tune": 150, "chains": 2, "nuts_sampler": "pymc", "progressbar": False}
+
+pytestmark = pytest.mark.filterwarnings("ignore::bayesreg.sampling.SamplingWarning")
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(60, 4)) * [1.0, 2.0, 0.5, 1.0], columns=["age", "bmi", "bp", "s1"])
+    y = 3.0 + X.to_numpy() @ [1.5, 0.0, -2.0, 0.0] + rng.normal(size=60)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    X, y = data
+    return BayesianRegression(br.Laplace(1.0), random_seed=11, **SMALL).fit(X, y)
+
+
+def test_fit_sets_posterior_attributes(fitted, data):
+    X, _ = data
+    est = fitted
+    for group in ("posterior", "posterior_predictive", "log_likelihood", "sample_stats", "observed_data"):
+        assert group in est.idata_.children, group
+    posterior = est.idata_["posterior"]
+    assert posterior.sizes["chain"] == 2 and posterior.sizes["draw"] == 150
+    assert list(posterior["beta"].coords["feature"].values) == list(X.columns)
+    beta = posterior["beta"].values.reshape(-1, 4)
+    np.testing.assert_allclose(est.coef_, beta.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(est.coef_median_, np.median(beta, axis=0), rtol=1e-12)
+    assert est.intercept_ == pytest.approx(float(posterior["intercept"].mean()), rel=1e-12)
+    assert est.sigma_ == pytest.approx(float(posterior["sigma"].mean()), rel=1e-12)
+    assert est.nuts_sampler_ == "pymc"
+    assert est.diagnostics_.n_draws == 300
+    assert not hasattr(est, "map_") and not hasattr(est, "equivalent_penalty_")
+    # signal found: posterior means near the truth, not at the MAP's exact zeros
+    assert est.coef_[0] == pytest.approx(1.5, abs=0.4) and est.coef_[2] == pytest.approx(-2.0, abs=0.8)
+    assert np.all(est.coef_ != 0.0)
+
+
+def test_same_seed_same_draws(fitted, data):
+    X, y = data
+    again = BayesianRegression(br.Laplace(1.0), random_seed=11, **SMALL).fit(X, y)
+    np.testing.assert_array_equal(again.idata_["posterior"]["beta"].values, fitted.idata_["posterior"]["beta"].values)
+    np.testing.assert_array_equal(
+        again.idata_["posterior_predictive"]["y_obs"].values, fitted.idata_["posterior_predictive"]["y_obs"].values
+    )
+    other = BayesianRegression(br.Laplace(1.0), random_seed=12, **SMALL).fit(X, y)
+    assert not np.array_equal(other.idata_["posterior"]["beta"].values, fitted.idata_["posterior"]["beta"].values)
+
+
+def test_predict_mean_std_and_interval(fitted, data):
+    X, y = data
+    mean, std = fitted.predict(X, return_std=True)
+    np.testing.assert_allclose(mean, X.to_numpy() @ fitted.coef_ + fitted.intercept_, rtol=1e-10)
+    np.testing.assert_allclose(fitted.predict(X), mean, rtol=0)
+    # the predictive sd is at least the noise, a little more for the coefficients' uncertainty
+    assert np.all(std > np.sqrt(np.mean(fitted.idata_["posterior"]["sigma"].values ** 2)))
+    assert np.all(std < 1.5 * fitted.sigma_)
+    interval = fitted.predict_interval(X, prob=0.9)
+    assert interval.shape == (60, 2) and np.all(interval[:, 0] < mean) and np.all(mean < interval[:, 1])
+    coverage = np.mean((interval[:, 0] <= y) & (y <= interval[:, 1]))
+    assert 0.75 <= coverage <= 1.0  # 60 points: binomial(60, 0.9) is within this 99.9% of the time
+    narrow = fitted.predict_interval(X, prob=0.5)
+    assert np.all(narrow[:, 1] - narrow[:, 0] < interval[:, 1] - interval[:, 0])
+
+
+def test_posterior_predictive_matches_exact_predictions(fitted, data):
+    """The predictive mean from the sampled y_obs agrees with the exact mixture mean within MC error."""
+    X, _ = data
+    ppc = fitted.idata_["posterior_predictive"]["y_obs"].values.reshape(-1, 60)
+    mean, std = fitted.predict(X, return_std=True)
+    z = (ppc.mean(axis=0) - mean) / (std / np.sqrt(ppc.shape[0]))
+    assert np.max(np.abs(z)) < 4.5  # 60 z-scores of ~independent draws (ESS smaller than draws: generous)
+
+
+def test_summary_has_rhat_and_ess(fitted):
+    table = fitted.summary()
+    assert {"mean", "sd", "ess_bulk", "ess_tail", "r_hat"} <= set(table.columns)
+    assert list(table.index[:2]) == ["intercept", "beta[age]"]
+    assert "sigma" in table.index and len(table) == 6
+
+
+def test_save_and_load_predict_identically(fitted, data, tmp_path):
+    X, _ = data
+    fitted.save(tmp_path / "est")
+    loaded = BayesianRegression.load(tmp_path / "est")
+    assert loaded.get_params()["prior"] == fitted.prior and loaded.random_seed == 11
+    np.testing.assert_array_equal(loaded.predict(X), fitted.predict(X))
+    np.testing.assert_array_equal(loaded.predict_interval(X), fitted.predict_interval(X))
+    np.testing.assert_array_equal(loaded.coef_median_, fitted.coef_median_)
+    assert list(loaded.feature_names_in_) == list(X.columns)
+    assert loaded.summary().equals(fitted.summary())
+
+
+def test_pickle_round_trip(fitted, data):
+    X, _ = data
+    back = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(back.predict(X, return_std=True)[1], fitted.predict(X, return_std=True)[1])
+    assert back.model_.named_vars.keys() == fitted.model_.named_vars.keys()
+
+
+def test_map_estimator_saves_and_loads(data, tmp_path):
+    X, y = data
+    est = BayesianRegression(br.Laplace(0.05), sigma=1.0, standardize=True).fit(X, y)
+    loaded = BayesianRegression.load(est.save(tmp_path / "map"))
+    np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
+    assert loaded.map_.certificate == est.map_.certificate and loaded.map_.weights == est.map_.weights
+    with pytest.raises(ValueError, match="fit with method='nuts'"):
+        loaded.predict_interval(X)
+
+
+def test_load_rejects_other_directories(tmp_path):
+    (tmp_path / "estimator.json").write_text('{"class": "Ridge", "format_version": 1}')
+    with pytest.raises(ValueError, match="does not hold a saved BayesianRegression"):
+        BayesianRegression.load(tmp_path)
+
+
+def test_refit_with_map_drops_posterior(fitted, data):
+    X, y = data
+    est = pickle.loads(pickle.dumps(fitted))
+    est.set_params(method="map", sigma=1.0).fit(X, y)
+    assert hasattr(est, "map_") and not hasattr(est, "idata_") and not hasattr(est, "coef_median_")
+    with pytest.raises(ValueError, match="return_std=True needs the posterior"):
+        est.predict(X, return_std=True)
+
+
+def test_fixed_sigma_and_hierarchical_prior(data):
+    X, y = data
+    est = BayesianRegression(BayesianLasso(), sigma=1.0, random_seed=1, **SMALL).fit(X, y)
+    assert "sigma" not in est.idata_["posterior"] and est.sigma_ == 1.0
+    assert "beta_lam" in est.summary().index
+    mean, std = est.predict(X, return_std=True)
+    assert np.all(std > 1.0)
+
+
+def test_jeffreys_sigma_for_bayesian_lasso(data):
+    X, y = data
+    est = BayesianRegression(BayesianLasso(lam=1.0), random_seed=1, **SMALL).fit(X, y)
+    assert "log_sigma" in est.idata_["posterior"]
+    assert "log_sigma" not in est.summary().index and "sigma" in est.summary().index
+
+
+def test_diagnostics_warn_with_advice(data):
+    X, y = data
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        est = BayesianRegression(br.Laplace(1.0), **{**SMALL, "draws": 20, "tune": 20}, random_seed=3).fit(X, y)
+    messages = [str(w.message) for w in record if issubclass(w.category, SamplingWarning)]
+    assert est.diagnostics_.problems and messages == list(est.diagnostics_.problems)
+    assert any("Try more draws" in m for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("params", "error", "match"),
+    [
+        ({"draws": 0}, ValueError, "draws must be an integer >= 1"),
+        ({"draws": 10.0}, TypeError, "draws must be an integer"),
+        ({"tune": -1}, ValueError, "tune must be an integer >= 0"),
+        ({"chains": "4"}, TypeError, "chains must be an integer"),
+        ({"cores": 0}, ValueError, "cores must be"),
+        ({"random_seed": -3}, ValueError, "random_seed must be"),
+        ({"nuts_sampler": "stan"}, ValueError, "nuts_sampler must be None or one of"),
+        ({"target_accept": 1.0}, ValueError, r"target_accept must be in \(0, 1\)"),
+        ({"target_accept": 0.0}, ValueError, "target_accept"),
+        ({"progressbar": "yes"}, TypeError, "progressbar must be True or False"),
+        ({"method": "vi"}, ValueError, "method must be one of"),
+    ],
+)
+def test_bad_sampling_parameters(data, params, error, match, monkeypatch):
+    X, y = data
+    est = BayesianRegression(br.Laplace(1.0), **{**SMALL, **params})
+    compiled = []
+    monkeypatch.setattr("bayesreg.estimators.sample_posterior", lambda *a, **k: compiled.append(1))
+    with pytest.raises(error, match=match):
+        est.fit(X, y)
+    assert not compiled and not hasattr(est, "coef_")
+
+
+def test_hierarchical_prior_has_no_map(data):
+    X, y = data
+    with pytest.raises(ValueError, match="hierarchical.*use method='nuts'"):
+        BayesianRegression(Horseshoe()).fit(X, y)
+
+
+def test_failed_fit_keeps_previous_state(fitted, data):
+    X, y = data
+    est = pickle.loads(pickle.dumps(fitted))
+    before = est.coef_.copy()
+    est.set_params(draws=-1)
+    with pytest.raises(ValueError):
+        est.fit(X, y)
+    np.testing.assert_array_equal(est.coef_, before)
+    assert hasattr(est, "idata_")
+
+
+@pytest.mark.parametrize("prob", [0.0, 1.0, "0.9", True])
+def test_bad_interval_probability(fitted, data, prob):
+    X, _ = data
+    with pytest.raises(ValueError, match="prob must be a number in"):
+        fitted.predict_interval(X, prob=prob)

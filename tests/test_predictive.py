@@ -1,0 +1,61 @@
+"""The posterior predictive mixture: exact mean, standard deviation and quantiles."""
+
+import numpy as np
+import pytest
+from scipy import integrate, optimize, stats
+
+from bayesreg.predictive import linear_predictor_draws, mixture_quantiles, predictive_mean_std
+
+
+@pytest.fixture
+def mixture():
+    rng = np.random.default_rng(3)
+    mu = rng.normal(size=(40, 5)) * [0.1, 1.0, 3.0, 10.0, 0.0] + [0.0, 5.0, -2.0, 1.0, 100.0]
+    sigma = rng.uniform(0.5, 2.0, size=40)
+    return mu, sigma
+
+
+def _mixture_pdf(x, mu, sigma):
+    return np.mean(stats.norm.pdf(x, loc=mu, scale=sigma))
+
+
+def test_linear_predictor_draws():
+    rng = np.random.default_rng(0)
+    X, beta, b0 = rng.normal(size=(6, 3)), rng.normal(size=(4, 3)), rng.normal(size=4)
+    mu = linear_predictor_draws(X, beta, b0)
+    assert mu.shape == (4, 6)
+    np.testing.assert_allclose(mu[2], b0[2] + X @ beta[2], rtol=1e-14)
+    np.testing.assert_allclose(linear_predictor_draws(X, beta, None)[1], X @ beta[1], rtol=1e-14)
+
+
+def test_mean_and_std_match_numerical_moments(mixture):
+    mu, sigma = mixture
+    mean, std = predictive_mean_std(mu, sigma)
+    for i in range(mu.shape[1]):
+        lo, hi = mu[:, i].min() - 12 * sigma.max(), mu[:, i].max() + 12 * sigma.max()
+        m1 = integrate.quad(lambda x: x * _mixture_pdf(x, mu[:, i], sigma), lo, hi, limit=200)[0]
+        m2 = integrate.quad(lambda x: (x - m1) ** 2 * _mixture_pdf(x, mu[:, i], sigma), lo, hi, limit=200)[0]
+        assert mean[i] == pytest.approx(m1, rel=1e-8, abs=1e-8)
+        assert std[i] == pytest.approx(np.sqrt(m2), rel=1e-7)
+
+
+@pytest.mark.parametrize("prob", [0.001, 0.05, 0.5, 0.9, 0.999])
+def test_quantiles_solve_the_mixture_cdf(mixture, prob):
+    mu, sigma = mixture
+    q = mixture_quantiles(mu, sigma, prob)
+    for i in range(mu.shape[1]):
+        cdf = lambda x, i=i: np.mean(stats.norm.cdf(x, loc=mu[:, i], scale=sigma)) - prob  # noqa: E731
+        ref = optimize.brentq(cdf, mu[:, i].min() - 20, mu[:, i].max() + 20, xtol=1e-13)
+        assert q[i] == pytest.approx(ref, rel=1e-8, abs=1e-10)
+
+
+def test_single_component_is_the_normal_quantile():
+    q = mixture_quantiles(np.array([[1.0, -3.0]]), np.array([2.0]), 0.95)
+    np.testing.assert_allclose(q, [1.0 + 2.0 * stats.norm.ppf(0.95), -3.0 + 2.0 * stats.norm.ppf(0.95)], rtol=1e-9)
+
+
+def test_quantiles_in_blocks_equal_one_block(mixture, monkeypatch):
+    mu, sigma = mixture
+    whole = mixture_quantiles(mu, sigma, 0.2)
+    monkeypatch.setattr("bayesreg.predictive._BLOCK_ELEMENTS", 80)  # two points per block
+    np.testing.assert_array_equal(mixture_quantiles(mu, sigma, 0.2), whole)

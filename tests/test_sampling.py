@@ -1,0 +1,92 @@
+"""Sampler choice, argument checks and the diagnostics that turn into warnings (no sampling here)."""
+
+import numpy as np
+import pytest
+from arviz_base import from_dict
+
+import bayesreg as br
+from bayesreg import sampling
+from bayesreg.likelihoods import Gaussian
+from bayesreg.model import build_model
+from bayesreg.sampling import SamplingWarning, check_count, check_sampler, choose_sampler, diagnose, warn_if_problems
+
+
+@pytest.mark.parametrize("value", [0, -1])
+def test_check_count_rejects_small(value):
+    with pytest.raises(ValueError, match="draws must be an integer >= 1"):
+        check_count(value, "draws")
+
+
+@pytest.mark.parametrize("value", [1.0, "10", True, None])
+def test_check_count_rejects_non_integers(value):
+    with pytest.raises(TypeError, match="chains must be an integer"):
+        check_count(value, "chains")
+
+
+def test_check_count_accepts_numpy_integers():
+    assert check_count(np.int64(5), "draws") == 5
+    assert check_count(0, "tune", minimum=0) == 0
+
+
+def test_check_sampler():
+    assert check_sampler(None) is None
+    assert check_sampler("pymc") == "pymc"
+    with pytest.raises(ValueError, match="nuts_sampler must be None or one of"):
+        check_sampler("stan")
+
+
+def test_missing_sampler_is_named(monkeypatch):
+    monkeypatch.setattr(sampling, "available_samplers", lambda: ("pymc",))
+    with pytest.raises(ValueError, match="nutpie.*not installed"):
+        check_sampler("nutpie")
+
+
+def _model(p):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, p))
+    return build_model(X, X[:, 0] + rng.normal(size=30), br.Laplace(1.0), likelihood=Gaussian())
+
+
+def test_choose_sampler_by_model_size(monkeypatch):
+    small, large = _model(3), _model(sampling.NUTPIE_MIN_PARAMS)
+    monkeypatch.setattr(sampling, "available_samplers", lambda: ("pymc", "nutpie"))
+    assert choose_sampler(small) == "pymc"
+    assert choose_sampler(large) == "nutpie"
+    monkeypatch.setattr(sampling, "available_samplers", lambda: ("pymc",))
+    assert choose_sampler(large) == "pymc"
+
+
+def _fake_idata(rng, *, shift_chain=0.0, diverging=0, draws=500, extra=None):
+    beta = rng.normal(size=(4, draws, 3))
+    beta[0] += shift_chain
+    div = np.zeros((4, draws), dtype=bool)
+    div.flat[:diverging] = True
+    posterior = {"beta": beta, "sigma": np.abs(rng.normal(size=(4, draws))) + 1, **(extra or {})}
+    idata = from_dict({"posterior": posterior, "sample_stats": {"diverging": div}}, dims={"beta": ["feature"]})
+    idata.attrs["target_accept"] = 0.8
+    return idata
+
+
+def test_diagnose_clean_sample():
+    d = diagnose(_fake_idata(np.random.default_rng(1)))
+    assert d.ok and d.problems == ()
+    assert d.n_divergences == 0 and d.n_chains == 4 and d.n_draws == 2000
+    assert d.max_rhat < 1.01 and d.min_ess_bulk > 1000
+
+
+def test_diagnose_reports_divergences_rhat_and_ess():
+    d = diagnose(_fake_idata(np.random.default_rng(2), shift_chain=1.0, diverging=7, draws=60))
+    assert d.n_divergences == 7 and d.max_rhat > 1.01 and d.min_ess_bulk < 400
+    text = " ".join(d.problems)
+    assert "7 divergent transitions" in text and "target_accept (now 0.8)" in text
+    assert "r_hat" in text and "effective sample size" in text
+    with pytest.warns(SamplingWarning) as record:
+        warn_if_problems(d)
+    assert len(record) == 3
+
+
+def test_diagnose_restricted_to_named_variables():
+    rng = np.random.default_rng(3)
+    idata = _fake_idata(rng, extra={"bad": rng.normal(size=(4, 500)) + np.arange(4.0)[:, None]})
+    assert not diagnose(idata).ok
+    assert diagnose(idata, var_names=["beta", "sigma"]).ok
