@@ -32,9 +32,10 @@ def test_mean_and_std_match_numerical_moments(mixture):
     mu, sigma = mixture
     mean, std = predictive_mean_std(mu, sigma)
     for i in range(mu.shape[1]):
-        lo, hi = mu[:, i].min() - 12 * sigma.max(), mu[:, i].max() + 12 * sigma.max()
-        m1 = integrate.quad(lambda x: x * _mixture_pdf(x, mu[:, i], sigma), lo, hi, limit=200)[0]
-        m2 = integrate.quad(lambda x: (x - m1) ** 2 * _mixture_pdf(x, mu[:, i], sigma), lo, hi, limit=200)[0]
+        mu_i = mu[:, i]
+        lo, hi = mu_i.min() - 12 * sigma.max(), mu_i.max() + 12 * sigma.max()
+        m1 = integrate.quad(lambda x, m=mu_i: x * _mixture_pdf(x, m, sigma), lo, hi, limit=200)[0]
+        m2 = integrate.quad(lambda x, m=mu_i, c=m1: (x - c) ** 2 * _mixture_pdf(x, m, sigma), lo, hi, limit=200)[0]
         assert mean[i] == pytest.approx(m1, rel=1e-8, abs=1e-8)
         assert std[i] == pytest.approx(np.sqrt(m2), rel=1e-7)
 
