@@ -165,7 +165,7 @@ def test_horseshoe_scales(data):
 
 
 def test_half_cauchy_product_has_cauchy_quantiles():
-    """a * sqrt(b), a ~ HalfNormal(1), b ~ InvGamma(1/2, 1/2), is HalfCauchy(1): quartiles at tan(pi/8), 1, tan(3pi/8)."""
+    """a sqrt(b), a ~ HalfNormal(1), b ~ InvGamma(1/2, 1/2) is HalfCauchy(1): quartiles tan(pi/8), 1, tan(3pi/8)."""
     with pm.Model() as model:
         Horseshoe().build("beta", shape=(20_000,), sigma=1.0)
     draws = pm.draw(model["beta_lam"], random_seed=1)
