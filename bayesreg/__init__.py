@@ -5,29 +5,52 @@ L2 (ridge) is a Gaussian prior, L1 (lasso) a Laplace prior, the elastic net thei
 
 from bayesreg import datasets
 from bayesreg.compare import Comparison, compare
+from bayesreg.empirical_bayes import EvidenceResult, evidence_ridge
 from bayesreg.estimators import BayesianRegression
 from bayesreg.map import MapResult, find_map
 from bayesreg.model import build_model
 from bayesreg.paths import alpha_grid, map_path
+from bayesreg.posterior_vs_penalty import PosteriorVsPenalty, posterior_vs_penalty
 from bayesreg.priors import ElasticNet, Laplace, Normal, Prior, from_glmnet, from_sklearn, prior_from_weights
+from bayesreg.sampling import Diagnostics, SamplingWarning
+from bayesreg.shrinkage import (
+    BayesianElasticNet,
+    BayesianLasso,
+    HierarchicalNormal,
+    Horseshoe,
+    RegularizedHorseshoe,
+    ShrinkagePrior,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BayesianElasticNet",
+    "BayesianLasso",
     "BayesianRegression",
     "Comparison",
+    "Diagnostics",
     "ElasticNet",
+    "EvidenceResult",
+    "HierarchicalNormal",
+    "Horseshoe",
     "Laplace",
     "MapResult",
     "Normal",
+    "PosteriorVsPenalty",
     "Prior",
+    "RegularizedHorseshoe",
+    "SamplingWarning",
+    "ShrinkagePrior",
     "alpha_grid",
     "build_model",
     "compare",
     "datasets",
+    "evidence_ridge",
     "find_map",
     "from_glmnet",
     "from_sklearn",
     "map_path",
+    "posterior_vs_penalty",
     "prior_from_weights",
 ]

@@ -1,0 +1,67 @@
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import bayesreg as br
+from bayesreg.posterior_vs_penalty import posterior_vs_penalty, prior_mass_near_zero, prior_std
+
+pytestmark = pytest.mark.filterwarnings("ignore::bayesreg.sampling.SamplingWarning")
+
+
+@pytest.mark.parametrize(
+    ("prior", "eps", "expected"),
+    [
+        (br.Normal(2.0), 0.5, stats.norm.cdf(0.25) - stats.norm.cdf(-0.25)),
+        (br.Laplace(2.0), 0.5, 1 - np.exp(-0.25)),
+    ],
+)
+def test_prior_mass_near_zero(prior, eps, expected):
+    assert prior_mass_near_zero(prior, eps) == pytest.approx(expected, rel=1e-10)
+
+
+def test_prior_std():
+    assert prior_std(br.Laplace(2.0)) == pytest.approx(2.0 * np.sqrt(2.0), rel=1e-10)
+    enet = br.ElasticNet(1.0, 2.0)
+    assert prior_std(enet) < prior_std(br.Normal(0.5))  # the L1 term shrinks the Normal(0.5) of l2 = 2
+
+
+def test_table_lines_up_penalized_map_and_posterior():
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame(rng.normal(size=(80, 5)), columns=list("abcde"))
+    y = X.to_numpy() @ [2.0, 0.0, 0.0, -1.0, 0.0] + rng.normal(size=80)
+    prior = br.Laplace(0.05)
+    result = posterior_vs_penalty(
+        X, y, prior, sigma=1.0, draws=300, tune=300, chains=2, random_seed=2, nuts_sampler="pymc"
+    )
+    table = result.table
+    assert list(table.index) == list("abcde")
+    assert list(table.columns) == [
+        "penalized", "map", "mean", "median", "lower", "upper", "sd", "p_near_zero", "prior_p_near_zero"
+    ]  # fmt: skip
+    assert result.max_abs_map_vs_penalized < 1e-8
+    zeros = table["map"] == 0.0
+    assert zeros.sum() >= 2 and (table["penalized"][zeros] == 0.0).all()
+    # the posterior mean is not sparse, and the MAP's zeros sit inside the intervals
+    assert (table["mean"] != 0.0).all()
+    assert ((table["lower"] < 0) & (table["upper"] > 0))[zeros].all()
+    assert (table["lower"] <= table["median"]).all() and (table["median"] <= table["upper"]).all()
+    # the strong coefficients have no mass near zero; the prior has the same mass everywhere
+    assert table.loc["a", "p_near_zero"] == 0.0
+    assert table["p_near_zero"][zeros].min() > table.loc["a", "p_near_zero"]
+    assert table["prior_p_near_zero"].nunique() == 1
+    assert result.eps == pytest.approx(0.1 * np.sqrt(2) * 0.05)
+    text = str(result)
+    assert "Laplace prior" in text and "near zero means |beta| <=" in text and "Lasso" in text
+
+
+def test_rejects_hierarchical_prior_and_bad_prob():
+    from bayesreg.shrinkage import Horseshoe
+
+    X, y = np.ones((5, 2)), np.arange(5.0)
+    with pytest.raises(TypeError, match="penalty prior"):
+        posterior_vs_penalty(X, y, Horseshoe())
+    with pytest.raises(ValueError, match="prob must be"):
+        posterior_vs_penalty(X, y, br.Laplace(1.0), prob=1.5)
+    with pytest.raises(ValueError, match="near_zero must be"):
+        posterior_vs_penalty(X, y, br.Laplace(1.0), near_zero=-1.0)
