@@ -7,6 +7,7 @@ from bayesreg import datasets
 from bayesreg.compare import Comparison, compare
 from bayesreg.empirical_bayes import EvidenceResult, evidence_ridge
 from bayesreg.estimators import BayesianRegression
+from bayesreg.gibbs import GibbsResult, McemResult, mcem_bayesian_lasso, sample_bayesian_lasso_gibbs
 from bayesreg.map import MapResult, find_map
 from bayesreg.model import build_model
 from bayesreg.paths import alpha_grid, map_path
@@ -32,10 +33,12 @@ __all__ = [
     "Diagnostics",
     "ElasticNet",
     "EvidenceResult",
+    "GibbsResult",
     "HierarchicalNormal",
     "Horseshoe",
     "Laplace",
     "MapResult",
+    "McemResult",
     "Normal",
     "PosteriorVsPenalty",
     "Prior",
@@ -51,6 +54,8 @@ __all__ = [
     "from_glmnet",
     "from_sklearn",
     "map_path",
+    "mcem_bayesian_lasso",
     "posterior_vs_penalty",
     "prior_from_weights",
+    "sample_bayesian_lasso_gibbs",
 ]

@@ -3,8 +3,9 @@
 Unlike the penalty priors of :mod:`bayesreg.priors`, these have no single penalty twin: their
 strength (``lambda``, ``tau``) has its own prior, and the posterior averages over it. Each
 builds a non-centred PyMC model (``beta = scale * z`` with a standard ``z``), which samples
-without the funnel a centred ``beta ~ N(0, scale)`` shows when the scale is near zero. The
-coefficients are always the deterministic ``"beta"``; the standardized draws are ``"beta_z"``.
+without the funnel a centred ``beta ~ N(0, scale)`` shows when the scale is near zero; the
+Bayesian lasso is centred by default, which measured better (see :class:`BayesianLasso`). The
+coefficients are always ``"beta"``; standardized draws, where used, are ``"beta_z"``.
 
 All of them scale with the noise standard deviation ``sigma`` (as in Park & Casella 2008 and
 Carvalho, Polson & Scott 2010), so their default hyperparameters do not depend on the units
@@ -70,7 +71,6 @@ class BayesianLasso(ShrinkagePrior):
 
     (shape ``r``, rate ``delta``), or ``lambda`` fixed. At a fixed ``sigma`` and ``lambda`` the
     posterior mode is the lasso minimizing ``||y - X beta||^2 + 2 sigma lambda ||beta||_1``.
-    Built as ``beta = sigma / lambda * beta_z`` with ``beta_z ~ Laplace(0, 1)``.
 
     Parameters
     ----------
@@ -79,14 +79,25 @@ class BayesianLasso(ShrinkagePrior):
     lam2_prior : (float, float), default=(1.0, 1.78)
         Shape and rate of the Gamma prior on ``lambda^2``; Park & Casella's choice for the
         diabetes data (centred columns of unit Euclidean norm).
+    noncentered : bool, default=False
+        Build ``beta = sigma / lambda * beta_z`` with ``beta_z ~ Laplace(0, 1)`` instead of
+        ``beta ~ Laplace(0, sigma / lambda)``. When the data pin the coefficients down (diabetes:
+        n = 442, p = 10) the centred form samples better: with the Gamma hyperprior, 0
+        divergences against 4-64 for the non-centred one (4 chains of 1000-2000 draws). The
+        non-centred form helps when the likelihood is weak (p close to or above n).
     """
 
-    _param_names = ("lam", "lam2_prior")
+    _param_names = ("lam", "lam2_prior", "noncentered")
     sigma_prior = "jeffreys"
 
-    def __init__(self, lam: float | None = None, lam2_prior: tuple[float, float] = (1.0, 1.78)):
+    def __init__(
+        self, lam: float | None = None, lam2_prior: tuple[float, float] = (1.0, 1.78), noncentered: bool = False
+    ):
         self.lam = _optional_positive(lam, "lam")
         self.lam2_prior = _check_gamma(lam2_prior, "lam2_prior")
+        if not isinstance(noncentered, bool | np.bool_):
+            raise TypeError(f"noncentered must be True or False, got {noncentered!r}")
+        self.noncentered = bool(noncentered)
 
     def build(self, name, *, dims=None, shape=None, sigma=None, n_obs=None):
         if self.lam is None:
@@ -95,6 +106,8 @@ class BayesianLasso(ShrinkagePrior):
             lam = pm.Deterministic(f"{name}_lam", pt.sqrt(lam2))
         else:
             lam = pm.Data(f"{name}_lam", self.lam)
+        if not self.noncentered:
+            return pm.Laplace(name, mu=0.0, b=sigma / lam, dims=dims, shape=shape)
         z = pm.Laplace(f"{name}_z", mu=0.0, b=1.0, dims=dims, shape=shape)
         return pm.Deterministic(name, sigma / lam * z, dims=dims)
 

@@ -16,6 +16,7 @@ from bayesreg.shrinkage import BayesianElasticNet, BayesianLasso, HierarchicalNo
 ALL = [
     BayesianLasso(),
     BayesianLasso(lam=0.5),
+    BayesianLasso(noncentered=True),
     HierarchicalNormal(),
     Horseshoe(),
     RegularizedHorseshoe(n_nonzero=2),
@@ -42,8 +43,11 @@ def test_builds_beta_with_feature_dims(data, prior):
     rm = _build(data, prior)
     model = rm.model
     assert model.named_vars_to_dims["beta"] == ("feature",)
-    assert "beta" in [v.name for v in model.deterministics]
-    assert model["beta_z"] in model.free_RVs
+    if isinstance(prior, BayesianLasso) and not prior.noncentered:
+        assert model["beta"] in model.free_RVs
+    else:
+        assert "beta" in [v.name for v in model.deterministics]
+        assert model["beta_z"] in model.free_RVs
     point = model.initial_point()
     assert np.isfinite(model.compile_logp()(point))
     # jeffreys sigma: the free variable is log sigma, with a flat density
@@ -57,7 +61,7 @@ def test_save_format_round_trip(prior):
 
 
 def test_repr_equality_hash():
-    assert repr(BayesianLasso(lam=0.5)) == "BayesianLasso(lam=0.5, lam2_prior=(1.0, 1.78))"
+    assert repr(BayesianLasso(lam=0.5)) == "BayesianLasso(lam=0.5, lam2_prior=(1.0, 1.78), noncentered=False)"
     assert BayesianLasso() == BayesianLasso(None, [1, 1.78])
     assert hash(Horseshoe(2.0)) == hash(Horseshoe(2))
     assert Horseshoe() != HierarchicalNormal()
@@ -73,6 +77,7 @@ def test_repr_equality_hash():
         (lambda: BayesianLasso(lam2_prior="gamma"), "lam2_prior must be", TypeError),
         (lambda: BayesianLasso(lam2_prior=(0.0, 1.0)), r"lam2_prior\[0\] \(shape\)", ValueError),
         (lambda: BayesianLasso(lam2_prior=(1.0, np.nan)), r"lam2_prior\[1\] \(rate\)", ValueError),
+        (lambda: BayesianLasso(noncentered=1), "noncentered must be True or False", TypeError),
         (lambda: HierarchicalNormal(tau_scale=0.0), "tau_scale", ValueError),
         (lambda: Horseshoe(tau_scale=-2), "tau_scale", ValueError),
         (lambda: RegularizedHorseshoe(n_nonzero=0), "n_nonzero", ValueError),
@@ -98,7 +103,7 @@ def _evaluate(model, name, point):
 
 
 def test_bayesian_lasso_is_laplace_with_scale_sigma_over_lambda(data):
-    rm = _build(data, BayesianLasso(lam=0.5), sigma=2.0)
+    rm = _build(data, BayesianLasso(lam=0.5, noncentered=True), sigma=2.0)
     model = rm.model
     z = np.array([-1.5, 0.0, 0.3, 2.0, -0.1])
     point = {**model.initial_point(), "beta_z": z}
@@ -106,6 +111,9 @@ def test_bayesian_lasso_is_laplace_with_scale_sigma_over_lambda(data):
     logp_z = pm.logp(model["beta_z"], z).eval()
     # PyMC's Laplace logp carries log(2) in single precision (an absolute error of 2e-9)
     np.testing.assert_allclose(logp_z, -np.abs(z) - np.log(2.0), rtol=1e-8)
+    centred = _build(data, BayesianLasso(lam=0.5), sigma=2.0).model
+    logp_beta = pm.logp(centred["beta"], 4.0 * z).eval()
+    np.testing.assert_allclose(logp_beta, -np.abs(z) - np.log(2.0 * 4.0), rtol=1e-8)
 
 
 def test_bayesian_lasso_hyperprior_is_gamma_on_lambda_squared(data):

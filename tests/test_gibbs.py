@@ -1,0 +1,311 @@
+"""The Park & Casella (2008) Gibbs sampler and Monte Carlo EM in bayesreg.gibbs.
+
+Monte Carlo comparisons use 4 Monte Carlo standard errors, ``sd / sqrt(ESS)`` with the ESS from ``arviz.ess``;
+every seed is fixed, so the tests are deterministic.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import arviz as az
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from sklearn.datasets import load_diabetes
+
+from bayesreg.gibbs import (
+    GibbsResult,
+    McemResult,
+    _inverse_gaussian,
+    mcem_bayesian_lasso,
+    sample_bayesian_lasso_gibbs,
+)
+
+
+def _mcse(result: GibbsResult) -> dict[str, np.ndarray]:
+    """Monte Carlo standard error of the posterior mean of each variable, from arviz.ess."""
+    ds = result.to_dataset()
+    ess = az.ess(ds)
+    return {name: ds[name].std(("chain", "draw")).values / np.sqrt(ess[name].values) for name in ds.data_vars}
+
+
+@pytest.fixture(scope="module")
+def one_predictor():
+    """n = 15, p = 1: small enough that the Laplace prior visibly shrinks beta."""
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal(15)
+    y = 1.0 + 0.3 * x + rng.standard_normal(15)
+    return x, y
+
+
+def _grid_posterior(x, y, *, lam=None, lam2_prior=(1.0, 1.78), n_beta=601, n_log_sigma=301, n_lam=200):
+    """Posterior means of beta, sigma, sigma^2 (and lambda) for p = 1 by tensor-grid trapezoidal quadrature.
+
+    With the intercept integrated out, in the coordinates (beta, log sigma) (``d sigma^2 / sigma^2 = 2 d log sigma``)
+
+        p(beta, log sigma | y, lam)
+            propto sigma^-(n-1) exp(-RSS(beta) / (2 sigma^2)) * lam / (2 sigma) exp(-lam |beta| / sigma)
+
+    and, when ``lam`` is None, the integrand is also integrated over lambda on a grid with
+    ``lambda^2 ~ Gamma(r, delta)``, i.e. ``lambda ~ 2 lambda Gamma_pdf(lambda^2; r, delta)``. The beta grid has a
+    node at 0 (the kink of |beta|); halving every spacing changes the means by < 1e-5, against Monte Carlo
+    errors of about 2e-3.
+    """
+    n = len(y)
+    xc, yc = x - x.mean(), y - y.mean()
+    sxx, sxy, syy = xc @ xc, xc @ yc, yc @ yc
+    s_ols = np.sqrt((syy - sxy**2 / sxx) / (n - 2))
+    b = np.linspace(-3.0, 3.0, n_beta)
+    logs = np.linspace(np.log(s_ols) - 3.0, np.log(s_ols) + 3.0, n_log_sigma)
+    B, S = np.meshgrid(b, np.exp(logs), indexing="ij")
+    base = -(n - 1) * np.log(S) - (syy - 2 * B * sxy + B * B * sxx) / (2 * S * S) - np.log(S)
+    if lam is not None:
+        lams, log_w_lam = np.array([lam]), np.zeros(1)
+    else:
+        r, delta = lam2_prior
+        lams = np.linspace(0.0, 6.0, n_lam + 1)[1:]
+        dl = lams[1] - lams[0]
+        log_w_lam = stats.gamma.logpdf(lams**2, r, scale=1.0 / delta) + np.log(2 * lams * dl)
+    shift = base.max()
+    w_total = np.zeros_like(B)
+    w_lam = np.zeros_like(B)
+    for lam_k, log_wk in zip(lams, log_w_lam, strict=True):
+        w = np.exp(base - shift + np.log(lam_k) - lam_k * np.abs(B) / S + log_wk)
+        w_total += w
+        w_lam += lam_k * w
+
+    def integral(f):
+        return np.trapezoid(np.trapezoid(f, logs, axis=1), b)
+
+    z = integral(w_total)
+    means = {
+        "beta": integral(w_total * B) / z,
+        "sigma": integral(w_total * S) / z,
+        "sigma2": integral(w_total * S**2) / z,
+    }
+    means["lam"] = integral(w_lam) / z
+    return means, sxy / sxx
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# the key check: Park & Casella's marginal-maximum-likelihood lambda on the diabetes data
+
+
+def test_mcem_reproduces_park_casella_lambda_on_diabetes():
+    # scikit-learn's scaled diabetes columns are centred with unit Euclidean norm, the scaling of Efron et al.
+    # (2004) that Park & Casella use; y is centred.
+    X, y = load_diabetes(return_X_y=True, scaled=True)
+    np.testing.assert_allclose(X.mean(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(np.linalg.norm(X, axis=0), 1.0, rtol=1e-12)
+    y = y - y.mean()
+    result = mcem_bayesian_lasso(X, y, random_seed=0)
+    assert isinstance(result, McemResult)
+    assert result.converged
+    # the paper's starting value p sigma_OLS / ||beta_OLS||_1, recomputed here with unbiased sigma_OLS
+    beta_ols, rss, *_ = np.linalg.lstsq(X, y, rcond=None)
+    n, p = X.shape
+    assert result.history[0] == pytest.approx(p * np.sqrt(rss[0] / (n - 1 - p)) / np.abs(beta_ols).sum(), rel=1e-12)
+    assert result.history[0] == pytest.approx(0.1565, abs=1e-4)
+    # Tolerance. Over 30 seeds with the defaults the estimate has mean 0.23638 and standard deviation 0.00043
+    # (range 0.23549 to 0.23725); a long run of the fixed-point equation lam * E[sum_j |beta_j| / sigma | y, lam] = p
+    # (40,000 draws per step) gives 0.2364 +- 0.0001. Park & Casella report 0.237, to three decimals (+- 0.0005) and
+    # with their own, unreported Monte Carlo error. 0.002 = |0.2364 - 0.237| + 3 sd (0.0013), rounded up. A wrong
+    # update (e.g. without the factor 2, whose iterates go to 0) or a wrong scaling fails by far; a 0.1 % effect
+    # such as n instead of n - 1 in the sigma^2 conditional is below what this comparison can resolve.
+    assert abs(result.lam - 0.237) < 0.002
+    assert abs(result.lam - 0.2364) < 4 * 0.00043
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# exactness of the sampler
+
+
+def test_vanishing_lambda_gives_the_least_squares_posterior():
+    """lambda -> 0: tau^2 -> inf, beta | sigma^2, y -> N(beta_OLS, sigma^2 (Xc'Xc)^-1).
+
+    Then E[beta | y] = beta_OLS and Var(beta | y) = E[sigma^2 | y] (Xc'Xc)^-1, and with pi(sigma^2) = 1/sigma^2
+    and the N(0, sigma^2 tau^2) prior's sigma^-p cancelling the sigma^p of integrating beta out,
+    sigma^2 | y ~ InvGamma((n - 1) / 2, RSS / 2), so E[sigma^2 | y] = RSS / (n - 3).
+    """
+    rng = np.random.default_rng(11)
+    n, p = 60, 4
+    X = rng.standard_normal((n, p))
+    y = 2.0 + X @ np.array([1.0, -0.5, 0.0, 0.25]) + rng.standard_normal(n)
+    result = sample_bayesian_lasso_gibbs(X, y, lam=1e-6, draws=6000, burn=200, random_seed=1)
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    # the prior precisions 1/tau_j^2 are negligible next to Xc'Xc in every draw
+    assert np.max(1.0 / result.tau2) < 1e-4 * np.min(np.diag(Xc.T @ Xc))
+
+    beta_ols = np.linalg.solve(Xc.T @ Xc, Xc.T @ yc)
+    rss = np.sum((yc - Xc @ beta_ols) ** 2)
+    intercept_ols = y.mean() - X.mean(axis=0) @ beta_ols
+    mcse = _mcse(result)
+    assert np.all(np.abs(result.beta.mean(axis=0) - beta_ols) < 4 * mcse["beta"])
+    assert abs(result.intercept.mean() - intercept_ols) < 4 * mcse["intercept"]
+    assert abs(result.sigma2.mean() - rss / (n - 3)) < 4 * mcse["sigma2"]
+    sd_exact = np.sqrt(rss / (n - 3) * np.diag(np.linalg.inv(Xc.T @ Xc)))
+    # sd of 6000 roughly independent draws: relative MC error about 1 / sqrt(2 * ESS) < 1.5 %
+    np.testing.assert_allclose(result.beta.std(axis=0), sd_exact, rtol=0.05)
+
+
+def test_fixed_lambda_matches_quadrature_on_one_predictor(one_predictor):
+    x, y = one_predictor
+    lam = 3.0
+    exact, beta_ols = _grid_posterior(x, y, lam=lam)
+    result = sample_bayesian_lasso_gibbs(x[:, None], y, lam=lam, draws=20000, burn=500, random_seed=3)
+    mcse = _mcse(result)
+    assert abs(result.beta.mean() - exact["beta"]) < 4 * mcse["beta"][0]
+    assert abs(np.sqrt(result.sigma2).mean() - exact["sigma"]) < 4 * mcse["sigma"]
+    assert abs(result.sigma2.mean() - exact["sigma2"]) < 4 * mcse["sigma2"]
+    # the prior matters here: the test could tell a sampler that ignored it
+    assert abs(exact["beta"] - beta_ols) > 20 * mcse["beta"][0]
+    np.testing.assert_array_equal(result.lam, lam)
+
+
+def test_hyperprior_on_lambda_matches_quadrature_on_one_predictor(one_predictor):
+    x, y = one_predictor
+    exact, _ = _grid_posterior(x, y, lam=None, lam2_prior=(1.0, 1.78))
+    result = sample_bayesian_lasso_gibbs(x[:, None], y, lam2_prior=(1.0, 1.78), draws=20000, burn=500, random_seed=4)
+    assert not result.lam_fixed
+    mcse = _mcse(result)
+    for name, draws in [("beta", result.beta[:, 0]), ("sigma", np.sqrt(result.sigma2)), ("lam", result.lam)]:
+        assert abs(draws.mean() - exact[name]) < 4 * np.ravel(mcse[name])[0], name
+
+
+def test_inverse_gaussian_draws():
+    rng = np.random.default_rng(5)
+    size = 20000
+    for mean, shape in [(1.0, 1.0), (2.0, 0.5), (0.3, 5.0)]:
+        m = np.full(size, mean)
+        x = _inverse_gaussian(m, shape, rng.standard_normal(size), rng.random(size))
+        # scipy's invgauss(mu, scale) has mean mu * scale and shape parameter scale
+        assert stats.kstest(x, stats.invgauss(mean / shape, scale=shape).cdf).pvalue > 1e-3
+    # mean / shape = 1e16, where numpy's Generator.wald cancels to exact zeros; E[1/X] = 1/mean + 1/shape
+    mean, shape = 1e4, 1e-12
+    x = _inverse_gaussian(np.full(size, mean), shape, rng.standard_normal(size), rng.random(size))
+    assert np.all(x > 0)
+    # 1/X has relative sd ~ sqrt(2) per draw here: the mean of 20000 is within 1 %
+    assert np.mean(1.0 / x) == pytest.approx(1.0 / mean + 1.0 / shape, rel=0.05)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# reproducibility, API
+
+
+def test_same_seed_same_draws():
+    X, y = load_diabetes(return_X_y=True, scaled=True)
+    kwargs = dict(draws=200, burn=50, thin=2)
+    a = sample_bayesian_lasso_gibbs(X, y, random_seed=42, **kwargs)
+    b = sample_bayesian_lasso_gibbs(X, y, random_seed=np.random.default_rng(42), **kwargs)
+    c = sample_bayesian_lasso_gibbs(X, y, random_seed=43, **kwargs)
+    for name in ("beta", "intercept", "sigma2", "tau2", "lam"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+        assert not np.array_equal(getattr(a, name), getattr(c, name))
+    assert a.beta.shape == a.tau2.shape == (200, 10)
+    assert a.intercept.shape == a.sigma2.shape == a.lam.shape == (200,)
+    with pytest.warns(RuntimeWarning, match="n_iter"):
+        m1 = mcem_bayesian_lasso(X, y, n_iter=3, draws=100, burn=20, random_seed=7)
+        m2 = mcem_bayesian_lasso(X, y, n_iter=3, draws=100, burn=20, random_seed=7)
+    np.testing.assert_array_equal(m1.history, m2.history)
+
+
+def test_mcem_that_runs_out_of_iterations_warns():
+    X, y = load_diabetes(return_X_y=True, scaled=True)
+    with pytest.warns(RuntimeWarning, match="increase n_iter"):
+        result = mcem_bayesian_lasso(X, y, n_iter=4, draws=100, burn=20, n_average=2, random_seed=1)
+    assert not result.converged
+    assert result.n_iter == 4 and result.history.shape == (5,)
+    assert result.lam == pytest.approx(result.history[-2:].mean())
+    # started from lam0, the iterates climb monotonically towards ~0.236
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        result = mcem_bayesian_lasso(X, y, lam0=0.1, n_iter=4, draws=200, burn=20, random_seed=1)
+    assert result.history[0] == 0.1
+    assert np.all(np.diff(result.history) > 0)
+
+
+def test_to_dataset_works_with_arviz():
+    X, y = load_diabetes(return_X_y=True, scaled=True, as_frame=True)
+    result = sample_bayesian_lasso_gibbs(X, y, lam=0.237, draws=300, burn=50, random_seed=0)
+    ds = result.to_dataset()
+    assert ds["beta"].dims == ("chain", "draw", "feature")
+    assert list(ds["feature"].values) == list(X.columns)
+    assert ds["intercept"].dims == ds["sigma"].dims == ds["lam"].dims == ("chain", "draw")
+    assert ds.sizes["chain"] == 1 and ds.sizes["draw"] == 300
+    np.testing.assert_allclose(ds["sigma"].values[0], np.sqrt(result.sigma2))
+    summary = az.summary(ds, var_names=["beta", "intercept", "sigma", "lam"])
+    assert "beta[bmi]" in summary.index and "sigma" in summary.index
+    assert float(az.ess(ds)["beta"].min()) > 50
+    # continuing a chain from the last draw
+    more = sample_bayesian_lasso_gibbs(X, y, lam=0.237, draws=10, burn=0, random_seed=1, init=result)
+    assert more.beta.shape == (10, 10)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# input validation
+
+
+X_OK = np.random.default_rng(0).standard_normal((20, 3))
+Y_OK = np.random.default_rng(1).standard_normal(20)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        (dict(X=X_OK[:, 0]), ValueError, "X must be a 2-D"),
+        (dict(X=np.where(np.eye(20, 3) > 0, np.nan, X_OK)), ValueError, "NaN"),
+        (dict(X=np.where(np.eye(20, 3) > 0, np.inf, X_OK)), ValueError, "infinity"),
+        (dict(y=Y_OK[:, None]), ValueError, "y must be a 1-D"),
+        (dict(y=Y_OK[:-1]), ValueError, "same number of samples"),
+        (dict(y=np.r_[Y_OK[:-1], np.nan]), ValueError, "y"),
+        (dict(X=X_OK[:2], y=Y_OK[:2]), ValueError, "at least 3 samples"),
+        (dict(y=np.full(20, 3.0)), ValueError, "y is constant"),
+        (dict(draws=0), ValueError, "draws"),
+        (dict(draws=10.0), TypeError, "draws"),
+        (dict(draws=True), TypeError, "draws"),
+        (dict(burn=-1), ValueError, "burn"),
+        (dict(thin=0), ValueError, "thin"),
+        (dict(lam=0.0), ValueError, "lam"),
+        (dict(lam=-1.0), ValueError, "lam"),
+        (dict(lam=np.inf), ValueError, "lam"),
+        (dict(lam="big"), TypeError, "lam"),
+        (dict(lam2_prior=(1.0,)), ValueError, "lam2_prior"),
+        (dict(lam2_prior=(1.0, -1.78)), ValueError, "lam2_prior"),
+        (dict(lam2_prior=1.78), TypeError, "lam2_prior"),
+        (dict(init={"sigma": 1.0}), ValueError, "init"),
+        (dict(init={"tau2": [1.0, -1.0, 1.0]}), ValueError, "init"),
+        (dict(init=[1.0]), TypeError, "init"),
+    ],
+)
+def test_gibbs_rejects_bad_input(kwargs, error, match):
+    args = dict(X=X_OK, y=Y_OK, draws=5, burn=0) | kwargs
+    with pytest.raises(error, match=match):
+        sample_bayesian_lasso_gibbs(args.pop("X"), args.pop("y"), **args)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        (dict(n_iter=0), ValueError, "n_iter"),
+        (dict(n_iter=2.5), TypeError, "n_iter"),
+        (dict(draws=0), ValueError, "draws"),
+        (dict(burn=-5), ValueError, "burn"),
+        (dict(tol=0.0), ValueError, "tol"),
+        (dict(n_average=0), ValueError, "n_average"),
+        (dict(lam0=-0.2), ValueError, "lam0"),
+        (dict(X=np.c_[X_OK, X_OK, X_OK, X_OK, X_OK, X_OK, X_OK]), ValueError, "lam0"),  # p = 21 >= n - 1
+    ],
+)
+def test_mcem_rejects_bad_input(kwargs, error, match):
+    args = dict(X=X_OK, y=Y_OK, n_iter=2, draws=5, burn=0) | kwargs
+    with pytest.raises(error, match=match):
+        mcem_bayesian_lasso(args.pop("X"), args.pop("y"), **args)
+
+
+def test_dataframe_and_series_input():
+    X = pd.DataFrame(X_OK, columns=["a", "b", "c"])
+    y = pd.Series(Y_OK)
+    result = sample_bayesian_lasso_gibbs(X, y, lam=1.0, draws=20, burn=5, random_seed=0)
+    assert result.feature_names == ["a", "b", "c"]
