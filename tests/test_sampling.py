@@ -47,13 +47,24 @@ def _model(p):
     return build_model(X, X[:, 0] + rng.normal(size=30), br.Laplace(1.0), likelihood=Gaussian())
 
 
-def test_choose_sampler_by_model_size(monkeypatch):
-    small, large = _model(3), _model(sampling.NUTPIE_MIN_PARAMS)
+def test_choose_sampler_by_work(monkeypatch):
+    small, large = _model(3), _model(70)  # 5 and 72 free parameters (intercept, sigma, beta)
     monkeypatch.setattr(sampling, "available_samplers", lambda: ("pymc", "nutpie"))
-    assert choose_sampler(small) == "pymc"
-    assert choose_sampler(large) == "nutpie"
+    assert choose_sampler(small) == "pymc"  # 4 x 2000 x 5 = 4e4
+    assert choose_sampler(large) == "nutpie"  # 4 x 2000 x 72 = 5.8e5
+    assert choose_sampler(large, draws=100, tune=100) == "pymc"
     monkeypatch.setattr(sampling, "available_samplers", lambda: ("pymc",))
     assert choose_sampler(large) == "pymc"
+
+
+def test_horseshoes_stay_on_pymc(monkeypatch):
+    from bayesreg.shrinkage import RegularizedHorseshoe
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 200))
+    rm = build_model(X, X[:, 0], RegularizedHorseshoe(3), likelihood=Gaussian())
+    monkeypatch.setattr(sampling, "available_samplers", lambda: ("pymc", "nutpie"))
+    assert choose_sampler(rm) == "pymc"
 
 
 def _fake_idata(rng, *, shift_chain=0.0, diverging=0, draws=500, extra=None):
