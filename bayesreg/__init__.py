@@ -11,8 +11,18 @@ from bayesreg.gibbs import GibbsResult, McemResult, mcem_bayesian_lasso, sample_
 from bayesreg.map import MapResult, find_map
 from bayesreg.model import build_model
 from bayesreg.paths import alpha_grid, map_path
+from bayesreg.posterior_path import BayesianPath, bayesian_path
 from bayesreg.posterior_vs_penalty import PosteriorVsPenalty, posterior_vs_penalty
-from bayesreg.priors import ElasticNet, Laplace, Normal, Prior, from_glmnet, from_sklearn, prior_from_weights
+from bayesreg.priors import (
+    ElasticNet,
+    Laplace,
+    Normal,
+    Prior,
+    equal_variance_priors,
+    from_glmnet,
+    from_sklearn,
+    prior_from_weights,
+)
 from bayesreg.sampling import Diagnostics, SamplingWarning
 from bayesreg.shrinkage import (
     BayesianElasticNet,
@@ -28,6 +38,7 @@ __version__ = "0.1.0"
 __all__ = [
     "BayesianElasticNet",
     "BayesianLasso",
+    "BayesianPath",
     "BayesianRegression",
     "Comparison",
     "Diagnostics",
@@ -46,9 +57,11 @@ __all__ = [
     "SamplingWarning",
     "ShrinkagePrior",
     "alpha_grid",
+    "bayesian_path",
     "build_model",
     "compare",
     "datasets",
+    "equal_variance_priors",
     "evidence_ridge",
     "find_map",
     "from_glmnet",

@@ -36,6 +36,7 @@ __all__ = [
     "prior_from_weights",
     "from_sklearn",
     "from_glmnet",
+    "equal_variance_priors",
 ]
 
 
@@ -376,3 +377,12 @@ def from_glmnet(lambda_: float, alpha: float = 1.0, *, sigma: float, n_samples: 
     lambda_ = check_positive(lambda_, "lambda_")
     alpha = check_l1_ratio(alpha, "alpha")
     return prior_from_weights(weights_from_enet(lambda_, alpha, sigma=sigma, n_samples=n_samples))
+
+
+def equal_variance_priors(variance: float) -> tuple[Laplace, Normal]:
+    """A Laplace and a Gaussian prior with the same variance ``v``: ``Laplace(sqrt(v / 2))``, ``Normal(sqrt(v))``.
+
+    The Laplace(0, b) variance is ``2 b^2``, the Normal(0, tau) variance ``tau^2``.
+    """
+    variance = check_positive(variance, "variance")
+    return Laplace(np.sqrt(variance / 2.0)), Normal(np.sqrt(variance))

@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.preprocessing import StandardScaler
 
@@ -47,3 +48,12 @@ def diabetes_std():
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)
+
+
+@pytest.fixture(scope="session")
+def small_frame():
+    """60 x 4 DataFrame with named columns, two zero coefficients, noise sd 1: small NUTS tests."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(60, 4)) * [1.0, 2.0, 0.5, 1.0], columns=["age", "bmi", "bp", "s1"])
+    y = 3.0 + X.to_numpy() @ [1.5, 0.0, -2.0, 0.0] + rng.normal(size=60)
+    return X, y

@@ -7,7 +7,6 @@ import pickle
 import warnings
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import bayesreg as br
@@ -21,11 +20,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::bayesreg.sampling.SamplingWarni
 
 
 @pytest.fixture(scope="module")
-def data():
-    rng = np.random.default_rng(0)
-    X = pd.DataFrame(rng.normal(size=(60, 4)) * [1.0, 2.0, 0.5, 1.0], columns=["age", "bmi", "bp", "s1"])
-    y = 3.0 + X.to_numpy() @ [1.5, 0.0, -2.0, 0.0] + rng.normal(size=60)
-    return X, y
+def data(small_frame):
+    return small_frame
 
 
 @pytest.fixture(scope="module")
