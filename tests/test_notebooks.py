@@ -6,6 +6,12 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+SMALL_SETTINGS = {
+    "BAYESREG_NB_ALPHAS": "15",  # points on a regularization path
+    "BAYESREG_NB_DRAWS": "150",  # NUTS draws per chain
+    "BAYESREG_NB_TUNE": "150",  # NUTS tuning steps per chain
+    "BAYESREG_NB_CHAINS": "2",
+}
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
 
@@ -15,7 +21,9 @@ def test_there_are_notebooks():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_executes(path, monkeypatch):
-    monkeypatch.setenv("BAYESREG_NB_ALPHAS", "15")
+    # small settings: the notebooks read these (defaults are the full-size runs)
+    for name, value in SMALL_SETTINGS.items():
+        monkeypatch.setenv(name, value)
     nb = nbformat.read(path, as_version=4)
     assert all(not cell.get("outputs") for cell in nb.cells if cell.cell_type == "code"), "store without outputs"
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
