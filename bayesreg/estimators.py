@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 from pathlib import Path
@@ -18,6 +19,7 @@ from bayesreg.likelihoods import Gaussian
 from bayesreg.map import MapResult, MapSolver
 from bayesreg.model import build_model
 from bayesreg.sampling import (
+    Diagnostics,
     check_count,
     check_sampler,
     diagnose,
@@ -386,6 +388,8 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         }
         if hasattr(self, "map_"):
             fitted["map_"] = _jsonable(self.map_.__dict__)
+        if hasattr(self, "diagnostics_"):
+            fitted["diagnostics_"] = _jsonable(dataclasses.asdict(self.diagnostics_))
         document = {"format_version": _FORMAT_VERSION, "class": type(self).__name__, "params": params, "fitted": fitted}
         (path / "estimator.json").write_text(json.dumps(document, indent=2))
         if hasattr(self, "idata_"):
@@ -421,7 +425,8 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         if (path / "idata.zarr").exists():
             idata = xr.open_datatree(path / "idata.zarr", engine="zarr", consolidated=False).load()
             est._set_posterior(idata)
-            est.diagnostics_ = diagnose(idata, var_names=est._sampled_names())
+            stored = dict(fitted["diagnostics_"])
+            est.diagnostics_ = Diagnostics(**{**stored, "problems": tuple(stored["problems"])})
         est.coef_ = np.asarray(fitted["coef_"])
         est.intercept_ = fitted["intercept_"]
         est.sigma_ = fitted["sigma_"]

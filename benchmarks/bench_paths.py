@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import scipy  # noqa: E402
 import sklearn  # noqa: E402
+from _common import cpu_busy, fmt_busy, git_revision, load_average, log_table  # noqa: E402
 from scipy import linalg  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.linear_model import enet_path, lasso_path  # noqa: E402
@@ -306,10 +307,6 @@ def run_problem(name, X, y, penalty, reps, log):
 # output
 
 
-def fmt_busy(frac):
-    return "unknown" if frac is None else f"{100 * frac:.0f}%"
-
-
 def fmt_time(t):
     if t is None:
         return "-"
@@ -346,18 +343,8 @@ def print_table(dataset, shape, results, log):
                 f"{r['agreement_default_tol']:.1e}" if "agreement_default_tol" in r else "-",
             ]
         )
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
-
-    def fmt_row(cells):
-        padded = [c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))]
-        return "  ".join(padded)
-
-    line = fmt_row(headers)
-    log(f"\n== {dataset} (X {shape[0]}x{shape[1]}, {N_ALPHAS} alphas, best of {results[0]['reps']}) ==")
-    log(line)
-    log("-" * len(line))
-    for row in rows:
-        log(fmt_row(row))
+    title = f"\n== {dataset} (X {shape[0]}x{shape[1]}, {N_ALPHAS} alphas, best of {results[0]['reps']}) =="
+    log_table(log, title, headers, rows)
     for r in results:
         extra = []
         if "sklearn_error_by_tol" in r:
@@ -404,57 +391,6 @@ def environment():
     except Exception:  # pragma: no cover
         info["blas"] = []
     return info
-
-
-def cpu_busy(seconds=1.0):
-    """Fraction of all CPUs busy over ``seconds`` while this process sleeps (Linux /proc/stat), or None.
-
-    Taken before and after the benchmark: it measures what *other* processes use.
-    """
-
-    def snapshot():
-        with open("/proc/stat") as fh:
-            fields = [float(v) for v in fh.readline().split()[1:]]
-        idle = fields[3] + (fields[4] if len(fields) > 4 else 0.0)  # idle + iowait
-        return sum(fields), idle
-
-    try:
-        total0, idle0 = snapshot()
-        time.sleep(seconds)
-        total1, idle1 = snapshot()
-    except (OSError, ValueError, IndexError):
-        return None
-    total = total1 - total0
-    return round(1.0 - (idle1 - idle0) / total, 3) if total > 0 else None
-
-
-def git_revision():
-    """``<short commit>`` of the repository, ``+dirty`` if bayesreg/ has uncommitted changes."""
-    import subprocess
-
-    root = Path(__file__).resolve().parents[1]
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=True, timeout=10
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "bayesreg"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return head + ("+dirty" if dirty else "")
-
-
-def load_average():
-    try:
-        return [round(v, 2) for v in os.getloadavg()]
-    except OSError:  # pragma: no cover
-        return None
 
 
 def main(argv=None):

@@ -43,6 +43,7 @@ from scipy.linalg import solve_triangular
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import arviz as az  # noqa: E402
+from _common import cpu_busy, fmt_busy, log_table  # noqa: E402
 from sklearn.datasets import load_diabetes  # noqa: E402
 
 import bayesreg  # noqa: E402
@@ -247,39 +248,7 @@ HEADERS = [
 
 
 def print_table(title, rows, log):
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(HEADERS)]
-
-    def fmt_row(cells):
-        pairs = enumerate(zip(cells, widths, strict=True))
-        return "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in pairs)
-
-    line = fmt_row(HEADERS)
-    log(f"\n== {title} ==")
-    log(line)
-    log("-" * len(line))
-    for row in rows:
-        log(fmt_row(row))
-
-
-def cpu_busy(seconds=1.0):
-    """Fraction of all CPUs busy over ``seconds`` while this process sleeps (Linux /proc/stat), or None."""
-
-    def snapshot():
-        with open("/proc/stat") as fh:
-            fields = [float(v) for v in fh.readline().split()[1:]]
-        return sum(fields), fields[3] + (fields[4] if len(fields) > 4 else 0.0)
-
-    try:
-        total0, idle0 = snapshot()
-        time.sleep(seconds)
-        total1, idle1 = snapshot()
-    except (OSError, ValueError, IndexError):
-        return None
-    return round(1.0 - (idle1 - idle0) / (total1 - total0), 3) if total1 > total0 else None
-
-
-def fmt_busy(frac):
-    return "unknown" if frac is None else f"{100 * frac:.0f}%"
+    log_table(log, f"\n== {title} ==", HEADERS, rows, n_left=2)
 
 
 def main(argv=None):

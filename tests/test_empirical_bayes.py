@@ -12,10 +12,10 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import DESIGNS as SHARED_DESIGNS
 from scipy import linalg, stats
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import BayesianRidge, Ridge
-from sklearn.preprocessing import StandardScaler
 
 import bayesreg as br
 from bayesreg import datasets
@@ -37,16 +37,6 @@ RTOL_SK = 1e-9
 RTOL_SCORE = 1e-10
 
 
-def _diabetes_raw():
-    X, y = datasets.load_diabetes()
-    return X.to_numpy(), y.to_numpy()
-
-
-def _diabetes_scaled():
-    X, y = _diabetes_raw()
-    return StandardScaler().fit_transform(X), y
-
-
 def _p_greater_than_n():
     # n=30, p=60; with this seed the maximum is interior even under flat hyperpriors (without
     # an intercept); other seeds send alpha to infinity (an exact fit), see the degenerate tests
@@ -54,17 +44,8 @@ def _p_greater_than_n():
     return X, y
 
 
-def _collinear():
-    X, y, _ = datasets.make_collinear_regression(n_samples=100, n_features=20, correlation=0.999, random_state=2)
-    return X, y
-
-
-DESIGNS = {
-    "diabetes_raw": _diabetes_raw,
-    "diabetes_scaled": _diabetes_scaled,
-    "p_gt_n": _p_greater_than_n,
-    "collinear": _collinear,
-}
+# the shared designs of conftest.py, with a smaller p > n problem whose evidence has an interior maximum
+DESIGNS = {**SHARED_DESIGNS, "p_gt_n": _p_greater_than_n}
 
 
 @pytest.fixture(params=list(DESIGNS), scope="module")
@@ -209,7 +190,7 @@ def test_result_is_the_maximum_by_finite_differences(data, fit_intercept):
 
 
 def test_flat_hyperpriors_converge_on_diabetes(diabetes_std):
-    for X, y in [_diabetes_raw(), diabetes_std]:
+    for X, y in [DESIGNS["diabetes_raw"](), diabetes_std]:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             ours = evidence_ridge(X, y, alpha_prior=(0, 0), lambda_prior=(0.0, 0.0))
@@ -281,7 +262,7 @@ def test_centred_p_ge_n_favours_an_exact_fit():
 
 
 def test_constant_y():
-    X, _ = _diabetes_scaled()
+    X, _ = DESIGNS["diabetes_std"]()
     y = np.full(X.shape[0], 0.1)
     with pytest.raises(ValueError, match="no finite maximum"):
         evidence_ridge(X, y, alpha_prior=(0, 0), lambda_prior=(0, 0))
@@ -307,11 +288,11 @@ def test_warns_when_max_iter_is_reached(diabetes_std):
 
 
 def _call(X=None, y=None, **kwargs):
-    X0, y0 = _diabetes_scaled()
+    X0, y0 = DESIGNS["diabetes_std"]()
     return evidence_ridge(X0 if X is None else X, y0 if y is None else y, **kwargs)
 
 
-_X, _Y = _diabetes_scaled()
+_X, _Y = DESIGNS["diabetes_std"]()
 _X_NAN = _X.copy()
 _X_NAN[3, 2] = np.nan
 _Y_NAN = _Y.copy()

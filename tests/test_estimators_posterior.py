@@ -5,6 +5,7 @@ Small draws: these tests check behaviour, not statistics (see test_posterior_sta
 
 import pickle
 import warnings
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -104,6 +105,10 @@ def test_save_and_load_predict_identically(fitted, data, tmp_path):
     np.testing.assert_array_equal(loaded.coef_median_, fitted.coef_median_)
     assert list(loaded.feature_names_in_) == list(X.columns)
     assert loaded.summary().equals(fitted.summary())
+    # the diagnostics are stored, not recomputed
+    assert loaded.diagnostics_ == fitted.diagnostics_
+    with mock.patch("bayesreg.estimators.diagnose", side_effect=AssertionError("recomputed")):
+        BayesianRegression.load(tmp_path / "est")
 
 
 def test_pickle_round_trip(fitted, data):
