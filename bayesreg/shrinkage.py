@@ -186,7 +186,9 @@ class RegularizedHorseshoe(ShrinkagePrior):
     with the global scale set from a guess ``p0`` of the number of non-zero coefficients:
     ``tau_0 = p0 / (p - p0) * sigma / sqrt(n)``. The slab ``c`` keeps the large coefficients
     from being left completely unregularized (a Student-t slab of scale ``s``, ``nu`` degrees
-    of freedom).
+    of freedom). NUTS runs at ``target_accept=0.99`` by default: at 0.95 it left 0-2 divergent
+    transitions in 4000 draws on an n=100, p=300 problem, at 0.99 none (about twice the leapfrog
+    steps; measured 2026-11-21).
 
     Parameters
     ----------
@@ -199,7 +201,7 @@ class RegularizedHorseshoe(ShrinkagePrior):
     """
 
     _param_names = ("n_nonzero", "slab_scale", "slab_df")
-    target_accept = 0.95
+    target_accept = 0.99
 
     def __init__(self, n_nonzero: float, slab_scale: float = 2.0, slab_df: float = 4.0):
         self.n_nonzero = check_positive(n_nonzero, "n_nonzero")
