@@ -72,3 +72,12 @@ __all__ = [
     "prior_from_weights",
     "sample_bayesian_lasso_gibbs",
 ]
+
+
+def __getattr__(name: str):
+    # bayesreg.plots imports matplotlib: loaded on first use, so `br.plots` works after `import bayesreg as br`
+    if name == "plots":
+        import importlib
+
+        return importlib.import_module("bayesreg.plots")
+    raise AttributeError(f"module 'bayesreg' has no attribute {name!r}")
