@@ -11,6 +11,7 @@ SMALL_SETTINGS = {
     "BAYESREG_NB_DRAWS": "150",  # NUTS draws per chain
     "BAYESREG_NB_TUNE": "150",  # NUTS tuning steps per chain
     "BAYESREG_NB_CHAINS": "2",
+    "BAYESREG_NB_SPARSE_SIZE": "50x100",  # n x p of the sparse p > n problem (notebook 05)
 }
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
