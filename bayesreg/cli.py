@@ -15,15 +15,36 @@ bayesreg: regression penalties as priors.
 A ridge penalty is a Gaussian prior, a lasso penalty a Laplace prior, the elastic net their
 product. 'bayesreg compare' fits scikit-learn's Ridge, Lasso and ElasticNet and the exact MAP
 estimate of the equivalent prior in PyMC, and prints them side by side with the largest
-difference and the MAP's optimality certificate.
+difference and the MAP's optimality certificate. 'bayesreg demo' adds the full posterior of
+each prior (NUTS), its diagnostics, figures and a self-contained HTML report.
 """
 
 EPILOG = """\
 examples:
+  bayesreg demo                                 # the tour: fits, posteriors, figures, report.html
   bayesreg compare                              # bundled diabetes data, standardized
   bayesreg compare --data prostate --sigma 0.7
   bayesreg compare --data my.csv --target price --alpha 0.5 --l1-ratio 0.3
 """
+
+DEMO_DESCRIPTION = """\
+Fit Ridge, Lasso and ElasticNet with scikit-learn, the exact MAP of the equivalent prior and its
+full posterior (NUTS) at a fixed sigma, on standardized columns. Prints the comparison tables
+(penalized fit vs MAP, differences and certificates), the posterior of each prior (mean, median,
+90% interval, mass near zero) and the sampling diagnostics; writes the figures (PNG) and a
+self-contained report.html into the output folder and ends with the folder's path.
+"""
+
+DEMO_EPILOG = """\
+examples:
+  bayesreg demo                                 # bundled diabetes data -> ./bayesreg-demo-diabetes/
+  bayesreg demo --data prostate --alpha 0.02 --ridge-alpha 3 --out prostate-report
+  bayesreg demo --data my.csv --target price --draws 500 --quiet
+"""
+
+
+class UsageError(ValueError):
+    """A bad option or input file: ``main`` prints ``error: <message>`` and returns 2, as argparse does."""
 
 
 def _load(data: str, target: str | None) -> tuple[pd.DataFrame, pd.Series, str]:
@@ -31,21 +52,28 @@ def _load(data: str, target: str | None) -> tuple[pd.DataFrame, pd.Series, str]:
 
     if data in ("diabetes", "prostate"):
         if target is not None:
-            raise SystemExit("error: --target is only for a CSV file given with --data")
+            raise UsageError("--target is only for a CSV file given with --data")
         X, y = load_named(data)
         return X, y, data
     path = Path(data)
     if not path.is_file():
-        raise SystemExit(f"error: --data: no such file {data!r} (or use 'diabetes' / 'prostate')")
+        raise UsageError(f"--data: no such file {data!r} (or use 'diabetes' / 'prostate')")
     frame = pd.read_csv(path)
     if target is None:
-        raise SystemExit("error: --target is required with a CSV file")
+        raise UsageError("--target is required with a CSV file")
     if target not in frame.columns:
-        raise SystemExit(f"error: --target {target!r} is not a column of {data} (columns: {', '.join(frame.columns)})")
+        raise UsageError(f"--target {target!r} is not a column of {data} (columns: {', '.join(frame.columns)})")
+    if not pd.api.types.is_numeric_dtype(frame[target]):
+        raise UsageError(f"--target {target!r} is not a numeric column of {data}")
     X = frame.drop(columns=[target])
+    if X.shape[1] == 0:
+        raise UsageError(f"--data: {data} has no feature columns besides the target {target!r}")
     non_numeric = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
     if non_numeric:
-        raise SystemExit(f"error: non-numeric columns in {data}: {', '.join(map(str, non_numeric))}")
+        raise UsageError(f"non-numeric columns in {data}: {', '.join(map(str, non_numeric))}")
+    missing = [str(c) for c in frame.columns if frame[c].isna().any()]
+    if missing:
+        raise UsageError(f"--data: missing values in {data} (columns: {', '.join(missing)})")
     return X, frame[target], str(path)
 
 
@@ -92,6 +120,56 @@ def _compare(args) -> int:
     return 0
 
 
+def _demo(args) -> int:
+    from bayesreg.demo import check_out, check_settings, default_out, run_demo
+
+    # validate every option before any data is read or any model compiled
+    settings = check_settings(
+        alpha=args.alpha,
+        ridge_alpha=args.ridge_alpha,
+        l1_ratio=args.l1_ratio,
+        sigma=args.sigma,
+        draws=args.draws,
+        tune=args.tune,
+        chains=args.chains,
+        seed=args.seed,
+        cli=True,
+    )
+    out = check_out(args.out, "--out") if args.out is not None else None
+    X, y, label = _load(args.data, args.target)
+    out = out if out is not None else check_out(default_out(label), "--out")
+    progressbar = sys.stdout.isatty() and not args.quiet
+    result = run_demo(
+        X,
+        y,
+        out=out,
+        data_label=label,
+        progressbar=progressbar,
+        progress=None if args.quiet else _step_printer(sys.stderr, own_lines=progressbar),
+        **settings,
+    )
+    print(result.text())
+    print(f"\nReport written to {result.out}")
+    return 0
+
+
+def _step_printer(stream, *, own_lines: bool):
+    """Print each demo step as "[3/7] NUTS: Laplace prior ... 12.3 s" on ``stream``.
+
+    Without a progress bar the line is started when the step starts and finished with its time;
+    with one (``own_lines``) the start and the end get lines of their own around the bar.
+    """
+
+    def report(step) -> None:
+        if not step.done:
+            stream.write(f"{step}\n" if own_lines else str(step))
+        else:
+            stream.write(f"{step}\n" if own_lines else f" {step.seconds:.1f} s\n")
+        stream.flush()
+
+    return report
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bayesreg", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -119,6 +197,47 @@ def build_parser() -> argparse.ArgumentParser:
         help="use the columns as they are (default: centred, unit population sd)",
     )
     cmp.set_defaults(func=_compare)
+
+    from bayesreg.demo import DEFAULTS
+
+    demo = sub.add_parser(
+        "demo",
+        help="the tour: penalized fits, exact MAP, NUTS posteriors, figures and an HTML report",
+        description=DEMO_DESCRIPTION,
+        epilog=DEMO_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    demo.add_argument("--data", default="diabetes", help="'diabetes' (default), 'prostate' or a CSV file")
+    demo.add_argument("--target", help="target column of the CSV file")
+    demo.add_argument("--out", metavar="DIR", help="output folder (default: ./bayesreg-demo-<data>)")
+    demo.add_argument(
+        "--draws", type=int, default=DEFAULTS["draws"], help=f"NUTS draws per chain (default {DEFAULTS['draws']})"
+    )
+    demo.add_argument(
+        "--tune", type=int, default=DEFAULTS["tune"], help=f"NUTS tuning steps per chain (default {DEFAULTS['tune']})"
+    )
+    demo.add_argument(
+        "--chains", type=int, default=DEFAULTS["chains"], help=f"NUTS chains (default {DEFAULTS['chains']})"
+    )
+    demo.add_argument("--seed", type=int, default=DEFAULTS["seed"], help=f"random seed (default {DEFAULTS['seed']})")
+    demo.add_argument(
+        "--alpha", type=float, default=DEFAULTS["alpha"], help=f"Lasso / ElasticNet alpha (default {DEFAULTS['alpha']})"
+    )
+    demo.add_argument(
+        "--ridge-alpha",
+        type=float,
+        default=DEFAULTS["ridge_alpha"],
+        help=f"Ridge alpha (default {DEFAULTS['ridge_alpha']})",
+    )
+    demo.add_argument(
+        "--l1-ratio",
+        type=float,
+        default=DEFAULTS["l1_ratio"],
+        help=f"ElasticNet l1_ratio in (0, 1] (default {DEFAULTS['l1_ratio']})",
+    )
+    demo.add_argument("--sigma", type=float, help="noise scale (default: residual sd of least squares)")
+    demo.add_argument("--quiet", action="store_true", help="no step timings and no progress bar")
+    demo.set_defaults(func=_demo)
     return parser
 
 

@@ -14,7 +14,7 @@ import pytest
 from sklearn.linear_model import Lasso
 
 import bayesreg as br
-from bayesreg.cli import main
+from bayesreg.cli import build_parser, main
 from bayesreg.datasets import PROSTATE_FEATURES
 
 REPO = Path(__file__).resolve().parents[1]
@@ -214,12 +214,21 @@ def test_argparse_errors(capsys):
     message = _error_message(["compare", "--alpha", "big"], capsys)
     assert "--alpha" in message and "invalid float value" in message
     message = _error_message(["fit"], capsys)
-    assert "invalid choice" in message and "compare" in message
+    assert "invalid choice" in message and "compare" in message and "demo" in message
 
 
 def test_no_command_prints_help(capsys):
     assert main([]) == 2
-    assert "compare" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "compare" in out and "demo" in out
+
+
+def test_data_errors_exit_with_status_2(tmp_path, capsys):
+    """A bad --data / --target is a usage error like argparse's: status 2, message on stderr."""
+    assert main(["compare", "--data", str(tmp_path / "nope.csv"), "--target", "y"]) == 2
+    assert capsys.readouterr().err.startswith("error: --data: no such file")
+    assert main(["demo", "--data", "diabetes", "--target", "y"]) == 2
+    assert capsys.readouterr().err.startswith("error: --target is only for a CSV file")
 
 
 # --------------------------------------------------------------------------------------------
@@ -233,6 +242,7 @@ def test_help(capsys):
     assert exc.value.code == 0
     out = capsys.readouterr().out
     assert "usage: bayesreg" in out and "compare" in out and "--data prostate" in out
+    assert "bayesreg demo" in out
 
 
 def test_compare_help(capsys):
@@ -242,6 +252,48 @@ def test_compare_help(capsys):
     out = capsys.readouterr().out
     for option in ["--data", "--target", "--alpha", "--ridge-alpha", "--l1-ratio", "--sigma", "--no-standardize"]:
         assert option in out
+
+
+def test_demo_help(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["demo", "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: bayesreg demo")
+    for option in [
+        "--data",
+        "--target",
+        "--out",
+        "--draws",
+        "--tune",
+        "--chains",
+        "--seed",
+        "--alpha",
+        "--ridge-alpha",
+        "--l1-ratio",
+        "--sigma",
+        "--quiet",
+    ]:
+        assert option in out
+    assert "report.html" in out and "bayesreg-demo-<data>" in out
+
+
+def test_demo_parser_defaults():
+    args = build_parser().parse_args(["demo"])
+    assert (args.data, args.target, args.out, args.sigma, args.quiet) == ("diabetes", None, None, None, False)
+    assert (args.draws, args.tune, args.chains, args.seed) == (1000, 1000, 4, 0)
+    assert (args.alpha, args.ridge_alpha, args.l1_ratio) == (1.0, 10.0, 0.5)  # those of compare
+    compare_args = build_parser().parse_args(["compare"])
+    assert (compare_args.alpha, compare_args.ridge_alpha, compare_args.l1_ratio) == (1.0, 10.0, 0.5)
+    args = build_parser().parse_args(["demo", "--data", "x.csv", "--target", "y", "--out", "o", "--quiet"])
+    assert (args.data, args.target, args.out, args.quiet) == ("x.csv", "y", "o", True)
+
+
+def test_demo_argparse_errors(capsys):
+    message = _error_message(["demo", "--chains", "two"], capsys)
+    assert "--chains" in message and "invalid int value" in message
+    message = _error_message(["demo", "--bogus"], capsys)
+    assert "unrecognized arguments: --bogus" in message
 
 
 def test_version(capsys):

@@ -1,0 +1,713 @@
+"""The guided tour behind ``bayesreg demo``: penalties, their prior twins, MAP and posterior, figures, a report.
+
+:func:`run_demo` takes one data set and, at a fixed noise scale ``sigma``,
+
+1. fits scikit-learn's ``Ridge``, ``Lasso`` and ``ElasticNet`` and the exact MAP of the equivalent
+   prior (:func:`bayesreg.compare`): the same coefficients to round-off, with the MAP's optimality
+   certificate;
+2. samples the posterior of each of the three priors with NUTS and lines it up against the
+   penalized fit and the MAP (:func:`bayesreg.posterior_vs_penalty`): posterior mean, median,
+   central 90% interval and the mass near zero;
+3. samples a Gaussian prior of the Laplace prior's variance, for the picture of one coefficient
+   under both;
+4. draws the figures of :mod:`bayesreg.plots` into PNG files with the fixed names of
+   :data:`FIGURES`, and writes a self-contained ``report.html`` (:mod:`bayesreg.report`).
+
+Everything it computed comes back in a :class:`DemoResult`; :meth:`DemoResult.text` is what the
+command prints.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import platform
+import re
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, Ridge
+
+from bayesreg.compare import Comparison, compare
+from bayesreg.conversions import check_l1_ratio, check_positive
+from bayesreg.estimators import BayesianRegression
+from bayesreg.posterior_vs_penalty import PosteriorVsPenalty, posterior_vs_penalty, prior_std
+from bayesreg.priors import Normal
+from bayesreg.sampling import SamplingWarning, check_count
+
+__all__ = [
+    "DEFAULTS",
+    "FIGURES",
+    "FIGURE_TITLES",
+    "REPORT_NAME",
+    "DemoResult",
+    "Progress",
+    "Step",
+    "check_out",
+    "check_settings",
+    "comparison_frame",
+    "default_out",
+    "residual_sd",
+    "run_demo",
+]
+
+#: The figure files the demo writes, in the order of the report. The names are an interface: the
+#: README embeds these files from a folder the demo generated (docs/figures/).
+FIGURES: tuple[str, ...] = (
+    "penalty_1d.png",
+    "penalty_2d.png",
+    "prior_densities.png",
+    "forest.png",
+    "bayesian_path.png",
+    "laplace_vs_gaussian.png",
+)
+
+#: The report's file name inside the output folder.
+REPORT_NAME = "report.html"
+
+#: Default settings of :func:`run_demo` and of ``bayesreg demo``. Penalty strengths are those of
+#: ``bayesreg compare``. NUTS: 4 chains of 1000 draws after 1000 tuning steps each (PyMC's own
+#: defaults). Measured on diabetes, 2 shared cores (2026-11-21): 18-31 s with warm PyTensor / Numba
+#: caches, 86-213 s from empty caches (first compilation), depending on the machine's load.
+DEFAULTS: dict[str, float | int] = {
+    "alpha": 1.0,
+    "ridge_alpha": 10.0,
+    "l1_ratio": 0.5,
+    "draws": 1000,
+    "tune": 1000,
+    "chains": 4,
+    "seed": 0,
+}
+
+#: Central credible interval of the posterior tables and the forest plot.
+PROB = 0.9
+
+#: The penalized estimators, in the order of every table, and the name of their prior twin.
+PRIOR_OF = {"Ridge": "Gaussian", "Lasso": "Laplace", "ElasticNet": "elastic-net"}
+
+#: Steps reported to ``progress`` (their number is part of each message: "[3/7] ..."), and their
+#: short names in :attr:`DemoResult.timings`.
+_STEPS = (
+    ("Penalized fits vs exact MAP (Ridge, Lasso, ElasticNet)", "MAP"),
+    ("NUTS: Gaussian prior (Ridge's twin)", "NUTS Gaussian"),
+    ("NUTS: Laplace prior (Lasso's twin)", "NUTS Laplace"),
+    ("NUTS: elastic-net prior (ElasticNet's twin)", "NUTS elastic net"),
+    ("NUTS: Gaussian prior of the Laplace prior's variance", "NUTS Gaussian (Laplace's variance)"),
+    ("Figures", "figures"),
+    ("Report", "report"),
+)
+
+#: What each figure shows, in a few words (the printed file list; the report has longer captions).
+FIGURE_TITLES = {
+    "penalty_1d.png": "L1 vs L2 penalty on one coefficient: the kink at 0 makes exact zeros",
+    "penalty_2d.png": "loss contours touching the L1 diamond and the L2 circle",
+    "prior_densities.png": "Laplace and Gaussian priors of equal variance, and minus their logs (the penalties)",
+    "forest.png": "posteriors of the three priors, with least squares and the penalized fits",
+    "bayesian_path.png": "Gaussian prior: exact posterior along the ridge path",
+    "laplace_vs_gaussian.png": "one coefficient's posterior under Laplace and Gaussian priors of equal variance",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the demo, reported to ``progress`` when it starts and when it ends.
+
+    Attributes
+    ----------
+    index, total : int
+        ``index`` counts from 1.
+    title : str
+    seconds : float or None
+        None when the step starts; its wall-clock duration when it has ended.
+    """
+
+    index: int
+    total: int
+    title: str
+    seconds: float | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.seconds is not None
+
+    def __str__(self) -> str:
+        head = f"[{self.index}/{self.total}] {self.title} ..."
+        return head if self.seconds is None else f"{head} {self.seconds:.1f} s"
+
+
+Progress = Callable[[Step], None]
+
+
+@dataclass
+class DemoResult:
+    """What :func:`run_demo` computed and wrote.
+
+    Attributes
+    ----------
+    out : Path
+        The output folder (absolute).
+    settings : dict
+        Data, sigma and how it was chosen, penalty strengths, NUTS settings, in display order.
+    versions : dict
+        Python and package versions.
+    comparisons : dict of {str: Comparison}
+        ``"Ridge"``, ``"Lasso"``, ``"ElasticNet"``: penalized fit vs exact MAP.
+    comparison_tables : dict of {str: DataFrame}
+        The same as tables: one row per coefficient and the intercept; the penalized fit,
+        (Ridge) its closed form, the MAP and the difference MAP - penalized fit.
+    posteriors : dict of {str: PosteriorVsPenalty}
+        Per estimator: penalized fit, MAP and NUTS posterior of its prior twin.
+    posterior_tables : dict of {str: DataFrame}
+        ``posteriors[k].table``: penalized, map, mean, median, lower, upper (central 90%), sd,
+        p_near_zero and prior_p_near_zero.
+    diagnostics : DataFrame
+        One row per NUTS fit: sampler, chains, draws, divergences, max r_hat, min bulk / tail ESS,
+        seconds, and whether all checks passed.
+    problems : list of str
+        The sampler's warnings (divergences, r_hat, ESS), prefixed with the fit they concern.
+    figures : dict of {str: Path}
+        File name (one of :data:`FIGURES`) -> written PNG.
+    captions : dict of {str: str}
+        File name -> one or two sentences saying what the figure shows.
+    report : Path
+        The written ``report.html``.
+    timings : dict of {str: float}
+        Seconds per step.
+    laplace_vs_gaussian_feature : str
+        The coefficient of ``laplace_vs_gaussian.png``.
+    notes : list of str
+        Hints about the settings, e.g. a Lasso alpha that zeroes every coefficient.
+    """
+
+    out: Path
+    settings: dict[str, object]
+    versions: dict[str, str]
+    comparisons: dict[str, Comparison]
+    comparison_tables: dict[str, pd.DataFrame]
+    posteriors: dict[str, PosteriorVsPenalty]
+    posterior_tables: dict[str, pd.DataFrame]
+    diagnostics: pd.DataFrame
+    problems: list[str]
+    figures: dict[str, Path] = field(default_factory=dict)
+    captions: dict[str, str] = field(default_factory=dict)
+    report: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    laplace_vs_gaussian_feature: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def max_relative_difference(self) -> float:
+        """Largest ``|MAP - penalized fit|`` over all three fits, relative to each fit's largest coefficient."""
+        worst = 0.0
+        for c in self.comparisons.values():
+            largest = float(np.max(np.abs(c.penalty_coef), initial=0.0))
+            diff = float(np.max(np.abs(c.difference), initial=0.0))
+            worst = max(worst, diff / largest if largest > 0 else diff)
+        return worst
+
+    def text(self) -> str:
+        """The plain-text summary that ``bayesreg demo`` prints (without the final folder line)."""
+        lines = [f"{key}: {value}" for key, value in self.settings.items()]
+        lines += [f"note: {note}" for note in self.notes]
+        lines += ["", _heading("1. Penalized fits vs the exact MAP of their prior twins")]
+        for comparison in self.comparisons.values():
+            lines += [str(comparison), ""]
+        lines.append(
+            f"largest coefficient difference relative to the largest coefficient: {self.max_relative_difference:.2e}"
+        )
+        lines += ["", _heading("2. The posterior of each prior (NUTS) next to the penalized fit and the MAP")]
+        for posterior in self.posteriors.values():
+            lines += [str(posterior), ""]
+        lines.append(
+            "mean, median: posterior mean and median; lower, upper: central 90% interval; p_near_zero: "
+            "posterior mass in |beta| <= eps, prior_p_near_zero: the prior's."
+        )
+        lines += ["", _heading("3. Sampling diagnostics")]
+        lines.append(self.diagnostics.to_string(float_format=_fmt))
+        if self.problems:
+            lines += ["", "Problems reported by the sampler:"] + [f"  - {p}" for p in self.problems]
+        else:
+            lines.append("No divergences, max r_hat <= 1.01 and at least 100 effective draws per chain: all fits OK.")
+        lines += ["", _heading("4. Files")]
+        width = max(len(name) for name in [*self.figures, REPORT_NAME])
+        for name in self.figures:
+            lines.append(f"  {name.ljust(width)}  {FIGURE_TITLES.get(name, '')}")
+        if self.report is not None:
+            lines.append(f"  {REPORT_NAME.ljust(width)}  self-contained report: settings, tables, diagnostics, figures")
+        lines.append("timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items()))
+        return "\n".join(lines)
+
+
+def _heading(text: str) -> str:
+    return f"{text}\n{'=' * len(text)}"
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.4g}"
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def _option(name: str, cli: bool) -> str:
+    return "--" + name.replace("_", "-") if cli else name
+
+
+def check_settings(
+    *,
+    alpha=DEFAULTS["alpha"],
+    ridge_alpha=DEFAULTS["ridge_alpha"],
+    l1_ratio=DEFAULTS["l1_ratio"],
+    sigma=None,
+    draws=DEFAULTS["draws"],
+    tune=DEFAULTS["tune"],
+    chains=DEFAULTS["chains"],
+    seed=DEFAULTS["seed"],
+    cli: bool = False,
+) -> dict[str, object]:
+    """Check every setting of the demo; return them as Python numbers.
+
+    Raises a ValueError or TypeError naming the setting (as a command-line option with
+    ``cli=True``, e.g. ``--draws``) before anything is read or compiled.
+    """
+    values = {
+        "alpha": check_positive(alpha, _option("alpha", cli)),
+        "ridge_alpha": check_positive(ridge_alpha, _option("ridge_alpha", cli)),
+        "l1_ratio": check_l1_ratio(l1_ratio, _option("l1_ratio", cli)),
+        "sigma": None if sigma is None else check_positive(sigma, _option("sigma", cli)),
+        "draws": check_count(draws, _option("draws", cli)),
+        "tune": check_count(tune, _option("tune", cli), minimum=0),
+        "chains": check_count(chains, _option("chains", cli)),
+        "seed": check_count(seed, _option("seed", cli), minimum=0),
+    }
+    if values["l1_ratio"] == 0:
+        name = _option("l1_ratio", cli)
+        raise ValueError(f"{name} must be > 0 (with 0 the elastic net is a ridge: use the Ridge fit), got 0.0")
+    return values
+
+
+def default_out(data_label: str) -> Path:
+    """``./bayesreg-demo-<name>``: the data set's name, or the CSV file's stem."""
+    stem = Path(data_label).stem if data_label not in ("diabetes", "prostate") else data_label
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", stem).strip("._") or "data"
+    return Path.cwd() / f"bayesreg-demo-{safe}"
+
+
+def check_out(out, name: str = "out", *, create: bool = False) -> Path:
+    """The output folder as an absolute path, checked to be creatable or writable.
+
+    An existing file (not a folder) is refused, and so is a folder that cannot be made or
+    written to. With ``create`` the folder (and its parents) is made now.
+    """
+    path = Path(out).expanduser().resolve()
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"{name}: {str(path)!r} exists and is not a folder")
+    ancestor = path
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise ValueError(f"{name}: cannot create the folder {str(path)!r}: {str(ancestor)!r} is a file")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise ValueError(f"{name}: cannot write to {str(ancestor)!r} (permission denied)")
+    if create:
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ValueError(f"{name}: cannot create the folder {str(path)!r}: {exc.strerror or exc}") from None
+    return path
+
+
+def residual_sd(X, y) -> float:
+    """Residual standard deviation of least squares, ``sqrt(RSS / (n - p - 1))``.
+
+    Raises a ValueError when ``n <= p + 1`` (no degrees of freedom left to estimate it).
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    n, p = X.shape
+    dof = n - p - 1
+    if dof < 1:
+        raise ValueError(
+            f"sigma: n_samples={n} <= n_features + 1 = {p + 1}, so least squares leaves no residual to estimate "
+            "sigma from; give a fixed sigma (--sigma)"
+        )
+    resid = y - LinearRegression().fit(X, y).predict(X)
+    sigma = float(np.sqrt(np.sum(resid**2) / dof))
+    if not sigma > 0:
+        raise ValueError("sigma: least squares fits the data exactly (residual sd 0); give a fixed sigma (--sigma)")
+    return sigma
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for package in ("bayesreg", "pymc", "pytensor", "arviz", "numpy", "scipy", "scikit-learn", "pandas", "matplotlib"):
+        try:
+            out[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            out[package] = "not installed"
+    try:
+        out["nutpie"] = metadata.version("nutpie")
+    except metadata.PackageNotFoundError:
+        pass
+    return out
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@contextmanager
+def _quiet_pymc() -> Iterator[None]:
+    """Silence PyMC's INFO log lines (the demo's steps say what is running) and the sampler warnings
+    (the diagnostics table and ``problems`` report them)."""
+    logger = logging.getLogger("pymc")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SamplingWarning)
+            yield
+    finally:
+        logger.setLevel(level)
+
+
+def comparison_frame(comparison: Comparison) -> pd.DataFrame:
+    """A :class:`~bayesreg.compare.Comparison` as a table (coefficients and the intercept)."""
+    name = type(comparison.estimator).__name__
+    index = pd.Index([*comparison.feature_names, "(intercept)"], name="feature")
+    penalized = np.append(comparison.penalty_coef, float(comparison.estimator.intercept_))
+    mapped = np.append(comparison.map_coef, comparison.map.intercept)
+    columns = {name: penalized}
+    if comparison.closed_form is not None:
+        columns["closed form"] = np.append(comparison.closed_form, comparison.closed_form_intercept)
+    columns["MAP"] = mapped
+    columns["difference"] = mapped - penalized
+    return pd.DataFrame(columns, index=index) + 0.0  # no negative zeros
+
+
+def _diagnostics_row(label: str, est: BayesianRegression, seconds: float) -> dict[str, object]:
+    d = est.diagnostics_
+    return {
+        "prior": label,
+        "sampler": est.nuts_sampler_,
+        "chains": d.n_chains,
+        "draws": d.n_draws,
+        "divergences": d.n_divergences,
+        "max r_hat": d.max_rhat,
+        "min ESS bulk": d.min_ess_bulk,
+        "min ESS tail": d.min_ess_tail,
+        "seconds": seconds,
+        "ok": d.ok,
+    }
+
+
+def _pick_feature(lasso: Comparison, normal_map: np.ndarray) -> str:
+    """The coefficient where the two priors of equal variance differ most in their MAP.
+
+    Among the coefficients the Lasso sets to exactly zero, the one whose MAP under the Gaussian
+    prior of the same variance is largest; without zeros, the smallest Lasso coefficient.
+    """
+    coef = lasso.map_coef
+    zeros = np.flatnonzero(coef == 0.0)
+    j = int(zeros[np.argmax(np.abs(normal_map[zeros]))]) if zeros.size else int(np.argmin(np.abs(coef)))
+    return lasso.feature_names[j]
+
+
+def _notes(comparisons: dict[str, Comparison], X: pd.DataFrame, y: np.ndarray, alpha: float) -> list[str]:
+    """A hint when the Lasso (and so the elastic net's L1 part) zeroes every coefficient."""
+    if np.any(comparisons["Lasso"].map_coef != 0.0):
+        return []
+    Xc = X.to_numpy() - X.to_numpy().mean(axis=0)
+    alpha_max = float(np.max(np.abs(Xc.T @ (y - y.mean())))) / len(y)
+    return [
+        f"Lasso(alpha={alpha:g}) sets every coefficient to 0 on these data (every alpha >= {alpha_max:.3g} does): "
+        f"try a smaller --alpha, e.g. {alpha_max / 20:.2g}"
+    ]
+
+
+def _save(fig: Figure, path: Path) -> Path:
+    fig.savefig(path, dpi=110, format="png")
+    return path
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _figures(
+    out: Path,
+    Xs: pd.DataFrame,
+    y: np.ndarray,
+    result: DemoResult,
+    normal_fit: BayesianRegression,
+    normal_map: np.ndarray,
+    sigma: float,
+) -> tuple[dict[str, Path], dict[str, str]]:
+    """Draw every figure of :data:`FIGURES` into ``out`` (figures made without pyplot: no backend, no globals)."""
+    from bayesreg import plots
+    from bayesreg.posterior_path import bayesian_path
+
+    n, p = Xs.shape
+    posteriors = result.posteriors
+    written, captions = {}, {}
+
+    fig = Figure(figsize=(7.0, 5.0), layout="constrained")
+    plots.plot_penalty_1d(ax=fig.add_subplot())
+    written["penalty_1d.png"] = _save(fig, out / "penalty_1d.png")
+    captions["penalty_1d.png"] = (
+        "One coefficient, the same lambda for both penalties: the L1 objective has a kink at 0 and its minimum "
+        "sits exactly there when the loss's slope at 0 is smaller than lambda; the L2 objective is smooth and "
+        "only shrinks the estimate towards 0."
+    )
+
+    fig = Figure(figsize=(6.0, 6.0), layout="constrained")
+    plots.plot_penalty_2d(ax=fig.add_subplot())
+    written["penalty_2d.png"] = _save(fig, out / "penalty_2d.png")
+    captions["penalty_2d.png"] = (
+        "Two coefficients: the smallest loss contour touches the L1 diamond at a corner (one coefficient exactly "
+        "0) and the L2 circle at a point where neither is 0."
+    )
+
+    fig = Figure(figsize=(11.0, 4.5), layout="constrained")
+    plots.plot_prior_densities(ax=fig.subplots(1, 2))
+    written["prior_densities.png"] = _save(fig, out / "prior_densities.png")
+    captions["prior_densities.png"] = (
+        "The priors behind the penalties, at equal variance: the Laplace density is peaked at 0 with heavier "
+        "tails; minus its log is |w|/b plus a constant (the L1 penalty), the Gaussian's w^2/(2v) (the L2 penalty)."
+    )
+
+    fits = {f"{PRIOR_OF[k]} prior": pvp.nuts_estimator for k, pvp in posteriors.items()}
+    penalized = {k: pvp.penalized for k, pvp in posteriors.items()}
+    ols = LinearRegression().fit(Xs, y)
+    fig = Figure(figsize=(8.0, 1.2 + 0.75 * p), layout="constrained")
+    plots.plot_forest(fits, ols=ols, penalized=penalized, prob=PROB, ax=fig.add_subplot())
+    written["forest.png"] = _save(fig, out / "forest.png")
+    captions["forest.png"] = (
+        "Posterior median and central 90% interval of every coefficient under the three priors (NUTS), with "
+        "least squares (x) and the penalized fits (grey markers, equal to the MAPs). The Lasso's zeros are not "
+        "zeros of the posterior: the posterior median of a Laplace prior is not sparse."
+    )
+
+    path = bayesian_path(Xs, y, prior="normal", sigma=sigma, n_points=30, prob=(0.5, 0.9))
+    fig = Figure(figsize=(12.0, 4.8), layout="constrained")
+    plots.plot_bayesian_path(path, ax=fig.subplots(1, 2))
+    written["bayesian_path.png"] = _save(fig, out / "bayesian_path.png")
+    captions["bayesian_path.png"] = (
+        "The Bayesian regularization path of the Gaussian prior, exact (conjugate posterior, no sampling): "
+        "posterior median with 50% and 90% intervals against the prior scale tau, the matching Ridge alpha on "
+        "top. For a Gaussian prior the posterior median, mean and MAP (circles) coincide and equal the Ridge fit "
+        "(right) at every strength; the intervals show what the point estimate leaves out."
+    )
+
+    feature = result.laplace_vs_gaussian_feature
+    pair = {"laplace": posteriors["Lasso"].nuts_estimator, "normal": normal_fit}
+    fig = Figure(figsize=(12.0, 4.5), layout="constrained")
+    plots.plot_laplace_vs_gaussian_posterior(Xs, y, feature, fits=pair, ax=fig.add_subplot())
+    written["laplace_vs_gaussian.png"] = _save(fig, out / "laplace_vs_gaussian.png")
+    laplace = posteriors["Lasso"].map_estimator.prior
+    j = list(Xs.columns).index(feature)
+    lasso_map = float(posteriors["Lasso"].table["map"].iloc[j])
+    normal_map = float(normal_map[j])
+    eps = 0.1 * normal_fit.prior.scale  # the plot's band: a tenth of the (common) prior sd
+    mass = {
+        key: float(np.mean(np.abs(fit._draws()[0][:, j]) <= eps))
+        for key, fit in (("laplace", pair["laplace"]), ("normal", normal_fit))
+    }
+    exact = "exactly 0, like the Lasso's" if lasso_map == 0.0 else f"{lasso_map:.3g}, the Lasso's"
+    laplace_mean = float(posteriors["Lasso"].table["mean"].iloc[j])
+    captions["laplace_vs_gaussian.png"] = (
+        f"The coefficient of {feature} under the Lasso's Laplace prior (b = {laplace.scale:.3g}) and a Gaussian "
+        f"prior of the same variance (sd {normal_fit.prior.scale:.3g}). The Laplace MAP is {exact}; the Gaussian "
+        f"MAP is {normal_map:.3g}. Yet the Laplace posterior has only {mass['laplace']:.2f} of its mass within "
+        f"{eps:.3g} of 0 (grey band; the Gaussian {mass['normal']:.2f}) and its mean is {laplace_mean:.3g}: the "
+        "MAP is the mode of the joint posterior, not a summary of this coefficient's uncertainty."
+    )
+    missing = set(FIGURES) - set(written)
+    assert not missing, f"figures not written: {sorted(missing)}"
+    return {name: written[name] for name in FIGURES}, {name: captions[name] for name in FIGURES}
+
+
+# --------------------------------------------------------------------------- the demo
+
+
+def run_demo(
+    X,
+    y,
+    *,
+    out,
+    data_label: str = "data",
+    standardize: bool = True,
+    sigma: float | None = None,
+    alpha: float = DEFAULTS["alpha"],
+    ridge_alpha: float = DEFAULTS["ridge_alpha"],
+    l1_ratio: float = DEFAULTS["l1_ratio"],
+    draws: int = DEFAULTS["draws"],
+    tune: int = DEFAULTS["tune"],
+    chains: int = DEFAULTS["chains"],
+    seed: int = DEFAULTS["seed"],
+    progressbar: bool = False,
+    progress: Progress | None = None,
+) -> DemoResult:
+    """Penalized fits, their priors' exact MAP and NUTS posterior, figures and an HTML report.
+
+    Parameters
+    ----------
+    X : DataFrame or array-like (n_samples, n_features)
+        Numeric features; a DataFrame's column names label every table and figure.
+    y : array-like (n_samples,)
+    out : path
+        Output folder, created if missing; the files of :data:`FIGURES` and ``report.html`` in it
+        are overwritten.
+    data_label : str
+        Name of the data in the printed settings and the report.
+    standardize : bool
+        Centre the columns and scale them to unit population sd first (as ``bayesreg compare``):
+        every fit, table and figure is then on that scale.
+    sigma : float or None
+        Fixed noise scale of every model; None takes the residual sd of least squares
+        (:func:`residual_sd`).
+    alpha, ridge_alpha, l1_ratio : float
+        ``Lasso(alpha)``, ``Ridge(ridge_alpha)``, ``ElasticNet(alpha, l1_ratio)``.
+    draws, tune, chains, seed : int
+        NUTS settings of every posterior (the sampler is the library's default choice,
+        :func:`bayesreg.sampling.choose_sampler`; the same seed gives the same draws).
+    progressbar : bool
+        PyMC's progress bar.
+    progress : callable, optional
+        Called with a :class:`Step` when each step starts and when it ends.
+
+    Returns
+    -------
+    DemoResult
+
+    Raises
+    ------
+    ValueError, TypeError
+        On invalid settings or data, naming them, before any model is built.
+    """
+    settings = check_settings(
+        alpha=alpha,
+        ridge_alpha=ridge_alpha,
+        l1_ratio=l1_ratio,
+        sigma=sigma,
+        draws=draws,
+        tune=tune,
+        chains=chains,
+        seed=seed,
+    )
+    out = check_out(out)
+    if not isinstance(progressbar, bool):
+        raise TypeError(f"progressbar must be True or False, got {progressbar!r}")
+    if not isinstance(standardize, bool):
+        raise TypeError(f"standardize must be True or False, got {standardize!r}")
+    X = X.copy() if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X, dtype=float))
+    X.columns = [f"x{c}" if isinstance(c, int | np.integer) else str(c) for c in X.columns]
+    non_numeric = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
+    if non_numeric:
+        raise ValueError(f"X: non-numeric columns {', '.join(non_numeric)}")
+    X = X.astype(float)
+    y = np.asarray(y, dtype=float).reshape(-1)
+    if len(y) != len(X):
+        raise ValueError(f"X and y must have the same number of samples: X has {len(X)}, y has {len(y)}")
+    if not (np.all(np.isfinite(X.to_numpy())) and np.all(np.isfinite(y))):
+        raise ValueError("X and y must be finite (no missing values)")
+    if standardize:
+        X = (X - X.mean()) / X.std(ddof=0).replace(0, 1)
+    n, p = X.shape
+    if settings["sigma"] is None:
+        sigma_value = residual_sd(X, y)
+        sigma_note = "residual sd of least squares"
+    else:
+        sigma_value = float(settings["sigma"])
+        sigma_note = "given"
+    check_out(out, create=True)
+
+    step_seconds: dict[str, float] = {}
+    total = len(_STEPS)
+
+    @contextmanager
+    def step(k: int) -> Iterator[None]:
+        title, short = _STEPS[k - 1]
+        if progress is not None:
+            progress(Step(k, total, title))
+        start = time.perf_counter()
+        yield
+        seconds = time.perf_counter() - start
+        step_seconds[short] = seconds
+        if progress is not None:
+            progress(Step(k, total, title, seconds))
+
+    display = {
+        "data": f"{data_label} (n={n}, p={p}{', standardized columns' if standardize else ''})",
+        "sigma": f"{sigma_value:.6g} ({sigma_note}; fixed in every model)",
+        "penalties": (
+            f"Ridge(alpha={settings['ridge_alpha']:g}), Lasso(alpha={settings['alpha']:g}), "
+            f"ElasticNet(alpha={settings['alpha']:g}, l1_ratio={settings['l1_ratio']:g})"
+        ),
+        "NUTS": (
+            f"{settings['chains']} chains x {settings['draws']} draws after {settings['tune']} tuning steps, "
+            f"seed {settings['seed']}, sampler: library default"
+        ),
+    }
+    estimators = {
+        "Ridge": Ridge(alpha=settings["ridge_alpha"]),
+        "Lasso": Lasso(alpha=settings["alpha"]),
+        "ElasticNet": ElasticNet(alpha=settings["alpha"], l1_ratio=settings["l1_ratio"]),
+    }
+    nuts = {
+        "draws": settings["draws"],
+        "tune": settings["tune"],
+        "chains": settings["chains"],
+        "random_seed": settings["seed"],
+        "progressbar": progressbar,
+    }
+    with _quiet_pymc():
+        with step(1):
+            comparisons = {k: compare(X, y, est, sigma=sigma_value) for k, est in estimators.items()}
+        posteriors: dict[str, PosteriorVsPenalty] = {}
+        rows, problems = [], []
+        for k, name in enumerate(estimators, start=2):
+            with step(k):
+                pvp = posterior_vs_penalty(X, y, comparisons[name].prior, sigma=sigma_value, prob=PROB, **nuts)
+            pvp.table = pvp.table + 0.0  # no negative zeros
+            posteriors[name] = pvp
+            label = f"{PRIOR_OF[name]} prior ({name}'s twin)"
+            rows.append(_diagnostics_row(label, pvp.nuts_estimator, step_seconds[_STEPS[k - 1][1]]))
+            problems += [f"{label}: {problem}" for problem in pvp.nuts_estimator.diagnostics_.problems]
+        with step(5):
+            normal = Normal(prior_std(comparisons["Lasso"].prior))
+            normal_fit = BayesianRegression(normal, sigma=sigma_value, method="nuts", **nuts).fit(X, y)
+            normal_map = BayesianRegression(normal, sigma=sigma_value, method="map").fit(X, y).coef_
+        label = "Gaussian prior, Laplace's variance"
+        rows.append(_diagnostics_row(label, normal_fit, step_seconds[_STEPS[4][1]]))
+        problems += [f"{label}: {problem}" for problem in normal_fit.diagnostics_.problems]
+        display["NUTS"] += f" ({', '.join(sorted({row['sampler'] for row in rows}))} chosen)"
+
+        result = DemoResult(
+            out=out,
+            settings=display,
+            versions=_versions(),
+            comparisons=comparisons,
+            comparison_tables={k: comparison_frame(c) for k, c in comparisons.items()},
+            posteriors=posteriors,
+            posterior_tables={k: pvp.table for k, pvp in posteriors.items()},
+            diagnostics=pd.DataFrame(rows).set_index("prior"),
+            problems=problems,
+            notes=_notes(comparisons, X, y, settings["alpha"]),
+            laplace_vs_gaussian_feature=_pick_feature(comparisons["Lasso"], normal_map),
+        )
+        with step(6):
+            result.figures, result.captions = _figures(out, X, y, result, normal_fit, normal_map, sigma_value)
+    with step(7):
+        from bayesreg.report import write_report
+
+        result.timings = dict(step_seconds)
+        result.report = write_report(result, out / REPORT_NAME)
+    result.timings = dict(step_seconds)
+    return result
