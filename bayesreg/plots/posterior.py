@@ -365,7 +365,9 @@ def plot_prior_posterior(
     random_seed : int, optional
         Seed of the prior draws.
     **pc_kwargs
-        Passed to ``arviz_plots.plot_prior_posterior`` (e.g. ``figure_kwargs``).
+        Passed to ``arviz_plots.plot_prior_posterior``: ``plot_collection`` (an existing
+        ``PlotCollection`` to draw into, ArviZ's figure target in place of ``ax``) or
+        ``figure_kwargs`` for the figure it makes otherwise.
 
     Returns
     -------
