@@ -98,7 +98,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         (:func:`bayesreg.sampling.choose_sampler`).
     target_accept : float or None, default=None
         NUTS step-size adaptation target in (0, 1); None takes the prior's recommendation
-        (0.99 for ``Horseshoe``, 0.95 for ``RegularizedHorseshoe``, otherwise 0.8).
+        (0.99 for ``Horseshoe`` and ``RegularizedHorseshoe``, otherwise 0.8).
     progressbar : bool, default=True
         Show the sampler's progress.
 

@@ -11,10 +11,11 @@ Three views, each a frozen dataclass of plain numpy arrays and floats:
 * :func:`prior_densities`: the Bayesian twins, a Laplace and a Gaussian density of equal variance,
   whose negative log densities are the two penalties up to constants.
 
-The loss is scikit-learn's ``Lasso`` data term ``1/(2n) ||y - Xw||^2`` throughout. The L1 penalty
-is ``lambda ||w||_1`` (``Lasso(alpha=lambda)``) and the L2 penalty ``lambda/2 ||w||_2^2``
-(``ElasticNet(alpha=lambda, l1_ratio=0)``), so one ``lambda`` means the same thing in both; the
-matching priors come from :mod:`bayesreg.conversions`.
+The loss is scikit-learn's ``Lasso`` data term ``1/(2n) ||y - Xw||^2`` throughout, with no
+intercept. The L1 penalty is ``lambda ||w||_1`` (``Lasso(alpha=lambda, fit_intercept=False)``) and
+the L2 penalty ``lambda/2 ||w||_2^2`` (``ElasticNet(alpha=lambda, l1_ratio=0, fit_intercept=False)``),
+so one ``lambda`` means the same thing in both; the matching priors come from
+:mod:`bayesreg.conversions`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from numbers import Integral
 import numpy as np
 from scipy import optimize
 
+from bayesreg._validation import check_count
 from bayesreg.conversions import check_positive, weights_from_enet
 from bayesreg.priors import Prior, equal_variance_priors, prior_from_weights
 
@@ -43,14 +45,6 @@ __all__ = [
 
 # ---------------------------------------------------------------------------------------------
 # input checks and shared helpers
-
-
-def _check_int(value, name: str, *, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}: {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def _check_real(value, name: str) -> float:
@@ -151,7 +145,8 @@ class OneDimensionalView:
     slope_left, slope_right : float
         One-sided derivatives of the L1 objective at 0: ``d0 - lambda`` and ``d0 + lambda``.
     laplace_prior, normal_prior : Prior
-        The priors whose MAP (Gaussian likelihood with noise scale ``noise``) is ``w_l1`` and ``w_l2``.
+        The priors whose MAP (Gaussian likelihood with noise scale ``noise``, no intercept:
+        ``BayesianRegression(..., fit_intercept=False)``) is ``w_l1`` and ``w_l2``.
     """
 
     x: np.ndarray
@@ -223,7 +218,8 @@ def one_dimensional_view(
     are ``d0 - lambda`` and ``d0 + lambda``, and 0 is its minimizer if and only if
     ``d0 - lambda <= 0 <= d0 + lambda``. The second is 0 only when ``c = 0``: the L2 penalty has
     slope 0 at 0 and cannot hold ``w`` there. The objectives are scikit-learn's ``Lasso(alpha=lam)``
-    and ``ElasticNet(alpha=lam, l1_ratio=0)``; their Bayesian twins (noise scale ``noise``) are
+    and ``ElasticNet(alpha=lam, l1_ratio=0)``, both with ``fit_intercept=False`` (the data term has
+    no intercept); their Bayesian twins (noise scale ``noise``) are
     ``Laplace(noise^2 / (n lam))`` and ``Normal(noise / sqrt(n lam))``.
 
     Parameters
@@ -250,7 +246,7 @@ def one_dimensional_view(
     """
     w_true = _check_real(w_true, "w_true")
     lam = check_positive(lam, "lam")
-    n = _check_int(n, "n", minimum=2)
+    n = check_count(n, "n", minimum=2)
     noise = check_positive(noise, "noise")
     rng = _check_random_state(random_state)
 
@@ -455,10 +451,10 @@ def two_dimensional_view(
     correlation = _check_real(correlation, "correlation")
     if not -1.0 < correlation < 1.0:
         raise ValueError(f"correlation must lie in (-1, 1), got {correlation!r}")
-    n = _check_int(n, "n", minimum=3)
+    n = check_count(n, "n", minimum=3)
     noise = check_positive(noise, "noise")
     rng = _check_random_state(random_state)
-    grid_size = _check_int(grid_size, "grid_size", minimum=3)
+    grid_size = check_count(grid_size, "grid_size", minimum=3)
 
     X = _design(rng, n, np.array([[1.0, correlation], [correlation, 1.0]]))
     y = X @ w_true + noise * rng.standard_normal(n)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import numbers
 import warnings
 from dataclasses import dataclass
 
@@ -11,6 +10,7 @@ import arviz as az
 import numpy as np
 import pymc as pm
 
+from bayesreg._validation import check_count  # noqa: F401 (re-exported for estimators and demo)
 from bayesreg.model import RegressionModel
 
 __all__ = [
@@ -40,15 +40,6 @@ MIN_ESS_PER_CHAIN = 100
 
 class SamplingWarning(UserWarning):
     """The sampler reported a problem: divergences, r_hat above 1.01 or a low effective sample size."""
-
-
-def check_count(value, name: str, *, minimum: int = 1) -> int:
-    """A Python or numpy integer >= ``minimum``; bools and floats are refused."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
-    return int(value)
 
 
 def available_samplers() -> tuple[str, ...]:

@@ -30,12 +30,13 @@ def plot_paths(report: dict, ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(7.0, 3.6))
     labels, ratios, targets = [], [], []
+    n_alphas = set()
     for dataset, entry in report["datasets"].items():
         for result in entry["results"]:
-            labels.append(f"{dataset}\n{result['problem']}")
+            labels.append(f"{dataset}\n{result['problem']}" + ("" if result["matched"] else "\n(unmatched)"))
             ratios.append(result["ratio_solve_only"])
-            target = report["targets"].get(dataset) if result["problem"] in ("lasso", "enet") else None
-            targets.append(np.nan if target is None else target)
+            targets.append(np.nan if result.get("target") is None else result["target"])
+            n_alphas.add(result["n_alphas"])
     x = np.arange(len(labels))
     colors = ["C2" if not np.isfinite(t) or r <= t else "C3" for r, t in zip(ratios, targets, strict=True)]
     ax.bar(x, ratios, color=colors)
@@ -45,7 +46,8 @@ def plot_paths(report: dict, ax=None):
         ax.annotate(f"{r:.2f}x", (xi, r), ha="center", va="bottom", fontsize=8)
     ax.set_xticks(x, labels, fontsize=8)
     ax.set_ylabel("bayesreg / scikit-learn time")
-    ax.set_title("Exact MAP paths (100 alphas) vs scikit-learn at matched accuracy (lower is better)", fontsize=9)
+    alphas = ", ".join(str(k) for k in sorted(n_alphas))
+    ax.set_title(f"Exact MAP paths ({alphas} alphas) vs scikit-learn at matched accuracy (lower is better)", fontsize=9)
     ax.legend(fontsize=8)
     return ax
 
@@ -86,8 +88,7 @@ def main(argv=None) -> int:
     ):
         path = args.results / source
         if not path.is_file():
-            print(f"skipped {name}: no {path}")
-            continue
+            parser.error(f"--results: no {path} (run the benchmark with --json {path} first)")
         ax = draw(json.loads(path.read_text()))
         ax.figure.tight_layout()
         ax.figure.savefig(args.out / name, dpi=120)

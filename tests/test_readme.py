@@ -1,13 +1,21 @@
 """The README's pictures are the demo's and the benchmarks' own output, and its links resolve."""
 
+import json
 import re
+import sys
 from pathlib import Path
+
+import pytest
 
 from bayesreg.demo import FIGURES, REPORT_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
-BENCHMARK_FIGURES = ("bench_paths.png", "bench_sampling.png")  # benchmarks/plot_results.py
+RESULTS = ROOT / "benchmarks" / "results"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from plot_results import PATHS_FIGURE, SAMPLING_FIGURE  # noqa: E402
+
+BENCHMARK_FIGURES = (PATHS_FIGURE, SAMPLING_FIGURE)
 
 
 def _links() -> list[str]:
@@ -31,3 +39,34 @@ def test_every_notebook_is_linked():
     notebooks = {f"notebooks/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb")}
     assert len(notebooks) == 5
     assert notebooks <= set(_links())
+
+
+def _table_rows(first_cell: str) -> list[list[str]]:
+    rows = [line.strip("|").split("|") for line in README.splitlines() if line.startswith(f"| {first_cell}")]
+    return [[cell.strip() for cell in row] for row in rows]
+
+
+def _ratio(cell: str) -> float:
+    return float(re.match(r"([0-9.]+)x", cell).group(1))
+
+
+@pytest.mark.parametrize("problem", ["lasso", "elastic net", "ridge"])
+@pytest.mark.parametrize("dataset", ["diabetes", "synthetic"])
+def test_path_benchmark_table_is_the_stored_run(dataset, problem):
+    report = json.loads((RESULTS / "bench_paths.json").read_text())
+    key = {"lasso": "lasso", "elastic net": "enet", "ridge": "ridge"}[problem]
+    (result,) = [r for r in report["datasets"][dataset]["results"] if r["problem"] == key]
+    (row,) = [row for row in _table_rows(dataset) if row[1].startswith(problem)]
+    assert _ratio(row[2]) == pytest.approx(result["ratio_solve_only"], abs=0.006)
+    assert _ratio(row[3]) == pytest.approx(result["ratio_end_to_end"], rel=0.01, abs=0.006)
+
+
+@pytest.mark.parametrize("sampler", ["default", "nutpie"])
+@pytest.mark.parametrize("setting", ["lam=0.237", "lam^2~Gamma(1,1.78)"])
+def test_sampling_benchmark_table_is_the_stored_run(setting, sampler):
+    report = json.loads((RESULTS / "bench_sampling.json").read_text())
+    result = report["settings"][setting][sampler]
+    first = "fixed 0.237" if setting == "lam=0.237" else "Gamma(1, 1.78)"
+    (row,) = [row for row in _table_rows(first) if row[1].startswith(sampler)]
+    assert _ratio(row[2]) == pytest.approx(result["ratio_fit"], abs=0.0006)
+    assert _ratio(row[3]) == pytest.approx(result["ratio_sampling"], rel=0.02)

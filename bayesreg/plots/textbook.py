@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
+from bayesreg._validation import check_bool
 from bayesreg.illustrations import (
     OneDimensionalView,
     TwoDimensionalView,
@@ -37,12 +38,6 @@ def _resolve_view(view, cls, factory, kwargs: dict):
     if kwargs:
         raise TypeError(f"pass either view or keyword arguments for {factory.__name__}, not both: {sorted(kwargs)}")
     return view
-
-
-def _check_bool(value, name: str) -> bool:
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
 
 
 def _axis_guides(ax: Axes, *, horizontal: bool) -> None:
@@ -101,7 +96,7 @@ def plot_penalty_1d(view: OneDimensionalView | None = None, *, ax=None, show_slo
     matplotlib Axes
     """
     view = _resolve_view(view, OneDimensionalView, one_dimensional_view, kwargs)
-    show_slopes = _check_bool(show_slopes, "show_slopes")
+    show_slopes = check_bool(show_slopes, "show_slopes")
     ax = check_ax(ax, figsize=(7.0, 5.0))
     _axis_guides(ax, horizontal=False)
 
@@ -138,21 +133,28 @@ def plot_penalty_1d(view: OneDimensionalView | None = None, *, ax=None, show_slo
 # two coefficients
 
 
-def _contour_levels(view: TwoDimensionalView) -> tuple[np.ndarray, list[float]]:
-    """A few background levels between the minimum and beyond, and the two touching levels."""
+def _active_solutions(view: TwoDimensionalView) -> list[tuple[np.ndarray, str]]:
+    """The constrained solutions whose ball is active (multiplier > 0), with their colours."""
+    pairs = ((view.w_l1, view.lam_l1, L1_COLOR), (view.w_l2, view.lam_l2, L2_COLOR))
+    return [(w, color) for w, lam, color in pairs if lam > 0]
+
+
+def _contour_levels(view: TwoDimensionalView) -> np.ndarray:
+    """A few background levels between the least-squares minimum and beyond the touching levels."""
     lowest = float(view.loss_at(view.w_ls))
-    touching = sorted({float(view.loss_at(view.w_l1)), float(view.loss_at(view.w_l2))})
-    span = touching[-1] - lowest
-    if span <= 0:  # both solutions are the least-squares estimate: no contour touches a ball
-        return lowest + np.array([0.05, 0.2, 0.5, 1.0]) * max(lowest, 1e-3), []
-    return lowest + span * np.array([0.05, 0.2, 0.45, 1.6, 2.5]), touching
+    touching = [float(view.loss_at(w)) for w, _ in _active_solutions(view)]
+    span = max(touching, default=lowest) - lowest
+    if span <= 0:  # the least-squares estimate is inside both balls: no contour touches a ball
+        return lowest + np.array([0.05, 0.2, 0.5, 1.0]) * max(lowest, 1e-3)
+    return lowest + span * np.array([0.05, 0.2, 0.45, 1.6, 2.5])
 
 
 def plot_penalty_2d(view: TwoDimensionalView | None = None, *, ax=None, **kwargs) -> Axes:
     """Loss contours, the L1 diamond and L2 circle of radius ``t``, and where the contours touch them.
 
     Draws gray contours of ``L(w) = 1/(2n) ||y - Xw||^2`` (one contour set), the contour through
-    the L1 solution (blue) and through the L2 solution (orange) as two further contour sets, the
+    the L1 solution (blue) and through the L2 solution (orange) as further contour sets, each only
+    when the least-squares estimate lies outside that ball (else the solution is ``w_ls``), the
     diamond ``||w||_1 = t`` and the circle ``||w||_2 = t`` as lines, and markers at the exact
     constrained solutions and at the least-squares estimate. The aspect ratio is equal, so the
     circle is round.
@@ -174,11 +176,9 @@ def plot_penalty_2d(view: TwoDimensionalView | None = None, *, ax=None, **kwargs
     ax = check_ax(ax, figsize=(6.0, 6.0))
     _axis_guides(ax, horizontal=True)
 
-    background, touching = _contour_levels(view)
-    ax.contour(view.w1, view.w2, view.loss, levels=background, colors=GUIDE_COLOR, linewidths=1.0)
-    if touching:
-        for solution, color in ((view.w_l1, L1_COLOR), (view.w_l2, L2_COLOR)):
-            ax.contour(view.w1, view.w2, view.loss, levels=[float(view.loss_at(solution))], colors=color)
+    ax.contour(view.w1, view.w2, view.loss, levels=_contour_levels(view), colors=GUIDE_COLOR, linewidths=1.0)
+    for solution, color in _active_solutions(view):
+        ax.contour(view.w1, view.w2, view.loss, levels=[float(view.loss_at(solution))], colors=color)
 
     t = view.radius
     ax.plot(

@@ -139,7 +139,7 @@ def test_plot_penalty_2d_draws_contours_balls_and_touching_points():
     assert ax.get_title() == "Loss contours and balls of radius $t = 0.75$"
 
 
-def test_plot_penalty_2d_forwards_keywords_and_handles_an_interior_solution():
+def test_plot_penalty_2d_forwards_keywords_and_handles_an_edge_solution():
     fig, ax = plt.subplots()
     assert plot_penalty_2d(ax=ax, radius=1.5) is ax
     _render(ax)
@@ -150,6 +150,16 @@ def test_plot_penalty_2d_forwards_keywords_and_handles_an_interior_solution():
     ax = plot_penalty_2d(radius=10.0)  # the least-squares estimate is inside both balls
     _render(ax)
     assert len(ax.collections) == 1
+
+
+def test_plot_penalty_2d_draws_only_the_contours_that_touch_a_ball():
+    view = two_dimensional_view(radius=1.7)  # w_ls is inside the circle but outside the diamond
+    assert view.lam_l2 == 0 and view.lam_l1 > 0
+    ax = plot_penalty_2d(view)
+    _render(ax)
+    background, touching = ax.collections  # no contour for the L2 solution (it is w_ls itself)
+    assert touching.levels.tolist() == [pytest.approx(float(view.loss_at(view.w_l1)))]
+    assert all(len(path.vertices) for path in touching.get_paths())
 
 
 def test_plot_penalty_2d_rejects_bad_input():
