@@ -226,7 +226,9 @@ def _check_probs(prob) -> tuple[float, ...]:
     if not values:
         raise ValueError("prob must not be empty")
     for q in values:
-        if isinstance(q, bool) or not isinstance(q, numbers.Real) or not 0.0 < float(q) < 1.0:
+        if isinstance(q, bool) or not isinstance(q, numbers.Real):
+            raise TypeError(f"prob must hold real numbers in (0, 1), got {prob!r}")
+        if not 0.0 < float(q) < 1.0:
             raise ValueError(f"prob must hold numbers in (0, 1), got {prob!r}")
     out = tuple(sorted({float(q) for q in values}))
     return out
@@ -270,20 +272,27 @@ def conjugate_normal_marginals(X, y, alphas, *, sigma: float, fit_intercept: boo
 
     Parameters
     ----------
-    X : ndarray (n, p)
-    y : ndarray (n,)
+    X : array-like (n, p)
+    y : array-like (n,)
     alphas : array-like (k,)
-        Ridge alphas; convert prior scales with ``Normal(tau).to_sklearn(sigma=sigma).alpha``.
+        Ridge alphas (finite, > 0); convert prior scales with ``Normal(tau).to_sklearn(sigma=sigma).alpha``.
     sigma : float
+        Noise standard deviation, > 0.
     fit_intercept : bool
 
     Returns
     -------
     mean, sd : ndarray (k, p)
+
+    Raises
+    ------
+    ValueError, TypeError
+        On invalid input, naming the argument.
     """
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y, dtype=float)
-    alphas = np.asarray(alphas, dtype=float).reshape(-1)
+    sigma = check_positive(sigma, "sigma")
+    fit_intercept = check_bool(fit_intercept, "fit_intercept")
+    alphas = _check_grid(alphas, "alphas")
+    X, y, _ = check_regression_data(X, y)
     Xc = X - X.mean(axis=0) if fit_intercept else X
     yc = y - y.mean() if fit_intercept else y
     eigval, eigvec = np.linalg.eigh(Xc.T @ Xc)
@@ -302,14 +311,29 @@ def penalized_path(X, y, alphas, *, prior: str = "laplace", fit_intercept: bool 
     ``fit_intercept``); ``Ridge``: ``||y - b0 - Xw||^2 + alpha ||w||^2`` by its normal equations
     (:func:`bayesreg.reference.closed_form_ridge`).
 
+    Parameters
+    ----------
+    X : array-like (n, p)
+    y : array-like (n,)
+    alphas : array-like (k,)
+        ``Lasso`` or ``Ridge`` alphas (finite, > 0).
+    prior : {"laplace", "normal"}
+        The Bayesian twin: Laplace -> Lasso, Normal -> Ridge.
+    fit_intercept : bool
+
     Returns
     -------
     coefs : ndarray (len(alphas), n_features), rows in the order of ``alphas``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        On invalid input, naming the argument.
     """
     prior = _check_prior_name(prior)
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y, dtype=float)
+    fit_intercept = check_bool(fit_intercept, "fit_intercept")
     alphas = _check_grid(alphas, "alphas")
+    X, y, _ = check_regression_data(X, y)
     if prior == "normal":
         return np.array([closed_form_ridge(X, y, a, fit_intercept=fit_intercept)[0] for a in alphas])
     Xc = X - X.mean(axis=0) if fit_intercept else X
@@ -411,8 +435,11 @@ def bayesian_path(
     prob : float or sequence of float
         Masses of the central credible intervals.
     draws, tune, chains, random_seed, nuts_sampler, progressbar
-        NUTS settings per grid point (Laplace only). The grid point ``k`` uses the seed
-        ``SeedSequence(random_seed).generate_state(n_points)[k]`` (kept in ``seeds``).
+        NUTS settings per grid point (Laplace only). Row ``k`` of the result (``path.scales[k]``,
+        the grid sorted by increasing scale) uses the seed
+        ``SeedSequence(random_seed).generate_state(path.n_points)[k]``, where ``path.n_points`` is
+        the size of the grid actually used (``len(scales)`` or ``len(alphas)`` when given, else
+        ``n_points``); the seeds are kept in ``path.seeds``.
     fit_intercept : bool
         Flat-prior intercept.
     standardize : bool

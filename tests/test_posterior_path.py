@@ -162,6 +162,8 @@ def test_laplace_path_builds_one_model_and_samples_each_scale(laplace_run):
     assert all(isinstance(d, Diagnostics) for d in path.diagnostics)
     assert all(d.n_draws == 300 for d in path.diagnostics)
     assert path.seeds is not None and len(set(path.seeds)) == 3
+    # as documented: row k's seed is SeedSequence(random_seed).generate_state(path.n_points)[k]
+    assert path.seeds == tuple(int(s) for s in np.random.SeedSequence(3).generate_state(path.n_points))
 
 
 def test_laplace_path_row_equals_a_single_fit_at_that_scale(laplace_run, data):
@@ -250,7 +252,9 @@ BAD = [
     ({"alphas": []}, ValueError, "alphas"),
     ({"alphas": "big"}, TypeError, "alphas"),
     ({"prob": 1.5}, ValueError, "prob"),
-    ({"prob": (0.5, "x")}, ValueError, "prob"),
+    ({"prob": (0.5, "x")}, TypeError, "prob"),
+    ({"prob": "0.5"}, TypeError, "prob"),
+    ({"prob": (0.5, True)}, TypeError, "prob"),
     ({"n_points": 0}, ValueError, "n_points"),
     ({"draws": 0}, ValueError, "draws"),
     ({"chains": 1.5}, TypeError, "chains"),
@@ -279,5 +283,45 @@ def test_bad_data_is_refused(data):
     X, y = data
     with pytest.raises(ValueError, match="same number of samples"):
         bayesian_path(X, y[:-1], prior="normal", sigma=SIGMA)
-    with pytest.raises(TypeError):
-        bayesian_path(X, y, prior="normal")  # sigma is required
+    with pytest.raises(ValueError, match="y must be numeric"):
+        bayesian_path(X, np.array(["a"] * len(y), dtype=object), prior="normal", sigma=SIGMA)
+
+
+CONJUGATE_BAD = [
+    ({"sigma": -1.0}, ValueError, "sigma"),
+    ({"sigma": "1"}, TypeError, "sigma"),
+    ({"alphas": [1.0, 0.0]}, ValueError, "alphas"),
+    ({"alphas": [-2.0]}, ValueError, "alphas"),
+    ({"alphas": [np.inf]}, ValueError, "alphas"),
+    ({"alphas": []}, ValueError, "alphas"),
+    ({"fit_intercept": "yes"}, TypeError, "fit_intercept"),
+    ({"n_y": -1}, ValueError, "same number of samples"),
+]
+
+
+@pytest.mark.parametrize(("kwargs", "error", "match"), CONJUGATE_BAD)
+def test_conjugate_marginals_refuse_bad_input(data, kwargs, error, match):
+    X, y = data
+    args = {"alphas": [1.0], "sigma": SIGMA, **kwargs}
+    n_y = args.pop("n_y", None)
+    with pytest.raises(error, match=match):
+        conjugate_normal_marginals(X, y[:n_y], args.pop("alphas"), **args)
+
+
+PENALIZED_BAD = [
+    ({"prior": "ridge"}, ValueError, "prior"),
+    ({"alphas": [0.1, 0.0]}, ValueError, "alphas"),
+    ({"alphas": "big"}, TypeError, "alphas"),
+    ({"fit_intercept": 1}, TypeError, "fit_intercept"),
+    ({"n_y": -1}, ValueError, "same number of samples"),
+]
+
+
+@pytest.mark.parametrize("prior", ["laplace", "normal"])
+@pytest.mark.parametrize(("kwargs", "error", "match"), PENALIZED_BAD)
+def test_penalized_path_refuses_bad_input(data, prior, kwargs, error, match):
+    X, y = data
+    args = {"alphas": [0.1], "prior": prior, **kwargs}
+    n_y = args.pop("n_y", None)
+    with pytest.raises(error, match=match):
+        penalized_path(X, y[:n_y], args.pop("alphas"), **args)

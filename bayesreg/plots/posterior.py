@@ -13,6 +13,7 @@ the estimator has ``standardize=True``).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
@@ -23,6 +24,7 @@ from matplotlib.patches import Patch
 from scipy import stats
 from sklearn.base import clone
 
+from bayesreg._validation import check_regression_data
 from bayesreg.conversions import check_positive
 from bayesreg.estimators import BayesianRegression
 from bayesreg.plots._axes import check_ax
@@ -49,7 +51,9 @@ NEAR_ZERO_COLOR = "0.6"
 
 
 def _check_prob(prob) -> float:
-    if isinstance(prob, bool) or not isinstance(prob, int | float | np.floating) or not 0.0 < prob < 1.0:
+    if isinstance(prob, bool) or not isinstance(prob, int | float | np.integer | np.floating):
+        raise TypeError(f"prob must be a real number in (0, 1), got {type(prob).__name__}: {prob!r}")
+    if not 0.0 < prob < 1.0:
         raise ValueError(f"prob must be a number in (0, 1), got {prob!r}")
     return float(prob)
 
@@ -116,6 +120,20 @@ def _penalized_entries(penalized, p: int) -> list[tuple[str, np.ndarray]]:
 # --------------------------------------------------------------------------- forest
 
 
+def _warn_mixed_scales(fits: Mapping) -> None:
+    """Warn when standardized estimators (original-scale draws) meet raw DataTrees (model-scale draws)."""
+    standardized = [str(k) for k, f in fits.items() if isinstance(f, BayesianRegression) and f.standardize]
+    trees = [str(k) for k, f in fits.items() if not isinstance(f, BayesianRegression)]
+    if standardized and trees:
+        warnings.warn(
+            f"plot_forest: the scales may differ: {standardized} (BayesianRegression with standardize=True) "
+            f"are drawn on the original scale of X, but the DataTrees {trees} are drawn as stored, on the "
+            "model's (standardized) scale; pass the estimators instead of their idata_",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
 def plot_forest(fits, *, ols=None, penalized=None, prob: float = 0.9, point: str = "median", ax=None) -> Axes:
     """Coefficients under several priors side by side: one row per feature, one interval per prior.
 
@@ -130,7 +148,8 @@ def plot_forest(fits, *, ols=None, penalized=None, prob: float = 0.9, point: str
     fits : dict of {str: BayesianRegression or DataTree}
         Label -> a NUTS-fitted estimator (its draws on the original scale of ``X``) or an ArviZ
         DataTree with ``posterior["beta"]`` (dims ``chain, draw, feature``; drawn as stored, i.e. on
-        the model's scale). All must have the same features.
+        the model's scale). All must have the same features. Mixing estimators fitted with
+        ``standardize=True`` and DataTrees warns (``UserWarning``): their scales may differ.
     ols : array-like or fitted estimator, optional
         OLS coefficients (anything with ``coef_`` is read through it).
     penalized : array-like, fitted estimator, or dict of {str: either}, optional
@@ -152,6 +171,7 @@ def plot_forest(fits, *, ols=None, penalized=None, prob: float = 0.9, point: str
         raise ValueError(f"point must be 'median' or 'mean', got {point!r}")
     for label, fit in fits.items():
         _require_posterior(fit, f"fits[{label!r}]")
+    _warn_mixed_scales(fits)
     names = None
     draws = {}
     for label, fit in fits.items():
@@ -451,9 +471,66 @@ def _check_pair(fits) -> dict[str, BayesianRegression]:
             f"fits: the priors must have equal variance, got Laplace sd {sd_l:.6g} and Normal sd {sd_n:.6g} "
             "(use equal_variance_priors)"
         )
-    if fits["laplace"].n_features_in_ != fits["normal"].n_features_in_:
-        raise ValueError("fits: the two estimators have different numbers of features")
+    laplace, normal = fits["laplace"], fits["normal"]
+    for param in ("standardize", "fit_intercept"):
+        if bool(getattr(laplace, param)) != bool(getattr(normal, param)):
+            raise ValueError(
+                f"fits: the two estimators must share {param}, got {getattr(laplace, param)!r} (laplace) and "
+                f"{getattr(normal, param)!r} (normal)"
+            )
+    if not _same_sigma(laplace.sigma, normal.sigma):
+        raise ValueError(
+            f"fits: the two estimators must share sigma, got {laplace.sigma!r} (laplace) and {normal.sigma!r} (normal)"
+        )
+    if laplace.n_features_in_ != normal.n_features_in_ or _feature_names(laplace) != _feature_names(normal):
+        raise ValueError(
+            f"fits: the two estimators have different features: {_feature_names(laplace)} (laplace) and "
+            f"{_feature_names(normal)} (normal)"
+        )
+    if not np.allclose(laplace._x_scale, normal._x_scale, rtol=1e-10, atol=0.0):
+        raise ValueError("fits: the two estimators were standardized by different column scales (other data?)")
     return dict(fits)
+
+
+def _same_sigma(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return bool(np.isclose(float(a), float(b), rtol=1e-12, atol=0.0))
+
+
+def _model_feature_names(X) -> list[str]:
+    """The names a fitted ``BayesianRegression`` gives X's columns: string column names, else ``x0, x1, ...``.
+
+    As scikit-learn's ``feature_names_in_``: only a DataFrame whose column names are all strings
+    names the features.
+    """
+    try:
+        ndim = np.ndim(X)
+    except ValueError:
+        ndim = -1
+    if ndim != 2:
+        raise ValueError(f"X must be a 2-D array-like (n_samples, n_features), got {type(X).__name__} of ndim {ndim}")
+    columns = getattr(X, "columns", None)
+    if columns is not None and len(columns) > 0 and all(isinstance(c, str) for c in columns):
+        return [str(c) for c in columns]
+    return [f"x{k}" for k in range(np.shape(X)[1])]
+
+
+def _check_data_against_fit(X, y, fit: BayesianRegression) -> None:
+    """X and y must be data of the shape (and feature names) the fit was fitted on."""
+    names = _model_feature_names(X)
+    check_regression_data(X, y)
+    if len(names) != fit.n_features_in_:
+        raise ValueError(
+            f"X has {len(names)} features, but fits were fitted on {fit.n_features_in_}: pass the data the fits were "
+            "fitted on"
+        )
+    fit_names = getattr(fit, "feature_names_in_", None)
+    if fit_names is not None and names != [str(n) for n in fit_names]:
+        raise ValueError(
+            f"X has features {names}, but fits were fitted on {[str(n) for n in fit_names]}: pass the DataFrame "
+            "the fits were fitted on"
+        )
 
 
 def _feature_index(names: list[str], feature) -> int:
@@ -493,18 +570,22 @@ def plot_laplace_vs_gaussian_posterior(
     Parameters
     ----------
     X, y : array-like
-        The data (for ``fits``: the data they were fitted on; the MAP is refitted on it).
+        The data (for ``fits``: the data they were fitted on, checked against their number of
+        features and feature names; the MAP is refitted on it).
     feature : str or int
-        Column name or index.
+        Feature name as the estimators name it (a DataFrame's string column names, otherwise
+        ``"x0"``, ``"x1"``, ...) or column index.
     variance : float
         Common prior variance (with ``sigma``; the pair is then fitted with NUTS).
     sigma : float or None
         Noise scale passed to both estimators (None: sigma gets a prior).
     fits : dict {"laplace": BayesianRegression, "normal": BayesianRegression}, optional
-        Already NUTS-fitted estimators of equal prior variance, instead of ``variance``.
+        Already NUTS-fitted estimators of equal prior variance, instead of ``variance``; they must
+        share ``standardize``, ``fit_intercept`` and ``sigma``.
     eps : float, optional
         Half-width of the near-zero band on the original scale; default a tenth of the prior
-        standard deviation (divided by the column's sd with ``standardize=True``).
+        standard deviation (divided by the column's sd, the fit's own standardization scale, with
+        ``standardize=True``).
     bins : int
     ax : matplotlib Axes, optional
     **nuts_kwargs
@@ -515,7 +596,9 @@ def plot_laplace_vs_gaussian_posterior(
     -------
     matplotlib.axes.Axes
     """
-    if isinstance(bins, bool) or not isinstance(bins, int | np.integer) or bins < 1:
+    if isinstance(bins, bool) or not isinstance(bins, int | np.integer):
+        raise TypeError(f"bins must be a positive integer, got {type(bins).__name__}: {bins!r}")
+    if bins < 1:
         raise ValueError(f"bins must be a positive integer, got {bins!r}")
     if eps is not None:
         eps = check_positive(eps, "eps")
@@ -527,19 +610,20 @@ def plot_laplace_vs_gaussian_posterior(
         check_positive(variance, "variance")
         if sigma is not None:
             check_positive(sigma, "sigma")
-        columns = getattr(X, "columns", None)
-        n_features = np.shape(X)[1] if np.ndim(X) == 2 else 0
-        names = [str(c) for c in columns] if columns is not None else [f"x{k}" for k in range(n_features)]
-        _feature_index(names, feature)  # before anything is compiled
+        # before anything is compiled: the feature as the fitted estimators will name it
+        names = _model_feature_names(X)
+        check_regression_data(X, y)
+        _feature_index(names, feature)
         fits = _fit_pair(X, y, variance, sigma, nuts_kwargs)
     else:
         if variance is not None or sigma is not None or nuts_kwargs:
             raise TypeError("with fits, do not pass variance, sigma or sampler settings: they come from the fits")
         fits = _check_pair(fits)
+        _check_data_against_fit(X, y, fits["laplace"])
     names = _feature_names(fits["laplace"])
     j = _feature_index(names, feature)
     name = names[j]
-    column_sd = _column_sd(X, j) if fits["laplace"].standardize else 1.0
+    column_sd = float(fits["laplace"]._x_scale[j])  # 1 without standardize; shared by both fits (_check_pair)
     if eps is None:
         eps = 0.1 * prior_std(fits["normal"].prior) / column_sd
     if ax is None:
@@ -573,8 +657,3 @@ def plot_laplace_vs_gaussian_posterior(
     ax.set_ylabel("posterior density")
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize="small")
     return ax
-
-
-def _column_sd(X, j: int) -> float:
-    sd = float(np.std(np.asarray(X, dtype=float)[:, j]))
-    return sd if sd > 0 else 1.0

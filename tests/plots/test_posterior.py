@@ -5,6 +5,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import copy  # noqa: E402
+import warnings  # noqa: E402
 from unittest import mock  # noqa: E402
 
 import matplotlib as mpl  # noqa: E402
@@ -25,6 +26,7 @@ from bayesreg.plots import (  # noqa: E402
     plot_prior_posterior,
 )
 from bayesreg.posterior_path import bayesian_path  # noqa: E402
+from bayesreg.posterior_vs_penalty import prior_mass_near_zero  # noqa: E402
 
 SIGMA = 1.0
 VARIANCE = 0.5
@@ -55,6 +57,18 @@ def fits(data):
     X, y = data
     laplace, normal = equal_variance_priors(VARIANCE)
     common = {"sigma": SIGMA, "method": "nuts", "random_seed": SEED, **NUTS}
+    return {
+        "laplace": br.BayesianRegression(laplace, **common).fit(X, y),
+        "normal": br.BayesianRegression(normal, **common).fit(X, y),
+    }
+
+
+@pytest.fixture(scope="module")
+def std_fits(data):
+    """The same pair fitted with standardize=True: the prior acts on sd_j beta_j."""
+    X, y = data
+    laplace, normal = equal_variance_priors(VARIANCE)
+    common = {"sigma": SIGMA, "method": "nuts", "random_seed": SEED, "standardize": True, **NUTS}
     return {
         "laplace": br.BayesianRegression(laplace, **common).fit(X, y),
         "normal": br.BayesianRegression(normal, **common).fit(X, y),
@@ -162,10 +176,23 @@ def test_forest_refuses_bad_input(fits, data):
         plot_forest({"Laplace": fits["laplace"]}, ols=[1.0, 2.0])
     with pytest.raises(ValueError, match="prob"):
         plot_forest({"Laplace": fits["laplace"]}, prob=1.0)
+    with pytest.raises(TypeError, match="prob"):
+        plot_forest({"Laplace": fits["laplace"]}, prob="0.9")
     with pytest.raises(TypeError, match="fits"):
         plot_forest([fits["laplace"]])
     with pytest.raises(TypeError, match="ax"):
         plot_forest({"Laplace": fits["laplace"]}, ax="left")
+
+
+def test_forest_warns_when_standardized_fits_meet_datatrees(fits, std_fits):
+    """A standardize=True estimator is drawn on X's scale, its idata_ on the standardized one."""
+    with pytest.warns(UserWarning, match="scales may differ"):
+        plot_forest({"fit": std_fits["laplace"], "tree": fits["normal"].idata_})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        plot_forest({"Laplace": std_fits["laplace"], "Normal": std_fits["normal"]})  # all on X's scale
+        plot_forest({"fit": fits["laplace"], "tree": fits["normal"].idata_})  # not standardized: one scale
+        plot_forest({"tree": std_fits["laplace"].idata_})
 
 
 # --------------------------------------------------------------------------- Bayesian path
@@ -272,6 +299,16 @@ def test_prior_posterior_uses_arviz_with_the_models_prior(fits):
     assert np.ptp(prior_line.get_xdata()) > 3 * np.ptp(x)
 
 
+def test_prior_posterior_labels_the_standardized_scale(std_fits):
+    fit = std_fits["laplace"]
+    pc = plot_prior_posterior(fit, coefficients=["bmi"], random_seed=0)
+    axis = pc.viz["plot"]["beta"].sel(feature="bmi").item()
+    assert axis.get_xlabel() == "coefficient of bmi (standardized)"
+    # the posterior drawn is the model's (standardized) beta, not coef_'s original scale
+    posterior = pc.data["beta"].sel(group="posterior", feature="bmi").values
+    np.testing.assert_array_equal(np.sort(posterior), np.sort(_draws(fit)[:, 1]))
+
+
 def test_prior_posterior_refuses_bad_input(fits, data):
     X, y = data
     with pytest.raises(ValueError, match="coefficients"):
@@ -327,6 +364,33 @@ def test_laplace_vs_gaussian_marks_map_mean_and_mass_near_zero(fits, data):
     assert "variance 0.5" in ax.get_title()
 
 
+def test_laplace_vs_gaussian_with_standardize_uses_the_fits_column_scale(std_fits, data):
+    """eps and the prior mass live on sd_j beta_j; the draws, MAP and mean on X's scale."""
+    X, y = data
+    j = 1  # bmi, column sd about 2
+    laplace_fit = std_fits["laplace"]
+    scale = laplace_fit._x_scale[j]
+    assert scale == pytest.approx(X["bmi"].std(ddof=0), rel=1e-12) and abs(scale - 1.0) > 0.5
+    eps = 0.1 * np.sqrt(VARIANCE) / scale
+    ax = plot_laplace_vs_gaussian_posterior(X, y, "bmi", fits=std_fits)
+    band = ax.patches[0]
+    xs = band.get_path().transformed(band.get_patch_transform()).vertices[:, 0]
+    assert xs.min() == pytest.approx(-eps) and xs.max() == pytest.approx(eps)
+    texts = _legend_texts(ax)
+    assert texts[0] == f"|β| ≤ ε = {eps:.3g}"
+    for key, text in (("laplace", texts[1]), ("normal", texts[4])):
+        fit = std_fits[key]
+        beta = _draws(fit)[:, j] / scale  # original scale
+        mass = np.mean(np.abs(beta) <= eps)
+        prior_mass = prior_mass_near_zero(fit.prior, 0.1 * np.sqrt(VARIANCE))
+        assert f"P(|β| ≤ ε) = {mass:.3f} (prior {prior_mass:.3f})" in text
+    map_fit = br.BayesianRegression(laplace_fit.prior, sigma=SIGMA, standardize=True).fit(X, y)
+    dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    dotted = [line for line in ax.get_lines() if line.get_linestyle() == ":"]
+    np.testing.assert_allclose(dashed[0].get_xdata(), [map_fit.coef_[j]] * 2, rtol=1e-9)
+    np.testing.assert_allclose(dotted[0].get_xdata(), [laplace_fit.coef_[j]] * 2, rtol=1e-12)
+
+
 def test_laplace_vs_gaussian_fits_the_pair_itself(fits, data):
     """From the variance, the pair fitted inside equals the fixture's (same seed): same legend."""
     X, y = data
@@ -346,6 +410,14 @@ def test_laplace_vs_gaussian_refuses_bad_input(fits, data):
             plot_laplace_vs_gaussian_posterior(X, y, "bmi", variance=VARIANCE, sigma=SIGMA, eps=0.0)
         with pytest.raises(TypeError, match="variance"):
             plot_laplace_vs_gaussian_posterior(X, y, "bmi")
+        with pytest.raises(TypeError, match="bins"):
+            plot_laplace_vs_gaussian_posterior(X, y, "bmi", variance=VARIANCE, sigma=SIGMA, bins=10.0)
+        with pytest.raises(ValueError, match="bins"):
+            plot_laplace_vs_gaussian_posterior(X, y, "bmi", variance=VARIANCE, sigma=SIGMA, bins=0)
+        with pytest.raises(ValueError, match="X must be a 2-D"):
+            plot_laplace_vs_gaussian_posterior(X["bmi"], y, 0, variance=VARIANCE, sigma=SIGMA)
+        with pytest.raises(ValueError, match="same number of samples"):
+            plot_laplace_vs_gaussian_posterior(X, y[:-1], "bmi", variance=VARIANCE, sigma=SIGMA)
     unfitted = {"laplace": fits["laplace"], "normal": br.BayesianRegression(br.Normal(1.0))}
     with pytest.raises(ValueError, match="method='nuts'"):
         plot_laplace_vs_gaussian_posterior(X, y, "bmi", fits=unfitted)
@@ -356,6 +428,44 @@ def test_laplace_vs_gaussian_refuses_bad_input(fits, data):
         plot_laplace_vs_gaussian_posterior(X, y, "bmi", fits={"laplace": fits["laplace"]})
     with pytest.raises(TypeError, match="with fits"):
         plot_laplace_vs_gaussian_posterior(X, y, "bmi", fits=fits, variance=VARIANCE)
+
+
+def test_laplace_vs_gaussian_names_features_as_the_estimator_does(data):
+    """Non-string column names give no feature_names_in_: the model calls the features x0, x1, ..."""
+    X, y = data
+    unnamed = pd.DataFrame(X.to_numpy())  # columns 0..3
+    with mock.patch.object(br.BayesianRegression, "fit", side_effect=AssertionError("sampled")) as fit:
+        with pytest.raises(ValueError, match="feature: unknown feature '0'; known: \\['x0'"):
+            plot_laplace_vs_gaussian_posterior(unnamed, y, "0", variance=VARIANCE, sigma=SIGMA)
+        fit.assert_not_called()
+        for feature in ("x1", 1):  # accepted: sampling starts
+            with pytest.raises(AssertionError, match="sampled"):
+                plot_laplace_vs_gaussian_posterior(unnamed, y, feature, variance=VARIANCE, sigma=SIGMA)
+
+
+def test_laplace_vs_gaussian_checks_the_data_against_the_fits(fits, data):
+    X, y = data
+    with mock.patch.object(br.BayesianRegression, "fit", side_effect=AssertionError("refitted")):
+        with pytest.raises(ValueError, match="X has 3 features, but fits were fitted on 4"):
+            plot_laplace_vs_gaussian_posterior(X.iloc[:, :3], y, "bmi", fits=fits)
+        with pytest.raises(ValueError, match="X has features"):
+            plot_laplace_vs_gaussian_posterior(X.set_axis(["a", "b", "c", "d"], axis=1), y, 1, fits=fits)
+        with pytest.raises(ValueError, match="X has features"):
+            plot_laplace_vs_gaussian_posterior(X.to_numpy(), y, "bmi", fits=fits)
+        with pytest.raises(ValueError, match="same number of samples"):
+            plot_laplace_vs_gaussian_posterior(X, y[:-1], "bmi", fits=fits)
+        with pytest.raises(ValueError, match="X must be a 2-D"):
+            plot_laplace_vs_gaussian_posterior(X["bmi"], y, 0, fits=fits)
+
+
+@pytest.mark.parametrize(
+    ("param", "value"), [("standardize", True), ("fit_intercept", False), ("sigma", 2.0), ("sigma", None)]
+)
+def test_laplace_vs_gaussian_refuses_fits_of_different_models(fits, data, param, value):
+    X, y = data
+    other = copy.copy(fits["normal"]).set_params(**{param: value})  # fitted, but another model
+    with pytest.raises(ValueError, match=f"fits: the two estimators must share {param}"):
+        plot_laplace_vs_gaussian_posterior(X, y, "bmi", fits={"laplace": fits["laplace"], "normal": other})
 
 
 def test_unequal_prior_variances_are_refused(fits, data):
