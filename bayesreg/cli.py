@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 DESCRIPTION = """\
@@ -47,6 +48,21 @@ class UsageError(ValueError):
     """A bad option or input file: ``main`` prints ``error: <message>`` and returns 2, as argparse does."""
 
 
+@contextmanager
+def _validating() -> Iterator[None]:
+    """The checks before any work starts: their ValueError / TypeError become a :class:`UsageError`.
+
+    Errors raised later (fitting, sampling, plotting) are not usage errors and propagate with
+    their traceback.
+    """
+    try:
+        yield
+    except UsageError:
+        raise
+    except (ValueError, TypeError) as exc:
+        raise UsageError(str(exc)) from exc
+
+
 def _load(data: str, target: str | None) -> tuple[pd.DataFrame, pd.Series, str]:
     from bayesreg.datasets import load_named
 
@@ -78,28 +94,25 @@ def _load(data: str, target: str | None) -> tuple[pd.DataFrame, pd.Series, str]:
 
 
 def _compare(args) -> int:
-    from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, Ridge
+    from sklearn.linear_model import ElasticNet, Lasso, Ridge
 
     from bayesreg.compare import compare
     from bayesreg.conversions import check_l1_ratio, check_positive
+    from bayesreg.demo import max_relative_difference, residual_sd, standardize_columns
 
-    # validate every strength before any data is read or any model compiled
-    check_positive(args.alpha, "--alpha")
-    check_positive(args.ridge_alpha, "--ridge-alpha")
-    check_l1_ratio(args.l1_ratio, "--l1-ratio")
-    if args.sigma is not None:
-        check_positive(args.sigma, "--sigma")
-    X, y, label = _load(args.data, args.target)
-    if args.standardize:
-        X = (X - X.mean()) / X.std(ddof=0).replace(0, 1)
-    sigma = args.sigma
-    if sigma is None:
-        resid = y - LinearRegression().fit(X, y).predict(X)
-        dof = max(len(y) - X.shape[1] - 1, 1)
-        sigma = float(np.sqrt(np.sum(resid**2) / dof))
-        sigma_note = "residual sd of least squares"
-    else:
-        sigma_note = "given"
+    with _validating():  # every strength before any data is read or any model compiled
+        check_positive(args.alpha, "--alpha")
+        check_positive(args.ridge_alpha, "--ridge-alpha")
+        check_l1_ratio(args.l1_ratio, "--l1-ratio")
+        if args.sigma is not None:
+            check_positive(args.sigma, "--sigma")
+        X, y, label = _load(args.data, args.target)
+        if args.standardize:
+            X = standardize_columns(X)
+        if args.sigma is None:
+            sigma, sigma_note = residual_sd(X, y), "residual sd of least squares"
+        else:
+            sigma, sigma_note = args.sigma, "given"
     n, p = X.shape
     print(f"data: {label}  (n={n}, p={p}{', standardized columns' if args.standardize else ''})")
     print(f"sigma = {sigma:.6g} ({sigma_note})\n")
@@ -108,38 +121,37 @@ def _compare(args) -> int:
         Lasso(alpha=args.alpha),
         ElasticNet(alpha=args.alpha, l1_ratio=args.l1_ratio),
     ]
-    worst = 0.0
+    results = []
     for est in estimators:
-        result = compare(X, y, est, sigma=sigma)
-        print(result)
+        results.append(compare(X, y, est, sigma=sigma))
+        print(results[-1])
         print()
-        largest = float(np.max(np.abs(result.penalty_coef), initial=0.0))
-        diff = float(np.max(np.abs(result.difference), initial=0.0))
-        worst = max(worst, diff / largest if largest > 0 else diff)
+    worst = max_relative_difference(results)
     print(f"largest coefficient difference relative to the largest coefficient: {worst:.2e}")
     return 0
 
 
 def _demo(args) -> int:
-    from bayesreg.demo import check_out, check_settings, default_out, run_demo
+    from bayesreg import demo
 
-    # validate every option before any data is read or any model compiled
-    settings = check_settings(
-        alpha=args.alpha,
-        ridge_alpha=args.ridge_alpha,
-        l1_ratio=args.l1_ratio,
-        sigma=args.sigma,
-        draws=args.draws,
-        tune=args.tune,
-        chains=args.chains,
-        seed=args.seed,
-        cli=True,
-    )
-    out = check_out(args.out, "--out") if args.out is not None else None
-    X, y, label = _load(args.data, args.target)
-    out = out if out is not None else check_out(default_out(label), "--out")
+    with _validating():  # every option before any data is read, then the data, before any model is compiled
+        settings = demo.check_settings(
+            alpha=args.alpha,
+            ridge_alpha=args.ridge_alpha,
+            l1_ratio=args.l1_ratio,
+            sigma=args.sigma,
+            draws=args.draws,
+            tune=args.tune,
+            chains=args.chains,
+            seed=args.seed,
+            cli=True,
+        )
+        out = demo.check_out(args.out, "--out") if args.out is not None else None
+        X, y, label = _load(args.data, args.target)
+        out = out if out is not None else demo.check_out(demo.default_out(label), "--out")
+        demo.prepare_data(X, y, sigma=settings["sigma"])  # run_demo's own checks (cheap), here as usage errors
     progressbar = sys.stdout.isatty() and not args.quiet
-    result = run_demo(
+    result = demo.run_demo(
         X,
         y,
         out=out,
@@ -217,7 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--tune", type=int, default=DEFAULTS["tune"], help=f"NUTS tuning steps per chain (default {DEFAULTS['tune']})"
     )
     demo.add_argument(
-        "--chains", type=int, default=DEFAULTS["chains"], help=f"NUTS chains (default {DEFAULTS['chains']})"
+        "--chains",
+        type=int,
+        default=DEFAULTS["chains"],
+        help=f"NUTS chains, at least 2 for r_hat (default {DEFAULTS['chains']})",
     )
     demo.add_argument("--seed", type=int, default=DEFAULTS["seed"], help=f"random seed (default {DEFAULTS['seed']})")
     demo.add_argument(
@@ -249,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.func(args)
-    except (ValueError, TypeError) as exc:
+    except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -25,7 +25,7 @@ import platform
 import re
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -36,12 +36,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, Ridge
 
+from bayesreg._validation import check_bool, check_count, check_regression_data
 from bayesreg.compare import Comparison, compare
 from bayesreg.conversions import check_l1_ratio, check_positive
 from bayesreg.estimators import BayesianRegression
-from bayesreg.posterior_vs_penalty import PosteriorVsPenalty, posterior_vs_penalty, prior_std
-from bayesreg.priors import Normal
-from bayesreg.sampling import SamplingWarning, check_count
+from bayesreg.paths import alpha_grid
+from bayesreg.posterior_vs_penalty import PosteriorVsPenalty, posterior_vs_penalty
+from bayesreg.priors import equal_variance_priors
+from bayesreg.sampling import MAX_RHAT, MIN_ESS_PER_CHAIN, SamplingWarning
 
 __all__ = [
     "DEFAULTS",
@@ -55,8 +57,11 @@ __all__ = [
     "check_settings",
     "comparison_frame",
     "default_out",
+    "max_relative_difference",
+    "prepare_data",
     "residual_sd",
     "run_demo",
+    "standardize_columns",
 ]
 
 #: The figure files the demo writes, in the order of the report. The names are an interface: the
@@ -206,12 +211,18 @@ class DemoResult:
     @property
     def max_relative_difference(self) -> float:
         """Largest ``|MAP - penalized fit|`` over all three fits, relative to each fit's largest coefficient."""
-        worst = 0.0
-        for c in self.comparisons.values():
-            largest = float(np.max(np.abs(c.penalty_coef), initial=0.0))
-            diff = float(np.max(np.abs(c.difference), initial=0.0))
-            worst = max(worst, diff / largest if largest > 0 else diff)
-        return worst
+        return max_relative_difference(self.comparisons.values())
+
+    @property
+    def checks_passed(self) -> str:
+        """What the NUTS fits passed, e.g. "no divergences, max r_hat <= 1.01, ...": meaningful when
+        :attr:`problems` is empty. r_hat is claimed only when every fit has one (it needs 2 chains)."""
+        rhat = pd.to_numeric(self.diagnostics.get("max r_hat", pd.Series(dtype=float)), errors="coerce")
+        if len(rhat) and bool(np.all(np.isfinite(rhat.to_numpy(dtype=float)))):
+            rhat_text = f"max r_hat <= {MAX_RHAT}"
+        else:
+            rhat_text = "r_hat not computed for every fit (it needs at least 2 chains)"
+        return f"no divergences, {rhat_text}, at least {MIN_ESS_PER_CHAIN} effective draws per chain"
 
     def text(self) -> str:
         """The plain-text summary that ``bayesreg demo`` prints (without the final folder line)."""
@@ -235,7 +246,7 @@ class DemoResult:
         if self.problems:
             lines += ["", "Problems reported by the sampler:"] + [f"  - {p}" for p in self.problems]
         else:
-            lines.append("No divergences, max r_hat <= 1.01 and at least 100 effective draws per chain: all fits OK.")
+            lines.append(f"All fits OK: {self.checks_passed}.")
         lines += ["", _heading("4. Files")]
         width = max(len(name) for name in [*self.figures, REPORT_NAME])
         for name in self.figures:
@@ -288,6 +299,9 @@ def check_settings(
         "chains": check_count(chains, _option("chains", cli)),
         "seed": check_count(seed, _option("seed", cli), minimum=0),
     }
+    if values["chains"] < 2:
+        name = _option("chains", cli)
+        raise ValueError(f"{name} must be >= 2: r_hat needs at least 2 chains, got {values['chains']}")
     if values["l1_ratio"] == 0:
         name = _option("l1_ratio", cli)
         raise ValueError(f"{name} must be > 0 (with 0 the elastic net is a ridge: use the Ridge fit), got 0.0")
@@ -344,6 +358,99 @@ def residual_sd(X, y) -> float:
     if not sigma > 0:
         raise ValueError("sigma: least squares fits the data exactly (residual sd 0); give a fixed sigma (--sigma)")
     return sigma
+
+
+def standardize_columns(X: pd.DataFrame) -> pd.DataFrame:
+    """Centre every column and scale it to unit population sd (a constant column is only centred).
+
+    The standardization of ``bayesreg demo`` and ``bayesreg compare``.
+    """
+    return (X - X.mean()) / X.std(ddof=0).replace(0, 1)
+
+
+def max_relative_difference(comparisons: Iterable[Comparison]) -> float:
+    """Largest ``|MAP - penalized fit|`` over the comparisons, each relative to its fit's largest coefficient.
+
+    A fit whose coefficients are all zero contributes its absolute difference. 0 for no comparisons.
+    """
+    worst = 0.0
+    for c in comparisons:
+        largest = float(np.max(np.abs(c.penalty_coef), initial=0.0))
+        diff = float(np.max(np.abs(c.difference), initial=0.0))
+        worst = max(worst, diff / largest if largest > 0 else diff)
+    return worst
+
+
+def _column_name(c) -> str:
+    return f"x{c}" if isinstance(c, int | np.integer) and not isinstance(c, bool | np.bool_) else str(c)
+
+
+def _check_X(X) -> tuple[np.ndarray, list[str]]:
+    """``X`` as a 2-D numeric array (not yet checked for finiteness) and its column names."""
+    if X is None:
+        raise ValueError("X is required, got None")
+    if isinstance(X, pd.DataFrame):
+        names = [_column_name(c) for c in X.columns]
+        duplicated = sorted({name for name in names if names.count(name) > 1})
+        if duplicated:
+            raise ValueError(f"X: duplicate column names {', '.join(duplicated)}")
+        non_numeric = [
+            name
+            for name, dtype in zip(names, X.dtypes, strict=True)
+            if not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_complex_dtype(dtype)
+        ]
+        if non_numeric:
+            raise ValueError(f"X: non-numeric columns {', '.join(non_numeric)}")
+        values = X.to_numpy(dtype=float)
+    else:
+        try:
+            values = np.asarray(X)
+        except ValueError as exc:  # ragged nested sequences
+            raise ValueError(f"X must be a 2-D array-like (n_samples, n_features): {exc}") from None
+        if values.ndim != 2:
+            hint = "; for a single feature pass X.reshape(-1, 1)" if values.ndim == 1 else ""
+            raise ValueError(
+                f"X must be 2-D (n_samples, n_features), got a {values.ndim}-D array of shape {values.shape}{hint}"
+            )
+        if values.dtype.kind == "c":
+            raise ValueError("X must be real-valued, got complex values")
+        if values.dtype.kind not in "biuf":
+            try:
+                values = values.astype(float)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"X must be numeric, got values of dtype {values.dtype}: {exc}") from None
+        names = [f"x{j}" for j in range(values.shape[1])]
+    n, p = values.shape
+    if p == 0:
+        raise ValueError(f"X has no feature columns (shape {values.shape})")
+    if n < 2:
+        raise ValueError(f"X must have at least 2 samples (rows), got {n}")
+    return values, names
+
+
+def prepare_data(
+    X, y, *, standardize: bool = True, sigma: float | None = None
+) -> tuple[pd.DataFrame, np.ndarray, float, str]:
+    """Check the data of :func:`run_demo` and put it in the shape every step uses.
+
+    Returns ``X`` as a float DataFrame with string column names (``x0``, ``x1``, ... for
+    integer names or an array; standardized with ``standardize``), ``y`` as a float array, the
+    noise scale (``sigma``, or :func:`residual_sd` when None) and how it was chosen.
+
+    Raises a ValueError naming ``X``, ``y`` or ``sigma`` (non-numeric, not 2-D / 1-D, fewer than 2
+    samples, no features, missing values, different lengths, duplicate column names, no residual
+    to estimate sigma from) or a TypeError for a ``standardize`` that is not a bool.
+    """
+    standardize = check_bool(standardize, "standardize")
+    values, names = _check_X(X)
+    values, y, _ = check_regression_data(values, y)
+    y = y.astype(float)
+    frame = pd.DataFrame(values, columns=names, index=X.index if isinstance(X, pd.DataFrame) else None)
+    if standardize:
+        frame = standardize_columns(frame)
+    if sigma is None:
+        return frame, y, residual_sd(frame, y), "residual sd of least squares"
+    return frame, y, check_positive(sigma, "sigma"), "given"
 
 
 def _versions() -> dict[str, str]:
@@ -424,8 +531,10 @@ def _notes(comparisons: dict[str, Comparison], X: pd.DataFrame, y: np.ndarray, a
     """A hint when the Lasso (and so the elastic net's L1 part) zeroes every coefficient."""
     if np.any(comparisons["Lasso"].map_coef != 0.0):
         return []
-    Xc = X.to_numpy() - X.to_numpy().mean(axis=0)
-    alpha_max = float(np.max(np.abs(Xc.T @ (y - y.mean())))) / len(y)
+    try:
+        alpha_max = float(alpha_grid(X, y, n_alphas=1)[0])
+    except ValueError:  # no column correlates with y: every alpha gives zeros
+        return [f"Lasso(alpha={alpha:g}) sets every coefficient to 0 on these data, as every alpha does (X'y = 0)"]
     return [
         f"Lasso(alpha={alpha:g}) sets every coefficient to 0 on these data (every alpha >= {alpha_max:.3g} does): "
         f"try a smaller --alpha, e.g. {alpha_max / 20:.2g}"
@@ -445,8 +554,7 @@ def _figures(
     Xs: pd.DataFrame,
     y: np.ndarray,
     result: DemoResult,
-    normal_fit: BayesianRegression,
-    normal_map: np.ndarray,
+    normal: PosteriorVsPenalty,
     sigma: float,
 ) -> tuple[dict[str, Path], dict[str, str]]:
     """Draw every figure of :data:`FIGURES` into ``out`` (figures made without pyplot: no backend, no globals)."""
@@ -505,28 +613,25 @@ def _figures(
         "(right) at every strength; the intervals show what the point estimate leaves out."
     )
 
+    # the grey band and the masses in the caption: posterior_vs_penalty's window and table (the same draws)
     feature = result.laplace_vs_gaussian_feature
-    pair = {"laplace": posteriors["Lasso"].nuts_estimator, "normal": normal_fit}
+    lasso = posteriors["Lasso"]
+    eps = lasso.eps
+    pair = {"laplace": lasso.nuts_estimator, "normal": normal.nuts_estimator}
     fig = Figure(figsize=(12.0, 4.5), layout="constrained")
-    plots.plot_laplace_vs_gaussian_posterior(Xs, y, feature, fits=pair, ax=fig.add_subplot())
+    plots.plot_laplace_vs_gaussian_posterior(Xs, y, feature, fits=pair, eps=eps, ax=fig.add_subplot())
     written["laplace_vs_gaussian.png"] = _save(fig, out / "laplace_vs_gaussian.png")
-    laplace = posteriors["Lasso"].map_estimator.prior
-    j = list(Xs.columns).index(feature)
-    lasso_map = float(posteriors["Lasso"].table["map"].iloc[j])
-    normal_map = float(normal_map[j])
-    eps = 0.1 * normal_fit.prior.scale  # the plot's band: a tenth of the (common) prior sd
-    mass = {
-        key: float(np.mean(np.abs(fit._draws()[0][:, j]) <= eps))
-        for key, fit in (("laplace", pair["laplace"]), ("normal", normal_fit))
-    }
+    laplace = lasso.map_estimator.prior
+    laplace_row, normal_row = lasso.table.loc[feature], normal.table.loc[feature]
+    lasso_map = float(laplace_row["map"])
     exact = "exactly 0, like the Lasso's" if lasso_map == 0.0 else f"{lasso_map:.3g}, the Lasso's"
-    laplace_mean = float(posteriors["Lasso"].table["mean"].iloc[j])
     captions["laplace_vs_gaussian.png"] = (
         f"The coefficient of {feature} under the Lasso's Laplace prior (b = {laplace.scale:.3g}) and a Gaussian "
-        f"prior of the same variance (sd {normal_fit.prior.scale:.3g}). The Laplace MAP is {exact}; the Gaussian "
-        f"MAP is {normal_map:.3g}. Yet the Laplace posterior has only {mass['laplace']:.2f} of its mass within "
-        f"{eps:.3g} of 0 (grey band; the Gaussian {mass['normal']:.2f}) and its mean is {laplace_mean:.3g}: the "
-        "MAP is the mode of the joint posterior, not a summary of this coefficient's uncertainty."
+        f"prior of the same variance (sd {normal.map_estimator.prior.scale:.3g}). The Laplace MAP is {exact}; the "
+        f"Gaussian MAP is {float(normal_row['map']):.3g}. Yet the Laplace posterior has "
+        f"{float(laplace_row['p_near_zero']):.2f} of its mass within {eps:.3g} of 0 (grey band; the Gaussian "
+        f"{float(normal_row['p_near_zero']):.2f}) and its mean is {float(laplace_row['mean']):.3g}: the MAP is the "
+        "mode of the joint posterior, not a summary of this coefficient's uncertainty."
     )
     missing = set(FIGURES) - set(written)
     assert not missing, f"figures not written: {sorted(missing)}"
@@ -576,7 +681,8 @@ def run_demo(
         ``Lasso(alpha)``, ``Ridge(ridge_alpha)``, ``ElasticNet(alpha, l1_ratio)``.
     draws, tune, chains, seed : int
         NUTS settings of every posterior (the sampler is the library's default choice,
-        :func:`bayesreg.sampling.choose_sampler`; the same seed gives the same draws).
+        :func:`bayesreg.sampling.choose_sampler`; the same seed gives the same draws). At least 2
+        chains: r_hat compares chains.
     progressbar : bool
         PyMC's progress bar.
     progress : callable, optional
@@ -602,30 +708,10 @@ def run_demo(
         seed=seed,
     )
     out = check_out(out)
-    if not isinstance(progressbar, bool):
-        raise TypeError(f"progressbar must be True or False, got {progressbar!r}")
-    if not isinstance(standardize, bool):
-        raise TypeError(f"standardize must be True or False, got {standardize!r}")
-    X = X.copy() if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X, dtype=float))
-    X.columns = [f"x{c}" if isinstance(c, int | np.integer) else str(c) for c in X.columns]
-    non_numeric = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
-    if non_numeric:
-        raise ValueError(f"X: non-numeric columns {', '.join(non_numeric)}")
-    X = X.astype(float)
-    y = np.asarray(y, dtype=float).reshape(-1)
-    if len(y) != len(X):
-        raise ValueError(f"X and y must have the same number of samples: X has {len(X)}, y has {len(y)}")
-    if not (np.all(np.isfinite(X.to_numpy())) and np.all(np.isfinite(y))):
-        raise ValueError("X and y must be finite (no missing values)")
-    if standardize:
-        X = (X - X.mean()) / X.std(ddof=0).replace(0, 1)
+    progressbar = check_bool(progressbar, "progressbar")
+    standardize = check_bool(standardize, "standardize")
+    X, y, sigma_value, sigma_note = prepare_data(X, y, standardize=standardize, sigma=settings["sigma"])
     n, p = X.shape
-    if settings["sigma"] is None:
-        sigma_value = residual_sd(X, y)
-        sigma_note = "residual sd of least squares"
-    else:
-        sigma_value = float(settings["sigma"])
-        sigma_note = "given"
     check_out(out, create=True)
 
     step_seconds: dict[str, float] = {}
@@ -681,12 +767,15 @@ def run_demo(
             rows.append(_diagnostics_row(label, pvp.nuts_estimator, step_seconds[_STEPS[k - 1][1]]))
             problems += [f"{label}: {problem}" for problem in pvp.nuts_estimator.diagnostics_.problems]
         with step(5):
-            normal = Normal(prior_std(comparisons["Lasso"].prior))
-            normal_fit = BayesianRegression(normal, sigma=sigma_value, method="nuts", **nuts).fit(X, y)
-            normal_map = BayesianRegression(normal, sigma=sigma_value, method="map").fit(X, y).coef_
+            b = comparisons["Lasso"].prior.scale
+            normal_prior = equal_variance_priors(2.0 * b**2)[1]  # Laplace(b) has variance 2 b^2
+            # the same near-zero window as the Laplace fit's, for the figure's caption
+            normal = posterior_vs_penalty(
+                X, y, normal_prior, sigma=sigma_value, prob=PROB, near_zero=posteriors["Lasso"].eps, **nuts
+            )
         label = "Gaussian prior, Laplace's variance"
-        rows.append(_diagnostics_row(label, normal_fit, step_seconds[_STEPS[4][1]]))
-        problems += [f"{label}: {problem}" for problem in normal_fit.diagnostics_.problems]
+        rows.append(_diagnostics_row(label, normal.nuts_estimator, step_seconds[_STEPS[4][1]]))
+        problems += [f"{label}: {problem}" for problem in normal.nuts_estimator.diagnostics_.problems]
         display["NUTS"] += f" ({', '.join(sorted({row['sampler'] for row in rows}))} chosen)"
 
         result = DemoResult(
@@ -700,10 +789,10 @@ def run_demo(
             diagnostics=pd.DataFrame(rows).set_index("prior"),
             problems=problems,
             notes=_notes(comparisons, X, y, settings["alpha"]),
-            laplace_vs_gaussian_feature=_pick_feature(comparisons["Lasso"], normal_map),
+            laplace_vs_gaussian_feature=_pick_feature(comparisons["Lasso"], normal.table["map"].to_numpy()),
         )
         with step(6):
-            result.figures, result.captions = _figures(out, X, y, result, normal_fit, normal_map, sigma_value)
+            result.figures, result.captions = _figures(out, X, y, result, normal, sigma_value)
     with step(7):
         from bayesreg.report import write_report
 

@@ -13,14 +13,13 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from bayesreg import predictive
-from bayesreg._validation import check_bool, check_numeric_target, check_prior
+from bayesreg._validation import check_bool, check_count, check_numeric_target, check_prior
 from bayesreg.conversions import PenaltyWeights, check_positive
 from bayesreg.likelihoods import Gaussian
 from bayesreg.map import MapResult, MapSolver
 from bayesreg.model import build_model
 from bayesreg.sampling import (
     Diagnostics,
-    check_count,
     check_sampler,
     diagnose,
     sample_posterior,

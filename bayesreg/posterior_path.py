@@ -47,7 +47,7 @@ import pandas as pd
 from scipy import stats
 from sklearn.linear_model import Lasso, Ridge, lasso_path
 
-from bayesreg._validation import check_bool, check_regression_data
+from bayesreg._validation import check_bool, check_count, check_regression_data
 from bayesreg.conversions import check_positive
 from bayesreg.likelihoods import Gaussian
 from bayesreg.model import build_model
@@ -57,7 +57,6 @@ from bayesreg.reference import closed_form_ridge
 from bayesreg.sampling import (
     Diagnostics,
     SamplingWarning,
-    check_count,
     check_sampler,
     diagnose,
     sample_posterior,

@@ -104,7 +104,7 @@ def render_report(result: DemoResult) -> str:
         items = "".join(f"<li>{e(problem)}</li>" for problem in result.problems)
         parts.append(f'<p class="problem">Problems reported by the sampler:</p><ul class="problem">{items}</ul>')
     else:
-        parts.append('<p class="ok">All fits passed: no divergences, r_hat &le; 1.01, ESS &ge; 100 per chain.</p>')
+        parts.append(f'<p class="ok">All fits passed: {e(result.checks_passed)}.</p>')
     parts.append("<h2>4. Figures</h2>")
     for name, path in result.figures.items():
         parts.append(

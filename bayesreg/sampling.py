@@ -10,7 +10,6 @@ import arviz as az
 import numpy as np
 import pymc as pm
 
-from bayesreg._validation import check_count  # noqa: F401 (re-exported for estimators and demo)
 from bayesreg.model import RegressionModel
 
 __all__ = [

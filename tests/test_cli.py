@@ -3,6 +3,7 @@
 Each successful ``compare`` fits three PyMC models (about a second), so there are only three.
 """
 
+import importlib
 import re
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from bayesreg.cli import build_parser, main
 from bayesreg.datasets import PROSTATE_FEATURES
 
 REPO = Path(__file__).resolve().parents[1]
+COMPARE_MODULE = importlib.import_module("bayesreg.compare")  # bayesreg.compare is also the function
 LARGEST = re.compile(r"^largest coefficient difference relative to the largest coefficient: (\S+)$", re.MULTILINE)
 
 
@@ -221,6 +223,34 @@ def test_no_command_prints_help(capsys):
     assert main([]) == 2
     out = capsys.readouterr().out
     assert "compare" in out and "demo" in out
+
+
+def test_compare_needs_sigma_when_n_is_at_most_p_plus_1(tmp_path, monkeypatch, capsys):
+    """Least squares leaves no residual: the message asks for --sigma (no bogus estimate, no fit)."""
+
+    def fail(*args, **kwargs):
+        raise AssertionError("a model was fitted")
+
+    monkeypatch.setattr(COMPARE_MODULE, "compare", fail)
+    rng = np.random.default_rng(1)
+    for n, p in [(5, 6), (4, 3)]:  # p > n, and n = p + 1 (an exact fit, 0 degrees of freedom)
+        frame = pd.DataFrame(rng.normal(size=(n, p)), columns=[f"c{j}" for j in range(p)])
+        frame["y"] = rng.normal(size=n)
+        frame.to_csv(tmp_path / "wide.csv", index=False)
+        message = _error_message(["compare", "--data", str(tmp_path / "wide.csv"), "--target", "y"], capsys)
+        assert message.startswith("error: sigma") and "(--sigma)" in message, message
+        assert f"n_samples={n} <= n_features + 1 = {p + 1}" in message
+
+
+def test_compare_failure_after_the_checks_propagates(monkeypatch):
+    """A ValueError from the fitting itself is not a usage error: it is raised, not turned into status 2."""
+
+    def broken(*args, **kwargs):
+        raise ValueError("deep inside compare")
+
+    monkeypatch.setattr(COMPARE_MODULE, "compare", broken)
+    with pytest.raises(ValueError, match="deep inside compare"):
+        main(["compare", "--sigma", "1"])
 
 
 def test_data_errors_exit_with_status_2(tmp_path, capsys):

@@ -15,11 +15,23 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.linear_model import Lasso
 
 import bayesreg.demo
 from bayesreg.cli import _step_printer, main
-from bayesreg.demo import FIGURES, REPORT_NAME, Step, default_out
-from bayesreg.report import embed_png
+from bayesreg.demo import (
+    FIGURES,
+    REPORT_NAME,
+    DemoResult,
+    Step,
+    check_settings,
+    default_out,
+    max_relative_difference,
+    run_demo,
+    standardize_columns,
+)
+from bayesreg.paths import alpha_grid
+from bayesreg.report import embed_png, render_report
 
 TINY = ["--draws", "100", "--tune", "100", "--chains", "2"]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -88,6 +100,15 @@ def test_report_embeds_every_figure_and_the_tables(diabetes_run):
         assert f"<th>{text}</th>" in html, text
     for text in ["bmi", "s6", "diabetes (n=442, p=10, standardized columns)", "pymc", "scikit-learn", "seed 3"]:
         assert text in html, text
+
+
+def test_laplace_vs_gaussian_caption(diabetes_run):
+    html = (diabetes_run.folder / REPORT_NAME).read_text(encoding="utf-8")
+    caption = re.search(r"<code>laplace_vs_gaussian.png</code>: (.*?)</figcaption>", html, re.DOTALL).group(1)
+    assert " only " not in caption
+    # the band of the caption is the near-zero window of the Laplace posterior's table
+    (laplace_eps,) = re.findall(r"^Laplace prior, sigma=.*near zero means \|beta\| <= (\S+)$", diabetes_run.out, re.M)
+    assert f"of its mass within {laplace_eps} of 0 (grey band;" in caption
 
 
 def test_printed_comparison(diabetes_run):
@@ -214,6 +235,7 @@ def _usage_error(argv, capsys) -> str:
         (["--draws", "1.5"], "--draws"),  # argparse: invalid int value
         (["--tune", "-1"], "--tune"),
         (["--chains", "0"], "--chains"),
+        (["--chains", "1"], "--chains"),  # r_hat needs 2
         (["--seed", "-1"], "--seed"),
         (["--alpha", "0"], "--alpha"),
         (["--alpha", "nan"], "--alpha"),
@@ -230,6 +252,14 @@ def test_bad_option(args, name, no_models, capsys):
     message = _usage_error(["demo", *args], capsys)
     assert name in message and "error" in message
     assert not any(no_models.iterdir())  # no output folder made
+
+
+def test_one_chain_is_refused(no_models, capsys):
+    assert "--chains must be >= 2: r_hat needs at least 2 chains, got 1" in _usage_error(
+        ["demo", "--chains", "1"], capsys
+    )
+    with pytest.raises(ValueError, match="^chains must be >= 2: r_hat needs at least 2 chains"):
+        check_settings(chains=1)
 
 
 def test_out_is_a_file(no_models, capsys):
@@ -311,9 +341,159 @@ def test_note_when_the_lasso_zeroes_everything():
     rng = np.random.default_rng(2)
     X = pd.DataFrame(rng.normal(size=(50, 3)), columns=["a", "b", "c"])
     y = X.to_numpy() @ [1.0, 0.0, 0.5] + rng.normal(size=50)
-    alpha_max = np.max(np.abs((X - X.mean()).to_numpy().T @ (y - y.mean()))) / 50
+    alpha_max = alpha_grid(X, y, n_alphas=1)[0]
+    # the threshold, checked by scikit-learn itself: every coefficient 0 just above it, not just below
+    assert np.all(Lasso(alpha=alpha_max * (1 + 1e-6), tol=1e-12).fit(X, y).coef_ == 0.0)
+    assert np.any(Lasso(alpha=alpha_max * (1 - 1e-3), tol=1e-12).fit(X, y).coef_ != 0.0)
     zeros = {"Lasso": SimpleNamespace(map_coef=np.zeros(3))}
     (note,) = bayesreg.demo._notes(zeros, X, y, 5.0)
     assert note.startswith("Lasso(alpha=5) sets every coefficient to 0") and f"{alpha_max:.3g}" in note
     assert "--alpha" in note
     assert bayesreg.demo._notes({"Lasso": SimpleNamespace(map_coef=np.array([0.0, 0.1, 0.0]))}, X, y, 5.0) == []
+
+
+def test_note_when_no_column_correlates_with_y():
+    X = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0]})
+    (note,) = bayesreg.demo._notes({"Lasso": SimpleNamespace(map_coef=np.zeros(1))}, X, np.ones(4), 1.0)
+    assert note.startswith("Lasso(alpha=1) sets every coefficient to 0") and "every alpha" in note
+
+
+# --------------------------------------------------------------------------------------------
+# the summary's "all fits OK" sentence (a DemoResult built by hand, no sampling)
+# --------------------------------------------------------------------------------------------
+
+
+def _result(max_rhat: list[float], problems=()) -> DemoResult:
+    diagnostics = pd.DataFrame(
+        {
+            "prior": [f"prior {k}" for k in range(len(max_rhat))],
+            "sampler": "pymc",
+            "chains": 2,
+            "draws": 2000,
+            "divergences": 0,
+            "max r_hat": max_rhat,
+            "min ESS bulk": 900.0,
+            "min ESS tail": 800.0,
+            "seconds": 1.0,
+            "ok": not problems,
+        }
+    ).set_index("prior")
+    return DemoResult(
+        out=Path("/tmp/demo"),
+        settings={"data": "toy"},
+        versions={"python": "3"},
+        comparisons={},
+        comparison_tables={},
+        posteriors={},
+        posterior_tables={},
+        diagnostics=diagnostics,
+        problems=list(problems),
+    )
+
+
+def test_all_fits_ok_claims_r_hat_only_when_computed():
+    ok = _result([1.002, 1.004])
+    assert "All fits OK: no divergences, max r_hat <= 1.01, at least 100 effective draws per chain." in ok.text()
+    assert "All fits passed: no divergences, max r_hat &lt;= 1.01, at least 100 effective" in render_report(ok)
+    assert "Problems reported" not in ok.text() + render_report(ok)
+    one_chain = _result([1.002, float("nan")])  # r_hat is NaN with one chain (bayesreg.sampling.diagnose)
+    for text in (one_chain.text(), render_report(one_chain)):
+        assert "All fits" in text and "r_hat not computed for every fit (it needs at least 2 chains)" in text
+        assert "r_hat <= 1.01" not in text and "r_hat &lt;= 1.01" not in text
+    problem = _result([1.2], problems=["prior 0: max r_hat is 1.200 > 1.01"])
+    assert "Problems reported by the sampler:" in problem.text() and "All fits" not in problem.text()
+
+
+# --------------------------------------------------------------------------------------------
+# helpers shared with ``bayesreg compare``
+# --------------------------------------------------------------------------------------------
+
+
+def test_max_relative_difference():
+    def comparison(coef, diff):
+        return SimpleNamespace(penalty_coef=np.array(coef), difference=np.array(diff))
+
+    assert max_relative_difference([]) == 0.0
+    pair = [comparison([2.0, -4.0], [1e-8, -2e-8]), comparison([0.0, 0.0], [3e-9, 0.0])]
+    assert max_relative_difference(pair) == pytest.approx(5e-9)  # max(2e-8 / 4, 3e-9 absolute for all-zero)
+    assert max_relative_difference([comparison([0.0], [1e-7])]) == pytest.approx(1e-7)
+
+
+def test_standardize_columns():
+    X = pd.DataFrame({"a": [1.0, 2.0, 3.0, 6.0], "const": [5.0, 5.0, 5.0, 5.0]})
+    Xs = standardize_columns(X)
+    np.testing.assert_allclose(Xs.mean(), 0.0, atol=1e-15)
+    assert Xs["a"].std(ddof=0) == pytest.approx(1.0)
+    assert list(Xs["const"]) == [0.0] * 4  # a constant column is centred, not divided by 0
+
+
+# --------------------------------------------------------------------------------------------
+# run_demo: bad data fails up front, naming X or y; a failure later is not hidden
+# --------------------------------------------------------------------------------------------
+
+_Y4 = [1.0, 2.0, 0.5, 3.0]
+
+
+@pytest.mark.parametrize(
+    "X, y, error, match",
+    [
+        (None, _Y4, ValueError, "^X is required"),
+        (np.array([["a", "b"], ["c", "d"], ["e", "f"], ["g", "h"]]), _Y4, ValueError, "^X must be numeric"),
+        ([[1.0, 2.0], [3.0]], _Y4, ValueError, "^X must be a 2-D array-like"),
+        (np.zeros((4, 2, 2)), _Y4, ValueError, r"^X must be 2-D .* 3-D array of shape \(4, 2, 2\)"),
+        (np.arange(4.0), _Y4, ValueError, r"^X must be 2-D .*1-D.*reshape\(-1, 1\)"),
+        (np.ones((1, 2)), [1.0], ValueError, "^X must have at least 2 samples"),
+        (np.ones((4, 0)), _Y4, ValueError, "^X has no feature columns"),
+        (
+            pd.DataFrame([[1.0, 2.0, 3.0]] * 4, columns=["a", "b", "a"]),
+            _Y4,
+            ValueError,
+            "^X: duplicate column names a$",
+        ),
+        (pd.DataFrame({0: [1.0] * 4, "x0": [2.0] * 4}), _Y4, ValueError, "^X: duplicate column names x0$"),
+        (pd.DataFrame({"a": [1.0] * 4, "b": list("wxyz")}), _Y4, ValueError, "^X: non-numeric columns b$"),
+        (np.array([[1.0, np.nan]] + [[1.0, 2.0]] * 3), _Y4, ValueError, "X contains NaN"),
+        (np.eye(4)[:, :2], None, ValueError, "^y is required"),
+        (np.eye(4)[:, :2], list("abcd"), ValueError, "^y must be numeric"),
+        (np.eye(4)[:, :2], _Y4[:3], ValueError, "^X and y must have the same number of samples"),
+        (np.eye(4)[:, :2], [1.0, np.inf, 0.0, 2.0], ValueError, "y contains infinity"),
+    ],
+)
+def test_run_demo_bad_data(X, y, error, match, no_models):
+    with pytest.raises(error, match=match):
+        run_demo(X, y, out=no_models / "out", sigma=1.0)
+    assert not (no_models / "out").exists()
+
+
+@pytest.mark.parametrize("name", ["standardize", "progressbar"])
+def test_run_demo_bool_options(name, no_models):
+    with pytest.raises(TypeError, match=f"^{name} must be True or False, got 1$"):
+        run_demo(np.eye(4)[:, :2], _Y4, out=no_models / "out", sigma=1.0, **{name: 1})
+
+
+def test_run_demo_names_an_array_s_columns(monkeypatch, tmp_path):
+    """An array's columns are x0, x1, ...; the data reach the first step checked and standardized."""
+    seen = {}
+
+    def stop(X, y, est, sigma):
+        seen.update(X=X, y=y, sigma=sigma)
+        raise RuntimeError("stop after the checks")
+
+    monkeypatch.setattr(bayesreg.demo, "compare", stop)
+    X = np.arange(12.0).reshape(6, 2) ** [1, 2]
+    with pytest.raises(RuntimeError, match="stop after the checks"):
+        run_demo(X, range(6), out=tmp_path / "out", sigma=0.5)
+    assert list(seen["X"].columns) == ["x0", "x1"] and seen["sigma"] == 0.5
+    np.testing.assert_allclose(seen["X"].std(ddof=0), 1.0)
+    assert seen["y"].dtype == float and list(seen["y"]) == list(range(6))
+
+
+def test_a_failure_after_the_checks_is_not_a_usage_error(monkeypatch, tmp_path):
+    """Only the checks before any work are usage errors (status 2): a later ValueError propagates."""
+
+    def broken(*args, **kwargs):
+        raise ValueError("deep inside the first step")
+
+    monkeypatch.setattr(bayesreg.demo, "compare", broken)
+    with pytest.raises(ValueError, match="deep inside the first step"):
+        main(["demo", "--quiet", "--sigma", "1", "--out", str(tmp_path / "out"), *TINY])
