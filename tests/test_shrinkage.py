@@ -11,7 +11,14 @@ import bayesreg as br
 from bayesreg.likelihoods import Gaussian
 from bayesreg.model import build_model
 from bayesreg.priors import prior_class
-from bayesreg.shrinkage import BayesianElasticNet, BayesianLasso, HierarchicalNormal, Horseshoe, RegularizedHorseshoe
+from bayesreg.shrinkage import (
+    BayesianElasticNet,
+    BayesianLasso,
+    HierarchicalNormal,
+    Horseshoe,
+    RegularizedHorseshoe,
+    _half_cauchy,
+)
 
 ALL = [
     BayesianLasso(),
@@ -168,15 +175,17 @@ def test_horseshoe_scales(data):
     model = _build(data, Horseshoe(tau_scale=0.5), sigma=2.0).model
     point = {**model.initial_point(), "beta_z": np.arange(5.0)}
     point.update({key: np.zeros_like(value) for key, value in point.items() if key.endswith("_log__")})
-    # half-Cauchy factors at a = b = 1: lambda_j = 1, tau = 0.5, so beta = z * 1 * 0.5 * sigma
-    np.testing.assert_allclose(_evaluate(model, "beta", point), np.arange(5.0) * 0.5 * 2.0, rtol=1e-14)
+    # log-scale values 0: lambda_j = 1, tau = 1, so beta = z * 1 * 1 * sigma
+    np.testing.assert_allclose(_evaluate(model, "beta", point), np.arange(5.0) * 2.0, rtol=1e-14)
+    assert model["beta_tau"].owner.op.name == "halfcauchy"
+    np.testing.assert_allclose(model["beta_tau"].owner.inputs[-1].eval(), 0.5)  # its scale is tau_scale
 
 
 def test_half_cauchy_product_has_cauchy_quantiles():
     """a sqrt(b), a ~ HalfNormal(1), b ~ InvGamma(1/2, 1/2) is HalfCauchy(1): quartiles tan(pi/8), 1, tan(3pi/8)."""
-    with pm.Model() as model:
-        Horseshoe().build("beta", shape=(20_000,), sigma=1.0)
-    draws = pm.draw(model["beta_lam"], random_seed=1)
+    with pm.Model():
+        lam = _half_cauchy("lam", 1.0, shape=(20_000,))
+    draws = pm.draw(lam, random_seed=1)
     # standard error of a sample quartile ~ sqrt(q (1 - q) / n) / f(x_q) < 0.012 here: 4 sigma
     np.testing.assert_allclose(
         np.quantile(draws, [0.25, 0.5, 0.75]), np.tan(np.pi / 8 * np.array([1, 2, 3])), atol=0.05
