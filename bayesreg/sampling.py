@@ -81,11 +81,14 @@ def sample_posterior(
     nuts_sampler: str | None = None,
     target_accept: float | None = None,
     progressbar: bool = True,
+    predictive: bool = True,
 ):
     """NUTS draws of the model's posterior, with the posterior predictive and the log likelihood.
 
     Returns an ArviZ ``DataTree`` with the groups ``posterior``, ``posterior_predictive``,
-    ``log_likelihood``, ``sample_stats``, ``observed_data`` and ``constant_data``. The same
+    ``log_likelihood``, ``sample_stats``, ``observed_data`` and ``constant_data``
+    (``predictive=False`` leaves out the two computed after sampling, ``posterior_predictive``
+    and ``log_likelihood``, for callers that only summarize the draws). The same
     ``random_seed`` gives identical draws. ``target_accept=None`` takes the prior's own
     recommendation (0.99 for the horseshoe, 0.8 for most).
     """
@@ -108,8 +111,11 @@ def sample_posterior(
             compute_convergence_checks=False,
             **kwargs,
         )
-        pm.compute_log_likelihood(idata, extend_inferencedata=True, progressbar=False)
-        pm.sample_posterior_predictive(idata, extend_inferencedata=True, random_seed=int(seeds[1]), progressbar=False)
+        if predictive:
+            pm.compute_log_likelihood(idata, extend_inferencedata=True, progressbar=False)
+            pm.sample_posterior_predictive(
+                idata, extend_inferencedata=True, random_seed=int(seeds[1]), progressbar=False
+            )
     idata.attrs["nuts_sampler"] = sampler
     idata.attrs["target_accept"] = float(target_accept)
     return idata

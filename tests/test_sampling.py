@@ -84,3 +84,15 @@ def test_diagnose_restricted_to_named_variables():
     idata = _fake_idata(rng, extra={"bad": rng.normal(size=(4, 500)) + np.arange(4.0)[:, None]})
     assert not diagnose(idata).ok
     assert diagnose(idata, var_names=["beta", "sigma"]).ok
+
+
+def test_predictive_false_skips_only_the_groups_computed_after_sampling(small_frame):
+    X, y = small_frame
+    rm = build_model(X.to_numpy(), y, br.Laplace(1.0), likelihood=Gaussian(sigma=1.0))
+    kwargs = {"draws": 30, "tune": 30, "chains": 2, "random_seed": 3, "nuts_sampler": "pymc", "progressbar": False}
+    full = sampling.sample_posterior(rm, **kwargs)
+    bare = sampling.sample_posterior(rm, predictive=False, **kwargs)
+    assert {"posterior_predictive", "log_likelihood"} <= set(full.children)
+    assert not {"posterior_predictive", "log_likelihood"} & set(bare.children)
+    assert {"posterior", "sample_stats"} <= set(bare.children)
+    np.testing.assert_array_equal(bare["posterior"]["beta"].values, full["posterior"]["beta"].values)
