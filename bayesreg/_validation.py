@@ -5,6 +5,7 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+import pandas as pd
 from sklearn.utils.validation import check_X_y
 
 from bayesreg.priors import BasePrior
@@ -13,7 +14,9 @@ from bayesreg.priors import BasePrior
 def check_regression_data(X, y) -> tuple[np.ndarray, np.ndarray, list[str] | None]:
     """Validate ``X`` (n, p) and ``y`` (n,) as finite float arrays with n >= 2.
 
-    Returns the arrays and the feature names (a DataFrame's columns), or None.
+    Returns the arrays and the feature names (a DataFrame's columns), or None. A column that is
+    complex, not numeric (text, categories) or not finite is named in the error
+    (:func:`check_feature_columns`).
     """
     if X is None:
         raise ValueError("X is required, got None")
@@ -26,6 +29,7 @@ def check_regression_data(X, y) -> tuple[np.ndarray, np.ndarray, list[str] | Non
     columns = getattr(X, "columns", None)
     names = [str(c) for c in columns] if columns is not None else None
     y = check_numeric_target(y)
+    check_feature_columns(X)
     X, y = check_X_y(X, y, dtype=np.float64, ensure_min_samples=2, y_numeric=True)
     return X, y, names
 
@@ -43,6 +47,108 @@ def check_numeric_target(y):
         except (TypeError, ValueError) as exc:
             raise ValueError(f"y must be numeric, got values of dtype {arr.dtype}: {exc}") from None
     return arr
+
+
+def _label(column) -> str:
+    return repr(column) if isinstance(column, str) else str(column)
+
+
+def _rows(index: pd.Index, bad: np.ndarray) -> str:
+    """ "in 2 of 10 rows (first: row 3)" for a boolean mask ``bad`` (row labels of ``index``)."""
+    first = index[int(np.argmax(bad))]
+    return f"in {int(bad.sum())} of {bad.size} rows (first: row {_label(first)})"
+
+
+def _first_non_number(values) -> tuple[int, object]:
+    """Position and value of the first entry that ``float()`` refuses (missing values are skipped)."""
+    for i, value in enumerate(values):
+        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+            continue
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            return i, value
+    return 0, values[0]
+
+
+def _check_finite(values: np.ndarray, what: str, index: pd.Index) -> None:
+    nan = np.isnan(values)
+    if nan.any():
+        raise ValueError(f"{what} contains NaN (missing values) {_rows(index, nan)}")
+    inf = np.isinf(values)
+    if inf.any():
+        raise ValueError(f"{what} contains infinity {_rows(index, inf)}")
+
+
+def check_feature_columns(X, name: str = "X") -> None:
+    """Raise a ValueError that names the column of ``X`` that scikit-learn would refuse without naming it.
+
+    scikit-learn's ``check_array`` says "could not convert string to float: 'a'" or "Input X
+    contains NaN." without saying where. This check runs first and says which column, so the
+    answer is the same (an error) but the message points at the problem:
+
+    - complex values: "X must be real-valued: Complex data not supported" (any array-like);
+    - a column of a pandas DataFrame that is not numeric (text, categories of text, objects):
+      named, with the first value that is not a number and its row;
+    - NaN or infinity in a float column: the column (a DataFrame's name, an array's position)
+      and how many rows, with the first.
+
+    Anything else (shape, number of samples, sparse input, ...) is left to scikit-learn.
+
+    Parameters
+    ----------
+    X : array-like or DataFrame
+    name : str
+        The argument's name in the messages.
+
+    Raises
+    ------
+    ValueError
+        On complex values, a non-numeric DataFrame column or non-finite values.
+    """
+    if isinstance(X, pd.DataFrame):
+        for position, column in enumerate(X.columns):
+            series = X.iloc[:, position]
+            what = f"{name}: column {_label(column)}"
+            dtype = series.dtype
+            if pd.api.types.is_complex_dtype(dtype):
+                raise ValueError(f"{name} must be real-valued: column {_label(column)} is complex")
+            if pd.api.types.is_bool_dtype(dtype) or (
+                pd.api.types.is_numeric_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype)
+            ):
+                if pd.api.types.is_float_dtype(dtype) or isinstance(dtype, pd.api.extensions.ExtensionDtype):
+                    values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+                    _check_finite(values, what, X.index)
+                continue
+            try:  # text, categories, objects: accepted exactly when scikit-learn's conversion accepts them
+                values = np.asarray(series, dtype=np.float64)
+            except (TypeError, ValueError):
+                i, value = _first_non_number(series.to_numpy(dtype=object))
+                kind = "categorical" if isinstance(dtype, pd.CategoricalDtype) else f"dtype {dtype}"
+                raise ValueError(
+                    f"{what} is not numeric ({kind}): row {_label(X.index[i])} holds {value!r}; encode it as "
+                    "numbers (e.g. sklearn.preprocessing.OneHotEncoder) or drop it"
+                ) from None
+            if np.iscomplexobj(values):
+                raise ValueError(f"{name} must be real-valued: column {_label(column)} is complex")
+            _check_finite(values, what, X.index)
+        return
+    if hasattr(X, "dtype") and hasattr(X, "ndim"):
+        values = X
+    else:
+        try:
+            values = np.asarray(X)
+        except (TypeError, ValueError):  # ragged: scikit-learn says so
+            return
+    kind = getattr(values.dtype, "kind", None)
+    if kind == "c":
+        raise ValueError(f"{name} must be real-valued: Complex data not supported")
+    if kind == "f" and values.ndim == 2 and isinstance(values, np.ndarray):
+        bad = ~np.isfinite(values)
+        if bad.any():
+            j = int(np.argmax(bad.any(axis=0)))
+            column = values[:, j]
+            _check_finite(column, f"{name}: column {j}", pd.RangeIndex(len(column)))
 
 
 def check_prior(prior) -> BasePrior:

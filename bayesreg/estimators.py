@@ -13,7 +13,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from bayesreg import predictive
-from bayesreg._validation import check_bool, check_count, check_numeric_target, check_prior
+from bayesreg._validation import check_bool, check_count, check_feature_columns, check_numeric_target, check_prior
 from bayesreg.conversions import PenaltyWeights, check_positive
 from bayesreg.likelihoods import Gaussian
 from bayesreg.map import MapResult, MapSolver
@@ -209,6 +209,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
     def _fit(self, X, y):
         prior, sigma = self._check_params()
         y = check_numeric_target(y)
+        check_feature_columns(X)  # names a non-numeric, complex or non-finite column before validate_data
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2, y_numeric=True)
         n, p = X.shape
         if self.method == "map" and sigma is None and n <= p + int(self.fit_intercept):
