@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import pickle
 from pathlib import Path
 
@@ -14,12 +12,13 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from bayesreg import predictive
 from bayesreg._validation import check_bool, check_count, check_feature_columns, check_numeric_target, check_prior
-from bayesreg.conversions import PenaltyWeights, check_positive
+from bayesreg.conversions import check_positive
 from bayesreg.likelihoods import Gaussian
 from bayesreg.map import MapResult, MapSolver
 from bayesreg.model import build_model
+from bayesreg.persistence import CloudPickled as _CloudPickled
+from bayesreg.persistence import load_estimator, save_estimator
 from bayesreg.sampling import (
-    Diagnostics,
     check_sampler,
     diagnose,
     sample_posterior,
@@ -29,7 +28,6 @@ from bayesreg.sampling import (
 __all__ = ["BayesianRegression"]
 
 _METHODS = ("map", "nuts")
-_FORMAT_VERSION = 1
 #: fitted attributes that only one method sets: a refit with the other method drops them
 _METHOD_ATTRIBUTES = (
     "map_",
@@ -82,8 +80,9 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
     standardize : bool, default=False
         Fit on columns scaled to unit (population) standard deviation, centred when an
         intercept is fitted. The prior then acts on ``sd_j * beta_j`` (glmnet's
-        ``standardize=TRUE``). ``coef_``, ``intercept_`` and predictions are on the original
-        scale; ``map_`` and ``idata_`` are on the fitted (standardized) scale.
+        ``standardize=TRUE``). ``coef_``, ``intercept_``, predictions and :meth:`summary` are on
+        the original scale; ``map_`` and ``idata_`` are on the fitted (standardized) scale, as
+        ``idata_.attrs`` records (``summary(scale="fitted")`` summarizes them as stored).
     method : {"map", "nuts"}, default="map"
         Exact MAP, or NUTS sampling of the full posterior.
     draws, tune, chains : int, default=1000, 1000, 4
@@ -117,7 +116,12 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
     idata_ : xarray.DataTree
         ``posterior`` (``beta``, ``intercept``, ``sigma`` and the prior's hyperparameters),
         ``posterior_predictive``, ``log_likelihood``, ``sample_stats``, ``observed_data`` and
-        ``constant_data`` (``"nuts"`` only).
+        ``constant_data`` (``"nuts"`` only), as sampled: on the fitted scale. ``idata_.attrs``
+        says which: ``"coefficient_scale"`` (``"standardized"`` or ``"original"``),
+        ``"standardized"`` (bool), and ``"x_center"`` / ``"x_scale"`` (lists, one entry per
+        feature; zeros and ones without ``standardize``), with which the original-scale draws are
+        ``beta / x_scale`` and ``intercept - (beta / x_scale) @ x_center``; also
+        ``"nuts_sampler"`` and ``"target_accept"``.
     diagnostics_ : Diagnostics
         Divergences, r_hat and ESS (``"nuts"`` only); each problem was also raised as a
         :class:`~bayesreg.sampling.SamplingWarning`.
@@ -269,9 +273,14 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
             target_accept=self.target_accept,
             progressbar=self.progressbar,
         )
+        # which scale the draws are on, and the transform back to X's own (as _draws applies it)
+        idata.attrs["standardized"] = bool(self.standardize)
+        idata.attrs["coefficient_scale"] = "standardized" if self.standardize else "original"
+        idata.attrs["x_center"] = [float(v) for v in self._x_center]
+        idata.attrs["x_scale"] = [float(v) for v in self._x_scale]
         self._set_posterior(idata)
         self.diagnostics_ = diagnose(idata, var_names=self._sampled_names())
-        warn_if_problems(self.diagnostics_, stacklevel=4)
+        warn_if_problems(self.diagnostics_)
 
     def _sampled_names(self) -> list[str]:
         """Posterior variables that summary() and the diagnostics look at: coefficients first."""
@@ -350,18 +359,59 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         upper = predictive.mixture_quantiles(mu, sigma, (1.0 + prob) / 2.0)
         return np.column_stack([lower, upper])
 
-    def summary(self, **kwargs):
-        """ArviZ summary (mean, sd, interval, ESS, r_hat) of the coefficients, intercept, sigma and hyperparameters.
+    def summary(self, scale: str = "original", **kwargs):
+        """ArviZ summary (mean, sd, 90% interval, ESS, r_hat) of the coefficients, intercept, sigma and hyperparameters.
 
-        Keyword arguments go to :func:`arviz.summary`. The coefficients are on the fitted
-        scale (standardized when ``standardize=True``).
+        Parameters
+        ----------
+        scale : {"original", "fitted"}, default="original"
+            ``"original"``: the coefficients and the intercept on the scale of ``X`` as given,
+            each draw back-transformed as ``coef_`` is (``beta_j / sd_j`` and
+            ``b0 - sum_j center_j beta_j / sd_j``), so the means are ``coef_`` and
+            ``intercept_``, and ESS and r_hat are those of these quantities. ``"fitted"``: as
+            sampled and stored in ``idata_`` (standardized columns when ``standardize=True``).
+            Without ``standardize`` both are the same.
+        **kwargs
+            Passed to :func:`arviz.summary`. Defaults here: ``var_names`` the intercept, the
+            coefficients, sigma and the prior's scalar hyperparameters; ``ci_prob=0.9`` and
+            ``ci_kind="eti"``, the central 90% interval used everywhere in bayesreg (ArviZ's own
+            default is 89%).
+
+        Returns
+        -------
+        pandas.DataFrame
+            As :func:`arviz.summary` returns it; its index is named after the scale of the
+            coefficients (``"original scale"`` or ``"standardized scale"``), also in
+            ``attrs["scale"]``. With ``fmt="xarray"`` a Dataset with the same ``attrs["scale"]``.
         """
         import arviz as az
+        import xarray as xr
 
         check_is_fitted(self)
         self._require_posterior("summary()")
+        if scale not in ("original", "fitted"):
+            raise ValueError(f"scale must be 'original' or 'fitted', got {scale!r}")
         kwargs.setdefault("var_names", self._sampled_names())
-        return az.summary(self.idata_, **kwargs)
+        kwargs.setdefault("ci_prob", 0.9)
+        kwargs.setdefault("ci_kind", "eti")
+        data = self.idata_
+        on_standardized = self.standardize and scale == "fitted"
+        if self.standardize and scale == "original":
+            posterior = data["posterior"].to_dataset()
+            beta = posterior["beta"]
+            feature = beta.dims[-1]
+            beta = beta / xr.DataArray(self._x_scale, dims=feature)
+            posterior = posterior.assign(beta=beta)
+            if "intercept" in posterior:
+                shift = (beta * xr.DataArray(self._x_center, dims=feature)).sum(feature)
+                posterior = posterior.assign(intercept=posterior["intercept"] - shift)
+            data = xr.DataTree.from_dict({"posterior": posterior})
+        table = az.summary(data, **kwargs)
+        label = "standardized scale" if on_standardized else "original scale"
+        if hasattr(table, "index"):
+            table.index.name = label
+        table.attrs["scale"] = label.split()[0]
+        return table
 
     # --- persistence -------------------------------------------------------------------------
 
@@ -371,66 +421,25 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         ``estimator.json`` holds the parameters (the prior as its class and parameters) and the
         fitted point estimates; with ``method="nuts"`` the posterior ``DataTree`` goes to
         ``idata.zarr``. :meth:`load` reads it back and predicts identically.
+
+        The folder is written under a temporary name next to ``path`` and renamed into place,
+        replacing an earlier save there: ``path`` never holds a mixed or half-written save, and
+        on any failure it is left as it was. A file, or a non-empty folder that is not a save,
+        at ``path`` raises a ValueError and is left alone. ``model_`` (the PyMC model) is not
+        stored. Returns ``path``. Details: :mod:`bayesreg.persistence`.
         """
-        check_is_fitted(self)
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        params = self.get_params(deep=False)
-        params["prior"] = {"class": type(self.prior).__name__, "params": _jsonable(self.prior.params())}
-        fitted = {
-            "n_features_in_": int(self.n_features_in_),
-            "x_center": self._x_center.tolist(),
-            "x_scale": self._x_scale.tolist(),
-            "feature_names_in_": getattr(self, "feature_names_in_", np.array([])).tolist() or None,
-            "coef_": self.coef_.tolist(),
-            "intercept_": float(self.intercept_),
-            "sigma_": float(self.sigma_),
-        }
-        if hasattr(self, "map_"):
-            fitted["map_"] = _jsonable(self.map_.__dict__)
-        if hasattr(self, "diagnostics_"):
-            fitted["diagnostics_"] = _jsonable(dataclasses.asdict(self.diagnostics_))
-        document = {"format_version": _FORMAT_VERSION, "class": type(self).__name__, "params": params, "fitted": fitted}
-        (path / "estimator.json").write_text(json.dumps(document, indent=2))
-        if hasattr(self, "idata_"):
-            self.idata_.to_zarr(path / "idata.zarr", mode="w", consolidated=False)
-        return path
+        return save_estimator(self, path)
 
     @classmethod
     def load(cls, path) -> BayesianRegression:
-        """Read an estimator written by :meth:`save`; its model is rebuilt from the stored data."""
-        import xarray as xr
+        """Read an estimator written by :meth:`save`, verifying all of it.
 
-        from bayesreg.priors import prior_class
-
-        path = Path(path)
-        document = json.loads((path / "estimator.json").read_text())
-        if document.get("class") != cls.__name__ or document.get("format_version") != _FORMAT_VERSION:
-            raise ValueError(f"path: {path} does not hold a saved {cls.__name__} (format {_FORMAT_VERSION})")
-        params = document["params"]
-        spec = params.pop("prior")
-        params["prior"] = prior_class(spec["class"])(**spec["params"])
-        est = cls(**params)
-        fitted = document["fitted"]
-        est.n_features_in_ = fitted["n_features_in_"]
-        if fitted["feature_names_in_"] is not None:
-            est.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
-        est._x_center = np.asarray(fitted["x_center"])
-        est._x_scale = np.asarray(fitted["x_scale"])
-        if "map_" in fitted:
-            stored = dict(fitted["map_"])
-            stored["coef"] = np.asarray(stored["coef"])
-            stored["weights"] = PenaltyWeights(**stored["weights"])
-            est.map_ = MapResult(**stored)
-        if (path / "idata.zarr").exists():
-            idata = xr.open_datatree(path / "idata.zarr", engine="zarr", consolidated=False).load()
-            est._set_posterior(idata)
-            stored = dict(fitted["diagnostics_"])
-            est.diagnostics_ = Diagnostics(**{**stored, "problems": tuple(stored["problems"])})
-        est.coef_ = np.asarray(fitted["coef_"])
-        est.intercept_ = fitted["intercept_"]
-        est.sigma_ = fitted["sigma_"]
-        return est
+        Restores the parameters and every fitted attribute but ``model_`` (refit for the
+        PyMC model). The format version, the fields and their types, array shapes, the stored
+        posterior and the sha256 checksums written at save time are checked: anything wrong
+        raises a ValueError naming the file and the problem.
+        """
+        return load_estimator(cls, path)
 
     def __getstate__(self):
         state = dict(super().__getstate__())  # object.__getstate__ may return __dict__ itself
@@ -449,22 +458,3 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         tags.input_tags.allow_nan = False
         return tags
 
-
-def _jsonable(value):
-    """Tuples, numpy scalars and arrays as JSON types (recursively)."""
-    if isinstance(value, dict):
-        return {key: _jsonable(v) for key, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    if hasattr(value, "__dataclass_fields__"):
-        return _jsonable(value.__dict__)
-    return value
-
-
-class _CloudPickled:
-    def __init__(self, payload: bytes):
-        self.payload = payload
