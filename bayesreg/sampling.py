@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
-import warnings
 from dataclasses import dataclass
 
 import arviz as az
 import numpy as np
 import pymc as pm
+import xarray as xr
 
+from bayesreg._warnings import warn
 from bayesreg.model import RegressionModel
 
 __all__ = [
@@ -128,14 +129,26 @@ class Diagnostics:
     Attributes
     ----------
     n_divergences : int
+        Divergent transitions after tuning, over all chains.
     max_rhat : float
-        Largest rank-normalized split r_hat over the sampled parameters.
+        Largest rank-normalized split r_hat (ArviZ's ``rhat``, Vehtari et al. 2021) over the
+        sampled parameters; NaN when it could not be computed for some parameter (fewer than 4
+        draws per chain, or draws that are constant or not finite), which is then a problem.
+        With one chain, ArviZ 1.x returns no r_hat (it needs two chains); here the chain's first
+        and second halves are compared as two chains instead (ArviZ splits each again, so four
+        quarters are compared). That checks that the chain is stationary, but no single chain
+        can show that it found every mode: run several chains for that.
     min_ess_bulk, min_ess_tail : float
-        Smallest bulk / tail effective sample size.
+        Smallest bulk / tail effective sample size; NaN when it could not be computed for some
+        parameter (a problem).
+    n_chains : int
     n_draws : int
         Draws per chain times chains.
     problems : tuple of str
-        One sentence each for what went wrong and what to try; empty when all is well.
+        One sentence each for what went wrong and what to try; empty when all is well. The
+        thresholds: any divergence, r_hat above ``MAX_RHAT`` (1.01), bulk or tail ESS below
+        ``MIN_ESS_PER_CHAIN`` (100) times the number of chains, and any r_hat or ESS that is
+        NaN or infinite.
     """
 
     n_divergences: int
@@ -148,52 +161,128 @@ class Diagnostics:
 
     @property
     def ok(self) -> bool:
+        """True when there is no problem."""
         return not self.problems
 
 
-def _minimum(dataset) -> float:
-    values = [np.nanmin(np.asarray(var)) if np.size(var) else np.nan for var in dataset.data_vars.values()]
-    values = [v for v in values if np.isfinite(v)]
-    return float(min(values)) if values else float("nan")
+def _values(dataset) -> dict[str, np.ndarray]:
+    """Each variable of an ArviZ result (DataTree or Dataset) as a float array."""
+    if hasattr(dataset, "to_dataset"):
+        dataset = dataset.to_dataset()
+    return {str(name): np.asarray(var, dtype=float) for name, var in dataset.data_vars.items()}
 
 
-def _maximum(dataset) -> float:
-    values = [np.nanmax(np.asarray(var)) for var in dataset.data_vars.values() if np.size(var)]
-    values = [v for v in values if np.isfinite(v)]
-    return float(max(values)) if values else float("nan")
+def _extreme(values: dict[str, np.ndarray], reduce) -> tuple[float, list[str]]:
+    """``reduce`` (np.max / np.min) over every entry, NaN if any entry is not finite; and the names of those."""
+    bad = [name for name, v in values.items() if v.size and not np.all(np.isfinite(v))]
+    entries = [v.reshape(-1) for v in values.values() if v.size]
+    if bad or not entries:
+        return float("nan"), bad
+    return float(reduce(np.concatenate(entries))), bad
+
+
+def _split_single_chain(posterior, var_names):
+    """The one chain's first and second halves as two chains (draws of an odd count lose the middle one)."""
+    half = posterior.sizes["draw"] // 2
+    dataset = posterior.to_dataset()[var_names] if hasattr(posterior, "to_dataset") else posterior[var_names]
+    first = dataset.isel(chain=[0], draw=slice(0, half))
+    second = dataset.isel(chain=[0], draw=slice(posterior.sizes["draw"] - half, None))
+    second = second.assign_coords(chain=[1], draw=first["draw"].values)
+    first = first.assign_coords(chain=[0])
+    return xr.concat([first, second], dim="chain")
+
+
+def _divergence_advice(idata) -> str:
+    """What to try against divergences, given the run's target_accept and whether X was standardized."""
+    target = idata.attrs.get("target_accept")
+    if not isinstance(target, int | float) or isinstance(target, bool):
+        advice = ["a higher target_accept, e.g. 0.95 or 0.99"]
+    elif target < 0.95:
+        advice = [f"a higher target_accept (now {target:g}), e.g. 0.95 or 0.99"]
+    elif target < 0.99:
+        advice = [f"a higher target_accept (now {target:g}), e.g. 0.99"]
+    else:
+        advice = []  # already 0.99: a smaller step will not help, the geometry must change
+    advice.append("more tune steps")
+    standardized = idata.attrs.get("standardized")
+    if standardized is None:
+        advice.append("columns of comparable scale (standardize=True), if they are not already")
+    elif not standardized:
+        advice.append("standardize=True")
+    advice.append("or a non-centred/regularized prior (e.g. RegularizedHorseshoe)")
+    return ", ".join(advice)
 
 
 def diagnose(idata, var_names=None) -> Diagnostics:
-    """Divergences, r_hat and ESS of ``var_names`` (default: every variable in the posterior)."""
+    """Divergences, r_hat and ESS of ``var_names`` (default: every variable in the posterior).
+
+    Parameters
+    ----------
+    idata : DataTree
+        With a ``posterior`` group (dims ``chain``, ``draw``) and, optionally, ``sample_stats``
+        with ``diverging``. ``idata.attrs`` may hold ``target_accept`` and ``standardized``
+        (whether the columns of X were standardized), which shape the advice.
+    var_names : list of str, optional
+        The variables to check.
+
+    Returns
+    -------
+    Diagnostics
+        Its ``problems`` name what happened and what to try; see :class:`Diagnostics` for the
+        thresholds and for what r_hat means with one chain.
+    """
     posterior = idata["posterior"]
-    n_chains = posterior.sizes["chain"]
-    n_draws = n_chains * posterior.sizes["draw"]
+    n_chains = int(posterior.sizes["chain"])
+    n_per_chain = int(posterior.sizes["draw"])
+    n_draws = n_chains * n_per_chain
     if var_names is None:
         var_names = list(posterior.data_vars)
-    divergences = int(idata["sample_stats"]["diverging"].sum()) if "diverging" in idata["sample_stats"] else 0
-    max_rhat = _maximum(az.rhat(idata, var_names=var_names).to_dataset()) if n_chains > 1 else float("nan")
-    ess_bulk = _minimum(az.ess(idata, var_names=var_names, method="bulk").to_dataset())
-    ess_tail = _minimum(az.ess(idata, var_names=var_names, method="tail").to_dataset())
+    var_names = list(var_names)
+    stats_group = idata["sample_stats"] if "sample_stats" in idata.children else None
+    divergences = int(stats_group["diverging"].sum()) if stats_group is not None and "diverging" in stats_group else 0
+    rhat_source = _split_single_chain(posterior, var_names) if n_chains == 1 else idata
+    max_rhat, bad_rhat = _extreme(_values(az.rhat(rhat_source, var_names=var_names)), np.max)
+    ess_bulk, bad_bulk = _extreme(_values(az.ess(idata, var_names=var_names, method="bulk")), np.min)
+    ess_tail, bad_tail = _extreme(_values(az.ess(idata, var_names=var_names, method="tail")), np.min)
     problems = []
-    target = idata.attrs.get("target_accept")
     if divergences:
         problems.append(
             f"{divergences} divergent transitions after tuning: the sampler could not follow the posterior's "
-            f"curvature, so the draws may be biased. Try a higher target_accept (now {target}), e.g. 0.95 or 0.99, "
-            "more tune steps, standardize=True, or a non-centred/regularized prior (e.g. RegularizedHorseshoe)."
+            f"curvature, so the draws may be biased. Try {_divergence_advice(idata)}."
         )
-    if np.isfinite(max_rhat) and max_rhat > MAX_RHAT:
+    if bad_rhat:
+        which = "the two halves of the single chain" if n_chains == 1 else f"the {n_chains} chains"
         problems.append(
-            f"max r_hat is {max_rhat:.3f} > {MAX_RHAT}: the chains do not agree. Try more tune and draws, "
+            f"r_hat could not be computed for {bad_rhat} ({n_per_chain} draws per chain; it is NaN with fewer "
+            f"than {8 if n_chains == 1 else 4} draws per chain, or when draws are constant or not finite), so "
+            f"nothing shows that {which} agree. Try more draws (several hundred per chain) and several chains."
+        )
+    elif max_rhat > MAX_RHAT:
+        if n_chains == 1:
+            what = "the first and second halves of the single chain do not agree (it has not settled)"
+        else:
+            what = "the chains do not agree"
+        problems.append(
+            f"max r_hat is {max_rhat:.3f} > {MAX_RHAT}: {what}. Try more tune and draws, "
             "or check for multimodality (summary() shows which parameters)."
         )
-    min_ess = min(ess_bulk, ess_tail)
-    if np.isfinite(min_ess) and min_ess < MIN_ESS_PER_CHAIN * n_chains:
+    bad_ess = list(dict.fromkeys(bad_bulk + bad_tail))
+    min_needed = MIN_ESS_PER_CHAIN * n_chains
+    if bad_ess:
         problems.append(
-            f"the smallest effective sample size is {min_ess:.0f} (bulk {ess_bulk:.0f}, tail {ess_tail:.0f}) for "
-            f"{n_draws} draws, below {MIN_ESS_PER_CHAIN} per chain: means and intervals carry large Monte Carlo "
-            "error. Try more draws, more tune, or a higher target_accept."
+            f"the effective sample size could not be computed for {bad_ess} ({n_per_chain} draws per chain; it "
+            "is NaN with fewer than 4 draws per chain or with draws that are not finite), so the Monte Carlo "
+            "error of means and intervals is unknown. Try more draws (several hundred per chain)."
         )
+    else:
+        min_ess = min(ess_bulk, ess_tail)
+        if min_ess < min_needed:
+            problems.append(
+                f"the smallest effective sample size is {min_ess:.0f} (bulk {ess_bulk:.0f}, tail {ess_tail:.0f}) "
+                f"for {n_draws} draws, below {MIN_ESS_PER_CHAIN} per chain ({min_needed} for {n_chains} "
+                f"chain{'s' if n_chains > 1 else ''}): means and intervals carry large Monte Carlo error. Try more "
+                "draws, more tune, or a higher target_accept."
+            )
     return Diagnostics(
         n_divergences=divergences,
         max_rhat=max_rhat,
@@ -205,6 +294,7 @@ def diagnose(idata, var_names=None) -> Diagnostics:
     )
 
 
-def warn_if_problems(diagnostics: Diagnostics, stacklevel: int = 3) -> None:
+def warn_if_problems(diagnostics: Diagnostics) -> None:
+    """Raise each problem of ``diagnostics`` as a :class:`SamplingWarning` pointing at the caller outside bayesreg."""
     for problem in diagnostics.problems:
-        warnings.warn(problem, SamplingWarning, stacklevel=stacklevel)
+        warn(problem, SamplingWarning)

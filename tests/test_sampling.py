@@ -96,3 +96,153 @@ def test_predictive_false_skips_only_the_groups_computed_after_sampling(small_fr
     assert not {"posterior_predictive", "log_likelihood"} & set(bare.children)
     assert {"posterior", "sample_stats"} <= set(bare.children)
     np.testing.assert_array_equal(bare["posterior"]["beta"].values, full["posterior"]["beta"].values)
+
+
+# --------------------------------------------------------------------------- NaN, one chain and the thresholds
+
+
+def _iid_idata(rng, chains, draws):
+    posterior = {"beta": rng.normal(size=(chains, draws, 3)), "sigma": np.abs(rng.normal(size=(chains, draws))) + 1}
+    div = np.zeros((chains, draws), dtype=bool)
+    idata = from_dict({"posterior": posterior, "sample_stats": {"diverging": div}}, dims={"beta": ["feature"]})
+    idata.attrs["target_accept"] = 0.8
+    return idata
+
+
+@pytest.mark.filterwarnings("ignore:Found chain dimension")
+@pytest.mark.parametrize("chains", [1, 2, 4])
+def test_too_few_draws_for_rhat_and_ess_is_a_problem(chains):
+    """With 3 draws ArviZ returns NaN for r_hat and ESS: that is not a clean bill of health."""
+    d = diagnose(_iid_idata(np.random.default_rng(4), chains, 3))
+    assert np.isnan(d.max_rhat) and np.isnan(d.min_ess_bulk) and np.isnan(d.min_ess_tail)
+    assert not d.ok and len(d.problems) == 2
+    rhat, ess = d.problems
+    assert rhat.startswith("r_hat could not be computed for ['beta', 'sigma'] (3 draws per chain")
+    assert "Try more draws" in rhat
+    assert ess.startswith("the effective sample size could not be computed") and "Try more draws" in ess
+    with pytest.warns(SamplingWarning, match="could not be computed"):
+        warn_if_problems(d)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+def test_nan_rhat_of_one_parameter_is_named():
+    """A parameter whose draws never move (all chains at one value) has NaN r_hat; the others do not hide it."""
+    rng = np.random.default_rng(5)
+    idata = _fake_idata(rng, extra={"stuck": np.full((4, 500), 2.0)})
+    d = diagnose(idata)
+    assert np.isnan(d.max_rhat) and not d.ok
+    assert any(p.startswith("r_hat could not be computed for ['stuck']") for p in d.problems)
+    assert diagnose(idata, var_names=["beta", "sigma"]).ok
+
+
+def test_non_finite_ess_is_a_problem(monkeypatch):
+    real_ess = sampling.az.ess
+
+    def ess_with_inf(idata, var_names=None, method="bulk"):
+        out = real_ess(idata, var_names=var_names, method=method).to_dataset()
+        return out.assign(sigma=out["sigma"] * np.inf)
+
+    monkeypatch.setattr(sampling.az, "ess", ess_with_inf)
+    d = diagnose(_fake_idata(np.random.default_rng(6)))
+    assert np.isnan(d.min_ess_bulk) and not d.ok
+    assert (
+        d.problems == (d.problems[0],) and "effective sample size could not be computed for ['sigma']" in d.problems[0]
+    )
+
+
+def test_one_chain_rhat_compares_its_halves():
+    """ArviZ 1.x gives no r_hat for one chain; here the two halves are compared, so a drifting chain is caught."""
+    rng = np.random.default_rng(7)
+    clean = _iid_idata(rng, 1, 1000)
+    d = diagnose(clean)
+    assert d.ok and 0.99 < d.max_rhat < 1.01 and d.n_chains == 1
+    drifting = _iid_idata(rng, 1, 1000)
+    drifting["posterior"]["sigma"] = drifting["posterior"]["sigma"] + np.linspace(0.0, 3.0, 1000)
+    d = diagnose(drifting)
+    assert d.max_rhat > 1.1 and not d.ok
+    assert any("halves of the single chain do not agree" in p for p in d.problems)
+
+
+def test_ess_threshold_is_per_chain():
+    """100 effective draws per chain: 4 chains of 60 iid draws (ESS about 240) fall short of 400."""
+    d = diagnose(_iid_idata(np.random.default_rng(8), 4, 60))
+    assert 120 < d.min_ess_bulk < 400 and d.min_ess_tail < 400  # above 100 in total, below 100 per chain
+    assert any("below 100 per chain (400 for 4 chains)" in p for p in d.problems)
+    # and not in proportion to the draws: 4 x 200 iid draws (ESS about 800) are enough
+    d = diagnose(_iid_idata(np.random.default_rng(9), 4, 200))
+    assert 400 < min(d.min_ess_bulk, d.min_ess_tail) < 1000 and d.ok, d.problems
+
+
+def _diagnose_with(monkeypatch, *, rhat, ess, chains=4, diverging=0):
+    """diagnose() on a sample whose r_hat and ESS ArviZ reports as these numbers (the extreme of three)."""
+    import xarray as xr
+
+    def result(values):
+        return xr.Dataset({"beta": ("feature", np.asarray(values, dtype=float))})
+
+    monkeypatch.setattr(sampling.az, "rhat", lambda idata, var_names=None: result([1.0, rhat, 1.0]))
+    monkeypatch.setattr(
+        sampling.az, "ess", lambda idata, var_names=None, method="bulk": result([2 * ess, ess, 3 * ess])
+    )
+    if chains == 4:
+        idata = _fake_idata(np.random.default_rng(10), diverging=diverging)
+    else:
+        idata = _iid_idata(np.random.default_rng(10), chains, 500)
+    return diagnose(idata, var_names=["beta"])
+
+
+@pytest.mark.parametrize(
+    ("rhat", "ess", "diverging", "problem"),
+    [
+        (1.01, 400.0, 0, None),  # every threshold exactly met
+        (np.nextafter(1.01, 2.0), 400.0, 0, "max r_hat is 1.010 > 1.01"),
+        (1.01, np.nextafter(400.0, 0.0), 0, "below 100 per chain (400 for 4 chains)"),
+        (1.01, 400.0, 1, "1 divergent transitions"),
+    ],
+)
+def test_threshold_boundaries(monkeypatch, rhat, ess, diverging, problem):
+    d = _diagnose_with(monkeypatch, rhat=rhat, ess=ess, diverging=diverging)
+    if problem is None:
+        assert d.ok, d.problems
+    else:
+        assert len(d.problems) == 1 and problem in d.problems[0]
+
+
+def test_ess_boundary_scales_with_chains(monkeypatch):
+    assert _diagnose_with(monkeypatch, rhat=1.0, ess=200.0, chains=2).ok
+    d = _diagnose_with(monkeypatch, rhat=1.0, ess=199.5, chains=2)
+    assert len(d.problems) == 1 and "below 100 per chain (200 for 2 chains)" in d.problems[0]
+    assert _diagnose_with(monkeypatch, rhat=1.0, ess=100.0, chains=1).ok
+    assert not _diagnose_with(monkeypatch, rhat=1.0, ess=99.9, chains=1).ok
+
+
+@pytest.mark.parametrize(
+    ("standardized", "advice"),
+    [(True, None), (False, "standardize=True,"), (None, "standardize=True), if they are not already")],
+)
+def test_divergence_advice_knows_whether_columns_were_standardized(standardized, advice):
+    idata = _fake_idata(np.random.default_rng(11), diverging=3)
+    if standardized is not None:
+        idata.attrs["standardized"] = standardized
+    (problem,) = [p for p in diagnose(idata).problems if "divergent" in p]
+    assert "target_accept (now 0.8), e.g. 0.95 or 0.99" in problem
+    if advice is None:
+        assert "standardize" not in problem
+    else:
+        assert advice in problem
+
+
+# --------------------------------------------------------------------------- warnings point at the caller
+
+
+def test_warn_points_at_the_first_frame_outside_bayesreg():
+    from bayesreg._warnings import warn
+
+    with pytest.warns(SamplingWarning, match="look here") as record:
+        warn("look here", SamplingWarning)
+    assert record[0].filename == __file__
+    with pytest.warns(UserWarning) as record:
+        warn_if_problems(diagnose(_fake_idata(np.random.default_rng(12), diverging=1)))
+    assert record[0].filename == __file__
+    with pytest.raises(TypeError, match="category must be a Warning subclass"):
+        warn("x", ValueError("not a class"))
