@@ -64,7 +64,13 @@ def _validating() -> Iterator[None]:
 
 
 def _load(data: str, target: str | None) -> tuple[pd.DataFrame, pd.Series, str]:
-    from bayesreg.datasets import load_named
+    """The bundled data set ``data`` or the CSV file ``data`` with y in column ``target``.
+
+    Every problem with the file (empty, only a header, text / missing / infinite cells, a
+    constant y, too few rows, ...) is a ValueError naming the file and the column
+    (:func:`bayesreg.datasets.load_csv`), raised before anything is fitted.
+    """
+    from bayesreg.datasets import load_csv, load_named
 
     if data in ("diabetes", "prostate"):
         if target is not None:
@@ -74,23 +80,10 @@ def _load(data: str, target: str | None) -> tuple[pd.DataFrame, pd.Series, str]:
     path = Path(data)
     if not path.is_file():
         raise UsageError(f"--data: no such file {data!r} (or use 'diabetes' / 'prostate')")
-    frame = pd.read_csv(path)
     if target is None:
         raise UsageError("--target is required with a CSV file")
-    if target not in frame.columns:
-        raise UsageError(f"--target {target!r} is not a column of {data} (columns: {', '.join(frame.columns)})")
-    if not pd.api.types.is_numeric_dtype(frame[target]):
-        raise UsageError(f"--target {target!r} is not a numeric column of {data}")
-    X = frame.drop(columns=[target])
-    if X.shape[1] == 0:
-        raise UsageError(f"--data: {data} has no feature columns besides the target {target!r}")
-    non_numeric = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
-    if non_numeric:
-        raise UsageError(f"non-numeric columns in {data}: {', '.join(map(str, non_numeric))}")
-    missing = [str(c) for c in frame.columns if frame[c].isna().any()]
-    if missing:
-        raise UsageError(f"--data: missing values in {data} (columns: {', '.join(missing)})")
-    return X, frame[target], str(path)
+    X, y = load_csv(path, target)
+    return X, y, str(path)
 
 
 def _compare(args) -> int:
@@ -151,35 +144,49 @@ def _demo(args) -> int:
         out = out if out is not None else demo.check_out(demo.default_out(label), "--out")
         demo.prepare_data(X, y, sigma=settings["sigma"])  # run_demo's own checks (cheap), here as usage errors
     progressbar = sys.stdout.isatty() and not args.quiet
-    result = demo.run_demo(
-        X,
-        y,
-        out=out,
-        data_label=label,
-        progressbar=progressbar,
-        progress=None if args.quiet else _step_printer(sys.stderr, own_lines=progressbar),
-        **settings,
-    )
+    printer = None if args.quiet else _step_printer(sys.stderr, own_lines=progressbar)
+    try:
+        result = demo.run_demo(X, y, out=out, data_label=label, progressbar=progressbar, progress=printer, **settings)
+    except KeyboardInterrupt:
+        if printer is not None:
+            printer.end_line()  # "[3/7] NUTS: ... " stays open while the step runs
+        raise
     print(result.text())
     print(f"\nReport written to {result.out}")
     return 0
 
 
-def _step_printer(stream, *, own_lines: bool):
+class _StepPrinter:
     """Print each demo step as "[3/7] NUTS: Laplace prior ... 12.3 s" on ``stream``.
 
     Without a progress bar the line is started when the step starts and finished with its time;
     with one (``own_lines``) the start and the end get lines of their own around the bar.
     """
 
-    def report(step) -> None:
-        if not step.done:
-            stream.write(f"{step}\n" if own_lines else str(step))
-        else:
-            stream.write(f"{step}\n" if own_lines else f" {step.seconds:.1f} s\n")
-        stream.flush()
+    def __init__(self, stream, *, own_lines: bool) -> None:
+        self.stream = stream
+        self.own_lines = own_lines
+        self.line_open = False
 
-    return report
+    def __call__(self, step) -> None:
+        if not step.done:
+            self.stream.write(f"{step}\n" if self.own_lines else str(step))
+            self.line_open = not self.own_lines
+        else:
+            self.stream.write(f"{step}\n" if self.own_lines else f" {step.seconds:.1f} s\n")
+            self.line_open = False
+        self.stream.flush()
+
+    def end_line(self) -> None:
+        """End a step's line left open by an interrupt, so the next message starts a line of its own."""
+        if self.line_open:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.line_open = False
+
+
+def _step_printer(stream, *, own_lines: bool) -> _StepPrinter:
+    return _StepPrinter(stream, own_lines=own_lines)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -257,16 +264,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 2
+    """Run the command; return its exit status.
+
+    0 on success; 2 for a usage error (bad option or input file: ``error: <message>`` on stderr,
+    before any model is built), as argparse does; 130 on Ctrl-C (``bayesreg: interrupted`` on
+    stderr, no traceback; ``demo`` leaves no partial output folder). Other errors propagate.
+    """
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 2
         return args.func(args)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("bayesreg: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

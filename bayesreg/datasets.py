@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["load_diabetes", "load_prostate", "make_sparse_regression", "make_collinear_regression", "load_named"]
+__all__ = [
+    "load_csv",
+    "load_diabetes",
+    "load_prostate",
+    "make_sparse_regression",
+    "make_collinear_regression",
+    "load_named",
+]
 
 PROSTATE_FEATURES = ["lcavol", "lweight", "age", "lbph", "svi", "lcp", "gleason", "pgg45"]
 
@@ -97,3 +105,103 @@ def load_named(name: str) -> tuple[pd.DataFrame, pd.Series]:
     if name == "prostate":
         return load_prostate()
     raise ValueError(f"unknown data set {name!r}: use 'diabetes', 'prostate' or a CSV path")
+
+
+def _data_rows(mask: pd.Series) -> str:
+    """ "2 of 10 data rows, first: data row 3" (data rows counted from 1 below the header)."""
+    bad = mask.to_numpy(dtype=bool)
+    return f"{int(bad.sum())} of {bad.size} data rows, first: data row {int(np.argmax(bad)) + 1}"
+
+
+def _not_numbers(column: pd.Series) -> pd.Series:
+    """True where a cell holds something that is not a number (missing cells excluded)."""
+    return pd.to_numeric(column, errors="coerce").isna() & column.notna()
+
+
+def load_csv(path, target: str, *, min_rows: int = 2) -> tuple[pd.DataFrame, pd.Series]:
+    """A regression data set from a CSV file: the column ``target`` is y, every other column a feature.
+
+    The file is read with :func:`pandas.read_csv` (comma-separated, one header line) and checked
+    before anything is fitted; every problem is a ValueError that names the file and the column,
+    with the count of data rows concerned and the first of them (data rows are counted from 1
+    below the header):
+
+    - no such file, an empty file, a file that is not CSV text, duplicate column names;
+    - no column ``target``, no feature column besides it, only the header, fewer than
+      ``min_rows`` data rows;
+    - a cell that is not a number (text, in y or any feature: encode categories first);
+    - an empty / NaN cell or an infinite value, in y or any feature;
+    - a constant y (nothing to fit).
+
+    Parameters
+    ----------
+    path : str or path-like
+    target : str
+        The name of y's column.
+    min_rows : int
+        The smallest number of data rows accepted (default 2, the smallest any fit here accepts).
+
+    Returns
+    -------
+    X : DataFrame
+        The feature columns, in the file's order, numeric.
+    y : Series
+        The target column as floats.
+    """
+    name = os.fspath(path)
+    if not os.path.isfile(name):
+        raise ValueError(f"{name}: no such file")
+    try:
+        header = pd.read_csv(name, header=None, nrows=1, dtype=str, keep_default_na=False)
+        frame = pd.read_csv(name)
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"{name} is empty: no header line and no data rows") from None
+    except pd.errors.ParserError as exc:
+        raise ValueError(f"{name} is not a valid CSV file: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{name} is not a CSV text file (UTF-8): {exc}") from None
+    names = [str(c) for c in header.iloc[0]]
+    duplicated = sorted({c for c in names if names.count(c) > 1})
+    if duplicated:
+        raise ValueError(f"{name}: duplicate column names in the header: {', '.join(map(repr, duplicated))}")
+    columns = ", ".join(map(str, frame.columns))
+    if target not in frame.columns:
+        raise ValueError(f"{name}: the target {target!r} is not a column (columns: {columns})")
+    if frame.shape[1] == 1:
+        raise ValueError(f"{name}: no feature columns besides the target {target!r}")
+    n = len(frame)
+    if n == 0:
+        raise ValueError(f"{name} has a header ({columns}) but no data rows")
+    if n < min_rows:
+        raise ValueError(f"{name} has {n} data row{'s' if n != 1 else ''}; at least {min_rows} are needed")
+    y = frame[target]
+    text = _not_numbers(y)
+    if text.any():
+        first = y[text].iloc[0]
+        raise ValueError(f"{name}: the target column {target!r} is not numeric: text in {_data_rows(text)} ({first!r})")
+    X = frame.drop(columns=[target])
+    bad = []
+    for column in X.columns:
+        text = _not_numbers(X[column])
+        if text.any():
+            bad.append(f"{column!r}: text in {_data_rows(text)} ({X[column][text].iloc[0]!r})")
+    if bad:
+        raise ValueError(
+            f"{name}: non-numeric column{'s' if len(bad) > 1 else ''} {'; '.join(bad)}. Encode categories as "
+            "numbers (e.g. one-hot) or drop the column"
+        )
+    numbers = frame.apply(pd.to_numeric).astype(float)  # every cell is a number or missing now
+    for hit, what in [(numbers.isna(), "missing values (empty or NaN cells)"), (np.isinf(numbers), "infinite values")]:
+        where = [
+            f"{'the target column' if c == target else 'column'} {c!r} ({_data_rows(hit[c])})"
+            for c in [target, *X.columns]
+            if hit[c].any()
+        ]
+        if where:
+            raise ValueError(f"{name}: {what} in {'; '.join(where)}")
+    y = numbers[target]
+    if y.nunique() == 1:
+        raise ValueError(
+            f"{name}: the target column {target!r} is constant ({y.iloc[0]:g} in all {n} data rows): nothing to fit"
+        )
+    return numbers.drop(columns=[target]), y

@@ -13,6 +13,10 @@
 4. draws the figures of :mod:`bayesreg.plots` into PNG files with the fixed names of
    :data:`FIGURES`, and writes a self-contained ``report.html`` (:mod:`bayesreg.report`).
 
+The files are written into a hidden folder next to the output folder, which is renamed into place
+only when everything is written: the output folder holds one complete run, and an interrupted or
+failed run (Ctrl-C included) leaves no trace and an existing folder untouched.
+
 Everything it computed comes back in a :class:`DemoResult`; :meth:`DemoResult.text` is what the
 command prints.
 """
@@ -23,7 +27,11 @@ import logging
 import os
 import platform
 import re
+import shutil
+import signal
+import threading
 import time
+import uuid
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -36,13 +44,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, Ridge
 
-from bayesreg._validation import check_bool, check_count, check_regression_data
+from bayesreg._validation import check_bool, check_count, check_feature_columns, check_regression_data
 from bayesreg.compare import Comparison, compare
 from bayesreg.conversions import check_l1_ratio, check_positive
 from bayesreg.estimators import BayesianRegression
 from bayesreg.paths import alpha_grid
 from bayesreg.posterior_vs_penalty import PosteriorVsPenalty, posterior_vs_penalty
 from bayesreg.priors import equal_variance_priors
+from bayesreg.report import is_report, write_report
 from bayesreg.sampling import MAX_RHAT, MIN_ESS_PER_CHAIN, SamplingWarning
 
 __all__ = [
@@ -190,6 +199,10 @@ class DemoResult:
         The coefficient of ``laplace_vs_gaussian.png``.
     notes : list of str
         Hints about the settings, e.g. a Lasso alpha that zeroes every coefficient.
+    replaced : bool
+        Whether the output folder held a previous run (or was empty) and was replaced.
+    kept : list of str
+        Files of the replaced folder that the demo does not write, copied into the new one.
     """
 
     out: Path
@@ -207,6 +220,8 @@ class DemoResult:
     timings: dict[str, float] = field(default_factory=dict)
     laplace_vs_gaussian_feature: str = ""
     notes: list[str] = field(default_factory=list)
+    replaced: bool = False
+    kept: list[str] = field(default_factory=list)
 
     @property
     def max_relative_difference(self) -> float:
@@ -253,6 +268,8 @@ class DemoResult:
             lines.append(f"  {name.ljust(width)}  {FIGURE_TITLES.get(name, '')}")
         if self.report is not None:
             lines.append(f"  {REPORT_NAME.ljust(width)}  self-contained report: settings, tables, diagnostics, figures")
+        if self.kept:
+            lines.append(f"  kept from the replaced folder (not the demo's): {', '.join(self.kept)}")
         lines.append("timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items()))
         return "\n".join(lines)
 
@@ -315,28 +332,168 @@ def default_out(data_label: str) -> Path:
     return Path.cwd() / f"bayesreg-demo-{safe}"
 
 
-def check_out(out, name: str = "out", *, create: bool = False) -> Path:
-    """The output folder as an absolute path, checked to be creatable or writable.
+def check_out(out, name: str = "out") -> Path:
+    """The output folder as an absolute path: a new folder, an empty one, or a previous run's.
 
-    An existing file (not a folder) is refused, and so is a folder that cannot be made or
-    written to. With ``create`` the folder (and its parents) is made now.
+    :func:`run_demo` writes into a hidden folder next to it and renames that into place at the end,
+    replacing a previous run's folder only then. Refused, with a ValueError naming ``name`` and the
+    path: an existing file; a non-empty folder that is not a previous run's (no ``report.html`` of
+    the demo in it), so that nothing else is ever replaced; a folder whose parent cannot be made or
+    written to.
     """
     path = Path(out).expanduser().resolve()
     if path.exists() and not path.is_dir():
         raise ValueError(f"{name}: {str(path)!r} exists and is not a folder")
-    ancestor = path
+    if path.is_dir() and not _replaceable(path):
+        raise ValueError(
+            f"{name}: {str(path)!r} is a folder that is not empty and not the output of a previous bayesreg demo "
+            f"(it has no demo {REPORT_NAME}): give a new or empty folder"
+        )
+    ancestor = path.parent
     while not ancestor.exists():
         ancestor = ancestor.parent
     if not ancestor.is_dir():
         raise ValueError(f"{name}: cannot create the folder {str(path)!r}: {str(ancestor)!r} is a file")
     if not os.access(ancestor, os.W_OK | os.X_OK):
         raise ValueError(f"{name}: cannot write to {str(ancestor)!r} (permission denied)")
-    if create:
-        try:
-            path.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ValueError(f"{name}: cannot create the folder {str(path)!r}: {exc.strerror or exc}") from None
     return path
+
+
+def _replaceable(folder: Path) -> bool:
+    """An empty folder, or one with the demo's report.html in it (a previous run)."""
+    try:
+        empty = not any(folder.iterdir())
+    except OSError:
+        return False
+    return empty or is_report(folder / REPORT_NAME)
+
+
+class _Interrupts:
+    """Ctrl-C (SIGINT) while the demo runs: noticed even where PyMC swallows it, deferred while folders swap.
+
+    ``pm.sample`` catches KeyboardInterrupt and returns the draws made so far (or fails with "Not
+    enough samples to build a trace"), so a demo relying on the exception alone would go on with a
+    truncated posterior. While active (only in the main thread, and only when SIGINT has Python's
+    default handler) the signal is recorded and raised as usual; :meth:`check` raises it again at
+    the end of each step. Inside :meth:`deferred` it is only recorded and raised at the end, so
+    the two renames that put a finished run in place are not cut in half.
+    """
+
+    def __init__(self) -> None:
+        self.hit = False
+        self._defer = False
+        self._previous = None
+
+    def _handler(self, signum, frame) -> None:
+        self.hit = True
+        if not self._defer:
+            raise KeyboardInterrupt
+
+    def __enter__(self) -> _Interrupts:
+        if threading.current_thread() is threading.main_thread():
+            if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+                self._previous = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+    def check(self) -> None:
+        """Raise KeyboardInterrupt if SIGINT came since the start (even if something swallowed it)."""
+        if self.hit:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        self._defer = True
+        try:
+            yield
+        finally:
+            self._defer = False
+        self.check()
+
+
+def _staging_folder(out: Path) -> tuple[Path, list[Path]]:
+    """Make a new hidden folder next to ``out`` (and ``out``'s missing parents); return it and the parents made."""
+    made = []
+    parent = out.parent
+    while not parent.exists():
+        made.append(parent)
+        parent = parent.parent
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = out.parent / f".{out.name}.partial-{uuid.uuid4().hex[:12]}"
+        staging.mkdir()
+    except OSError as exc:
+        _discard(None, made)
+        raise ValueError(f"out: cannot create a folder next to {str(out)!r}: {exc.strerror or exc}") from None
+    return staging, made
+
+
+def _discard(staging: Path | None, made: list[Path]) -> None:
+    """Remove an unfinished run's folder and the parents made for it (if they are empty)."""
+    if staging is not None:
+        shutil.rmtree(staging, ignore_errors=True)
+    for folder in made:  # deepest first
+        try:
+            folder.rmdir()
+        except OSError:
+            break
+
+
+@contextmanager
+def _atomic_run(out: Path) -> Iterator[tuple[Path, _Interrupts]]:
+    """A staging folder next to ``out`` and the interrupt watch; on any error or interrupt, both undone.
+
+    The body writes into the staging folder and ends with :func:`_publish`.
+    """
+    staging, made = _staging_folder(out)
+    try:
+        with _Interrupts() as interrupts:
+            yield staging, interrupts
+    except BaseException:
+        _discard(staging, made)
+        raise
+
+
+def _publish(staging: Path, out: Path, interrupts: _Interrupts) -> tuple[bool, list[str]]:
+    """Rename the finished ``staging`` folder to ``out``, replacing a previous run's folder.
+
+    Files of the previous folder that the demo does not write are copied over first (never
+    deleted). Returns whether a folder was replaced and the names of the files kept.
+    """
+    kept: list[str] = []
+    replaced = out.exists()
+    if replaced:
+        if not out.is_dir() or not _replaceable(out):  # it changed while the demo ran
+            raise ValueError(
+                f"out: {str(out)!r} changed while the demo ran and is no longer a previous run's folder; "
+                "nothing was written"
+            )
+        ours = {*FIGURES, REPORT_NAME}
+        for entry in sorted(out.iterdir()):
+            if entry.name in ours:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.copytree(entry, staging / entry.name, symlinks=True)
+            else:
+                shutil.copy2(entry, staging / entry.name, follow_symlinks=False)
+            kept.append(entry.name)
+    with interrupts.deferred():
+        if replaced:
+            old = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:12]}"
+            os.rename(out, old)
+            try:
+                os.rename(staging, out)
+            except BaseException:
+                os.rename(old, out)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(staging, out)
+    return replaced, kept
 
 
 def residual_sd(X, y) -> float:
@@ -443,9 +600,11 @@ def prepare_data(
     """
     standardize = check_bool(standardize, "standardize")
     values, names = _check_X(X)
+    index = X.index if isinstance(X, pd.DataFrame) else None
+    check_feature_columns(pd.DataFrame(values, columns=names, index=index))  # names a column with NaN or infinity
     values, y, _ = check_regression_data(values, y)
     y = y.astype(float)
-    frame = pd.DataFrame(values, columns=names, index=X.index if isinstance(X, pd.DataFrame) else None)
+    frame = pd.DataFrame(values, columns=names, index=index)
     if standardize:
         frame = standardize_columns(frame)
     if sigma is None:
@@ -667,8 +826,10 @@ def run_demo(
         Numeric features; a DataFrame's column names label every table and figure.
     y : array-like (n_samples,)
     out : path
-        Output folder, created if missing; the files of :data:`FIGURES` and ``report.html`` in it
-        are overwritten.
+        Output folder: new, empty, or a previous run's (:func:`check_out`). Everything is written
+        into a hidden folder next to it, which replaces it only at the end; on any error or
+        interrupt that folder is removed and ``out`` is left as it was. Files in a previous run's
+        folder that the demo does not write are kept.
     data_label : str
         Name of the data in the printed settings and the report.
     standardize : bool
@@ -696,6 +857,9 @@ def run_demo(
     ------
     ValueError, TypeError
         On invalid settings or data, naming them, before any model is built.
+    KeyboardInterrupt
+        On Ctrl-C (SIGINT), also when PyMC's sampler swallowed it: at the latest when the step
+        that was running ends.
     """
     settings = check_settings(
         alpha=alpha,
@@ -712,91 +876,96 @@ def run_demo(
     standardize = check_bool(standardize, "standardize")
     X, y, sigma_value, sigma_note = prepare_data(X, y, standardize=standardize, sigma=settings["sigma"])
     n, p = X.shape
-    check_out(out, create=True)
+    with _atomic_run(out) as (staging, interrupts):
+        step_seconds: dict[str, float] = {}
+        total = len(_STEPS)
 
-    step_seconds: dict[str, float] = {}
-    total = len(_STEPS)
+        @contextmanager
+        def step(k: int) -> Iterator[None]:
+            title, short = _STEPS[k - 1]
+            if progress is not None:
+                progress(Step(k, total, title))
+            start = time.perf_counter()
+            try:
+                yield
+            except Exception:
+                interrupts.check()  # a failure after an interrupt that PyMC swallowed: report the interrupt
+                raise
+            interrupts.check()  # an interrupt that PyMC swallowed (it returns the draws made so far)
+            seconds = time.perf_counter() - start
+            step_seconds[short] = seconds
+            if progress is not None:
+                progress(Step(k, total, title, seconds))
 
-    @contextmanager
-    def step(k: int) -> Iterator[None]:
-        title, short = _STEPS[k - 1]
-        if progress is not None:
-            progress(Step(k, total, title))
-        start = time.perf_counter()
-        yield
-        seconds = time.perf_counter() - start
-        step_seconds[short] = seconds
-        if progress is not None:
-            progress(Step(k, total, title, seconds))
+        display = {
+            "data": f"{data_label} (n={n}, p={p}{', standardized columns' if standardize else ''})",
+            "sigma": f"{sigma_value:.6g} ({sigma_note}; fixed in every model)",
+            "penalties": (
+                f"Ridge(alpha={settings['ridge_alpha']:g}), Lasso(alpha={settings['alpha']:g}), "
+                f"ElasticNet(alpha={settings['alpha']:g}, l1_ratio={settings['l1_ratio']:g})"
+            ),
+            "NUTS": (
+                f"{settings['chains']} chains x {settings['draws']} draws after {settings['tune']} tuning steps, "
+                f"seed {settings['seed']}, sampler: library default"
+            ),
+        }
+        estimators = {
+            "Ridge": Ridge(alpha=settings["ridge_alpha"]),
+            "Lasso": Lasso(alpha=settings["alpha"]),
+            "ElasticNet": ElasticNet(alpha=settings["alpha"], l1_ratio=settings["l1_ratio"]),
+        }
+        nuts = {
+            "draws": settings["draws"],
+            "tune": settings["tune"],
+            "chains": settings["chains"],
+            "random_seed": settings["seed"],
+            "progressbar": progressbar,
+        }
+        with _quiet_pymc():
+            with step(1):
+                comparisons = {k: compare(X, y, est, sigma=sigma_value) for k, est in estimators.items()}
+            posteriors: dict[str, PosteriorVsPenalty] = {}
+            rows, problems = [], []
+            for k, name in enumerate(estimators, start=2):
+                with step(k):
+                    pvp = posterior_vs_penalty(X, y, comparisons[name].prior, sigma=sigma_value, prob=PROB, **nuts)
+                pvp.table = pvp.table + 0.0  # no negative zeros
+                posteriors[name] = pvp
+                label = f"{PRIOR_OF[name]} prior ({name}'s twin)"
+                rows.append(_diagnostics_row(label, pvp.nuts_estimator, step_seconds[_STEPS[k - 1][1]]))
+                problems += [f"{label}: {problem}" for problem in pvp.nuts_estimator.diagnostics_.problems]
+            with step(5):
+                b = comparisons["Lasso"].prior.scale
+                normal_prior = equal_variance_priors(2.0 * b**2)[1]  # Laplace(b) has variance 2 b^2
+                # the same near-zero window as the Laplace fit's, for the figure's caption
+                normal = posterior_vs_penalty(
+                    X, y, normal_prior, sigma=sigma_value, prob=PROB, near_zero=posteriors["Lasso"].eps, **nuts
+                )
+            label = "Gaussian prior, Laplace's variance"
+            rows.append(_diagnostics_row(label, normal.nuts_estimator, step_seconds[_STEPS[4][1]]))
+            problems += [f"{label}: {problem}" for problem in normal.nuts_estimator.diagnostics_.problems]
+            display["NUTS"] += f" ({', '.join(sorted({row['sampler'] for row in rows}))} chosen)"
 
-    display = {
-        "data": f"{data_label} (n={n}, p={p}{', standardized columns' if standardize else ''})",
-        "sigma": f"{sigma_value:.6g} ({sigma_note}; fixed in every model)",
-        "penalties": (
-            f"Ridge(alpha={settings['ridge_alpha']:g}), Lasso(alpha={settings['alpha']:g}), "
-            f"ElasticNet(alpha={settings['alpha']:g}, l1_ratio={settings['l1_ratio']:g})"
-        ),
-        "NUTS": (
-            f"{settings['chains']} chains x {settings['draws']} draws after {settings['tune']} tuning steps, "
-            f"seed {settings['seed']}, sampler: library default"
-        ),
-    }
-    estimators = {
-        "Ridge": Ridge(alpha=settings["ridge_alpha"]),
-        "Lasso": Lasso(alpha=settings["alpha"]),
-        "ElasticNet": ElasticNet(alpha=settings["alpha"], l1_ratio=settings["l1_ratio"]),
-    }
-    nuts = {
-        "draws": settings["draws"],
-        "tune": settings["tune"],
-        "chains": settings["chains"],
-        "random_seed": settings["seed"],
-        "progressbar": progressbar,
-    }
-    with _quiet_pymc():
-        with step(1):
-            comparisons = {k: compare(X, y, est, sigma=sigma_value) for k, est in estimators.items()}
-        posteriors: dict[str, PosteriorVsPenalty] = {}
-        rows, problems = [], []
-        for k, name in enumerate(estimators, start=2):
-            with step(k):
-                pvp = posterior_vs_penalty(X, y, comparisons[name].prior, sigma=sigma_value, prob=PROB, **nuts)
-            pvp.table = pvp.table + 0.0  # no negative zeros
-            posteriors[name] = pvp
-            label = f"{PRIOR_OF[name]} prior ({name}'s twin)"
-            rows.append(_diagnostics_row(label, pvp.nuts_estimator, step_seconds[_STEPS[k - 1][1]]))
-            problems += [f"{label}: {problem}" for problem in pvp.nuts_estimator.diagnostics_.problems]
-        with step(5):
-            b = comparisons["Lasso"].prior.scale
-            normal_prior = equal_variance_priors(2.0 * b**2)[1]  # Laplace(b) has variance 2 b^2
-            # the same near-zero window as the Laplace fit's, for the figure's caption
-            normal = posterior_vs_penalty(
-                X, y, normal_prior, sigma=sigma_value, prob=PROB, near_zero=posteriors["Lasso"].eps, **nuts
+            result = DemoResult(
+                out=out,
+                settings=display,
+                versions=_versions(),
+                comparisons=comparisons,
+                comparison_tables={k: comparison_frame(c) for k, c in comparisons.items()},
+                posteriors=posteriors,
+                posterior_tables={k: pvp.table for k, pvp in posteriors.items()},
+                diagnostics=pd.DataFrame(rows).set_index("prior"),
+                problems=problems,
+                notes=_notes(comparisons, X, y, settings["alpha"]),
+                laplace_vs_gaussian_feature=_pick_feature(comparisons["Lasso"], normal.table["map"].to_numpy()),
             )
-        label = "Gaussian prior, Laplace's variance"
-        rows.append(_diagnostics_row(label, normal.nuts_estimator, step_seconds[_STEPS[4][1]]))
-        problems += [f"{label}: {problem}" for problem in normal.nuts_estimator.diagnostics_.problems]
-        display["NUTS"] += f" ({', '.join(sorted({row['sampler'] for row in rows}))} chosen)"
-
-        result = DemoResult(
-            out=out,
-            settings=display,
-            versions=_versions(),
-            comparisons=comparisons,
-            comparison_tables={k: comparison_frame(c) for k, c in comparisons.items()},
-            posteriors=posteriors,
-            posterior_tables={k: pvp.table for k, pvp in posteriors.items()},
-            diagnostics=pd.DataFrame(rows).set_index("prior"),
-            problems=problems,
-            notes=_notes(comparisons, X, y, settings["alpha"]),
-            laplace_vs_gaussian_feature=_pick_feature(comparisons["Lasso"], normal.table["map"].to_numpy()),
-        )
-        with step(6):
-            result.figures, result.captions = _figures(out, X, y, result, normal, sigma_value)
-    with step(7):
-        from bayesreg.report import write_report
-
+            with step(6):
+                result.figures, result.captions = _figures(staging, X, y, result, normal, sigma_value)
+        with step(7):
+            result.timings = dict(step_seconds)
+            write_report(result, staging / REPORT_NAME)
         result.timings = dict(step_seconds)
-        result.report = write_report(result, out / REPORT_NAME)
-    result.timings = dict(step_seconds)
-    return result
+        result.replaced, result.kept = _publish(staging, out, interrupts)
+        result.figures = {name: out / name for name in result.figures}
+        result.report = out / REPORT_NAME
+        return result

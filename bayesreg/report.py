@@ -13,7 +13,11 @@ import pandas as pd
 if TYPE_CHECKING:
     from bayesreg.demo import DemoResult
 
-__all__ = ["embed_png", "render_report", "write_report"]
+__all__ = ["TITLE", "embed_png", "is_report", "render_report", "write_report"]
+
+#: The report's ``<title>``: how :func:`is_report` (and so ``bayesreg demo --out``) recognizes a
+#: report.html this module wrote.
+TITLE = "bayesreg demo: penalties are priors"
 
 _CSS = """
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; max-width: 70em; margin: 2em auto;
@@ -36,6 +40,19 @@ _INTRO = (
     "(section 1, to round-off, exact zeros included). The full posterior of the same prior (section 2, NUTS) is "
     "not sparse: the posterior mean and median of a Laplace prior are never exactly zero."
 )
+
+
+def is_report(path) -> bool:
+    """Whether ``path`` is a file whose first kilobytes hold the ``<title>`` of :func:`render_report`."""
+    path = Path(path)
+    if not path.is_file():
+        return False
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return f"<title>{TITLE}</title>".encode() in head
 
 
 def embed_png(path: Path) -> str:
@@ -63,7 +80,7 @@ def render_report(result: DemoResult) -> str:
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>bayesreg demo: penalties are priors</title>",
+        f"<title>{TITLE}</title>",
         f"<style>{_CSS}</style></head><body>",
         "<h1>bayesreg demo: regression penalties are priors</h1>",
         f"<p>{e(_INTRO)}</p>",

@@ -24,6 +24,7 @@ from bayesreg.demo import (
     REPORT_NAME,
     DemoResult,
     Step,
+    check_out,
     check_settings,
     default_out,
     max_relative_difference,
@@ -31,7 +32,7 @@ from bayesreg.demo import (
     standardize_columns,
 )
 from bayesreg.paths import alpha_grid
-from bayesreg.report import embed_png, render_report
+from bayesreg.report import TITLE, embed_png, render_report
 
 TINY = ["--draws", "100", "--tune", "100", "--chains", "2"]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -66,6 +67,7 @@ def test_demo_succeeds_and_ends_with_the_folder(diabetes_run):
     last = diabetes_run.out.rstrip().splitlines()[-1]
     assert last == f"Report written to {diabetes_run.folder.resolve()}"
     assert Path(last.removeprefix("Report written to ")).is_absolute()
+    assert sorted(p.name for p in diabetes_run.folder.parent.iterdir()) == ["report folder"]  # no staging left
 
 
 def test_every_figure_is_a_png(diabetes_run):
@@ -271,7 +273,9 @@ def test_out_is_a_file(no_models, capsys):
 def test_csv_problems(no_models, capsys):
     pd.DataFrame({"a": [1.0, np.nan, 3.0], "t": ["x", "y", "z"], "u": [1.0, 2.0, 3.0]}).to_csv("d.csv", index=False)
     assert "--target" in _usage_error(["demo", "--data", "d.csv"], capsys)
-    assert "'t' is not a numeric column" in _usage_error(["demo", "--data", "d.csv", "--target", "t"], capsys)
+    assert "d.csv: the target column 't' is not numeric" in _usage_error(
+        ["demo", "--data", "d.csv", "--target", "t"], capsys
+    )
     message = _usage_error(["demo", "--data", "d.csv", "--target", "u"], capsys)
     assert "non-numeric" in message and "t" in message
 
@@ -452,7 +456,13 @@ _Y4 = [1.0, 2.0, 0.5, 3.0]
         ),
         (pd.DataFrame({0: [1.0] * 4, "x0": [2.0] * 4}), _Y4, ValueError, "^X: duplicate column names x0$"),
         (pd.DataFrame({"a": [1.0] * 4, "b": list("wxyz")}), _Y4, ValueError, "^X: non-numeric columns b$"),
-        (np.array([[1.0, np.nan]] + [[1.0, 2.0]] * 3), _Y4, ValueError, "X contains NaN"),
+        (np.array([[1.0, np.nan]] + [[1.0, 2.0]] * 3), _Y4, ValueError, r"^X: column 'x1' contains NaN .*row 0\)$"),
+        (
+            pd.DataFrame({"a": [1.0] * 4, "b": [0.0, 1.0, np.inf, 2.0]}, index=list("pqrs")),
+            _Y4,
+            ValueError,
+            r"^X: column 'b' contains infinity in 1 of 4 rows \(first: row 'r'\)$",
+        ),
         (np.eye(4)[:, :2], None, ValueError, "^y is required"),
         (np.eye(4)[:, :2], list("abcd"), ValueError, "^y must be numeric"),
         (np.eye(4)[:, :2], _Y4[:3], ValueError, "^X and y must have the same number of samples"),
@@ -497,3 +507,140 @@ def test_a_failure_after_the_checks_is_not_a_usage_error(monkeypatch, tmp_path):
     monkeypatch.setattr(bayesreg.demo, "compare", broken)
     with pytest.raises(ValueError, match="deep inside the first step"):
         main(["demo", "--quiet", "--sigma", "1", "--out", str(tmp_path / "out"), *TINY])
+    assert list(tmp_path.iterdir()) == []  # the unfinished run's folder is removed
+
+
+# --------------------------------------------------------------------------------------------
+# the output folder: one complete run or nothing new (written next to it, renamed into place)
+# --------------------------------------------------------------------------------------------
+
+
+def _previous_run(folder: Path, extra: dict[str, str] | None = None) -> dict[str, object]:
+    """A folder as a previous run left it (the demo's report title, stale figures), plus ``extra`` files."""
+    folder.mkdir(parents=True)
+    (folder / REPORT_NAME).write_text(f"<!DOCTYPE html>\n<html><head><title>{TITLE}</title></head>old run</html>")
+    for name in FIGURES[:2]:
+        (folder / name).write_bytes(b"old figure " + name.encode())
+    for name, text in (extra or {}).items():
+        (folder / name).write_text(text)
+    return _snapshot(folder)
+
+
+def _snapshot(folder: Path) -> dict[str, object]:
+    """File name -> contents (a sub-folder: its snapshot)."""
+    return {p.name: p.read_bytes() if p.is_file() else _snapshot(p) for p in sorted(folder.iterdir())}
+
+
+def _hidden_leftovers(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith("."))
+
+
+def test_out_refuses_a_folder_that_is_not_a_previous_run(no_models, capsys):
+    (no_models / "mine").mkdir()
+    (no_models / "mine" / "notes.txt").write_text("keep me")
+    message = _usage_error(["demo", "--out", "mine"], capsys)
+    assert message.startswith(f"error: --out: {str(no_models / 'mine')!r} is a folder that is not empty")
+    assert "previous bayesreg demo" in message
+    (no_models / "other").mkdir()  # a report.html the demo did not write is not a previous run
+    (no_models / "other" / REPORT_NAME).write_text("<html><title>my own report</title></html>")
+    assert "'" + str(no_models / "other") + "'" in _usage_error(["demo", "--out", "other"], capsys)
+    assert (no_models / "mine" / "notes.txt").read_text() == "keep me"
+    assert sorted(p.name for p in no_models.iterdir()) == ["mine", "other"]
+
+
+def test_check_out_accepts_new_empty_and_previous_run_folders(tmp_path):
+    assert check_out(tmp_path / "new" / "deeper") == tmp_path / "new" / "deeper"
+    assert not (tmp_path / "new").exists()  # checking makes nothing
+    (tmp_path / "empty").mkdir()
+    assert check_out(tmp_path / "empty", "--out") == tmp_path / "empty"
+    _previous_run(tmp_path / "old", extra={"notes.txt": "mine"})
+    assert check_out(tmp_path / "old") == tmp_path / "old"
+
+
+def _interrupt_in_first_step(monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(bayesreg.demo, "compare", interrupted)
+
+
+def test_ctrl_c_prints_one_line_exits_130_and_writes_nothing(monkeypatch, tmp_path, capsys):
+    _interrupt_in_first_step(monkeypatch)
+    status = main(["demo", "--sigma", "1", "--out", str(tmp_path / "a" / "b" / "out"), *TINY])
+    captured = capsys.readouterr()
+    assert status == 130
+    # the step's open line is ended, then one line; no traceback
+    assert captured.err == "[1/7] Penalized fits vs exact MAP (Ridge, Lasso, ElasticNet) ...\nbayesreg: interrupted\n"
+    assert captured.out == ""
+    assert list(tmp_path.iterdir()) == []  # no output folder, no staging folder, no parents made for them
+
+
+def test_ctrl_c_leaves_a_previous_run_untouched(monkeypatch, tmp_path, capsys):
+    before = _previous_run(tmp_path / "out", extra={"notes.txt": "mine"})
+    _interrupt_in_first_step(monkeypatch)
+    assert main(["demo", "--quiet", "--sigma", "1", "--out", str(tmp_path / "out"), *TINY]) == 130
+    assert capsys.readouterr().err == "bayesreg: interrupted\n"
+    assert _snapshot(tmp_path / "out") == before
+    assert _hidden_leftovers(tmp_path) == []
+
+
+def test_an_interrupt_while_files_are_written_leaves_nothing(tmp_path):
+    """The staging folder holds the files until the end: interrupted with half the figures written, they go."""
+    before = _previous_run(tmp_path / "out")
+    with pytest.raises(KeyboardInterrupt):
+        with bayesreg.demo._atomic_run(tmp_path / "out") as (staging, _):
+            assert staging.parent == tmp_path and staging.name.startswith(".out.")
+            for name in FIGURES[:3]:
+                (staging / name).write_bytes(b"new figure")
+            raise KeyboardInterrupt
+    assert _snapshot(tmp_path / "out") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_publish_replaces_a_previous_run_and_keeps_other_files(tmp_path):
+    _previous_run(tmp_path / "out", extra={"notes.txt": "mine"})
+    (tmp_path / "out" / "sub").mkdir()
+    (tmp_path / "out" / "sub" / "data.csv").write_text("a\n1\n")
+    with bayesreg.demo._atomic_run(tmp_path / "out") as (staging, interrupts):
+        for name in [*FIGURES, REPORT_NAME]:
+            (staging / name).write_text("new " + name)
+        replaced, kept = bayesreg.demo._publish(staging, tmp_path / "out", interrupts)
+    assert replaced and kept == ["notes.txt", "sub"]
+    after = _snapshot(tmp_path / "out")
+    assert sorted(after) == sorted([*FIGURES, REPORT_NAME, "notes.txt", "sub"])
+    assert all(after[name] == f"new {name}".encode() for name in [*FIGURES, REPORT_NAME])
+    assert (tmp_path / "out" / "notes.txt").read_text() == "mine"
+    assert (tmp_path / "out" / "sub" / "data.csv").read_text() == "a\n1\n"
+    assert _hidden_leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("after_interrupt", ["returns", "raises"])
+def test_an_interrupt_pymc_swallows_still_stops_the_demo(after_interrupt, monkeypatch, tmp_path, capsys):
+    """pm.sample catches KeyboardInterrupt and returns the draws so far (or fails: "Not enough samples").
+
+    The demo notices the signal itself and stops at the end of the step instead of going on with a
+    truncated posterior. The stand-in for pm.sample gets a real SIGINT and swallows it as PyMC does.
+    """
+    import os
+    import signal
+    import time
+
+    def sampled_until_interrupted(*args, **kwargs):
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)  # the handler runs here
+            raise AssertionError("SIGINT was not delivered")
+        except KeyboardInterrupt:
+            pass  # pymc.sampling.mcmc: "except KeyboardInterrupt: pass"
+        if after_interrupt == "raises":
+            raise ValueError("Not enough samples to build a trace.")
+        return SimpleNamespace(table=None)
+
+    monkeypatch.setattr(bayesreg.demo, "compare", lambda *a, **k: SimpleNamespace(prior=None))
+    monkeypatch.setattr(bayesreg.demo, "posterior_vs_penalty", sampled_until_interrupted)
+    status = main(["demo", "--sigma", "1", "--out", str(tmp_path / "out"), *TINY])
+    err = capsys.readouterr().err
+    assert status == 130
+    assert err.endswith("[2/7] NUTS: Gaussian prior (Ridge's twin) ...\nbayesreg: interrupted\n"), err
+    assert list(tmp_path.iterdir()) == []
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the demo's handler is gone again
