@@ -1,6 +1,6 @@
 """Exact MAP estimation of a :class:`~bayesreg.model.RegressionModel`.
 
-The negative log posterior is split into a smooth part, compiled from the PyMC model itself,
+The negative log posterior is split into a smooth part, compiled from a PyMC model,
 
 .. math::
 
@@ -13,8 +13,28 @@ profiles out the unpenalized intercept (``Q = X_c' diag(w) X_c`` with ``X_c`` th
 ``w``-weighted centred design) and solves the resulting quadratic-plus-penalty problem exactly
 with :func:`~bayesreg.solvers.solve_quadratic_l1`. For a Gaussian likelihood with a fixed
 ``sigma`` one step is the exact solution; the next evaluation of the model's gradient is the
-certificate. With ``sigma`` free, a Newton step in ``(b0, beta)`` alternates with an exact
-one-dimensional minimization in ``log sigma`` until the optimality conditions hold.
+certificate.
+
+**Working coordinates.** The model that is compiled is the user's model in the coordinates of
+:class:`~bayesreg.design.Scaling`: columns centred (with an intercept) and divided by a power of
+two near their sd, ``y`` centred and divided by a power of two near the fixed ``sigma`` (or
+near its sd), the i.i.d. penalty turned into the equivalent per-coordinate one. It is the same
+posterior, reparametrized exactly, so the result does not depend on the units of ``X``, ``y``
+or ``sigma`` (a column offset by ``1e9``, ``X`` scaled by ``1e300``, ``sigma = 1e-200``), and
+everything reported (coefficients, intercept, sigma, objective, certificate) is in the user's
+units.
+
+**Free sigma: the global mode.** The profile ``P(s) = min_{b0, beta} F(b0, beta, e^s)`` over
+``s = log sigma`` can have several local minima. Its derivative is ``dF/ds`` at the inner
+solution (envelope theorem), ``-RSS/sigma^2 + n + sigma^2 / s0^2`` for the Gaussian
+likelihood with a ``HalfNormal(s0)`` prior on sigma. Because the inner solution never has a
+larger residual sum of squares than ``beta = 0`` (``RSS0``) nor a smaller one than least squares
+(``RSS_ls``), every stationary point lies in ``sigma^2 <= RSS0 / n`` and
+``n sigma^2 + sigma^4 / s0^2 >= RSS_ls``; the derivative is ``<= 0`` at the lower end and
+``>= 0`` at the upper end. The profile is evaluated on a grid in ``log sigma`` with step 0.01
+over that whole range, every sign change of its derivative from ``-`` to ``+`` is refined by
+Brent's method, and the candidate with the lowest objective is the MAP. ``RSS_ls = 0`` (``y`` fit
+exactly) has no joint mode (the density grows without bound as ``sigma -> 0``) and is refused.
 
 The compiled function does not depend on the penalty strength: changing the prior's
 parameters never recompiles anything.
@@ -32,12 +52,21 @@ from pytensor.gradient import grad
 from pytensor.graph.replace import graph_replace
 from scipy import optimize
 from scipy.linalg import blas
+from sklearn.exceptions import ConvergenceWarning
 
+from bayesreg._warnings import warn
 from bayesreg.conversions import PenaltyWeights
-from bayesreg.model import RegressionModel
+from bayesreg.design import Scaling
+from bayesreg.likelihoods import Gaussian
+from bayesreg.model import RegressionModel, build_model, default_sigma_prior_scale
+from bayesreg.priors import BasePrior
 from bayesreg.solvers import FactorCache, kkt_violation, solve_quadratic_l1
 
 __all__ = ["MapResult", "MapSolver", "find_map"]
+
+#: grid step of the profile over log sigma (a 1% change of sigma)
+_LOG_SIGMA_STEP = 0.01
+_MAX_GRID = 4001
 
 
 @dataclass
@@ -55,15 +84,24 @@ class MapResult:
         Negative log posterior density at the estimate (no Jacobian term: the density of
         ``sigma`` itself), constants of the prior included.
     kkt_violation : float
-        Largest violation of the optimality conditions, in units of the negative log posterior:
-        ``|g_j + l1 sign(beta_j)|`` for ``beta_j != 0``, ``max(|g_j| - l1, 0)`` for
-        ``beta_j == 0`` (``g`` the gradient of the smooth part) and ``|g|`` for the intercept.
+        Largest violation of the optimality conditions, in units of the negative log posterior
+        per unit of the coefficient: ``|g_j + l1 sign(beta_j)|`` for ``beta_j != 0``,
+        ``max(|g_j| - l1, 0)`` for ``beta_j == 0`` (``g`` the gradient of the smooth part plus
+        ``2 l2 beta``) and ``|g|`` for the intercept.
     certificate : float
-        ``kkt_violation`` relative to ``lambda_max``, the smallest ``l1`` for which all
+        The same violation measured in the working coordinates (columns and ``y`` scaled to
+        unit sd, or ``y`` to a fixed ``sigma``), where every coordinate, the intercept included,
+        is on one scale, relative to ``lambda_max`` there, the smallest ``l1`` for which all
         coefficients would be zero (the sup-norm of the gradient at ``beta = 0``); with a free
-        ``sigma`` also ``|d f / d log sigma| / n``, whichever is larger.
+        ``sigma`` also ``|d f / d log sigma| / n``, whichever is larger. It does not change when
+        ``X``, ``y`` or ``sigma`` are rescaled; never NaN.
     n_iter : int
-        Newton steps taken.
+        Newton steps taken (over all candidate sigmas with a free sigma).
+    converged : bool
+        ``certificate <= tol``; otherwise a ``ConvergenceWarning`` was raised.
+    n_modes : int
+        With a free sigma, the number of local modes of the profile over ``log sigma`` that were
+        compared (the global one is reported); 1 with a fixed sigma.
     """
 
     coef: np.ndarray
@@ -75,6 +113,7 @@ class MapResult:
     n_iter: int
     converged: bool
     weights: PenaltyWeights = field(repr=False)
+    n_modes: int = 1
 
     @property
     def n_nonzero(self) -> int:
@@ -148,14 +187,60 @@ class _Curvature:
     h00: float
 
 
+class _Unpenalized(BasePrior):
+    """The coefficients of the working model: a flat density (the penalty is applied exactly, apart)."""
+
+    def build(self, name: str, *, dims=None, shape=None, sigma=None, n_obs: int | None = None):
+        return pm.Flat(name, dims=dims, shape=shape)
+
+
+@dataclass
+class _Working:
+    """Per-coordinate penalty weights in working coordinates, and the user's own weights."""
+
+    l1: np.ndarray
+    l2: np.ndarray
+    user: PenaltyWeights
+
+    def penalty(self, beta_w: np.ndarray) -> float:
+        return float(self.l1 @ np.abs(beta_w) + self.l2 @ np.square(beta_w))
+
+
 class MapSolver:
-    """Exact MAP for one built model; reusable across penalty strengths without recompiling."""
+    """Exact MAP for one built model; reusable across penalty strengths without recompiling.
+
+    The smooth part is compiled from the model rebuilt in working coordinates
+    (:class:`~bayesreg.design.Scaling`); ``rm`` itself is not compiled.
+    """
 
     def __init__(self, rm: RegressionModel):
         self.rm = rm
-        self.objective = SmoothObjective(rm)
-        self._X = rm.X
+        likelihood = rm.likelihood
+        X, y = rm.X, rm.y
+        self.scaling = Scaling.from_data(X, y, fit_intercept=rm.fit_intercept, sigma=likelihood.sigma)
+        t = self.scaling.y_scale
+        if likelihood.fixed_sigma:
+            working_likelihood = Gaussian(sigma=likelihood.sigma / t)
+        else:
+            s0 = likelihood.sigma_prior_scale
+            s0 = default_sigma_prior_scale(y) if s0 is None else s0
+            working_likelihood = Gaussian(sigma=None, sigma_prior_scale=s0 / t, sigma_prior=likelihood.sigma_prior)
+        self.working = build_model(
+            self.scaling.x(X),
+            self.scaling.y(y),
+            _Unpenalized(),
+            likelihood=working_likelihood,
+            fit_intercept=rm.fit_intercept,
+        )
+        self.objective = SmoothObjective(self.working)
+        self._X = self.working.X
         self._unit_gram = None  # X_c' X_c, reused while the curvature is constant
+
+    # --- building blocks (working coordinates) ---------------------------------------------
+
+    def working_weights(self, weights: PenaltyWeights) -> _Working:
+        l1, l2 = self.scaling.weights(weights)
+        return _Working(l1, l2, weights)
 
     def curvature(self, w: np.ndarray) -> _Curvature:
         X = self._X
@@ -170,8 +255,12 @@ class MapSolver:
         Xc = X - means
         return _Curvature(Xc.T @ (w[:, None] * Xc), means, h00)
 
-    def newton_step(self, state, evaluation, weights: PenaltyWeights):
-        """One exact proximal Newton step in ``(b0, beta)`` at fixed sigma."""
+    def newton_step(self, state, evaluation, weights: _Working):
+        """One exact proximal Newton step in ``(b0, beta)`` at fixed sigma.
+
+        Returns the new state and ``c``, the linear term of the quadratic model (its sup-norm,
+        in the user's units, is ``lambda_max``).
+        """
         b0, beta, log_sigma = state
         _, g0, g_beta, _, w = evaluation
         curv = self.curvature(w)
@@ -180,99 +269,205 @@ class MapSolver:
         sol = solve_quadratic_l1(curv.Q, c, weights.l1, weights.l2, x0=beta)
         new_beta = sol.x
         new_b0 = b0 - (g0 + curv.h00 * curv.means @ (new_beta - beta)) / curv.h00 if self.rm.fit_intercept else 0.0
-        lam_max = float(np.max(np.abs(c), initial=0.0))
-        return (new_b0, new_beta, log_sigma), lam_max
+        return (new_b0, new_beta, log_sigma), c
 
-    def certificate(self, state, evaluation, weights: PenaltyWeights, lam_max: float, include_sigma: bool = True):
+    def _user_units(self) -> np.ndarray:
+        """Factor turning a working gradient coordinate into the user's: ``s_j / t``."""
+        return self.scaling.x_scale / self.scaling.y_scale
+
+    def certificate(self, state, evaluation, weights: _Working, c: np.ndarray, include_sigma: bool = True):
+        """``(kkt_violation, certificate)``: the first in the user's units, the second relative, in
+        working coordinates (see :class:`MapResult`)."""
         _, beta, _ = state
         _, g0, g_beta, g_sigma, _ = evaluation
         g_total = g_beta + 2.0 * weights.l2 * beta
-        viol = float(np.max(kkt_violation(g_total, beta, weights.l1), initial=0.0))
-        viol = max(viol, abs(g0))
-        scale = max(lam_max, weights.l1, np.finfo(float).tiny)
-        rel = viol / scale
+        viol_w = kkt_violation(g_total, beta, weights.l1)
+        viol = max(float(np.max(viol_w * self._user_units(), initial=0.0)), abs(g0) / self.scaling.y_scale)
+        scale = max(float(np.max(np.abs(c), initial=0.0)), float(np.max(weights.l1, initial=0.0)), np.finfo(float).tiny)
+        rel = max(float(np.max(viol_w, initial=0.0)), abs(g0)) / scale
         if include_sigma and not self.objective.fixed_sigma:
             rel = max(rel, abs(g_sigma) / self._X.shape[0])
         return viol, rel
 
-    def _solve_fixed_sigma(self, state, weights: PenaltyWeights, tol: float, max_iter: int):
+    def _solve_fixed_sigma(self, state, weights: _Working, tol: float, max_iter: int):
         """Newton steps in ``(b0, beta)`` at the sigma in ``state`` until the certificate holds.
 
         For a Gaussian likelihood the first step is exact and the second evaluation confirms it.
         """
         evaluation = self.objective.evaluate(*state)
-        lam_max, n_iter = np.inf, 0
+        c, n_iter = np.full(self._X.shape[1], np.inf), 0
         while n_iter < max_iter:
             n_iter += 1
-            state, lam_max = self.newton_step(state, evaluation, weights)
+            state, c = self.newton_step(state, evaluation, weights)
             evaluation = self.objective.evaluate(*state)
-            _, rel = self.certificate(state, evaluation, weights, lam_max, include_sigma=False)
+            _, rel = self.certificate(state, evaluation, weights, c, include_sigma=False)
             if rel <= tol:
                 break
-        return state, evaluation, lam_max, n_iter
+        return state, evaluation, c, n_iter
+
+    # --- the public entry point ------------------------------------------------------------
 
     def solve(self, weights: PenaltyWeights | None = None, *, start=None, tol: float = 1e-10, max_iter: int = 100):
         """MAP estimate under ``weights`` (default: the model's prior), from ``start``.
 
-        ``start`` is ``(b0, beta, log_sigma)``; by default zeros and, with a free sigma, the
-        log of the standard deviation of ``y``. With a free sigma the MAP is found on the
-        profile: for each ``s = log sigma`` the exact ``(b0, beta)``-MAP, and a root of
-        ``dF/ds = df/ds`` (envelope theorem) by Brent's method.
+        ``start`` is ``(b0, beta, log_sigma)`` in the user's units; by default zeros. With a
+        free sigma the global mode is searched over the whole range where it can lie (module
+        docstring) and ``start`` is not used. Returns ``(MapResult, state)``; raises a
+        ``ConvergenceWarning`` when the certificate is above ``tol``.
         """
         if weights is None:
             weights = self.rm.prior.weights
+        working = self.working_weights(weights)
         p = self._X.shape[1]
-        if start is None:
-            log_sigma = None if self.objective.fixed_sigma else float(np.log(np.std(self.rm.y) or 1.0))
-            start = (0.0, np.zeros(p), log_sigma)
-        state = (float(start[0]), np.array(start[1], dtype=float), start[2])
+        sc = self.scaling
+        n_modes = 1
         if self.objective.fixed_sigma:
-            state, evaluation, lam_max, n_iter = self._solve_fixed_sigma(state, weights, tol, max_iter)
+            if start is None:
+                state = (0.0, np.zeros(p), None)
+            else:
+                beta = sc.beta_to_working(np.asarray(start[1], dtype=float))
+                b0 = sc.intercept_to_working(float(start[0]), np.asarray(start[1], dtype=float))
+                state = (b0 if self.rm.fit_intercept else 0.0, beta, None)
+            state, evaluation, c, n_iter = self._solve_fixed_sigma(state, working, tol, max_iter)
         else:
-            state, evaluation, lam_max, n_iter = self._solve_free_sigma(state, weights, tol, max_iter)
-        viol, rel = self.certificate(state, evaluation, weights, lam_max)
-        sigma = self.rm.likelihood.sigma if self.objective.fixed_sigma else float(np.exp(state[2]))
-        objective = evaluation[0] + weights.penalty(state[1]) + p * _log_normalizer(weights)
-        return MapResult(
-            coef=state[1],
-            intercept=float(state[0]),
+            state, evaluation, c, n_iter, n_modes = self._solve_free_sigma(working, tol, max_iter)
+        viol, rel = self.certificate(state, evaluation, working, c)
+        if not (np.isfinite(rel) and np.isfinite(evaluation[0])):
+            raise FloatingPointError(
+                "the MAP could not be computed in float64 (non-finite objective or gradient at the estimate); "
+                "check X, y, sigma and the prior scale for values near the limits of float64"
+            )
+        b0_w, beta_w, log_sigma_w = state
+        coef = sc.beta_from_working(beta_w)
+        intercept = sc.intercept_from_working(b0_w, coef) if self.rm.fit_intercept else 0.0
+        if self.objective.fixed_sigma:
+            sigma = self.rm.likelihood.sigma
+            log_sigma = None
+        else:
+            log_sigma = float(log_sigma_w + np.log(sc.y_scale))
+            sigma = float(np.exp(log_sigma))
+        objective = self._user_objective(evaluation[0], coef, weights)
+        converged = bool(rel <= tol)
+        if not converged:
+            warn(
+                f"The MAP did not converge: its certificate (largest optimality violation relative to lambda_max) "
+                f"is {rel:.2e} > tol={tol:g} after {n_iter} Newton steps, so the estimate is not the exact mode. "
+                "Try a larger max_iter, or standardize=True when columns are nearly collinear.",
+                ConvergenceWarning,
+            )
+        result = MapResult(
+            coef=coef,
+            intercept=float(intercept),
             sigma=float(sigma),
             objective=float(objective),
             kkt_violation=viol,
             certificate=rel,
             n_iter=n_iter,
-            converged=bool(rel <= tol),
+            converged=converged,
             weights=weights,
-        ), state
+            n_modes=n_modes,
+        )
+        return result, (result.intercept, coef, log_sigma)
 
-    def _solve_free_sigma(self, state, weights: PenaltyWeights, tol: float, max_iter: int):
-        current = {"state": state}
-        count = {"n": 0}
+    def _user_objective(self, f_working: float, coef: np.ndarray, weights: PenaltyWeights) -> float:
+        """The user's negative log posterior: the working one shifted by the Jacobians of the scaling."""
+        n = self._X.shape[0]
+        log_t = float(np.log(self.scaling.y_scale))
+        # each observation's density has one factor 1/t more; so has the density of sigma (HalfNormal)
+        shift = n * log_t
+        if not self.objective.fixed_sigma and self.rm.likelihood.sigma_prior == "halfnormal":
+            shift += log_t
+        # l1 |b| and l2 b^2 only where the weight is non-zero: 0 * inf would be NaN for huge coefficients
+        penalty = weights.l1 * float(np.sum(np.abs(coef))) if weights.l1 else 0.0
+        if weights.l2:
+            penalty += weights.l2 * float(np.sum(np.square(coef)))
+        return f_working + shift + penalty + coef.size * _log_normalizer(weights)
 
-        def profile(s):
-            b0, beta, _ = current["state"]
-            new_state, evaluation, lam_max, n = self._solve_fixed_sigma((b0, beta, s), weights, tol, max_iter)
-            current.update(state=new_state, evaluation=evaluation, lam_max=lam_max)
-            count["n"] += n
-            return evaluation[3]
+    # --- free sigma ------------------------------------------------------------------------
 
-        s0 = state[2]
-        lo, hi = s0 - 1.0, s0 + 1.0
-        for _ in range(60):
-            if profile(lo) <= 0:
-                break
-            lo -= 2.0
+    def log_sigma_bracket(self) -> tuple[float, float]:
+        """``(lo, hi)`` in working ``log sigma``: every stationary point of the profile lies inside.
+
+        Raises a ValueError when ``y`` is fit exactly (no joint mode).
+        """
+        X, y = self._X, self.working.y
+        n = X.shape[0]
+        if self.rm.fit_intercept:
+            Xc, yc = X - X.mean(axis=0), y - y.mean()
         else:
-            raise RuntimeError("no joint MAP: the posterior keeps increasing as sigma -> 0")
+            Xc, yc = X, y
+        rss0 = float(yc @ yc)
+        coef_ls = np.linalg.lstsq(Xc, yc, rcond=None)[0]
+        resid = yc - Xc @ coef_ls
+        rss_ls = float(resid @ resid)
+        if not rss0 > 0 or rss_ls <= (n * np.finfo(float).eps) ** 2 * rss0:
+            raise ValueError(
+                "sigma=None: y is fit exactly by a linear function of X (residual sum of squares 0), so the joint "
+                "posterior density grows without bound as sigma -> 0 and has no mode; give a fixed sigma"
+            )
+        k = 0.0
+        if self.working.likelihood.sigma_prior == "halfnormal":
+            k = 1.0 / self.working.likelihood.sigma_prior_scale**2
+        sigma2_lo = 2.0 * rss_ls / (n + np.sqrt(n * n + 4.0 * k * rss_ls))
+        return 0.5 * float(np.log(sigma2_lo)) - _LOG_SIGMA_STEP, 0.5 * float(np.log(rss0 / n)) + _LOG_SIGMA_STEP
+
+    def _solve_free_sigma(self, weights: _Working, tol: float, max_iter: int):
+        p = self._X.shape[1]
+        lo, hi = self.log_sigma_bracket()
+        n_total = 0
+
+        def at(s, warm):
+            nonlocal n_total
+            state, evaluation, c, k = self._solve_fixed_sigma((warm[0], warm[1], s), weights, tol, max_iter)
+            n_total += k
+            return state, evaluation, c
+
+        # the derivative must be <= 0 at lo and >= 0 at hi; widen if round-off says otherwise
+        warm = (0.0, np.zeros(p), hi)
         for _ in range(60):
-            if profile(hi) >= 0:
+            if at(hi, warm)[1][3] >= 0:
                 break
-            hi += 2.0
-        else:
-            raise RuntimeError("no joint MAP: the posterior keeps increasing as sigma grows")
-        root = optimize.brentq(profile, lo, hi, xtol=1e-14, rtol=4 * np.finfo(float).eps)
-        profile(root)
-        return current["state"], current["evaluation"], current["lam_max"], count["n"]
+            hi += 1.0
+        for _ in range(60):
+            if at(lo, warm)[1][3] <= 0:
+                break
+            lo -= 1.0
+        n_grid = int(min(_MAX_GRID, max(33, np.ceil((hi - lo) / _LOG_SIGMA_STEP) + 1)))
+        grid = np.linspace(hi, lo, n_grid)  # large sigma first: a strong penalty, sparse warm starts
+        points = []
+        for s in grid:
+            state, evaluation, c = at(s, warm)
+            warm = state
+            points.append((s, state, evaluation, c))
+        points.reverse()  # increasing log sigma
+        slopes = np.array([pt_[2][3] for pt_ in points])
+        candidates = []
+        for k in range(len(points) - 1):
+            if slopes[k] <= 0 <= slopes[k + 1] and not (slopes[k] == 0 and k > 0 and slopes[k - 1] <= 0):
+                s_a, state_a = points[k][0], points[k][1]
+                s_b = points[k + 1][0]
+                current = {}
+
+                def slope(s, state_a=state_a, current=current):
+                    state, evaluation, c = at(s, state_a)
+                    current.update(state=state, evaluation=evaluation, c=c)
+                    return evaluation[3]
+
+                if slopes[k] == 0:
+                    root = s_a
+                elif slopes[k + 1] == 0:
+                    root = s_b
+                else:
+                    root = optimize.brentq(slope, s_a, s_b, xtol=1e-14, rtol=4 * np.finfo(float).eps)
+                slope(root)
+                value = current["evaluation"][0] + weights.penalty(current["state"][1])
+                candidates.append((value, current["state"], current["evaluation"], current["c"]))
+        if not candidates:  # cannot happen with the signs checked above; be explicit if it does
+            raise FloatingPointError("the profile over log sigma has no minimum in its bracket (round-off?)")
+        best = min(candidates, key=lambda item: item[0])
+        _, state, evaluation, c = best
+        # polish the joint certificate (sigma included) at the best candidate
+        return state, evaluation, c, n_total, len(candidates)
 
 
 def _log_normalizer(weights: PenaltyWeights) -> float:
@@ -297,40 +492,74 @@ class MapPath:
     weights: list[PenaltyWeights]
 
 
-def quadratic_map_path(solver: MapSolver, weights_seq) -> MapPath:
+#: the ridge path diagonalizes D^(-1/2) Q D^(-1/2) once when the per-coordinate ridge weights
+#: D (working units) span less than this; otherwise one linear solve per strength
+_MAX_RIDGE_SPREAD = 1e100
+
+
+def quadratic_map_path(solver: MapSolver, weights_seq, *, tol: float = 1e-10) -> MapPath:
     """MAP path of a model whose smooth part is quadratic (Gaussian, fixed sigma).
 
     The model is evaluated once, at zero; its gradient and curvature define the quadratic
     exactly, and each penalty is solved from the previous solution (warm start). With no L1
-    part anywhere (ridge) one eigendecomposition of ``Q`` serves every strength.
+    part anywhere (ridge) one eigendecomposition serves every strength. A certificate above
+    ``tol`` anywhere on the path raises one ``ConvergenceWarning``.
     """
     if not solver.objective.fixed_sigma:
         raise ValueError("a MAP path needs a fixed sigma")
     weights_seq = list(weights_seq)
+    working = [solver.working_weights(wt) for wt in weights_seq]
     p = solver._X.shape[1]
     _, g0, g_beta, _, w = solver.objective.evaluate(0.0, np.zeros(p), None)
     curv = solver.curvature(w)
     c = -(g_beta - curv.means * g0) if solver.rm.fit_intercept else -g_beta
-    lam_max = max(float(np.max(np.abs(c), initial=0.0)), np.finfo(float).tiny)
-    coefs = np.empty((p, len(weights_seq)))
+    lam_max = float(np.max(np.abs(c), initial=0.0))
+    coefs_w = np.empty((p, len(weights_seq)))
     certs = np.empty(len(weights_seq))
-    if all(wt.l1 == 0 for wt in weights_seq):
-        eigval, eigvec = np.linalg.eigh(curv.Q)
-        ct = eigvec.T @ c
-        for k, wt in enumerate(weights_seq):
-            x = eigvec @ (ct / (eigval + 2.0 * wt.l2))
-            coefs[:, k] = x
-            certs[k] = np.max(np.abs(curv.Q @ x - c + 2.0 * wt.l2 * x), initial=0.0) / lam_max
+
+    def relative(x, wk, grad_smooth):
+        viol = kkt_violation(grad_smooth + 2.0 * wk.l2 * x, x, wk.l1)
+        return float(np.max(viol, initial=0.0)) / max(lam_max, float(np.max(wk.l1, initial=0.0)), np.finfo(float).tiny)
+
+    ridge = all(wt.l1 == 0 for wt in weights_seq)
+    if ridge and p:
+        # l2_j = l2 * d_j * kappa with d_j = (t / s_j)^2 / kappa in (0, 1]
+        d = (solver.scaling.y_scale / solver.scaling.x_scale) ** 2
+        d = d / d.max()
+        ridge = d.min() >= 1.0 / _MAX_RIDGE_SPREAD
+    if ridge and p:
+        root = 1.0 / np.sqrt(d)
+        eigval, eigvec = np.linalg.eigh(curv.Q * np.outer(root, root))
+        ct = eigvec.T @ (c * root)
+        for k, wk in enumerate(working):
+            mu = 2.0 * wk.l2[0] / d[0]
+            x = root * (eigvec @ (ct / (eigval + mu)))
+            coefs_w[:, k] = x
+            certs[k] = relative(x, wk, curv.Q @ x - c)
     else:
         x = np.zeros(p)
         cache = FactorCache()
-        for k, wt in enumerate(weights_seq):
-            sol = solve_quadratic_l1(curv.Q, c, wt.l1, wt.l2, x0=x, cache=cache)
+        for k, wk in enumerate(working):
+            sol = solve_quadratic_l1(curv.Q, c, wk.l1, wk.l2, x0=x, cache=cache)
             x = sol.x
-            coefs[:, k] = x
-            certs[k] = sol.kkt / max(lam_max, wt.l1)
+            coefs_w[:, k] = x
+            certs[k] = relative(x, wk, curv.Q @ x - c)
+    coefs = coefs_w * (solver.scaling.y_scale / solver.scaling.x_scale)[:, None]
     if solver.rm.fit_intercept:
-        intercepts = -g0 / curv.h00 - curv.means @ coefs
+        b0_w = -g0 / curv.h00 - curv.means @ coefs_w
+        intercepts = np.array(
+            [solver.scaling.intercept_from_working(b, coefs[:, k]) for k, b in enumerate(b0_w)], dtype=float
+        )
     else:
         intercepts = np.zeros(len(weights_seq))
+    if not np.all(np.isfinite(certs)):
+        raise FloatingPointError("the MAP path could not be computed in float64 (non-finite certificate)")
+    worst = float(certs.max(initial=0.0))
+    if worst > tol:
+        warn(
+            f"The MAP path did not converge everywhere: the largest certificate is {worst:.2e} > tol={tol:g} "
+            f"(at {int(np.sum(certs > tol))} of {certs.size} strengths). Try standardize=True or drop nearly "
+            "collinear columns.",
+            ConvergenceWarning,
+        )
     return MapPath(coefs=coefs, intercepts=intercepts, certificates=certs, weights=weights_seq)

@@ -13,10 +13,11 @@ import numpy as np
 import pymc as pm
 from pytensor.tensor.variable import TensorVariable
 
+from bayesreg.design import robust_std
 from bayesreg.likelihoods import Gaussian
 from bayesreg.priors import BasePrior, Prior
 
-__all__ = ["RegressionModel", "build_model"]
+__all__ = ["RegressionModel", "build_model", "default_sigma_prior_scale"]
 
 COEF = "beta"
 INTERCEPT = "intercept"
@@ -64,6 +65,11 @@ class RegressionModel:
         self.prior = prior
 
 
+def default_sigma_prior_scale(y: np.ndarray) -> float:
+    """The scale of the default ``HalfNormal`` prior on sigma: the (population) sd of ``y``, or 1 if ``y`` is constant."""
+    return robust_std(y) or 1.0
+
+
 def build_model(
     X: np.ndarray,
     y: np.ndarray,
@@ -80,8 +86,7 @@ def build_model(
     with pm.Model(coords=coords) as model:
         X_data = pm.Data("X", X, dims=("obs_id", "feature"))
         y_data = pm.Data("y", y, dims="obs_id")
-        y_scale = float(np.std(y)) or 1.0
-        sigma = likelihood.build_sigma(y_scale=y_scale)
+        sigma = likelihood.build_sigma(y_scale=default_sigma_prior_scale(y))
         beta = prior.build(COEF, dims="feature", sigma=sigma, n_obs=n)
         eta = X_data @ beta
         intercept = None

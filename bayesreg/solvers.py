@@ -4,8 +4,12 @@ The problem is
 
 .. math::
 
-    \\min_x\\; \\tfrac12 x^\\top Q x - c^\\top x + \\ell_1 \\|x\\|_1 + \\ell_2 \\|x\\|_2^2,
-    \\qquad Q \\succeq 0 .
+    \\min_x\\; \\tfrac12 x^\\top Q x - c^\\top x + \\sum_j \\left(\\ell_{1j} |x_j| + \\ell_{2j} x_j^2\\right),
+    \\qquad Q \\succeq 0 ,
+
+with the same weights for every coordinate (a scalar ``l1``, ``l2``) or one pair per coordinate
+(the MAP solver works on internally rescaled columns, where an i.i.d. prior has per-coordinate
+weights).
 
 It is the sub-problem of every (proximal) Newton step of a MAP fit and, for a Gaussian
 likelihood with a fixed noise scale, the whole problem. The method is an active-set
@@ -14,7 +18,7 @@ quadratic ``f_s``, minimized by one linear solve; a step that would flip a sign 
 first zero crossing, where that coefficient leaves ``A``; at a sign-consistent minimizer the
 inactive coordinate that most violates ``|g_j| <= l1`` joins ``A``. The objective decreases
 strictly, so the search ends, and at the end ``x_A`` solves
-``(Q_AA + 2 l2 I) x_A = c_A - l1 s_A`` while every other coordinate is exactly 0.0: the result
+``(Q_AA + 2 diag(l2_A)) x_A = c_A - l1_A s_A`` while every other coordinate is exactly 0.0: the result
 is exact up to round-off. A singular ``Q_AA`` (``l2 = 0``, more active columns than the rank)
 is passed as in the homotopy (LARS-lasso) method: along the null direction until a coordinate
 crosses zero.
@@ -42,11 +46,12 @@ class QuadraticL1Solution:
     kkt: float
 
 
-def kkt_violation(grad, x, l1: float) -> np.ndarray:
-    """Per-coordinate violation of the optimality conditions of ``smooth + l1 ||x||_1``.
+def kkt_violation(grad, x, l1) -> np.ndarray:
+    """Per-coordinate violation of the optimality conditions of ``smooth + sum_j l1_j |x_j|``.
 
-    ``grad`` is the gradient of the smooth part at ``x``. For ``x_j != 0`` the violation is
-    ``|grad_j + l1 sign(x_j)|``; for ``x_j == 0`` it is ``max(|grad_j| - l1, 0)``.
+    ``grad`` is the gradient of the smooth part at ``x``; ``l1`` a scalar or one weight per
+    coordinate. For ``x_j != 0`` the violation is ``|grad_j + l1_j sign(x_j)|``; for ``x_j == 0``
+    it is ``max(|grad_j| - l1_j, 0)``.
     """
     grad = np.asarray(grad, dtype=float)
     x = np.asarray(x, dtype=float)
@@ -86,9 +91,12 @@ class FactorCache:
         self.L = L
         self.l2 = l2
 
+    def same_l2(self, l2) -> bool:
+        return self.L is not None and self.l2 is not None and np.array_equal(self.l2, l2)
+
     def delete(self, active, positions, l2):
         """Drop ``active[positions]`` from a cached factor of ``active`` in O(k^2) (Givens)."""
-        if self.L is None or self.l2 != l2 or not np.array_equal(self.active, active):
+        if not self.same_l2(l2) or not np.array_equal(self.active, active):
             return
         R = self.L.T.copy()  # M = R'R; removing a column of R and re-triangularizing keeps that
         for pos in sorted(positions, reverse=True):
@@ -109,7 +117,7 @@ class _ActiveSetSolver:
         self.l2 = l2
         self.p = c.shape[0]
         self.diag = np.diag(Q) + 2.0 * l2
-        scale = max(float(np.max(np.abs(c), initial=0.0)), l1, np.finfo(float).tiny)
+        scale = max(float(np.max(np.abs(c), initial=0.0)), float(np.max(l1, initial=0.0)), np.finfo(float).tiny)
         self.tol = tol * scale
         self.max_iter = max_iter
 
@@ -124,7 +132,7 @@ class _ActiveSetSolver:
     def _active_matrix(self, rows, cols):
         block = self.Q[np.ix_(rows, cols)]
         if rows is cols:
-            block[np.diag_indices_from(block)] += 2.0 * self.l2
+            block[np.diag_indices_from(block)] += 2.0 * self.l2[rows]
         return block
 
     def _is_singular(self, L, active) -> bool:
@@ -139,7 +147,7 @@ class _ActiveSetSolver:
         """
         cache = self.cache
         m = cache.active.size
-        same_l2 = cache.L is not None and cache.l2 == self.l2
+        same_l2 = cache.same_l2(self.l2)
         if same_l2 and active.size < m and np.array_equal(cache.active[: active.size], active):
             # a leading block of a Cholesky factor is the factor of the leading block
             return cache.L[: active.size, : active.size]
@@ -168,7 +176,7 @@ class _ActiveSetSolver:
         Returns ``(x, active, signs, consistent)``: ``consistent`` is True when the minimizer
         was reached with all signs as in ``signs``.
         """
-        rhs = self.c[active] - self.l1 * signs
+        rhs = self.c[active] - self.l1[active] * signs
         L = self.factor(active)
         xa = x[active]
         if L is not None:
@@ -266,7 +274,7 @@ class _ActiveSetSolver:
         L = self.factor(trial_active)
         if L is None:
             return None
-        target = _cho_solve(L, self.c[trial_active] - self.l1 * trial_signs)
+        target = _cho_solve(L, self.c[trial_active] - self.l1[trial_active] * trial_signs)
         if np.any(target[active.size :] * new_signs <= 0):
             return None
         return self.step(x, trial_active, trial_signs)
@@ -275,8 +283,8 @@ class _ActiveSetSolver:
 def solve_quadratic_l1(
     Q: np.ndarray,
     c: np.ndarray,
-    l1: float,
-    l2: float = 0.0,
+    l1,
+    l2=0.0,
     x0: np.ndarray | None = None,
     *,
     tol: float = 1e-13,
@@ -289,12 +297,12 @@ def solve_quadratic_l1(
     ----------
     Q : (p, p) symmetric positive semi-definite array
     c : (p,) array
-    l1, l2 : float
-        Non-negative penalty weights.
+    l1, l2 : float or (p,) array
+        Non-negative penalty weights, the same for every coordinate or one per coordinate.
     x0 : (p,) array, optional
         Warm start (its support and signs seed the active set).
     tol : float
-        A coordinate joins the active set when ``|g_j| - l1`` exceeds ``tol * max(|c|, l1)``.
+        A coordinate joins the active set when ``|g_j| - l1_j`` exceeds ``tol * max(|c|, l1)``.
     cache : FactorCache, optional
         Keeps the Cholesky factor between calls on the same ``Q`` (paths).
 
@@ -308,11 +316,13 @@ def solve_quadratic_l1(
     x = np.zeros(p) if x0 is None else np.array(x0, dtype=float)
     if max_iter is None:
         max_iter = 20 * p + 100
-    if l1 == 0:
+    l1 = np.broadcast_to(np.asarray(l1, dtype=float), (p,))
+    l2 = np.broadcast_to(np.asarray(l2, dtype=float), (p,))
+    if not np.any(l1):
         M = Q.copy()
         M[np.diag_indices_from(M)] += 2.0 * l2
         x = linalg.solve(M, c, assume_a="pos", check_finite=False)
         grad = Q @ x - c + 2.0 * l2 * x
         return QuadraticL1Solution(x=x, n_iter=1, kkt=float(np.max(np.abs(grad), initial=0.0)))
     cache = FactorCache() if cache is None else cache
-    return _ActiveSetSolver(Q, c, float(l1), float(l2), tol, max_iter, cache).solve(x)
+    return _ActiveSetSolver(Q, c, l1, l2, tol, max_iter, cache).solve(x)

@@ -1,0 +1,155 @@
+"""Centring and scaling of a design, computed so that no scale float64 can hold is lost.
+
+Two jobs, one copy each:
+
+* :func:`column_scales` and :func:`robust_std`: standard deviations (with ``1/n``) that neither
+  overflow for values near ``1e300`` nor underflow for values near ``1e-300`` (``np.std`` squares
+  the values first and does both);
+* :class:`Scaling`: the working coordinates of the MAP solver,
+
+  .. math::
+
+      \\tilde x_j = (x_j - m_j) / s_j, \\quad \\tilde y = (y - a) / t, \\quad
+      \\tilde\\sigma = \\sigma / t, \\quad \\tilde\\beta_j = \\beta_j s_j / t, \\quad
+      \\tilde b_0 = (b_0 - a + m^\\top\\beta) / t,
+
+  under which ``y - b0 - X beta = t (y~ - b~0 - X~ beta~)``: the Gaussian likelihood is the same
+  model, the flat prior on the intercept stays flat, and an i.i.d. penalty
+  ``l1 |beta_j| + l2 beta_j^2`` becomes the per-coordinate penalty with weights
+  ``l1 t / s_j`` and ``l2 t^2 / s_j^2``. Every ``s_j`` and ``t`` is a power of two, so the
+  division is exact and the back-transform loses nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bayesreg.conversions import PenaltyWeights
+
+__all__ = ["Scaling", "column_scales", "power_of_two", "robust_std"]
+
+
+def column_scales(X: np.ndarray, *, center: bool = True) -> np.ndarray:
+    """Population standard deviation of each column (root mean square if ``center=False``).
+
+    Computed as ``a_j * std(x_j / a_j)`` with ``a_j = max |x_j - m_j|``, so it is exact (to
+    round-off) for any column float64 can hold; a constant column gives 0.0.
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D, got shape {X.shape}")
+    if X.shape[0] == 0:
+        return np.zeros(X.shape[1])
+    # the mean of values near the largest double overflows in the sum: divide first
+    peak = np.max(np.abs(X), axis=0)
+    peak_safe = np.where(peak > 0, peak, 1.0)
+    scaled = X / peak_safe
+    means = scaled.mean(axis=0) if center else np.zeros(X.shape[1])
+    dev = scaled - means
+    spread = np.max(np.abs(dev), axis=0)
+    spread_safe = np.where(spread > 0, spread, 1.0)
+    rms = np.sqrt(np.mean((dev / spread_safe) ** 2, axis=0))
+    return np.where(spread > 0, peak * spread * rms, 0.0)
+
+
+def robust_std(v, *, center: bool = True) -> float:
+    """:func:`column_scales` of a vector: its population sd (or root mean square)."""
+    v = np.asarray(v, dtype=float).reshape(-1, 1)
+    return float(column_scales(v, center=center)[0])
+
+
+def power_of_two(value) -> np.ndarray | float:
+    """The power of two nearest ``value`` in log scale (1.0 where ``value`` is 0 or not finite)."""
+    value = np.asarray(value, dtype=float)
+    ok = np.isfinite(value) & (value > 0)
+    exponent = np.round(np.log2(np.where(ok, value, 1.0)))
+    out = np.where(ok, np.ldexp(1.0, exponent.astype(int)), 1.0)
+    return float(out) if out.ndim == 0 else out
+
+
+@dataclass(frozen=True)
+class Scaling:
+    """The working coordinates of a design (see the module docstring).
+
+    Attributes
+    ----------
+    x_center : ndarray (p,)
+        ``m``: the column means when an intercept is fitted, else zeros.
+    x_scale : ndarray (p,)
+        ``s``: powers of two near each centred column's sd (1 for a constant column).
+    y_center : float
+        ``a``: the mean of ``y`` when an intercept is fitted, else 0.
+    y_scale : float
+        ``t``: a power of two, near the fixed ``sigma`` if there is one, else near the sd of ``y``.
+    """
+
+    x_center: np.ndarray
+    x_scale: np.ndarray
+    y_center: float
+    y_scale: float
+
+    @classmethod
+    def from_data(cls, X: np.ndarray, y: np.ndarray, *, fit_intercept: bool, sigma: float | None) -> Scaling:
+        """The scaling of ``(X, y)``; raises a ValueError naming ``X``, ``y`` or ``sigma`` if the
+        working data would not be finite."""
+        p = X.shape[1]
+        x_center = _safe_mean(X) if fit_intercept else np.zeros(p)
+        x_scale = power_of_two(column_scales(X, center=fit_intercept))
+        y_center = float(_safe_mean(y.reshape(-1, 1))[0]) if fit_intercept else 0.0
+        y_scale = power_of_two(sigma if sigma is not None else robust_std(y, center=fit_intercept))
+        scaling = cls(np.asarray(x_center, float), np.asarray(x_scale, float), y_center, float(y_scale))
+        if not np.all(np.isfinite(scaling.x(X))):
+            raise ValueError("X: its centred columns overflow float64 (values too large to subtract their mean)")
+        y_working = scaling.y(y)
+        if not np.all(np.isfinite(y_working)):
+            if sigma is not None:
+                raise ValueError(
+                    f"sigma={sigma!r} is too small for y: y / sigma overflows float64 (the data term would be "
+                    "infinite); give a larger sigma"
+                )
+            raise ValueError("y: its centred values overflow float64")
+        return scaling
+
+    def x(self, X: np.ndarray) -> np.ndarray:
+        return (X - self.x_center) / self.x_scale
+
+    def y(self, y: np.ndarray) -> np.ndarray:
+        return (y - self.y_center) / self.y_scale
+
+    def weights(self, weights: PenaltyWeights) -> tuple[np.ndarray, np.ndarray]:
+        """Per-coordinate working weights ``(l1 t / s_j, l2 t^2 / s_j^2)`` of an i.i.d. penalty.
+
+        Raises a ValueError if they overflow (an effectively infinite penalty).
+        """
+        ratio = self.y_scale / self.x_scale
+        with np.errstate(over="ignore"):
+            l1 = weights.l1 * ratio
+            l2 = weights.l2 * ratio * ratio
+        if not (np.all(np.isfinite(l1)) and np.all(np.isfinite(l2))):
+            raise ValueError(
+                f"prior: its penalty weights (l1={weights.l1:g}, l2={weights.l2:g}) times the scale of y over the "
+                "scale of X overflow float64: the prior is so narrow that every coefficient is 0 to any precision; "
+                "use a wider prior scale"
+            )
+        return l1, l2
+
+    def beta_from_working(self, beta_w: np.ndarray) -> np.ndarray:
+        return beta_w * self.y_scale / self.x_scale
+
+    def beta_to_working(self, beta: np.ndarray) -> np.ndarray:
+        return beta * self.x_scale / self.y_scale
+
+    def intercept_from_working(self, b0_w: float, beta: np.ndarray) -> float:
+        return float(self.y_scale * b0_w + self.y_center - self.x_center @ beta)
+
+    def intercept_to_working(self, b0: float, beta: np.ndarray) -> float:
+        return float((b0 - self.y_center + self.x_center @ beta) / self.y_scale)
+
+
+def _safe_mean(X: np.ndarray) -> np.ndarray:
+    """Column means without overflow in the sum (values near the largest double)."""
+    peak = np.max(np.abs(X), axis=0)
+    peak = np.where(peak > 0, peak, 1.0)
+    return (X / peak).mean(axis=0) * peak
