@@ -66,7 +66,7 @@ class RegressionModel:
 
 
 def default_sigma_prior_scale(y: np.ndarray) -> float:
-    """The scale of the default ``HalfNormal`` prior on sigma: the (population) sd of ``y``, or 1 if ``y`` is constant."""
+    """Scale of the default ``HalfNormal`` prior on sigma: the (population) sd of ``y``, or 1 for a constant ``y``."""
     return robust_std(y) or 1.0
 
 
