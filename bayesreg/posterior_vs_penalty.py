@@ -12,33 +12,33 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import integrate
 
 from bayesreg.estimators import BayesianRegression
-from bayesreg.priors import Normal, Prior
+from bayesreg.priors import Prior
 
-__all__ = ["PosteriorVsPenalty", "posterior_vs_penalty", "prior_mass_near_zero"]
+__all__ = ["PosteriorVsPenalty", "posterior_vs_penalty", "prior_mass_near_zero", "prior_std"]
 
 
 def prior_mass_near_zero(prior: Prior, eps: float) -> float:
-    """``P(|b| <= eps)`` under one coefficient's prior, by quadrature of its exact density."""
-    log_z = prior.log_normalizer
+    """``P(|b| <= eps)`` under one coefficient's prior, in closed form (:meth:`Prior.mass_near_zero`).
 
-    def density(b):
-        return np.exp(-prior.penalty(np.array([b])) - log_z)
-
-    return float(2.0 * integrate.quad(density, 0.0, eps, epsabs=0.0, epsrel=1e-12)[0])
+    ``erf(eps / (sqrt(2) tau))`` for ``Normal(tau)``, ``1 - exp(-eps / b)`` for ``Laplace(b)`` and
+    ``1 - erfc(z + sqrt(l2) eps) / erfc(z)``, ``z = l1 / (2 sqrt(l2))``, for the elastic net.
+    """
+    if not isinstance(prior, Prior):
+        raise TypeError(f"prior must be a penalty prior (Normal, Laplace or ElasticNet), got {prior!r}")
+    return prior.mass_near_zero(eps)
 
 
 def prior_std(prior: Prior) -> float:
-    """The standard deviation of one coefficient under the prior, by quadrature."""
-    if isinstance(prior, Normal):
-        return prior.scale
-    log_z = prior.log_normalizer
-    second = integrate.quad(
-        lambda b: b**2 * np.exp(-prior.penalty(np.array([b])) - log_z), 0.0, np.inf, epsabs=0.0, epsrel=1e-12
-    )[0]
-    return float(np.sqrt(2.0 * second))
+    """The standard deviation of one coefficient under the prior, in closed form (:meth:`Prior.std`).
+
+    ``tau`` for ``Normal(tau)``, ``sqrt(2) b`` for ``Laplace(b)``, and for the elastic net
+    ``sqrt(h(z) / l2)`` with ``h(z) = 1/2 + z^2 - z / (sqrt(pi) erfcx(z))``, ``z = l1 / (2 sqrt(l2))``.
+    """
+    if not isinstance(prior, Prior):
+        raise TypeError(f"prior must be a penalty prior (Normal, Laplace or ElasticNet), got {prior!r}")
+    return prior.std()
 
 
 @dataclass

@@ -4,7 +4,9 @@ A prior is a small description object (in the spirit of pymc-extras' ``Prior``):
 PyMC variable, knows its negative log density as a penalty and converts to and from the penalty
 strengths of scikit-learn and glmnet. Every prior here has a negative log density of the form
 ``l1 |b| + l2 b^2 + const`` per coefficient; the scaling rules are in
-:mod:`bayesreg.conversions`.
+:mod:`bayesreg.conversions`. Each also has its standard deviation and its mass near zero
+``P(|b| <= eps)`` in closed form (:meth:`Prior.std`, :meth:`Prior.mass_near_zero`), exact at
+every scale that double precision can hold; scales beyond that are refused at construction.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from scipy import special, stats
 
 from bayesreg.conversions import (
     PenaltyWeights,
-    check_l1_ratio,
+    check_normal_float,
     check_positive,
     enet_from_weights,
+    glmnet_from_weights,
     ridge_from_weights,
     weights_from_enet,
+    weights_from_glmnet,
     weights_from_ridge,
 )
 
@@ -104,6 +108,14 @@ class Prior(BasePrior):
     def _pymc_variable(self, name, params, **kwargs):
         """Create the PyMC variable from the (``pm.Data``) parameters."""
 
+    @abstractmethod
+    def std(self) -> float:
+        """The standard deviation of one coefficient under the prior, in closed form."""
+
+    @abstractmethod
+    def mass_near_zero(self, eps: float) -> float:
+        """``P(|b| <= eps)`` for one coefficient under the prior, in closed form."""
+
     def penalty(self, beta) -> float:
         """The penalty ``l1 ||beta||_1 + l2 ||beta||_2^2`` (negative log prior up to a constant)."""
         return self.weights.penalty(beta)
@@ -154,13 +166,26 @@ class Prior(BasePrior):
         alpha, l1_ratio = enet_from_weights(self.weights, sigma=sigma, n_samples=n_samples)
         return SkElasticNet(alpha=alpha, l1_ratio=l1_ratio)
 
-    def to_glmnet(self, *, sigma: float, n_samples: int) -> tuple[float, float]:
-        """glmnet's ``(lambda, alpha)`` (gaussian family, ``standardize=FALSE``).
+    def to_glmnet(self, *, sigma: float, n_samples: int, y_sd: float | None = None) -> tuple[float, float]:
+        """glmnet's gaussian ``(lambda, alpha)`` whose fit this prior's MAP is (the inverse of :func:`from_glmnet`).
 
-        glmnet minimizes ``1/(2n) RSS + lambda [(1 - alpha)/2 ||w||^2 + alpha ||w||_1]``, the
-        objective of scikit-learn's ``ElasticNet(alpha=lambda, l1_ratio=alpha)``.
+        glmnet divides y by its scale ``s_y`` before fitting, so in the units of y it minimizes
+        ``1/(2n) RSS + lambda alpha ||w||_1 + lambda (1 - alpha)/(2 s_y) ||w||^2``:
+        ``lambda = sigma^2 (l1 + 2 s_y l2) / n`` and ``alpha = l1 / (l1 + 2 s_y l2)``
+        (:func:`bayesreg.conversions.glmnet_from_weights`). For glmnet's ``standardize=TRUE`` the
+        MAP to compare with is ``BayesianRegression(prior, standardize=True)``.
+
+        Parameters
+        ----------
+        sigma : float
+            Fixed noise standard deviation.
+        n_samples : int
+        y_sd : float or None
+            ``s_y``: the 1/n standard deviation of the y given to glmnet, ``sqrt(mean(y^2))``
+            with ``intercept=FALSE`` (:func:`bayesreg.conversions.glmnet_y_scale`). Required when
+            the prior has an L2 part (Normal, ElasticNet); not needed for Laplace (``alpha = 1``).
         """
-        return enet_from_weights(self.weights, sigma=sigma, n_samples=n_samples)
+        return glmnet_from_weights(self.weights, sigma=sigma, n_samples=n_samples, y_sd=y_sd)
 
 
 class Normal(Prior):
@@ -173,21 +198,37 @@ class Normal(Prior):
     Parameters
     ----------
     scale : float
-        Standard deviation ``tau > 0`` of each coefficient.
+        Standard deviation ``tau > 0`` of each coefficient. Its penalty weight
+        ``l2 = 1 / (2 tau^2)`` must be a normal double, i.e. roughly ``5e-155 <= tau <= 4.7e153``
+        (ValueError naming ``scale`` otherwise).
     """
 
     _param_names = ("scale",)
 
     def __init__(self, scale: float):
-        self.scale = check_positive(scale, "scale")
+        scale = check_positive(scale, "scale")
+        with np.errstate(all="ignore"):
+            l2 = np.float64(0.5) / scale / scale
+        check_normal_float(l2, f"scale={scale!r}", what="l2 = 1 / (2 scale^2)")
+        self.scale = scale
 
     @property
     def weights(self) -> PenaltyWeights:
-        return PenaltyWeights(0.0, 1.0 / (2.0 * self.scale**2))
+        return PenaltyWeights(0.0, 0.5 / self.scale / self.scale)
 
     @property
     def log_normalizer(self) -> float:
-        return float(np.log(np.sqrt(2.0 * np.pi) * self.scale))
+        return float(0.5 * np.log(2.0 * np.pi) + np.log(self.scale))
+
+    def std(self) -> float:
+        """``tau``."""
+        return self.scale
+
+    def mass_near_zero(self, eps: float) -> float:
+        """``P(|b| <= eps) = erf(eps / (sqrt(2) tau))``."""
+        eps = _check_eps(eps)
+        with np.errstate(all="ignore"):
+            return float(special.erf(eps / self.scale * np.sqrt(0.5)))
 
     def _pymc_variable(self, name, params, **kwargs):
         return pm.Normal(name, mu=0.0, sigma=params["scale"], **kwargs)
@@ -209,13 +250,19 @@ class Laplace(Prior):
     Parameters
     ----------
     scale : float
-        Scale ``b > 0`` (the standard deviation is ``sqrt(2) b``).
+        Scale ``b > 0`` (the standard deviation is ``sqrt(2) b``). Its penalty weight
+        ``l1 = 1 / b`` must be a normal double, i.e. roughly ``5.6e-309 <= b <= 4.5e307``
+        (ValueError naming ``scale`` otherwise).
     """
 
     _param_names = ("scale",)
 
     def __init__(self, scale: float):
-        self.scale = check_positive(scale, "scale")
+        scale = check_positive(scale, "scale")
+        with np.errstate(all="ignore"):
+            l1 = np.float64(1.0) / scale
+        check_normal_float(l1, f"scale={scale!r}", what="l1 = 1 / scale")
+        self.scale = scale
 
     @property
     def weights(self) -> PenaltyWeights:
@@ -223,7 +270,17 @@ class Laplace(Prior):
 
     @property
     def log_normalizer(self) -> float:
-        return float(np.log(2.0 * self.scale))
+        return float(np.log(2.0) + np.log(self.scale))
+
+    def std(self) -> float:
+        """``sqrt(2) b``."""
+        return float(np.sqrt(2.0) * self.scale)
+
+    def mass_near_zero(self, eps: float) -> float:
+        """``P(|b| <= eps) = 1 - exp(-eps / b)`` (as ``-expm1``: exact for small masses too)."""
+        eps = _check_eps(eps)
+        with np.errstate(all="ignore"):
+            return float(-np.expm1(-(eps / self.scale)))
 
     def _pymc_variable(self, name, params, **kwargs):
         return pm.Laplace(name, mu=0.0, b=params["scale"], **kwargs)
@@ -236,8 +293,140 @@ class Laplace(Prior):
         return Lasso(alpha=alpha)
 
 
+_SQRT_PI = float(np.sqrt(np.pi))
+#: above this z = l1 / (2 sqrt(l2)), log erfcx(z) = -log(z sqrt(pi)) to double precision
+#: (the next term is -1/(2 z^2)); it also avoids erfcx(inf) = 0 when z overflows
+_Z_ASYMPTOTIC = 1e100
+#: above this z the elastic-net prior is a Laplace prior up to relative corrections 1/(2 z^2)
+#: that mass_near_zero carries explicitly (tested against 60-digit arithmetic)
+_Z_LAPLACE = 1e4
+
+
+def _check_eps(eps) -> float:
+    return check_positive(eps, "eps", allow_zero=True)
+
+
+def _enet_z(l1: float, l2: float) -> float:
+    """``z = l1 / (2 sqrt(l2))`` (may be inf for extreme ratios; callers handle that)."""
+    with np.errstate(all="ignore"):
+        return float(np.float64(l1) / (2.0 * np.sqrt(l2)))
+
+
+def _enet_log_normalizer(l1: float, l2: float) -> float:
+    """``log Z``, ``Z = sqrt(pi / l2) erfcx(z)``, evaluated without overflow for all normal l1, l2."""
+    z = _enet_z(l1, l2)
+    if z <= _Z_ASYMPTOTIC:
+        return float(0.5 * (np.log(np.pi) - np.log(l2)) + np.log(special.erfcx(z)))
+    # erfcx(z) = 1 / (z sqrt(pi)) (1 - 1/(2 z^2) + ...) and z sqrt(l2) = l1 / 2: log Z = log(2 / l1)
+    return float(np.log(2.0) - np.log(l1))
+
+
+def _enet_hazard_taylor(z: float, r0: float, n_terms: int = 30) -> list[float]:
+    """Taylor coefficients ``r_k`` of ``R(z + h) = sum_k r_k h^k``, ``R(v) = 1 / (sqrt(pi) erfcx(v))``.
+
+    ``R`` solves ``R' = 2 R^2 - 2 v R``; matching powers of ``h`` gives
+    ``(k + 1) r_{k+1} = 2 sum_i r_i r_{k-i} - 2 z r_k - 2 r_{k-1}``. ``R`` is analytic in a disc of
+    radius > 2 around every ``z >= 0`` (the zeros of erfc are farther away).
+    """
+    r = [r0, 2.0 * r0 * (r0 - z)]
+    for k in range(1, n_terms):
+        conv = sum(r[i] * r[k - i] for i in range(k + 1))
+        r.append((2.0 * conv - 2.0 * (z * r[k] + r[k - 1])) / (k + 1))
+    return r
+
+
+def _enet_mass_near_zero(l1: float, l2: float, eps: float) -> float:
+    """``P(|b| <= eps)`` under the density proportional to ``exp(-l1 |b| - l2 b^2)``.
+
+    With ``z = l1 / (2 sqrt(l2))``, ``delta = sqrt(l2) eps`` and ``t = sqrt(l2) |b|`` (density
+    proportional to ``exp(-2 z t - t^2)`` on ``t > 0``), the tail is
+
+    .. math::
+
+        T = P(|b| > \\varepsilon) = \\frac{\\operatorname{erfc}(z + \\delta)}{\\operatorname{erfc}(z)}
+          = e^{-2z\\delta - \\delta^2}\\,\\frac{\\operatorname{erfcx}(z + \\delta)}{\\operatorname{erfcx}(z)}
+          = \\exp\\Bigl(-2\\int_z^{z+\\delta} R(v)\\,dv\\Bigr),
+
+    ``R(v) = 1 / (sqrt(pi) erfcx(v))``, and ``P = -expm1(log T)``. Three exact evaluations of
+    ``log T``: for ``z > 1e4`` (Laplace-like) ``-l1 eps - l2 eps^2 - log1p(2 l2 eps / l1)`` plus the
+    ``1/(2 x^2)`` term of erfcx's expansion; for a small mass (``2 R(z) delta < 0.1``) the Taylor
+    series of ``R`` integrated term by term (no cancellation in ``1 - T``); otherwise the
+    logarithms of erfcx (``P >= 0.095`` there, so their rounding stays relative).
+    """
+    z = _enet_z(l1, l2)
+    with np.errstate(all="ignore"):
+        if z > _Z_LAPLACE:
+            ratio = 2.0 * l2 * eps / l1  # delta / z
+            log_t = -(l1 * eps) - l2 * eps * eps - np.log1p(ratio)
+            if np.isfinite(log_t):
+                x = z * (1.0 + ratio)  # z + delta
+                log_t += np.log1p(-0.5 / (x * x)) - np.log1p(-0.5 / (z * z))
+            return float(-np.expm1(log_t))
+        root_l2 = np.sqrt(l2)
+        delta = root_l2 * eps
+        r0 = 1.0 / (_SQRT_PI * special.erfcx(z))
+        if 2.0 * r0 * delta < 0.1:
+            r = _enet_hazard_taylor(z, r0)
+            tail = 0.0
+            for k in range(len(r) - 1, 0, -1):
+                tail = (tail + r[k] / (k + 1)) * delta
+            hazard = (r0 * root_l2) * eps * (1.0 + tail / r0)  # integral of R over [z, z + delta]
+            return float(-np.expm1(-2.0 * hazard))
+        log_t = -(2.0 * z * delta + delta * delta) + np.log(special.erfcx(z + delta)) - np.log(special.erfcx(z))
+        return float(-np.expm1(log_t))
+
+
+def _enet_variance_factor(z: float) -> float:
+    """``h(z) = E[t^2]`` for the density proportional to ``exp(-2 z t - t^2)`` on ``t > 0``.
+
+    From ``l1 I0 + 2 l2 I1 = 1`` and ``l1 I1 + 2 l2 I2 = I0`` (integration by parts of the
+    moments ``I_k``): ``h = 1/2 + z^2 - z R(z)``, ``R = 1 / (sqrt(pi) erfcx(z))``, evaluated
+    directly for ``z <= 1``. For ``z > 1`` that difference cancels (``h ~ 1/(2 z^2)``); there the
+    continued fraction ``sqrt(pi) erfcx(z) = 1 / (z + (1/2) / (z + K))``,
+    ``K = 1 / (z + (3/2) / (z + 2 / (z + ...)))``, gives ``h = K / (2 (z + K))`` with no
+    cancellation (both branches agree with 50-digit arithmetic to a few 1e-16).
+    """
+    if z <= 1.0:
+        return 0.5 + z * z - z / (_SQRT_PI * special.erfcx(z))
+    return _enet_cf_k(z) / (2.0 * (z + _enet_cf_k(z)))
+
+
+def _enet_cf_k(z: float, n_terms: int = 200) -> float:
+    """``K(z) = 1 / (z + (3/2) / (z + 2 / (z + (5/2) / ...)))`` for ``z > 1`` (backward recurrence)."""
+    t = 0.0
+    for k in range(n_terms, 2, -1):
+        t = (0.5 * k) / (z + t)
+    return 1.0 / (z + t)
+
+
+def _enet_std(l1: float, l2: float) -> float:
+    """Standard deviation of the density proportional to ``exp(-l1 |b| - l2 b^2)``.
+
+    ``Var(b) = h(z) / l2`` with ``h`` from :func:`_enet_variance_factor`. For ``z > 1`` it is
+    written as ``(2 / l1^2) q(z)`` with ``q = 2 z^2 h = z K / (1 + K / z)`` in ``(0, 1]`` (the Laplace
+    variance ``2 / l1^2`` times a factor that tends to 1), which neither overflows nor cancels.
+    """
+    z = _enet_z(l1, l2)
+    if z <= 1.0:
+        return float(np.sqrt(_enet_variance_factor(z)) / np.sqrt(l2))
+    if z > _Z_ASYMPTOTIC:
+        q = 1.0  # 1 - 3/(2 z^2) + ...
+    else:
+        k = _enet_cf_k(z)
+        q = z * k / (1.0 + k / z)
+    return float(np.sqrt(2.0 * q) / l1)
+
+
 def _enet_logp(value, l1, l2):
-    log_z = 0.5 * pt.log(np.pi / l2) + pt.log(pt.erfcx(l1 / (2.0 * pt.sqrt(l2))))
+    z = l1 / (2.0 * pt.sqrt(l2))
+    big = z > np.float64(_Z_ASYMPTOTIC)  # a float64 constant: 1e100 does not fit in float32
+    # log erfcx(z) = -log(z sqrt(pi)) beyond 1e100, written without z (which may overflow)
+    log_erfcx = pt.switch(
+        big,
+        np.log(2.0) - pt.log(l1) + 0.5 * pt.log(l2) - 0.5 * np.log(np.pi),
+        pt.log(pt.erfcx(pt.switch(big, 1.0, z))),
+    )
+    log_z = 0.5 * (np.log(np.pi) - pt.log(l2)) + log_erfcx
     return -l1 * pt.abs(value) - l2 * pt.square(value) - log_z
 
 
@@ -252,7 +441,8 @@ def _enet_random(l1, l2, rng=None, size=None):
 class ElasticNet(Prior):
     """Elastic-net prior, density proportional to ``exp(-l1 |b| - l2 b^2)``.
 
-    Its normalizing constant is ``Z = sqrt(pi / l2) erfcx(l1 / (2 sqrt(l2)))``. With noise scale
+    Its normalizing constant is ``Z = sqrt(pi / l2) erfcx(z)``, ``z = l1 / (2 sqrt(l2))``: ``|b|`` is a
+    Normal(``-l1 / (2 l2)``, ``1 / sqrt(2 l2)``) truncated to ``b > 0``. With noise scale
     ``sigma`` and ``n`` samples, its MAP is scikit-learn's ``ElasticNet(alpha, l1_ratio)``
     minimizing ``1/(2n) ||y - Xw||^2 + alpha rho ||w||_1 + alpha (1 - rho)/2 ||w||^2`` with
     ``alpha rho = sigma^2 l1 / n`` and ``alpha (1 - rho) = 2 sigma^2 l2 / n``.
@@ -260,14 +450,20 @@ class ElasticNet(Prior):
     Parameters
     ----------
     l1, l2 : float
-        Both > 0 (with ``l2 = 0`` use :class:`Laplace`, with ``l1 = 0`` :class:`Normal`).
+        Both > 0 and normal doubles (``>= 2.2e-308``; with ``l2 = 0`` use :class:`Laplace`, with
+        ``l1 = 0`` :class:`Normal`). The log normalizer is then finite for every pair: for
+        ``z > 1e100`` it is evaluated as its Laplace limit ``log(2 / l1)``.
     """
 
     _param_names = ("l1", "l2")
 
     def __init__(self, l1: float, l2: float):
-        self.l1 = check_positive(l1, "l1")
-        self.l2 = check_positive(l2, "l2")
+        l1 = check_normal_float(check_positive(l1, "l1"), "l1")
+        l2 = check_normal_float(check_positive(l2, "l2"), "l2")
+        log_z = _enet_log_normalizer(l1, l2)
+        if not np.isfinite(log_z):  # cannot happen for normal l1, l2; kept as a guard
+            raise ValueError(f"l1={l1!r}, l2={l2!r}: the log normalizer {log_z!r} is not finite")
+        self.l1, self.l2 = l1, l2
 
     @property
     def weights(self) -> PenaltyWeights:
@@ -275,7 +471,23 @@ class ElasticNet(Prior):
 
     @property
     def log_normalizer(self) -> float:
-        return float(0.5 * np.log(np.pi / self.l2) + np.log(special.erfcx(self.l1 / (2.0 * np.sqrt(self.l2)))))
+        return _enet_log_normalizer(self.l1, self.l2)
+
+    def std(self) -> float:
+        """``sqrt(h(z) / l2)``, ``h(z) = 1/2 + z^2 - z / (sqrt(pi) erfcx(z))``, ``z = l1 / (2 sqrt(l2))``.
+
+        ``h(0) = 1/2`` is the Normal variance ``1 / (2 l2)``; as ``z`` grows ``h / l2`` tends to the
+        Laplace variance ``2 / l1^2``. Evaluated without cancellation for large ``z``
+        (a continued fraction), see :func:`_enet_std`.
+        """
+        return _enet_std(self.l1, self.l2)
+
+    def mass_near_zero(self, eps: float) -> float:
+        """``P(|b| <= eps) = 1 - erfc(z + sqrt(l2) eps) / erfc(z)``, exactly at every scale.
+
+        See :func:`_enet_mass_near_zero` for the three cancellation-free evaluations.
+        """
+        return _enet_mass_near_zero(self.l1, self.l2, _check_eps(eps))
 
     def _pymc_variable(self, name, params, **kwargs):
         return pm.CustomDist(name, params["l1"], params["l2"], logp=_enet_logp, random=_enet_random, **kwargs)
@@ -299,6 +511,16 @@ def prior_from_weights(weights: PenaltyWeights) -> Prior:
     if weights.l2 == 0:
         return Laplace(scale=1.0 / weights.l1)
     return ElasticNet(weights.l1, weights.l2)
+
+
+def _prior_for_strength(make_weights, context: str) -> Prior:
+    """``prior_from_weights(make_weights())``; a prior that does not fit in double precision is
+    reported as a problem of the strength ``context`` names (not of the derived scale)."""
+    weights = make_weights()
+    try:
+        return prior_from_weights(weights)
+    except ValueError as exc:
+        raise ValueError(f"{context} gives {weights}, whose prior is not representable: {exc}") from None
 
 
 def _estimator_alpha(estimator, name: str) -> float:
@@ -330,6 +552,12 @@ def from_sklearn(estimator, *, sigma: float, n_samples: int | None = None) -> Pr
         ``Laplace(sigma^2 / (n alpha))``; ``ElasticNet(alpha, l1_ratio)`` gives
         ``ElasticNet(l1 = n alpha rho / sigma^2, l2 = n alpha (1 - rho) / (2 sigma^2))``, or
         ``Laplace`` / ``Normal`` when ``l1_ratio`` is 1 / 0.
+
+    Raises
+    ------
+    ValueError
+        Naming ``alpha`` when the prior's penalty weights overflow or underflow (0 or subnormal),
+        e.g. ``Lasso(alpha=1e-320)``.
     """
     from sklearn import linear_model as lm
 
@@ -345,7 +573,7 @@ def from_sklearn(estimator, *, sigma: float, n_samples: int | None = None) -> Pr
         if isinstance(estimator, lm.RidgeCV) and not hasattr(estimator, "alpha_"):
             raise ValueError("estimator: RidgeCV must be fitted first (its alpha_ is used)")
         alpha = _estimator_alpha(estimator, type(estimator).__name__)
-        return prior_from_weights(weights_from_ridge(alpha, sigma=sigma))
+        return _prior_for_strength(lambda: weights_from_ridge(alpha, sigma=sigma), f"alpha={alpha!r}")
     if isinstance(estimator, lm.Lasso | lm.ElasticNet | lm.LassoCV | lm.ElasticNetCV):
         name = type(estimator).__name__
         if name.endswith("CV") and not hasattr(estimator, "alpha_"):
@@ -359,24 +587,63 @@ def from_sklearn(estimator, *, sigma: float, n_samples: int | None = None) -> Pr
         if np.ndim(l1_ratio) != 0:
             raise ValueError(f"estimator: {name} must be fitted to convert a list of l1_ratio values")
         alpha = _estimator_alpha(estimator, name)
-        return prior_from_weights(weights_from_enet(alpha, l1_ratio, sigma=sigma, n_samples=n_samples))
+        return _prior_for_strength(
+            lambda: weights_from_enet(alpha, l1_ratio, sigma=sigma, n_samples=n_samples), f"alpha={alpha!r}"
+        )
     raise TypeError(
         "estimator must be a scikit-learn Ridge, Lasso, ElasticNet (or their CV variants, fitted), "
         f"got {type(estimator).__name__}"
     )
 
 
-def from_glmnet(lambda_: float, alpha: float = 1.0, *, sigma: float, n_samples: int) -> Prior:
-    """The prior matching glmnet's gaussian fit with ``lambda`` and mixing ``alpha``.
+def from_glmnet(
+    lambda_: float, alpha: float = 1.0, *, sigma: float, n_samples: int, y_sd: float | None = None
+) -> Prior:
+    """The prior whose MAP (noise scale ``sigma``) is glmnet's gaussian fit at ``lambda`` and mixing ``alpha``.
 
-    glmnet minimizes ``1/(2n) RSS + lambda [(1 - alpha)/2 ||w||^2 + alpha ||w||_1]``, which is
-    scikit-learn's ``ElasticNet(alpha=lambda, l1_ratio=alpha)``. With glmnet's default
-    ``standardize=TRUE`` the penalty acts on ``sd_j * w_j`` (population sd): use the returned prior
-    with ``BayesianRegression(..., standardize=True)``, or divide its scale by ``sd_j`` per column.
+    glmnet divides y by its scale ``s_y`` before fitting and reports coefficients in the units of
+    y, where its objective is
+
+    ``1/(2n) ||y - b0 - Xw||^2 + lambda alpha ||w||_1 + lambda (1 - alpha) / (2 s_y) ||w||^2``.
+
+    The L1 part is scikit-learn's ``ElasticNet(alpha=lambda, l1_ratio=alpha)``, the L2 part is not
+    (it carries ``1 / s_y``). So ``l1 = n lambda alpha / sigma^2`` and
+    ``l2 = n lambda (1 - alpha) / (2 s_y sigma^2)`` (:func:`bayesreg.conversions.weights_from_glmnet`):
+    ``alpha = 1`` gives ``Laplace(sigma^2 / (n lambda))``, ``alpha = 0`` a ``Normal``, otherwise an
+    ``ElasticNet`` prior. Checked against R glmnet 4.1-6 on 24 paths (``tests/test_glmnet_reference.py``).
+
+    Parameters
+    ----------
+    lambda_ : float
+        glmnet's ``lambda`` (> 0).
+    alpha : float in [0, 1], default 1
+        glmnet's mixing parameter (1: lasso, 0: ridge).
+    sigma : float
+        The fixed noise standard deviation of the Gaussian likelihood.
+    n_samples : int
+        Number of observations given to glmnet.
+    y_sd : float or None
+        ``s_y``: the 1/n standard deviation of the y given to glmnet, ``sqrt(mean((y - mean(y))^2))``,
+        or ``sqrt(mean(y^2))`` for ``intercept=FALSE``; :func:`bayesreg.conversions.glmnet_y_scale`
+        computes it. Required when ``alpha < 1`` (TypeError saying why if missing); not needed for
+        ``alpha = 1``.
+
+    Notes
+    -----
+    With glmnet's default ``standardize=TRUE`` the penalty acts on ``sd_j w_j`` (``sd_j`` the 1/n
+    standard deviation of column j, centred even with ``intercept=FALSE``): fit the returned prior
+    with ``BayesianRegression(prior, sigma=sigma, standardize=True, fit_intercept=intercept)``, which
+    uses the same convention. With ``standardize=FALSE`` use ``standardize=False``.
+
+    Raises
+    ------
+    ValueError
+        Bad values, and naming ``lambda_`` when the prior's weights overflow or underflow.
     """
-    lambda_ = check_positive(lambda_, "lambda_")
-    alpha = check_l1_ratio(alpha, "alpha")
-    return prior_from_weights(weights_from_enet(lambda_, alpha, sigma=sigma, n_samples=n_samples))
+    return _prior_for_strength(
+        lambda: weights_from_glmnet(lambda_, alpha, sigma=sigma, n_samples=n_samples, y_sd=y_sd),
+        f"lambda_={lambda_!r}",
+    )
 
 
 def equal_variance_priors(variance: float) -> tuple[Laplace, Normal]:

@@ -19,8 +19,11 @@ import bayesreg as br
 from bayesreg.conversions import (
     PenaltyWeights,
     enet_from_weights,
+    glmnet_from_weights,
+    glmnet_y_scale,
     ridge_from_weights,
     weights_from_enet,
+    weights_from_glmnet,
     weights_from_ridge,
 )
 from bayesreg.likelihoods import Gaussian
@@ -241,36 +244,123 @@ def test_map_of_prior_twin_matches_fitted_sklearn(estimator, sigma):
 
 
 # --------------------------------------------------------------------------------------------
-# glmnet
+# glmnet (gaussian): l1 = n lambda a / sigma^2, l2 = n lambda (1 - a) / (2 s_y sigma^2); the rule itself
+# is checked against R glmnet's paths in tests/test_glmnet_reference.py
 # --------------------------------------------------------------------------------------------
+
+y_sds = st.floats(1e-3, 1e3)
 
 
 @SETTINGS
-@given(lam=alphas, a=l1_ratios, sigma=sigmas, n=n_samples)
-def test_from_glmnet_is_sklearn_elasticnet(lam, a, sigma, n):
-    prior = br.from_glmnet(lam, a, sigma=sigma, n_samples=n)
-    twin = br.from_sklearn(SkElasticNet(alpha=lam, l1_ratio=a), sigma=sigma, n_samples=n)
-    assert prior == twin
+@given(lam=alphas, a=l1_ratios, sigma=sigmas, n=n_samples, y_sd=y_sds)
+def test_from_glmnet_weights_and_round_trip(lam, a, sigma, n, y_sd):
+    prior = br.from_glmnet(lam, a, sigma=sigma, n_samples=n, y_sd=y_sd)
     assert type(prior) is {0.0: br.Normal, 1.0: br.Laplace}.get(a, br.ElasticNet)
-    lam_back, a_back = prior.to_glmnet(sigma=sigma, n_samples=n)
+    w = prior.weights
+    assert w.l1 == pytest.approx(n * lam * a / sigma**2, rel=RTOL, abs=0)
+    assert w.l2 == pytest.approx(n * lam * (1 - a) / (2 * y_sd * sigma**2), rel=RTOL, abs=0)
+    direct = weights_from_glmnet(lam, a, sigma=sigma, n_samples=n, y_sd=y_sd)  # before the prior's own scale
+    assert (direct.l1, direct.l2) == pytest.approx((w.l1, w.l2), rel=RTOL, abs=0)
+    lam_back, a_back = prior.to_glmnet(sigma=sigma, n_samples=n, y_sd=y_sd)
     assert lam_back == pytest.approx(lam, rel=RTOL, abs=0)
-    assert a_back == pytest.approx(a, rel=RTOL, abs=0)
+    # 1 - a carries an absolute round-off of ~eps: a relative one of eps / a on a
+    assert a_back == pytest.approx(a, rel=RTOL, abs=RTOL)
 
 
-@pytest.mark.parametrize("prior", [br.Normal(0.3), br.Laplace(2.5), br.ElasticNet(0.7, 11.0)], ids=repr)
-def test_to_glmnet_round_trips(prior):
-    lam, a = prior.to_glmnet(sigma=1.7, n_samples=31)
-    back = br.from_glmnet(lam, a, sigma=1.7, n_samples=31)
-    assert type(back) is type(prior)
-    for key, value in prior.params().items():
-        assert back.params()[key] == pytest.approx(value, rel=RTOL, abs=0)
-    # glmnet's (lambda, alpha) is scikit-learn's ElasticNet (alpha, l1_ratio)
-    sk_alpha, sk_ratio = enet_from_weights(prior.weights, sigma=1.7, n_samples=31)
-    assert (lam, a) == (sk_alpha, sk_ratio)
+@SETTINGS
+@given(weights=weights_strategy, sigma=sigmas, n=n_samples, y_sd=y_sds)
+def test_glmnet_from_weights_is_the_inverse(weights, sigma, n, y_sd):
+    lam, a = glmnet_from_weights(weights, sigma=sigma, n_samples=n, y_sd=y_sd)
+    total = weights.l1 + 2 * y_sd * weights.l2
+    assert lam == pytest.approx(sigma**2 * total / n, rel=RTOL, abs=0)
+    assert a == pytest.approx(weights.l1 / total, rel=RTOL, abs=0)
+    back = weights_from_glmnet(lam, a, sigma=sigma, n_samples=n, y_sd=y_sd)
+    cond_l1 = total / weights.l1 if weights.l1 else 1.0  # as in test_weights_enet_round_trip
+    cond_l2 = total / (2 * y_sd * weights.l2) if weights.l2 else 1.0
+    assert back.l1 == pytest.approx(weights.l1, rel=RTOL * cond_l1, abs=0)
+    assert back.l2 == pytest.approx(weights.l2, rel=RTOL * cond_l2, abs=0)
 
 
-def test_from_glmnet_default_is_lasso():
-    assert br.from_glmnet(0.2, sigma=1.0, n_samples=50) == br.from_sklearn(Lasso(alpha=0.2), sigma=1.0, n_samples=50)
+@pytest.mark.parametrize("a", [0.0, 0.3, 1.0])
+def test_glmnet_objective_is_scaled_neg_log_posterior(a):
+    # glmnet's objective in the units of y, 1/(2n) RSS + lambda a |w|_1 + lambda (1 - a)/(2 s_y) |w|^2,
+    # times n / sigma^2 is the negative log posterior of the prior from_glmnet returns (up to a constant)
+    X, y = _small_data(seed=7)
+    n, p = X.shape
+    lam, sigma, y_sd = 0.37, 1.3, glmnet_y_scale(y)
+    prior = br.from_glmnet(lam, a, sigma=sigma, n_samples=n, y_sd=y_sd)
+    rng = np.random.default_rng(8)
+    pts = [(rng.normal(0, 2, p) * (rng.random(p) < 0.7), rng.normal()) for _ in range(20)]
+    glmnet_obj = [
+        np.sum((y - b0 - X @ w) ** 2) / (2 * n) + lam * a * np.abs(w).sum() + lam * (1 - a) / (2 * y_sd) * w @ w
+        for w, b0 in pts
+    ]
+    nlp = [np.sum((y - b0 - X @ w) ** 2) / (2 * sigma**2) + prior.penalty(w) for w, b0 in pts]
+    c = n / sigma**2
+    np.testing.assert_allclose(
+        np.subtract.outer(nlp, nlp), c * np.subtract.outer(glmnet_obj, glmnet_obj), rtol=1e-10, atol=1e-12
+    )
+    if a < 1:  # teeth: the old rule (glmnet's lambda as ElasticNet's alpha, no 1 / s_y) does not pass
+        old = weights_from_enet(lam, a, sigma=sigma, n_samples=n)
+        nlp_old = [np.sum((y - b0 - X @ w) ** 2) / (2 * sigma**2) + old.penalty(w) for w, b0 in pts]
+        assert not np.allclose(np.subtract.outer(nlp_old, nlp_old), c * np.subtract.outer(glmnet_obj, glmnet_obj))
+
+
+def test_from_glmnet_lasso_is_sklearn_lasso_and_needs_no_y_sd():
+    lasso = br.from_sklearn(Lasso(alpha=0.2), sigma=1.0, n_samples=50)
+    assert br.from_glmnet(0.2, sigma=1.0, n_samples=50) == lasso
+    assert br.from_glmnet(0.2, 1.0, sigma=1.0, n_samples=50, y_sd=123.0) == lasso  # y_sd plays no role
+    assert lasso.to_glmnet(sigma=1.0, n_samples=50) == pytest.approx((0.2, 1.0), rel=RTOL)
+
+
+def test_from_glmnet_documented_values():
+    # sigma = 2, n = 10, lambda = 0.3, a = 0.25, s_y = 5: l1 = 10 * 0.3 * 0.25 / 4, l2 = 10 * 0.3 * 0.75 / (2 * 5 * 4)
+    w = br.from_glmnet(0.3, 0.25, sigma=2.0, n_samples=10, y_sd=5.0).weights
+    assert (w.l1, w.l2) == pytest.approx((0.1875, 0.05625), rel=RTOL)
+    # with s_y = 1 (y already of unit 1/n sd) glmnet's L2 part is ElasticNet's
+    assert br.from_glmnet(0.3, 0.25, sigma=2.0, n_samples=10, y_sd=1.0) == br.from_sklearn(
+        SkElasticNet(alpha=0.3, l1_ratio=0.25), sigma=2.0, n_samples=10
+    )
+
+
+@pytest.mark.parametrize("a", [0.0, 0.5])
+def test_from_glmnet_requires_y_sd_below_one(a):
+    with pytest.raises(TypeError, match=r"y_sd is required when alpha < 1: glmnet divides y by its own scale"):
+        br.from_glmnet(0.3, a, sigma=1.0, n_samples=10)
+
+
+@pytest.mark.parametrize("prior", [br.Normal(0.3), br.ElasticNet(0.7, 11.0)], ids=repr)
+def test_to_glmnet_requires_y_sd_with_an_l2_part(prior):
+    with pytest.raises(TypeError, match=r"y_sd is required for a prior with an L2 part.*glmnet divides y"):
+        prior.to_glmnet(sigma=1.0, n_samples=10)
+    lam, a = prior.to_glmnet(sigma=1.0, n_samples=10, y_sd=2.0)
+    assert br.from_glmnet(lam, a, sigma=1.0, n_samples=10, y_sd=2.0).weights.l2 == pytest.approx(
+        prior.weights.l2, rel=RTOL
+    )
+
+
+@pytest.mark.parametrize(
+    "bad, exc",
+    [(0.0, ValueError), (-1.0, ValueError), (math.inf, ValueError), (math.nan, ValueError), ("1", TypeError)],
+    ids=repr,
+)
+def test_bad_y_sd(bad, exc):
+    with pytest.raises(exc, match="y_sd"):
+        br.from_glmnet(0.3, 0.5, sigma=1.0, n_samples=10, y_sd=bad)
+    with pytest.raises(exc, match="y_sd"):
+        br.Normal(1.0).to_glmnet(sigma=1.0, n_samples=10, y_sd=bad)
+
+
+def test_glmnet_y_scale():
+    y = np.array([1.0, 2.0, 4.0, 9.0])
+    assert glmnet_y_scale(y) == pytest.approx(np.std(y), rel=RTOL)  # 1/n, centred
+    assert glmnet_y_scale(y, intercept=False) == pytest.approx(np.sqrt(np.mean(y**2)), rel=RTOL)  # not centred
+    with pytest.raises(ValueError, match="constant"):
+        glmnet_y_scale(np.full(5, 3.0))
+    with pytest.raises(ValueError, match="y must be"):
+        glmnet_y_scale(np.array([1.0, np.nan]))
+    with pytest.raises(TypeError, match="intercept"):
+        glmnet_y_scale(y, intercept=1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -329,7 +419,7 @@ def test_bad_n_samples(bad, exc):
     with pytest.raises(exc, match="n_samples"):
         enet_from_weights(PenaltyWeights(1.0, 1.0), sigma=1.0, n_samples=bad)
     with pytest.raises(exc, match="n_samples"):
-        br.from_glmnet(0.5, 0.5, sigma=1.0, n_samples=bad)
+        br.from_glmnet(0.5, 0.5, sigma=1.0, n_samples=bad, y_sd=1.0)
 
 
 @pytest.mark.parametrize("bad, exc", BAD_RATIO, ids=repr)
@@ -338,7 +428,7 @@ def test_bad_l1_ratio(bad, exc):
         _call_enet(**{**GOOD, "l1_ratio": bad})
     # glmnet calls the mixing parameter alpha
     with pytest.raises(exc, match="alpha"):
-        br.from_glmnet(0.5, bad, sigma=1.0, n_samples=10)
+        br.from_glmnet(0.5, bad, sigma=1.0, n_samples=10, y_sd=1.0)
 
 
 @pytest.mark.parametrize("bad, exc", BAD_POSITIVE, ids=repr)
@@ -352,9 +442,9 @@ def test_bad_input_other_entry_points(bad, exc):
     with pytest.raises(exc, match="sigma"):
         enet_from_weights(PenaltyWeights(1.0, 1.0), sigma=bad, n_samples=10)
     with pytest.raises(exc, match="lambda_"):
-        br.from_glmnet(bad, 0.5, sigma=1.0, n_samples=10)
+        br.from_glmnet(bad, 0.5, sigma=1.0, n_samples=10, y_sd=1.0)
     with pytest.raises(exc, match="sigma"):
-        br.from_glmnet(0.5, 0.5, sigma=bad, n_samples=10)
+        br.from_glmnet(0.5, 0.5, sigma=bad, n_samples=10, y_sd=1.0)
 
 
 @pytest.mark.parametrize(
@@ -376,3 +466,51 @@ def test_penalty_weights_validation(l1, l2, name):
 def test_numpy_scalars_are_accepted():
     w = weights_from_enet(np.float32(0.5), np.float64(0.25), sigma=np.float64(2.0), n_samples=np.int64(8))
     assert w == weights_from_enet(0.5, 0.25, sigma=2.0, n_samples=8)
+
+
+# --------------------------------------------------------------------------------------------
+# strengths whose prior does not fit in double precision: refused, naming the strength
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda: br.from_sklearn(Lasso(alpha=1e-320), sigma=50.0, n_samples=442), r"^alpha=1e-320 .*underflow"),
+        (lambda: br.from_sklearn(Lasso(alpha=1e300), sigma=1e-10, n_samples=442), r"^alpha=1e\+300 .*overflow"),
+        (lambda: br.from_sklearn(Ridge(alpha=1e-320), sigma=50.0), r"^alpha=1e-320 .*underflow"),
+        (lambda: br.from_sklearn(Ridge(alpha=1e300), sigma=1e-10), r"^alpha=1e\+300 .*overflow"),
+        (lambda: br.from_sklearn(SkElasticNet(alpha=1e-320, l1_ratio=0.5), sigma=50.0, n_samples=442), r"^alpha="),
+        (lambda: br.from_sklearn(SkElasticNet(alpha=1.0, l1_ratio=1e-320), sigma=1.0, n_samples=10), r"^alpha=1\.0"),
+        (lambda: br.from_glmnet(1e-320, sigma=50.0, n_samples=442), r"^lambda_=1e-320 .*underflow"),
+        (lambda: br.from_glmnet(1e-310, 0.5, sigma=1.0, n_samples=10, y_sd=1.0), r"^lambda_=1e-310 .*subnormal"),
+        (lambda: br.from_glmnet(1e300, 0.0, sigma=1e-10, n_samples=10, y_sd=1.0), r"^lambda_=1e\+300 .*overflow"),
+        (lambda: weights_from_enet(1.0, 0.5, sigma=1e-200, n_samples=10), r"^alpha=1\.0 .*overflow"),
+        (lambda: weights_from_ridge(1.0, sigma=1e200), r"^alpha=1\.0 .*underflow"),
+        (lambda: br.Laplace(1.0).to_glmnet(sigma=1e200, n_samples=3), r"^sigma=1e\+200 .*overflow"),
+        (lambda: br.Normal(1.0).to_sklearn(sigma=1e200), r"^sigma=1e\+200 .*overflow"),
+        (lambda: enet_from_weights(PenaltyWeights(1.0, 0.0), sigma=1e-200, n_samples=10), r"^sigma=1e-200 .*underflow"),
+    ],
+)
+def test_unrepresentable_strength_is_refused_naming_it(make, match):
+    # today these ended in ZeroDivisionError / OverflowError, or a ValueError naming the derived scale
+    with pytest.raises(ValueError, match=match):
+        make()
+
+
+def test_extreme_but_representable_strengths_convert_exactly():
+    # Lasso(alpha=1e-300): l1 = 442e-300 / 2500 is a normal double, the scale b = 5.66e300
+    prior = br.from_sklearn(Lasso(alpha=1e-300), sigma=50.0, n_samples=442)
+    assert prior.scale == pytest.approx(2500 / 442e-300, rel=RTOL)
+    assert prior.to_sklearn(sigma=50.0, n_samples=442).alpha == pytest.approx(1e-300, rel=RTOL)
+    ridge = br.from_sklearn(Ridge(alpha=1e300), sigma=1.0)  # tau = 1e-150
+    assert ridge.scale == pytest.approx(1e-150, rel=RTOL)
+    assert ridge.to_sklearn(sigma=1.0).alpha == pytest.approx(1e300, rel=RTOL)
+
+
+@pytest.mark.parametrize("value", [5e-324, 1e-310, 2.2e-308])
+def test_penalty_weights_refuse_subnormal(value):
+    with pytest.raises(ValueError, match=r"^l1=.*subnormal"):
+        PenaltyWeights(value, 1.0)
+    with pytest.raises(ValueError, match=r"^l2=.*subnormal"):
+        PenaltyWeights(1.0, value)

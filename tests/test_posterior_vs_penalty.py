@@ -26,6 +26,26 @@ def test_prior_std():
     assert prior_std(enet) < prior_std(br.Normal(0.5))  # the L1 term shrinks the Normal(0.5) of l2 = 2
 
 
+@pytest.mark.parametrize("scale", [1.2e-7, 1e-300, 1e300])
+def test_prior_std_and_mass_are_exact_at_small_and_large_scales(scale):
+    # by quadrature prior_std(Laplace(1.2e-7)) was 0.0; the closed forms hold at every scale
+    assert prior_std(br.Laplace(scale)) == pytest.approx(np.sqrt(2.0) * scale, rel=1e-15)
+    assert prior_mass_near_zero(br.Laplace(scale), 0.1 * scale) == pytest.approx(-np.expm1(-0.1), rel=1e-14)
+
+
+@pytest.mark.parametrize("prior", [br.Normal(0.3), br.Laplace(2.5), br.ElasticNet(0.7, 11.0)], ids=repr)
+def test_prior_std_and_mass_are_the_prior_methods(prior):
+    assert prior_std(prior) == prior.std()
+    assert prior_mass_near_zero(prior, 0.2) == prior.mass_near_zero(0.2)
+
+
+def test_prior_std_and_mass_reject_non_penalty_priors():
+    with pytest.raises(TypeError, match="prior"):
+        prior_std(br.BayesianLasso())
+    with pytest.raises(TypeError, match="prior"):
+        prior_mass_near_zero("Laplace", 0.1)
+
+
 def test_table_lines_up_penalized_map_and_posterior():
     rng = np.random.default_rng(1)
     X = pd.DataFrame(rng.normal(size=(80, 5)), columns=list("abcde"))
