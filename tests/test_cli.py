@@ -17,6 +17,7 @@ from sklearn.linear_model import Lasso
 import bayesreg as br
 from bayesreg.cli import build_parser, main
 from bayesreg.datasets import PROSTATE_FEATURES
+from bayesreg.report import TITLE
 
 REPO = Path(__file__).resolve().parents[1]
 COMPARE_MODULE = importlib.import_module("bayesreg.compare")  # bayesreg.compare is also the function
@@ -340,3 +341,175 @@ def test_python_dash_m_help():
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("usage: bayesreg")
     assert "compare" in proc.stdout
+
+
+# --------------------------------------------------------------------------------------------
+# CSV problems: the file and the column named, status 2, nothing fitted
+# --------------------------------------------------------------------------------------------
+
+CSV_PROBLEMS = [
+    pytest.param("", r"data\.csv is empty: no header line and no data rows$", id="empty"),
+    pytest.param("a,b,y\n", r"data\.csv has a header \(a, b, y\) but no data rows$", id="header-only"),
+    pytest.param("a,b,y\n1,2,3\n", r"data\.csv has 1 data row; at least 2 are needed$", id="one-row"),
+    pytest.param(
+        "a,b,y\n1,2,inf\n2,3,4\n3,1,5\n",
+        r"data\.csv: infinite values in the target column 'y' \(1 of 3 data rows, first: data row 1\)$",
+        id="y-inf",
+    ),
+    pytest.param(
+        "a,b,y\n1,inf,3\n2,-inf,4\n3,1,5\n",
+        r"data\.csv: infinite values in column 'b' \(2 of 3 data rows, first: data row 1\)$",
+        id="x-inf",
+    ),
+    pytest.param(
+        "a,b,y\n1,2,3\n2,3,\n3,1,5\n",
+        r"data\.csv: missing values \(empty or NaN cells\) in the target column 'y' \(1 of 3 data rows, "
+        r"first: data row 2\)$",
+        id="y-nan",
+    ),
+    pytest.param(
+        "a,b,y\n1,NaN,3\n2,3,4\n,1,5\n",
+        r"data\.csv: missing values \(empty or NaN cells\) in column 'a' \(1 of 3 data rows, first: data row 3\); "
+        r"column 'b' \(1 of 3 data rows, first: data row 1\)$",
+        id="x-nan",
+    ),
+    pytest.param(
+        "a,b,y\n1,2,3\n2,3,high\n3,1,5\n",
+        r"data\.csv: the target column 'y' is not numeric: text in 1 of 3 data rows, first: data row 2 \('high'\)$",
+        id="y-text",
+    ),
+    pytest.param(
+        "a,city,y\n1,x,3\n2,y,4\n3,x,5\n",
+        r"data\.csv: non-numeric column 'city': text in 3 of 3 data rows, first: data row 1 \('x'\)\. "
+        r"Encode categories",
+        id="x-text",
+    ),
+    pytest.param(
+        "a,b,y\n1,2,7\n2,3,7\n3,1,7\n",
+        r"data\.csv: the target column 'y' is constant \(7 in all 3 data rows\): nothing to fit$",
+        id="constant-y",
+    ),
+    pytest.param(
+        "a,a,y\n1,2,3\n2,3,4\n", r"data\.csv: duplicate column names in the header: 'a'$", id="duplicate-names"
+    ),
+    pytest.param("y\n1\n2\n", r"data\.csv: no feature columns besides the target 'y'$", id="no-features"),
+]
+
+
+@pytest.mark.parametrize("command", ["compare", "demo"])
+@pytest.mark.parametrize("text, match", CSV_PROBLEMS)
+def test_csv_problem_names_the_file_and_the_column(command, text, match, tmp_path, monkeypatch, capsys):
+    def fail(*args, **kwargs):
+        raise AssertionError("a model was built")
+
+    for module in ["bayesreg.model", "bayesreg.compare", "bayesreg.estimators", "bayesreg.paths"]:
+        monkeypatch.setattr(importlib.import_module(module), "build_model", fail)
+    path = tmp_path / "data.csv"
+    path.write_text(text)
+    monkeypatch.chdir(tmp_path)
+    status = main([command, "--data", str(path), "--target", "y"])
+    captured = capsys.readouterr()
+    assert status == 2 and captured.out == ""
+    assert captured.err.startswith(f"error: {path}")
+    assert re.search(match, captured.err.rstrip("\n")), captured.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]  # no output folder
+
+
+def test_a_good_csv_is_read_as_numbers(tmp_path):
+    from bayesreg.cli import _load
+
+    (tmp_path / "d.csv").write_text("a,flag,y\n1,true,0.5\n2,false,1.5\n4,true,-1\n")
+    X, y, label = _load(str(tmp_path / "d.csv"), "y")
+    assert label == str(tmp_path / "d.csv") and list(X.columns) == ["a", "flag"]
+    assert X.to_numpy().tolist() == [[1.0, 1.0], [2.0, 0.0], [4.0, 1.0]] and y.tolist() == [0.5, 1.5, -1.0]
+
+
+# --------------------------------------------------------------------------------------------
+# Ctrl-C: one line on stderr, status 130, no traceback
+# --------------------------------------------------------------------------------------------
+
+
+def test_ctrl_c_in_compare(monkeypatch, capsys):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(COMPARE_MODULE, "compare", interrupted)
+    assert main(["compare", "--sigma", "1"]) == 130
+    captured = capsys.readouterr()
+    assert captured.err == "bayesreg: interrupted\n"
+    assert captured.out.startswith("data: diabetes")  # what ran before is not taken back
+
+
+def test_ctrl_c_while_loading(monkeypatch, capsys):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(importlib.import_module("bayesreg.datasets"), "load_named", interrupted)
+    assert main(["demo"]) == 130
+    assert capsys.readouterr().err == "bayesreg: interrupted\n"
+
+
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds PyMC's chain processes through /proc")
+def test_sigint_stops_a_running_demo(tmp_path):
+    """The real thing: SIGINT to the process group (as Ctrl-C in a terminal) while NUTS samples.
+
+    Exit status 130, "bayesreg: interrupted" as the last line, no traceback (PyMC's chain
+    processes get the signal too), the previous run's folder untouched and no staging folder left.
+    """
+    import os
+    import signal
+    import threading
+    import time
+
+    out = tmp_path / "out"
+    out.mkdir()
+    report = f"<!DOCTYPE html><html><head><title>{TITLE}</title></head>old run</html>"
+    (out / "report.html").write_text(report)
+    argv = [sys.executable, "-m", "bayesreg", "demo", "--draws", "50000", "--tune", "100", "--chains", "2"]
+    proc = subprocess.Popen(
+        [*argv, "--sigma", "50", "--out", str(out)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    err: list[str] = []
+    reader = threading.Thread(target=lambda: err.extend(iter(lambda: proc.stderr.read(1), "")), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 240
+        # the NUTS step has started and PyMC has forked its chain processes: they are sampling
+        while "[2/7]" not in "".join(err) or not _children(proc.pid):
+            assert proc.poll() is None, "".join(err)
+            assert time.monotonic() < deadline, "".join(err)
+            time.sleep(0.1)
+        time.sleep(1.0)
+        assert proc.poll() is None, "".join(err)
+        os.killpg(proc.pid, signal.SIGINT)
+        status = proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    reader.join(10)
+    stderr = "".join(err)
+    assert status == 130, stderr
+    assert "Traceback" not in stderr, stderr
+    assert stderr.endswith("[2/7] NUTS: Gaussian prior (Ridge's twin) ...\nbayesreg: interrupted\n"), stderr
+    assert proc.stdout.read() == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert [p.name for p in out.iterdir()] == ["report.html"] and (out / "report.html").read_text() == report
