@@ -54,9 +54,9 @@ def _label(column) -> str:
 
 
 def _rows(index: pd.Index, bad: np.ndarray) -> str:
-    """ "in 2 of 10 rows (first: row 3)" for a boolean mask ``bad`` (row labels of ``index``)."""
+    """ "2 of 10 rows (first: row 3)" for a boolean mask ``bad`` (row labels of ``index``)."""
     first = index[int(np.argmax(bad))]
-    return f"in {int(bad.sum())} of {bad.size} rows (first: row {_label(first)})"
+    return f"{int(bad.sum())} of {bad.size} rows (first: row {_label(first)})"
 
 
 def _first_non_number(values) -> tuple[int, object]:
@@ -71,13 +71,14 @@ def _first_non_number(values) -> tuple[int, object]:
     return 0, values[0]
 
 
-def _check_finite(values: np.ndarray, what: str, index: pd.Index) -> None:
+def _check_finite(values: np.ndarray, name: str, column: str, index: pd.Index) -> None:
+    """scikit-learn's "Input X contains NaN", followed by the column and the rows."""
     nan = np.isnan(values)
     if nan.any():
-        raise ValueError(f"{what} contains NaN (missing values) {_rows(index, nan)}")
+        raise ValueError(f"Input {name} contains NaN (missing values) in column {column}: {_rows(index, nan)}")
     inf = np.isinf(values)
     if inf.any():
-        raise ValueError(f"{what} contains infinity {_rows(index, inf)}")
+        raise ValueError(f"Input {name} contains infinity in column {column}: {_rows(index, inf)}")
 
 
 def check_feature_columns(X, name: str = "X") -> None:
@@ -90,8 +91,8 @@ def check_feature_columns(X, name: str = "X") -> None:
     - complex values: "X must be real-valued: Complex data not supported" (any array-like);
     - a column of a pandas DataFrame that is not numeric (text, categories of text, objects):
       named, with the first value that is not a number and its row;
-    - NaN or infinity in a float column: the column (a DataFrame's name, an array's position)
-      and how many rows, with the first.
+    - NaN or infinity in a float column: scikit-learn's "Input X contains NaN" followed by the
+      column (a DataFrame's name, an array's position) and how many rows, with the first.
 
     Anything else (shape, number of samples, sparse input, ...) is left to scikit-learn.
 
@@ -118,7 +119,7 @@ def check_feature_columns(X, name: str = "X") -> None:
             ):
                 if pd.api.types.is_float_dtype(dtype) or isinstance(dtype, pd.api.extensions.ExtensionDtype):
                     values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-                    _check_finite(values, what, X.index)
+                    _check_finite(values, name, _label(column), X.index)
                 continue
             try:  # text, categories, objects: accepted exactly when scikit-learn's conversion accepts them
                 values = np.asarray(series, dtype=np.float64)
@@ -131,7 +132,7 @@ def check_feature_columns(X, name: str = "X") -> None:
                 ) from None
             if np.iscomplexobj(values):
                 raise ValueError(f"{name} must be real-valued: column {_label(column)} is complex")
-            _check_finite(values, what, X.index)
+            _check_finite(values, name, _label(column), X.index)
         return
     if hasattr(X, "dtype") and hasattr(X, "ndim"):
         values = X
@@ -148,7 +149,7 @@ def check_feature_columns(X, name: str = "X") -> None:
         if bad.any():
             j = int(np.argmax(bad.any(axis=0)))
             column = values[:, j]
-            _check_finite(column, f"{name}: column {j}", pd.RangeIndex(len(column)))
+            _check_finite(column, name, str(j), pd.RangeIndex(len(column)))
 
 
 def check_prior(prior) -> BasePrior:

@@ -53,28 +53,28 @@ BAD_FRAMES = [
     pytest.param(_frame(np.arange(4) + 1j), r"^X must be real-valued: column 'b' is complex$", id="complex"),
     pytest.param(
         _frame([1.0, np.inf, -np.inf, 4.0]),
-        r"^X: column 'b' contains infinity in 2 of 4 rows \(first: row 11\)$",
+        r"^Input X contains infinity in column 'b': 2 of 4 rows \(first: row 11\)$",
         id="inf",
     ),
     pytest.param(
         _frame([1.0, 2.0, np.nan, 4.0]),
-        r"^X: column 'b' contains NaN \(missing values\) in 1 of 4 rows \(first: row 12\)$",
+        r"^Input X contains NaN \(missing values\) in column 'b': 1 of 4 rows \(first: row 12\)$",
         id="nan",
     ),
     pytest.param(
         _frame(pd.array([1, None, 3, 4], dtype="Int64")),
-        r"^X: column 'b' contains NaN \(missing values\) in 1 of 4 rows \(first: row 11\)$",
+        r"^Input X contains NaN \(missing values\) in column 'b': 1 of 4 rows \(first: row 11\)$",
         id="nullable-int",
     ),
     pytest.param(np.ones((4, 2)) + 1j, r"^X must be real-valued: Complex data not supported$", id="complex-array"),
     pytest.param(
         np.array([[1.0, 2.0], [1.0, np.nan], [1.0, 3.0], [2.0, np.nan]]),
-        r"^X: column 1 contains NaN \(missing values\) in 2 of 4 rows \(first: row 1\)$",
+        r"^Input X contains NaN \(missing values\) in column 1: 2 of 4 rows \(first: row 1\)$",
         id="nan-array",
     ),
     pytest.param(
         [[1.0, 2.0], [np.inf, 1.0], [1.0, 3.0], [2.0, 1.0]],
-        r"^X: column 0 contains infinity in 1 of 4 rows \(first: row 1\)$",
+        r"^Input X contains infinity in column 0: 1 of 4 rows \(first: row 1\)$",
         id="inf-list",
     ),
 ]
@@ -127,5 +127,5 @@ def test_check_feature_columns_leaves_shape_errors_to_scikit_learn():
 
 
 def test_the_argument_name_is_used():
-    with pytest.raises(ValueError, match="^X_new: column 'b' contains infinity"):
+    with pytest.raises(ValueError, match="^Input X_new contains infinity in column 'b'"):
         check_feature_columns(_frame([1.0, np.inf, 0.0, 1.0]), "X_new")
