@@ -48,7 +48,6 @@ Newton polish in ``(log alpha, log lambda)``.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from numbers import Integral
 
@@ -57,6 +56,7 @@ from scipy import linalg
 from sklearn.exceptions import ConvergenceWarning
 
 from bayesreg._validation import check_bool, check_regression_data
+from bayesreg._warnings import warn
 from bayesreg.conversions import check_positive
 from bayesreg.priors import Normal
 
@@ -417,11 +417,10 @@ def evidence_ridge(
         alpha, lam, n_polish = _newton_polish(spectrum, alpha, lam, a_prior, l_prior)
         n_iter += n_polish
     else:
-        warnings.warn(
-            f"evidence_ridge did not converge in max_iter={max_iter} updates (tol={tol!r}); "
-            "increase max_iter or loosen tol",
+        warn(
+            f"evidence_ridge did not converge in max_iter={max_iter} updates (tol={tol!r}): the returned alpha and "
+            "lambda are the last iterate, not the maximum of the evidence; increase max_iter or loosen tol",
             ConvergenceWarning,
-            stacklevel=2,
         )
 
     ratio = lam / alpha

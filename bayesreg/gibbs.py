@@ -42,7 +42,6 @@ multiple roots. *The American Statistician* 30(2), 88-90.
 from __future__ import annotations
 
 import numbers
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -50,9 +49,11 @@ import numpy as np
 import xarray as xr
 from numpy.typing import ArrayLike
 from scipy.linalg import lapack
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_X_y
 
 from bayesreg._validation import check_numeric_target
+from bayesreg._warnings import warn
 
 __all__ = ["GibbsResult", "McemResult", "mcem_bayesian_lasso", "sample_bayesian_lasso_gibbs"]
 
@@ -634,11 +635,11 @@ def mcem_bayesian_lasso(
             break
     history = np.asarray(history)
     if converged_at is None:
-        warnings.warn(
+        warn(
             f"MCEM did not reach a relative change below tol={tol:g} in n_iter={n_iter} iterations; "
-            "the estimate averages the last iterations anyway: increase n_iter",
-            RuntimeWarning,
-            stacklevel=2,
+            "the estimate averages the last iterations anyway: increase n_iter (or draws, which lowers the "
+            "Monte Carlo noise of each update)",
+            ConvergenceWarning,
         )
         window = history[-min(n_average, k) :]
     else:

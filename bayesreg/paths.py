@@ -6,6 +6,7 @@ import numpy as np
 
 from bayesreg._validation import check_bool, check_regression_data
 from bayesreg.conversions import check_l1_ratio, check_positive, weights_from_enet, weights_from_ridge
+from bayesreg.design import Scaling, column_scales, robust_std
 from bayesreg.likelihoods import Gaussian
 from bayesreg.map import MapSolver, quadratic_map_path
 from bayesreg.model import build_model
@@ -30,24 +31,56 @@ def alpha_grid(
 
     Lasso / elastic net: from ``alpha_max = max_j |x_j' y| / (n l1_ratio)`` (centred data when
     ``fit_intercept``; all coefficients are zero there) down to ``eps * alpha_max``. Ridge has no
-    all-zero alpha: its grid runs from ``1e3`` to ``1e-3`` times the mean eigenvalue of ``X_c'X_c``.
+    all-zero alpha: its grid runs from ``1e3`` to ``1e-3`` times the mean eigenvalue of ``X_c'X_c``
+    (``sum_j ||x_j - mean_j||^2 / p``). Both are computed on scaled columns, so that no scale of
+    ``X`` or ``y`` float64 can hold over- or underflows on the way; an ``alpha`` that is itself
+    not representable is refused.
     """
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y, dtype=float)
-    Xc = X - X.mean(axis=0) if fit_intercept else X
-    yc = y - y.mean() if fit_intercept else y
-    if penalty == "ridge":
-        mean_eig = float(np.sum(Xc * Xc)) / X.shape[1]
-        return np.geomspace(1e3, 1e-3, n_alphas) * mean_eig
-    rho = 1.0 if penalty == "lasso" else l1_ratio
-    alpha_max = float(np.max(np.abs(Xc.T @ yc))) / (X.shape[0] * rho)
-    if alpha_max <= 0:
-        raise ValueError("y is constant (after centring): every alpha gives all-zero coefficients")
-    return np.geomspace(alpha_max, alpha_max * eps, n_alphas)
+    if penalty not in _PENALTIES:
+        raise ValueError(f"penalty must be one of {_PENALTIES}, got {penalty!r}")
+    n_alphas = _check_n_alphas(n_alphas)
+    eps = check_positive(eps, "eps")
+    if not eps < 1:
+        raise ValueError(f"eps must be in (0, 1): the grid runs from alpha_max down to eps * alpha_max, got {eps!r}")
+    fit_intercept = check_bool(fit_intercept, "fit_intercept")
+    rho = check_l1_ratio(l1_ratio) if penalty == "elasticnet" else 1.0
+    if penalty == "elasticnet" and rho == 0:
+        raise ValueError("l1_ratio must be > 0 for penalty='elasticnet' (use penalty='ridge' for 0)")
+    X, y, _ = check_regression_data(X, y)
+    n, p = X.shape
+    x_sd = column_scales(X, center=fit_intercept)
+    with np.errstate(over="ignore", under="ignore"):
+        if penalty == "ridge":
+            # sum_j n sd_j^2 / p, as (n / p) * big^2 * sum_j (sd_j / big)^2
+            big = float(x_sd.max(initial=0.0))
+            if big == 0:
+                raise ValueError("X: every column is constant (after centring): no ridge grid")
+            mean_eig = (n / p) * big * big * float(np.sum((x_sd / big) ** 2))
+            top, bottom = 1e3 * mean_eig, 1e-3 * mean_eig
+        else:
+            y_sd = robust_std(y, center=fit_intercept)
+            if y_sd == 0:
+                raise ValueError("y is constant (after centring): every alpha gives all-zero coefficients")
+            scaling = Scaling.from_data(X, y, fit_intercept=fit_intercept, sigma=None)
+            corr = scaling.x(X).T @ scaling.y(y)  # x~_j' y~, with x_j = s_j x~_j + m_j and y = t y~ + a
+            alpha_max = float(np.max(np.abs(corr) * scaling.x_scale) * scaling.y_scale / (n * rho))
+            if alpha_max == 0:
+                raise ValueError(
+                    "y is orthogonal to every (centred) column of X: every alpha gives all-zero coefficients"
+                )
+            top, bottom = alpha_max, alpha_max * eps
+    if not (np.isfinite(top) and bottom >= np.finfo(float).tiny):
+        raise ValueError(
+            f"X, y: the {penalty} alphas for this data ({bottom:g} to {top:g}) are not representable in float64; "
+            "rescale X or y"
+        )
+    return np.geomspace(top, bottom, n_alphas)
 
 
 def _check_n_alphas(n_alphas) -> int:
-    if isinstance(n_alphas, bool) or not isinstance(n_alphas, int | np.integer) or n_alphas < 1:
+    if isinstance(n_alphas, bool) or not isinstance(n_alphas, int | np.integer):
+        raise TypeError(f"n_alphas must be a positive integer, got {n_alphas!r}")
+    if n_alphas < 1:
         raise ValueError(f"n_alphas must be a positive integer, got {n_alphas!r}")
     return int(n_alphas)
 

@@ -39,7 +39,6 @@ and diagnosed; problems are raised as :class:`~bayesreg.sampling.SamplingWarning
 from __future__ import annotations
 
 import numbers
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +47,7 @@ from scipy import stats
 from sklearn.linear_model import Lasso, Ridge, lasso_path
 
 from bayesreg._validation import check_bool, check_count, check_regression_data
+from bayesreg._warnings import warn
 from bayesreg.conversions import check_positive
 from bayesreg.likelihoods import Gaussian
 from bayesreg.model import build_model
@@ -382,7 +382,7 @@ def _nuts_laplace(Z, y, scales, sigma, names, fit_intercept, probs, seeds, sampl
         lower[:, k], upper[:, k] = quantiles[:, 0], quantiles[:, 1]
         diag = diagnose(idata, var_names=var_names)
         for problem in diag.problems:
-            warnings.warn(f"Laplace scale {scale:.4g}: {problem}", SamplingWarning, stacklevel=3)
+            warn(f"Laplace scale {scale:.4g}: {problem}", SamplingWarning)
         diagnostics.append(diag)
     return median, mean, lower, upper, tuple(diagnostics)
 

@@ -274,8 +274,9 @@ def test_constant_y():
 
 def test_warns_when_max_iter_is_reached(diabetes_std):
     X, y = diabetes_std
-    with pytest.warns(ConvergenceWarning, match="max_iter=2"):
+    with pytest.warns(ConvergenceWarning, match="max_iter=2") as record:
         ours = evidence_ridge(X, y, max_iter=2)
+    assert record[0].filename == __file__
     assert not ours.converged
     assert ours.n_iter == 2
     with warnings.catch_warnings():

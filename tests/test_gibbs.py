@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 from sklearn.datasets import load_diabetes
+from sklearn.exceptions import ConvergenceWarning
 
 from bayesreg.gibbs import (
     GibbsResult,
@@ -205,7 +206,7 @@ def test_same_seed_same_draws():
         assert not np.array_equal(getattr(a, name), getattr(c, name))
     assert a.beta.shape == a.tau2.shape == (200, 10)
     assert a.intercept.shape == a.sigma2.shape == a.lam.shape == (200,)
-    with pytest.warns(RuntimeWarning, match="n_iter"):
+    with pytest.warns(ConvergenceWarning, match="n_iter"):
         m1 = mcem_bayesian_lasso(X, y, n_iter=3, draws=100, burn=20, random_seed=7)
         m2 = mcem_bayesian_lasso(X, y, n_iter=3, draws=100, burn=20, random_seed=7)
     np.testing.assert_array_equal(m1.history, m2.history)
@@ -213,14 +214,15 @@ def test_same_seed_same_draws():
 
 def test_mcem_that_runs_out_of_iterations_warns():
     X, y = load_diabetes(return_X_y=True, scaled=True)
-    with pytest.warns(RuntimeWarning, match="increase n_iter"):
+    with pytest.warns(ConvergenceWarning, match="increase n_iter") as record:
         result = mcem_bayesian_lasso(X, y, n_iter=4, draws=100, burn=20, n_average=2, random_seed=1)
+    assert record[0].filename == __file__  # points at the caller's line, not at bayesreg
     assert not result.converged
     assert result.n_iter == 4 and result.history.shape == (5,)
     assert result.lam == pytest.approx(result.history[-2:].mean())
     # started from lam0, the iterates climb monotonically towards ~0.236
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
         result = mcem_bayesian_lasso(X, y, lam0=0.1, n_iter=4, draws=200, burn=20, random_seed=1)
     assert result.history[0] == 0.1
     assert np.all(np.diff(result.history) > 0)

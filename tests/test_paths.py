@@ -104,3 +104,65 @@ def test_map_path_bad_arguments(diabetes_std, kwargs, match):
     X, y = diabetes_std
     with pytest.raises(ValueError, match=match):
         map_path(X, y, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs,error,match",
+    [
+        ({"n_alphas": 0}, ValueError, "n_alphas must be a positive integer"),
+        ({"n_alphas": 2.5}, TypeError, "n_alphas must be a positive integer"),
+        ({"eps": 0.0}, ValueError, "eps must be > 0"),
+        ({"eps": 1.5}, ValueError, "eps must be in"),
+        ({"penalty": "l0"}, ValueError, "penalty must be one of"),
+        ({"penalty": "elasticnet", "l1_ratio": 0.0}, ValueError, "l1_ratio must be > 0"),
+    ],
+)
+def test_alpha_grid_bad_arguments(diabetes_std, kwargs, error, match):
+    X, y = diabetes_std
+    with pytest.raises(error, match=match):
+        alpha_grid(X, y, **kwargs)
+
+
+def test_alpha_grid_refuses_nan_and_constant_input(diabetes_std):
+    X, y = diabetes_std
+    bad = X.copy()
+    bad[3, 2] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        alpha_grid(bad, y)
+    with pytest.raises(ValueError, match="y is constant"):
+        alpha_grid(X, np.full(len(y), 2.5))
+
+
+@pytest.mark.parametrize("penalty", ["lasso", "elasticnet", "ridge"])
+@pytest.mark.parametrize("x_factor,y_factor", [(1e300, 1.0), (1e-300, 1.0), (1.0, 1e-300), (1e-150, 1e150)])
+def test_alpha_grid_follows_the_units_of_the_data(diabetes_std, penalty, x_factor, y_factor):
+    """Lasso alphas scale like x * y (x_j' y / n); ridge alphas like x^2 -- at any scale float64 holds."""
+    X, y = diabetes_std
+    base = alpha_grid(X, y, penalty=penalty, n_alphas=5)
+    unit = x_factor * x_factor if penalty == "ridge" else x_factor * y_factor
+    with np.errstate(over="ignore"):
+        representable = np.isfinite(base[0] * unit) and base[-1] * unit >= np.finfo(float).tiny
+    if not representable:  # ridge alphas of X * 1e300 would be ~1e600
+        with pytest.raises(ValueError, match="not representable"):
+            alpha_grid(X * x_factor, y * y_factor, penalty=penalty, n_alphas=5)
+        return
+    scaled = alpha_grid(X * x_factor, y * y_factor, penalty=penalty, n_alphas=5)
+    np.testing.assert_allclose(scaled / unit, base, rtol=1e-12)
+
+
+def test_alpha_grid_refuses_unrepresentable_alphas(diabetes_std):
+    X, y = diabetes_std
+    with pytest.raises(ValueError, match="not representable"):
+        alpha_grid(X * 1e300, y * 1e300)
+
+
+def test_map_path_is_invariant_to_units(diabetes_std):
+    """X -> c X, y -> k y: lasso alpha -> c k alpha, coefficients -> (k / c) coef, zeros identical."""
+    X, y = diabetes_std
+    alphas, coefs, path = map_path(X, y, penalty="lasso", n_alphas=20, return_path=True)
+    for c, k in [(1e-200, 1e100), (1e150, 1e-150), (3.0, 7.0)]:
+        a2, coefs2, path2 = map_path(X * c, y * k, penalty="lasso", alphas=alphas * c * k, return_path=True)
+        np.testing.assert_array_equal(coefs2 == 0, coefs == 0)
+        np.testing.assert_allclose(coefs2 * c / k, coefs, rtol=1e-9, atol=1e-9 * np.abs(coefs).max())
+        np.testing.assert_allclose(path2.intercepts / k, path.intercepts, rtol=1e-9)
+        assert path2.certificates.max() <= 1e-10
