@@ -4,7 +4,9 @@ A save is a folder::
 
     estimator.json   the format version, the estimator class, its parameters (the prior as its
                      class and parameters), the fitted attributes, the sha256 of every file under
-                     idata.zarr and the sha256 of the document itself
+                     idata.zarr ("files") and the sha256 of the document itself ("sha256": of the
+                     document without that entry, as json.dumps(..., sort_keys=True,
+                     separators=(",", ":")) writes it)
     idata.zarr/      the posterior DataTree, zarr format 3 (NUTS fits only)
 
 Writing never leaves a mixed or half-written folder: the save is built next to the target under

@@ -1,11 +1,12 @@
-"""BayesianRegression(method="nuts"): sampling behaviour, predictions, persistence, bad input.
+"""BayesianRegression(method="nuts"): sampling behaviour, predictions, pickling, bad input.
+
+save / load: test_persistence.py.
 
 Small draws: these tests check behaviour, not statistics (see test_posterior_statistics.py).
 """
 
 import pickle
 import warnings
-from unittest import mock
 
 import numpy as np
 import pytest
@@ -95,43 +96,11 @@ def test_summary_has_rhat_and_ess(fitted):
     assert "sigma" in table.index and len(table) == 6
 
 
-def test_save_and_load_predict_identically(fitted, data, tmp_path):
-    X, _ = data
-    fitted.save(tmp_path / "est")
-    loaded = BayesianRegression.load(tmp_path / "est")
-    assert loaded.get_params()["prior"] == fitted.prior and loaded.random_seed == 11
-    np.testing.assert_array_equal(loaded.predict(X), fitted.predict(X))
-    np.testing.assert_array_equal(loaded.predict_interval(X), fitted.predict_interval(X))
-    np.testing.assert_array_equal(loaded.coef_median_, fitted.coef_median_)
-    assert list(loaded.feature_names_in_) == list(X.columns)
-    assert loaded.summary().equals(fitted.summary())
-    # the diagnostics are stored, not recomputed
-    assert loaded.diagnostics_ == fitted.diagnostics_
-    with mock.patch("bayesreg.estimators.diagnose", side_effect=AssertionError("recomputed")):
-        BayesianRegression.load(tmp_path / "est")
-
-
 def test_pickle_round_trip(fitted, data):
     X, _ = data
     back = pickle.loads(pickle.dumps(fitted))
     np.testing.assert_array_equal(back.predict(X, return_std=True)[1], fitted.predict(X, return_std=True)[1])
     assert back.model_.named_vars.keys() == fitted.model_.named_vars.keys()
-
-
-def test_map_estimator_saves_and_loads(data, tmp_path):
-    X, y = data
-    est = BayesianRegression(br.Laplace(0.05), sigma=1.0, standardize=True).fit(X, y)
-    loaded = BayesianRegression.load(est.save(tmp_path / "map"))
-    np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
-    assert loaded.map_.certificate == est.map_.certificate and loaded.map_.weights == est.map_.weights
-    with pytest.raises(ValueError, match="fit with method='nuts'"):
-        loaded.predict_interval(X)
-
-
-def test_load_rejects_other_directories(tmp_path):
-    (tmp_path / "estimator.json").write_text('{"class": "Ridge", "format_version": 1}')
-    with pytest.raises(ValueError, match="does not hold a saved BayesianRegression"):
-        BayesianRegression.load(tmp_path)
 
 
 def test_refit_with_map_drops_posterior(fitted, data):
