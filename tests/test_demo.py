@@ -649,3 +649,49 @@ def test_an_interrupt_pymc_swallows_still_stops_the_demo(after_interrupt, monkey
     assert err.endswith("[2/7] NUTS: Gaussian prior (Ridge's twin) ...\nbayesreg: interrupted\n"), err
     assert list(tmp_path.iterdir()) == []
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the demo's handler is gone again
+
+
+# --------------------------------------------------------------------------------------------
+# y far from unit scale (two more tiny runs): at 0.01 the Lasso's Laplace prior has scale ~1e-7
+# --------------------------------------------------------------------------------------------
+
+
+def _scaled_csv(folder: Path, scale: float) -> Path:
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((40, 3)) * [1.0, 5.0, 0.2]
+    frame = pd.DataFrame(X, columns=["rooms", "area", "noise_col"])
+    frame["y"] = scale * (3.0 + X @ [1.0, 0.4, 0.0] + rng.normal(0, 0.5, 40))
+    path = folder / "small.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _check_scaled_run(status, out, err, folder):
+    assert status == 0, err
+    assert out.rstrip().splitlines()[-1] == f"Report written to {folder}"
+    (largest,) = LARGEST.findall(out)
+    assert 0 <= float(largest) <= 1e-6
+    assert sorted(p.name for p in folder.iterdir() if p.name in FIGURES) == sorted(FIGURES)
+
+
+def test_demo_y_on_a_small_scale(tmp_path, monkeypatch):
+    """y ~ 0.01: Lasso(alpha=1) is Laplace(~1e-7); the posterior tables and the figures still work."""
+    path = _scaled_csv(tmp_path, 0.01)
+    monkeypatch.chdir(tmp_path)
+    status, out, err = _run(["demo", "--data", str(path), "--target", "y", "--quiet", *TINY])
+    _check_scaled_run(status, out, err, tmp_path / "bayesreg-demo-small")
+
+
+def test_demo_y_on_a_large_scale_replacing_a_previous_run(tmp_path):
+    """y ~ 1e4, written over a previous run's folder: the run's files replaced, another file kept."""
+    path = _scaled_csv(tmp_path, 1e4)
+    folder = tmp_path / "out"
+    old = _previous_run(folder, extra={"notes.txt": "mine"})
+    status, out, err = _run(["demo", "--data", str(path), "--target", "y", "--quiet", "--out", str(folder), *TINY])
+    _check_scaled_run(status, out, err, folder)
+    new = _snapshot(folder)
+    assert sorted(new) == sorted([*FIGURES, REPORT_NAME, "notes.txt"])
+    assert new["notes.txt"] == b"mine" and "kept from the replaced folder (not the demo's): notes.txt" in out
+    assert all(new[name] != old[name] for name in [*FIGURES[:2], REPORT_NAME])
+    assert new[REPORT_NAME].startswith(b"<!DOCTYPE html>") and b"small.csv (n=40, p=3" in new[REPORT_NAME]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "small.csv"]
