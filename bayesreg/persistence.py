@@ -13,8 +13,9 @@ Writing never leaves a mixed or half-written folder: the save is built next to t
 a temporary name and renamed into place. An older save at the target is renamed away first and
 removed last, so the target always holds either the complete old save or the complete new one;
 on any failure the target is untouched and the temporary folder is removed. The document is
-assembled and checked in memory, with the same checks :func:`load_estimator` applies, before
-anything touches the disk, so ``save`` cannot write what ``load`` would refuse. A path that
+assembled and checked in memory, with the checks :func:`load_estimator` applies to the
+document and to the posterior, before anything touches the disk: ``save`` does not write what
+``load`` would refuse. A path that
 exists and is not a save (a file, a symbolic link, a non-empty folder without a bayesreg
 ``estimator.json``) is never overwritten.
 
@@ -32,6 +33,7 @@ a model again. Pickling (``__getstate__``) keeps the model; see :class:`CloudPic
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import json
@@ -368,6 +370,19 @@ def _check_agreement(stored: np.ndarray | float, computed: np.ndarray | float, w
         )
 
 
+def _check_posterior_agreement(estimator, attributes: dict, idata, reader: _Reader) -> None:
+    """The point estimates as stored agree with the estimator's own rule applied to the posterior."""
+    probe = copy.copy(estimator)
+    probe.__dict__.update(attributes)
+    probe._set_posterior(idata)
+    for name in ("coef_", "coef_median_", "intercept_", "intercept_median_", "sigma_"):
+        _check_agreement(attributes[name], getattr(probe, name), f"fitted.{name}", reader)
+    if probe.nuts_sampler_ != attributes["nuts_sampler_"]:
+        raise reader.fail(
+            f"fitted.nuts_sampler_ is {attributes['nuts_sampler_']!r}, the posterior says {probe.nuts_sampler_!r}"
+        )
+
+
 def _check_map_agreement(attributes: dict, params: dict, reader: _Reader) -> None:
     """coef_, intercept_ and sigma_ are map_'s, back on the original scale of X."""
     result, scale, center = attributes["map_"], attributes["_x_scale"], attributes["_x_center"]
@@ -441,6 +456,7 @@ def _build_document(estimator) -> dict:
         _check_map_agreement(read.attributes, params, reader)
     else:
         _check_posterior(estimator.idata_, params, read.n, reader)
+        _check_posterior_agreement(estimator, read.attributes, estimator.idata_, reader)
     return document
 
 
@@ -652,16 +668,9 @@ def load_estimator(cls, path):
     _verify_files(folder, files, reader)
     idata = _open_idata(store)
     _check_posterior(idata, params, fitted.n, _Reader(str(store)))
+    _check_posterior_agreement(estimator, attributes, idata, reader)
     estimator.__dict__.update(attributes)
-    # the estimator's own rule recomputes the point estimates from the posterior; the stored ones must agree
-    estimator._set_posterior(idata)
-    for name in ("coef_", "coef_median_", "intercept_", "intercept_median_", "sigma_"):
-        _check_agreement(attributes[name], getattr(estimator, name), f"fitted.{name}", reader)
-    if estimator.nuts_sampler_ != attributes["nuts_sampler_"]:
-        raise reader.fail(
-            f"fitted.nuts_sampler_ is {attributes['nuts_sampler_']!r}, the posterior says {estimator.nuts_sampler_!r}"
-        )
-    estimator.__dict__.update(attributes)
+    estimator.idata_ = idata
     return estimator
 
 

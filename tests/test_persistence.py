@@ -23,7 +23,7 @@ import bayesreg as br
 from bayesreg import BayesianRegression, persistence
 from bayesreg.map import MapResult
 
-TINY = {"method": "nuts", "draws": 50, "tune": 50, "chains": 2, "nuts_sampler": "pymc", "progressbar": False}
+TINY = {"method": "nuts", "draws": 50, "tune": 50, "chains": 2, "cores": 1, "nuts_sampler": "pymc", "progressbar": False}
 
 pytestmark = pytest.mark.filterwarnings("ignore::bayesreg.sampling.SamplingWarning")
 
@@ -233,6 +233,22 @@ def test_a_parameter_without_json_form_raises_before_writing(map_fit, tmp_path):
     with pytest.raises(ValueError, match="parameter draws must be an integer"):
         est.save(tmp_path / "fit")
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("which", ["map", "nuts"])
+def test_save_refuses_point_estimates_that_disagree_with_the_fit(map_fit, nuts, tmp_path, which):
+    """What load would refuse is not written: coef_ changed by hand no longer matches map_ / the posterior."""
+    est = copy.copy(map_fit if which == "map" else nuts)
+    est.coef_ = est.coef_ + 1e-3
+    with pytest.raises(ValueError, match=r"BayesianRegression.save\(\): fitted.coef_ as stored .* disagrees"):
+        est.save(tmp_path / "fit")
+    assert os.listdir(tmp_path) == []
+
+
+def test_save_creates_missing_parent_folders(map_fit, tmp_path):
+    target = map_fit.save(tmp_path / "a" / "b" / "fit")
+    assert os.listdir(tmp_path / "a" / "b") == ["fit"]
+    assert_same_fit(BayesianRegression.load(str(target)), map_fit)
 
 
 def test_an_unknown_fitted_attribute_is_not_silently_dropped(map_fit, tmp_path):
