@@ -1,11 +1,14 @@
 """Hierarchical shrinkage priors: the penalty strength is a parameter learned with the coefficients.
 
 Unlike the penalty priors of :mod:`bayesreg.priors`, these have no single penalty twin: their
-strength (``lambda``, ``tau``) has its own prior, and the posterior averages over it. Each
-builds a non-centred PyMC model (``beta = scale * z`` with a standard ``z``), which samples
-without the funnel a centred ``beta ~ N(0, scale)`` shows when the scale is near zero; the
-Bayesian lasso is centred by default, which measured better (see :class:`BayesianLasso`). The
-coefficients are always ``"beta"``; standardized draws, where used, are ``"beta_z"``.
+strength (``lambda``, ``tau``) has its own prior, and the posterior averages over it. The
+horseshoes and the Bayesian elastic net build a non-centred PyMC model (``beta = scale * z``
+with a standard ``z``), which samples without the funnel a centred ``beta ~ N(0, scale)`` shows
+when the data leave the scale near zero. The Bayesian lasso and the hierarchical normal are
+centred by default, which measured better when the data pin the coefficients down (diabetes:
+no divergences against a dozen or more), with ``noncentered=True`` for weak likelihoods (see
+:class:`BayesianLasso`, :class:`HierarchicalNormal`). The coefficients are always ``"beta"``;
+standardized draws, where used, are ``"beta_z"``.
 
 All of them scale with the noise standard deviation ``sigma`` (as in Park & Casella 2008 and
 Carvalho, Polson & Scott 2010), so their default hyperparameters do not depend on the units
@@ -129,15 +132,30 @@ class HierarchicalNormal(ShrinkagePrior):
     ----------
     tau_scale : float, default=1.0
         Scale ``s`` of the half-Cauchy prior on ``tau``.
+    noncentered : bool, default=False
+        Build ``beta = sigma * tau * beta_z`` with ``beta_z ~ N(0, 1)`` instead of
+        ``beta ~ N(0, sigma * tau)``. When the data pin the coefficients down the centred form
+        samples better: on standardized diabetes (n = 442, p = 10, sigma learned) at the
+        estimator's defaults (4 chains x 1000 draws, target_accept 0.8) the centred form had 0
+        and 0 divergent transitions (seeds 1 and 2; bulk ESS about 1560 of 4000, about 16
+        leapfrog steps per draw), the non-centred one 12 and 50 (bulk ESS 334-609); the
+        non-centred one needed target_accept 0.95 to reach 0 and 0, with 2.4 times the leapfrog
+        steps and half the ESS (measured 2026-11-21). The non-centred form helps when the
+        likelihood is weak (p close to or above n), where the centred one meets the funnel.
     """
 
-    _param_names = ("tau_scale",)
+    _param_names = ("tau_scale", "noncentered")
 
-    def __init__(self, tau_scale: float = 1.0):
+    def __init__(self, tau_scale: float = 1.0, noncentered: bool = False):
         self.tau_scale = check_positive(tau_scale, "tau_scale")
+        if not isinstance(noncentered, bool | np.bool_):
+            raise TypeError(f"noncentered must be True or False, got {noncentered!r}")
+        self.noncentered = bool(noncentered)
 
     def build(self, name, *, dims=None, shape=None, sigma=None, n_obs=None):
         tau = pm.HalfCauchy(f"{name}_tau", beta=self.tau_scale)
+        if not self.noncentered:
+            return pm.Normal(name, mu=0.0, sigma=sigma * tau, dims=dims, shape=shape)
         z = pm.Normal(f"{name}_z", mu=0.0, sigma=1.0, dims=dims, shape=shape)
         return pm.Deterministic(name, sigma * tau * z, dims=dims)
 

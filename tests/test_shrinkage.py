@@ -25,6 +25,7 @@ ALL = [
     BayesianLasso(lam=0.5),
     BayesianLasso(noncentered=True),
     HierarchicalNormal(),
+    HierarchicalNormal(noncentered=True),
     Horseshoe(),
     RegularizedHorseshoe(n_nonzero=2),
     BayesianElasticNet(),
@@ -50,7 +51,7 @@ def test_builds_beta_with_feature_dims(data, prior):
     rm = _build(data, prior)
     model = rm.model
     assert model.named_vars_to_dims["beta"] == ("feature",)
-    if isinstance(prior, BayesianLasso) and not prior.noncentered:
+    if getattr(prior, "noncentered", True) is False:  # BayesianLasso and HierarchicalNormal by default
         assert model["beta"] in model.free_RVs
     else:
         assert "beta" in [v.name for v in model.deterministics]
@@ -86,6 +87,7 @@ def test_repr_equality_hash():
         (lambda: BayesianLasso(lam2_prior=(1.0, np.nan)), r"lam2_prior\[1\] \(rate\)", ValueError),
         (lambda: BayesianLasso(noncentered=1), "noncentered must be True or False", TypeError),
         (lambda: HierarchicalNormal(tau_scale=0.0), "tau_scale", ValueError),
+        (lambda: HierarchicalNormal(noncentered="no"), "noncentered must be True or False", TypeError),
         (lambda: Horseshoe(tau_scale=-2), "tau_scale", ValueError),
         (lambda: RegularizedHorseshoe(n_nonzero=0), "n_nonzero", ValueError),
         (lambda: RegularizedHorseshoe(3, slab_scale=np.inf), "slab_scale", ValueError),
@@ -194,3 +196,40 @@ def test_half_cauchy_product_has_cauchy_quantiles():
 
 def test_penalty_priors_still_have_twins():
     assert br.Laplace(1.0).has_penalty_twin and not Horseshoe().has_penalty_twin
+
+
+@pytest.mark.parametrize("noncentered", [False, True])
+def test_hierarchical_normal_is_normal_with_scale_sigma_tau(data, noncentered):
+    """beta | sigma, tau ~ N(0, sigma tau), tau ~ HalfCauchy(s): the joint density of (beta, tau) in both forms."""
+    model = _build(data, HierarchicalNormal(tau_scale=0.7, noncentered=noncentered), sigma=2.0).model
+    beta = np.array([-1.5, 0.0, 0.3, 2.0, -0.1])
+    tau = 0.4
+    expected = stats.norm.logpdf(beta, scale=2.0 * tau).sum() + stats.halfcauchy.logpdf(tau, scale=0.7)
+    if noncentered:
+        # beta = sigma tau z: the density of beta is that of z divided by the Jacobian sigma tau per coefficient
+        z = beta / (2.0 * tau)
+        logp = pm.logp(model["beta_z"], z).eval().sum() - beta.size * np.log(2.0 * tau)
+        point = {**model.initial_point(), "beta_z": z, "beta_tau_log__": np.log(tau)}
+        np.testing.assert_allclose(_evaluate(model, "beta", point), beta, rtol=1e-14)
+    else:
+        tau_var = model["beta_tau"]
+        logp = pm.logp(model["beta"], beta).eval({tau_var: tau}).sum()
+    logp += pm.logp(model["beta_tau"], tau).eval()
+    # PyMC's constants (log 2, log pi) are single precision: absolute errors of a few 1e-9 (measured 1.9e-9)
+    assert logp == pytest.approx(expected, rel=0, abs=1e-8)
+
+
+@pytest.mark.slow
+def test_hierarchical_normal_samples_standardized_diabetes_without_divergences():
+    """At the estimator's defaults (4 chains x 1000 draws, target_accept 0.8) on standardized diabetes.
+
+    The non-centred form had 12 and 50 divergences here (seeds 1, 2); the centred default 0 and 0,
+    bulk ESS about 1560 (measured 2026-11-21). The fit takes 24 s on a quiet 2-core machine, 50-60 s on a
+    busy one: marked slow.
+    """
+    X, y = br.datasets.load_diabetes()
+    est = br.BayesianRegression(HierarchicalNormal(), method="nuts", standardize=True, random_seed=1, progressbar=False)
+    est.fit(X, y)
+    d = est.diagnostics_
+    assert d.n_divergences == 0 and d.ok, d.problems
+    assert d.max_rhat <= 1.01 and min(d.min_ess_bulk, d.min_ess_tail) >= 400
