@@ -45,6 +45,7 @@ import warnings
 from pathlib import Path, PurePosixPath
 
 import numpy as np
+from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from bayesreg.conversions import PenaltyWeights
@@ -88,7 +89,7 @@ def _is_finite_number(value) -> bool:
     return _is_number(value) and math.isfinite(value)
 
 
-def to_json(value, name: str):
+def to_json(value: object, name: str) -> object:
     """``value`` as JSON types: tuples as lists, numpy scalars and arrays as numbers, bools and lists.
 
     Dataclasses become dicts of their fields. Anything else raises a TypeError naming ``name``.
@@ -288,7 +289,12 @@ def _read_penalty(stored, reader: _Reader):
         raise reader.fail(f"equivalent_penalty_ must be one of {_PENALTY_CLASSES}, got {name!r}")
     penalty_class = getattr(linear_model, name)
     reader.keys(spec["params"], tuple(penalty_class._get_param_names()), f"equivalent_penalty_ ({name}) params")
-    return penalty_class(**spec["params"])
+    penalty = penalty_class(**spec["params"])
+    try:
+        penalty._validate_params()  # scikit-learn's own parameter constraints
+    except (TypeError, ValueError) as exc:
+        raise reader.fail(f"equivalent_penalty_ {name}({spec['params']}) is invalid: {exc}") from None
+    return penalty
 
 
 @dataclasses.dataclass
@@ -515,7 +521,7 @@ def _swap_into_place(staging: Path, target: Path) -> None:
         )
 
 
-def save_estimator(estimator, path) -> Path:
+def save_estimator(estimator: BaseEstimator, path: str | os.PathLike) -> Path:
     """Write a fitted estimator to the folder ``path``, all or nothing; returns ``path``.
 
     See the module docstring for the layout. An existing save at ``path`` is replaced; any other
@@ -629,7 +635,7 @@ def _open_idata(folder: Path):
         raise ValueError(f"{folder}: cannot be read as a DataTree: {type(exc).__name__}: {exc}") from exc
 
 
-def load_estimator(cls, path):
+def load_estimator(cls: type[BaseEstimator], path: str | os.PathLike) -> BaseEstimator:
     """Read an estimator of class ``cls`` written by :func:`save_estimator`, verifying all of it.
 
     Raises

@@ -23,7 +23,15 @@ import bayesreg as br
 from bayesreg import BayesianRegression, persistence
 from bayesreg.map import MapResult
 
-TINY = {"method": "nuts", "draws": 50, "tune": 50, "chains": 2, "cores": 1, "nuts_sampler": "pymc", "progressbar": False}
+TINY = {
+    "method": "nuts",
+    "draws": 50,
+    "tune": 50,
+    "chains": 2,
+    "cores": 1,
+    "nuts_sampler": "pymc",
+    "progressbar": False,
+}
 
 pytestmark = pytest.mark.filterwarnings("ignore::bayesreg.sampling.SamplingWarning")
 
@@ -491,6 +499,7 @@ def _shift_first(path: str, amount: float):
         (_set("fitted.map_.weights", {"l1": 0.0, "l2": 0.0}), "fitted.map_.weights is invalid"),
         (_set("fitted.map_.certificate", KeyError), "fitted.map_ lacks 'certificate'"),
         (_set("fitted.equivalent_penalty_.class", "SGDRegressor"), "equivalent_penalty_ must be one of"),
+        (_set("fitted.equivalent_penalty_.params.alpha", "big"), "equivalent_penalty_ Lasso.* is invalid"),
         (_set("params.draws", 1.5), "parameter draws must be an integer"),
         (_set("params.sigma", -1.0), "parameter sigma must be null or a positive number"),
         (_set("params.fit_intercept", 1), "parameter fit_intercept must be true or false"),
