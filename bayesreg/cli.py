@@ -34,6 +34,11 @@ full posterior (NUTS) at a fixed sigma, on standardized columns. Prints the comp
 (penalized fit vs MAP, differences and certificates), the posterior of each prior (mean, median,
 90% interval, mass near zero) and the sampling diagnostics; writes the figures (PNG) and a
 self-contained report.html into the output folder and ends with the folder's path.
+
+The folder is written whole or not at all: the files go to a hidden folder beside it, renamed
+into place at the end. A previous run's folder is replaced only then (other files in it are
+kept); a non-empty folder that is not a previous run's is refused. Ctrl-C stops the run (exit
+status 130) and leaves no trace.
 """
 
 DEMO_EPILOG = """\
@@ -228,7 +233,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--data", default="diabetes", help="'diabetes' (default), 'prostate' or a CSV file")
     demo.add_argument("--target", help="target column of the CSV file")
-    demo.add_argument("--out", metavar="DIR", help="output folder (default: ./bayesreg-demo-<data>)")
+    demo.add_argument(
+        "--out",
+        metavar="DIR",
+        help="output folder: new, empty or a previous run's, replaced at the end (default: ./bayesreg-demo-<data>)",
+    )
     demo.add_argument(
         "--draws", type=int, default=DEFAULTS["draws"], help=f"NUTS draws per chain (default {DEFAULTS['draws']})"
     )

@@ -200,3 +200,42 @@ def test_make_collinear_regression_correlation(r):
 def test_generators_reject_bad_arguments(make, kwargs, match):
     with pytest.raises(ValueError, match=match):
         make(**kwargs)
+
+
+# --------------------------------------------------------------------------------------------
+# load_csv (every message is checked through the command line in tests/test_cli.py)
+# --------------------------------------------------------------------------------------------
+
+
+def test_load_csv_returns_float_features_and_target(tmp_path):
+    path = tmp_path / "houses.csv"
+    path.write_text("rooms,price,new\n3,1.5,true\n4,2.5,false\n2,0.5,true\n")
+    X, y = datasets.load_csv(path, "price")
+    assert list(X.columns) == ["rooms", "new"] and y.name == "price"
+    assert X.dtypes.tolist() == [np.float64, np.float64] and y.dtype == np.float64
+    assert X.to_numpy().tolist() == [[3.0, 1.0], [4.0, 0.0], [2.0, 1.0]] and y.tolist() == [1.5, 2.5, 0.5]
+
+
+def test_load_csv_min_rows(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("a,y\n1,2\n2,3\n3,5\n")
+    assert len(datasets.load_csv(path, "y", min_rows=3)[1]) == 3
+    with pytest.raises(ValueError, match=r"d\.csv has 3 data rows; at least 4 are needed$"):
+        datasets.load_csv(path, "y", min_rows=4)
+
+
+@pytest.mark.parametrize(
+    "content, match",
+    [
+        (None, r"nope\.csv: no such file$"),
+        (b"\xff\xfe\x00\x81binary", r"\.csv is not a CSV text file \(UTF-8\)"),
+        (b"a,y\n1,2\n1,2,3\n", r"\.csv is not a valid CSV file: .*Expected 2 fields in line 3, saw 3"),
+    ],
+    ids=["missing", "binary", "ragged"],
+)
+def test_load_csv_unreadable(content, match, tmp_path):
+    path = tmp_path / ("nope.csv" if content is None else "bad.csv")
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(ValueError, match=match):
+        datasets.load_csv(path, "y")
