@@ -258,8 +258,13 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         self.sigma_ = result.sigma
         self.coef_ = coef
         self.intercept_ = result.intercept - float(self._x_center @ coef) if self.fit_intercept else 0.0
-        self.equivalent_penalty_ = self.prior.to_sklearn(sigma=result.sigma, n_samples=n)
-        self.equivalent_penalty_.set_params(fit_intercept=self.fit_intercept)
+        try:
+            self.equivalent_penalty_ = self.prior.to_sklearn(sigma=result.sigma, n_samples=n)
+        except ValueError:
+            # the MAP is exact, but its alpha (sigma^2 / (n b), ...) under- or overflows float64
+            self.equivalent_penalty_ = None
+        else:
+            self.equivalent_penalty_.set_params(fit_intercept=self.fit_intercept)
 
     def _fit_nuts(self, rm):
         idata = sample_posterior(
@@ -457,4 +462,3 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
         return tags
-
