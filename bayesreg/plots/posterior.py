@@ -13,7 +13,6 @@ the estimator has ``standardize=True``).
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
@@ -25,6 +24,7 @@ from scipy import stats
 from sklearn.base import clone
 
 from bayesreg._validation import check_regression_data
+from bayesreg._warnings import warn
 from bayesreg.conversions import check_positive
 from bayesreg.estimators import BayesianRegression
 from bayesreg.plots._axes import check_ax
@@ -125,12 +125,11 @@ def _warn_mixed_scales(fits: Mapping) -> None:
     standardized = [str(k) for k, f in fits.items() if isinstance(f, BayesianRegression) and f.standardize]
     trees = [str(k) for k, f in fits.items() if not isinstance(f, BayesianRegression)]
     if standardized and trees:
-        warnings.warn(
+        warn(
             f"plot_forest: the scales may differ: {standardized} (BayesianRegression with standardize=True) "
             f"are drawn on the original scale of X, but the DataTrees {trees} are drawn as stored, on the "
             "model's (standardized) scale; pass the estimators instead of their idata_",
             UserWarning,
-            stacklevel=3,
         )
 
 
@@ -365,20 +364,50 @@ def _resolve_coefficients(names: list[str], coefficients) -> list[str]:
     return out
 
 
+def _improper_ancestors(model, name: str) -> list:
+    """The free variables with an improper (flat) prior that ``model[name]``'s prior depends on."""
+    import pymc as pm
+    from pytensor.graph.traversal import ancestors
+
+    flat = tuple(dist.rv_type for dist in (pm.Flat, pm.HalfFlat))
+    upstream = set(ancestors([model[name]]))
+    return [rv for rv in model.free_RVs if isinstance(rv.owner.op, flat) and rv in upstream]
+
+
+def _conditioning(fit: BayesianRegression) -> tuple[dict, str]:
+    """Values for the improper variables beta's prior depends on (their posterior medians), and how to say so."""
+    posterior = fit.idata_["posterior"]
+    values, parts = {}, []
+    for rv in _improper_ancestors(fit.model_, "beta"):
+        value = float(np.median(posterior[rv.name].values))
+        values[rv.name] = value
+        # the Jeffreys prior on sigma is sampled as log_sigma: say it in sigma's units
+        parts.append(f"sigma = {np.exp(value):.4g}" if rv.name == "log_sigma" else f"{rv.name} = {value:.4g}")
+    return values, ", ".join(parts)
+
+
 def plot_prior_posterior(
     fit: BayesianRegression, *, coefficients=None, kind: str = "kde", random_seed: int | None = None, **pc_kwargs
 ):
     """Prior and posterior densities of chosen coefficients (``arviz_plots.plot_prior_posterior``).
 
     The prior is drawn from the estimator's own PyMC model with ``pm.sample_prior_predictive``
-    (as many draws as the posterior has), so it is exactly the prior that was sampled. Both are
-    on the scale the prior acts on: standardized columns when the estimator has
-    ``standardize=True``. ArviZ lays out its own figure (one panel per coefficient).
+    (as many draws as the posterior has), so it is exactly the prior that was sampled: the
+    coefficients together with the hyperparameters and the noise scale they depend on (e.g.
+    ``lambda`` of ``BayesianLasso``, ``tau`` of the horseshoes, a ``HalfNormal`` sigma), which
+    are drawn from their own priors. A variable with an improper prior cannot be drawn: the
+    intercept's flat prior does not enter the coefficients' prior, but the Jeffreys prior
+    ``p(sigma^2) proportional to 1 / sigma^2`` of ``BayesianLasso`` and ``BayesianElasticNet``
+    with ``sigma=None`` does, and makes their marginal prior improper too. The prior shown is then
+    the conditional prior given sigma at its posterior median, and the legend says so
+    (``"prior | sigma = ..."``). Both are on the scale the prior acts on: standardized columns
+    when the estimator has ``standardize=True``. ArviZ lays out its own figure (one panel per
+    coefficient).
 
     Parameters
     ----------
     fit : BayesianRegression
-        Fitted with ``method="nuts"``.
+        Fitted with ``method="nuts"``, with any prior.
     coefficients : sequence of str or int, optional
         Feature names or indices (default all).
     kind : {"kde", "hist", "ecdf"}
@@ -393,7 +422,8 @@ def plot_prior_posterior(
     -------
     arviz_plots.PlotCollection
         ``pc.viz["plot"]["beta"]`` holds the Axes, one per coefficient (x label ``coefficient of
-        <name>``, y label ``density``).
+        <name>``, y label ``density``); ``pc.viz["legend"]["group"]`` the legend, whose first
+        entry names any conditioning.
     """
     import arviz_plots
     import pymc as pm
@@ -408,7 +438,9 @@ def plot_prior_posterior(
     chosen = _resolve_coefficients(names, coefficients)
     posterior = fit.idata_["posterior"].to_dataset()[["beta"]]
     n_draws = posterior.sizes["chain"] * posterior.sizes["draw"]
-    with fit.model_:
+    values, condition = _conditioning(fit)
+    model = pm.do(fit.model_, values) if values else fit.model_
+    with model:
         prior = pm.sample_prior_predictive(draws=n_draws, var_names=["beta"], random_seed=random_seed)
     dt = xr.DataTree.from_dict({"posterior": posterior, "prior": prior["prior"].to_dataset()[["beta"]]})
     if pc_kwargs.get("plot_collection") is None:
@@ -427,6 +459,11 @@ def plot_prior_posterior(
         axis = plots.sel(feature=name).item()
         axis.set_xlabel(f"coefficient of {name}{suffix}")
         axis.set_ylabel("density")
+    if condition:
+        legend = pc.viz["legend"]["group"].item()
+        for text in legend.get_texts():
+            if text.get_text() == "prior":
+                text.set_text(f"prior | {condition} (posterior median; its prior is improper)")
     return pc
 
 

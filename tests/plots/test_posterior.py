@@ -186,8 +186,9 @@ def test_forest_refuses_bad_input(fits, data):
 
 def test_forest_warns_when_standardized_fits_meet_datatrees(fits, std_fits):
     """A standardize=True estimator is drawn on X's scale, its idata_ on the standardized one."""
-    with pytest.warns(UserWarning, match="scales may differ"):
+    with pytest.warns(UserWarning, match="scales may differ") as record:
         plot_forest({"fit": std_fits["laplace"], "tree": fits["normal"].idata_})
+    assert record[0].filename == __file__  # the caller's line, not bayesreg's
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         plot_forest({"Laplace": std_fits["laplace"], "Normal": std_fits["normal"]})  # all on X's scale
@@ -317,6 +318,76 @@ def test_prior_posterior_refuses_bad_input(fits, data):
         plot_prior_posterior(br.BayesianRegression(br.Laplace(0.5), sigma=SIGMA).fit(X, y))
     with pytest.raises(ValueError, match="kind"):
         plot_prior_posterior(fits["laplace"], kind="violin")
+
+
+EVERY_PRIOR = [
+    br.Normal(1.0),
+    br.Laplace(1.0),
+    br.ElasticNet(1.0, 0.5),
+    br.BayesianLasso(),
+    br.HierarchicalNormal(),
+    br.Horseshoe(),
+    br.RegularizedHorseshoe(n_nonzero=1),
+    br.BayesianElasticNet(),
+]
+TINY = {
+    "method": "nuts",
+    "draws": 60,
+    "tune": 60,
+    "chains": 1,
+    "nuts_sampler": "pymc",
+    "progressbar": False,
+    "target_accept": 0.8,
+}
+
+
+@pytest.fixture(
+    scope="module",
+    params=[(prior, sigma) for prior in EVERY_PRIOR for sigma in (SIGMA, None)],
+    ids=lambda param: f"{type(param[0]).__name__}-sigma={param[1]}",
+)
+def every_fit(request, data):
+    """A tiny NUTS fit of each prior, with sigma fixed and free (Jeffreys for BayesianLasso / BayesianElasticNet)."""
+    X, y = data
+    prior, sigma = request.param
+    return br.BayesianRegression(prior, sigma=sigma, random_seed=SEED, **TINY).fit(X, y)
+
+
+def test_prior_posterior_works_for_every_prior(every_fit):
+    """The flat intercept and the Jeffreys log sigma cannot be prior-sampled: only what beta's prior needs is."""
+    fit = every_fit
+    pc = plot_prior_posterior(fit, coefficients=["age", "bp"], random_seed=1)
+    prior = pc.data["beta"].sel(group="prior").values
+    assert prior.size == 120 and np.all(np.isfinite(prior)) and np.unique(prior).size == prior.size
+    np.testing.assert_array_equal(
+        np.sort(pc.data["beta"].sel(group="posterior", feature="age").values), np.sort(_draws(fit)[:, 0])
+    )
+    (first, second) = [t.get_text() for t in pc.viz["legend"]["group"].item().get_texts()]
+    assert second == "posterior"
+    if fit.sigma is None and fit.prior.sigma_prior == "jeffreys":
+        sigma = np.exp(np.median(fit.idata_["posterior"]["log_sigma"].values))
+        assert first == f"prior | sigma = {sigma:.4g} (posterior median; its prior is improper)"
+    else:
+        assert first == "prior"
+
+
+@pytest.fixture(scope="module")
+def jeffreys_lasso(data):
+    X, y = data
+    settings = {**TINY, "draws": 200, "chains": 2}
+    return br.BayesianRegression(br.BayesianLasso(lam=2.0), random_seed=SEED, **settings).fit(X, y)
+
+
+def test_prior_posterior_conditions_an_improper_sigma_on_its_posterior_median(jeffreys_lasso):
+    """beta | sigma ~ Laplace(0, sigma / lambda), sigma at its posterior median: median |beta| = log(2) sigma / lam."""
+    fit = jeffreys_lasso
+    pc = plot_prior_posterior(fit, random_seed=2)
+    prior = pc.data["beta"].sel(group="prior").values.ravel()  # 400 draws x 4 coefficients
+    sigma = np.exp(np.median(fit.idata_["posterior"]["log_sigma"].values))
+    # the sample median of 1600 iid exponential draws has a relative sd of 1 / (40 log 2) = 3.6%: 4 sd
+    assert np.median(np.abs(prior)) == pytest.approx(np.log(2.0) * sigma / 2.0, rel=0.15)
+    # the model the estimator keeps is untouched: sigma is still free there
+    assert "log_sigma" in [rv.name for rv in fit.model_.free_RVs]
 
 
 # --------------------------------------------------------------------------- Laplace vs Gaussian
