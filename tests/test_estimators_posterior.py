@@ -250,3 +250,26 @@ def test_idata_attrs_record_the_scale(fitted_std, fitted):
     np.testing.assert_array_equal(attrs["x_center"], fitted_std._x_center)
     assert fitted.idata_.attrs["coefficient_scale"] == "original" and fitted.idata_.attrs["standardized"] is False
     np.testing.assert_array_equal(fitted.idata_.attrs["x_scale"], np.ones(4))
+
+
+@pytest.mark.parametrize("standardized", [True, False])
+def test_divergence_advice_suggests_standardize_only_when_it_was_not_set(fitted_std, fitted, standardized):
+    from bayesreg.sampling import diagnose
+
+    est = fitted_std if standardized else fitted
+    idata = est.idata_.copy(deep=True)
+    idata["sample_stats"]["diverging"].values[0, :2] = True  # as if the sampler had diverged twice
+    (problem,) = [p for p in diagnose(idata, var_names=["beta"]).problems if "divergent" in p]
+    assert problem.startswith("2 divergent transitions") and "target_accept (now 0.8)" in problem
+    assert ("standardize=True" in problem) is not standardized
+
+
+def test_three_draws_are_not_a_clean_sample(data):
+    """r_hat and ESS are NaN for 3 draws per chain: that is reported, not taken for convergence."""
+    X, y = data
+    with pytest.warns(SamplingWarning, match="could not be computed") as record:
+        est = BayesianRegression(br.Laplace(1.0), random_seed=4, **{**SMALL, "draws": 3, "tune": 10}).fit(X, y)
+    d = est.diagnostics_
+    assert not d.ok and np.isnan(d.max_rhat) and np.isnan(d.min_ess_bulk)
+    assert sum("could not be computed" in p for p in d.problems) == 2
+    assert {w.filename for w in record if issubclass(w.category, SamplingWarning)} == {__file__}
