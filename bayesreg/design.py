@@ -100,9 +100,11 @@ class Scaling:
         y_center = float(_safe_mean(y.reshape(-1, 1))[0]) if fit_intercept else 0.0
         y_scale = power_of_two(sigma if sigma is not None else robust_std(y, center=fit_intercept))
         scaling = cls(np.asarray(x_center, float), np.asarray(x_scale, float), y_center, float(y_scale))
-        if not np.all(np.isfinite(scaling.x(X))):
+        with np.errstate(over="ignore", invalid="ignore"):
+            x_working = scaling.x(X)
+            y_working = scaling.y(y)
+        if not np.all(np.isfinite(x_working)):
             raise ValueError("X: its centred columns overflow float64 (values too large to subtract their mean)")
-        y_working = scaling.y(y)
         if not np.all(np.isfinite(y_working)):
             if sigma is not None:
                 raise ValueError(

@@ -1,6 +1,7 @@
 import numpy as np
 import pymc as pm
 import pytest
+from sklearn.datasets import load_diabetes
 
 import bayesreg as br
 from bayesreg.likelihoods import Gaussian
@@ -72,3 +73,187 @@ def test_changing_the_prior_needs_no_recompilation(diabetes_std):
     assert solver.objective._fn is compiled
     with pytest.raises(TypeError, match="prior must be a Laplace"):
         rm.set_prior(br.Normal(1.0))
+
+
+# --- free sigma: the global joint mode ---------------------------------------------------------
+
+
+def _profile_by_sklearn(X, y, scale, sigma):
+    """Independent profile of -log p(b0, beta, sigma | y) for a Laplace(scale) prior and a
+    HalfNormal(sd(y)) prior on sigma (constants dropped): scikit-learn's Lasso at each sigma."""
+    from sklearn.linear_model import Lasso
+
+    n = len(y)
+    fit = Lasso(alpha=sigma**2 / (n * scale), tol=1e-14, max_iter=1_000_000).fit(X, y)
+    resid = y - fit.predict(X)
+    return (
+        resid @ resid / (2 * sigma**2)
+        + n * np.log(sigma)
+        + np.abs(fit.coef_).sum() / scale
+        + sigma**2 / (2 * np.std(y) ** 2)
+    )
+
+
+def _min_over_grid(X, y, scale, lo, hi, n_grid):
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    grid = np.exp(np.linspace(np.log(lo), np.log(hi), n_grid))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        values = np.array([_profile_by_sklearn(X, y, scale, s) for s in grid])
+    return grid[values.argmin()], values.min()
+
+
+def test_joint_map_is_the_global_mode_on_make_regression():
+    """The issue's case: a local mode at sigma = 143.9 with every coefficient 0 was reported before."""
+    from sklearn.datasets import make_regression
+    from sklearn.linear_model import Lasso
+
+    X, y = make_regression(n_samples=100, n_features=20, noise=0.1, random_state=0)
+    est = br.BayesianRegression(br.Laplace(1.0)).fit(X, y)
+    result = est.map_
+    assert result.converged and result.certificate <= 1e-10
+    assert result.n_modes == 2  # both modes were found and compared
+    assert np.mean((y - est.predict(X)) ** 2) < 0.05
+    assert 0.05 < est.sigma_ < 0.2
+    # at the reported sigma the coefficients are the penalized fit (1e-6 relative) ...
+    n = len(y)
+    sk = Lasso(alpha=est.sigma_**2 / n, tol=1e-14, max_iter=1_000_000).fit(X, y)
+    assert np.max(np.abs(est.coef_ - sk.coef_)) <= 1e-6 * np.abs(sk.coef_).max()
+    # ... and the objective is the best over a fine grid of sigma (the other mode included)
+    ours = _profile_by_sklearn(X, y, 1.0, est.sigma_)
+    _, best = _min_over_grid(X, y, 1.0, 0.01, 300.0, 800)
+    assert ours <= best + 1e-9 * abs(best)
+    assert ours < _profile_by_sklearn(X, y, 1.0, 143.9) - 100
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_joint_map_beats_a_brute_force_profile(seed):
+    rng = np.random.default_rng(seed)
+    n, p = int(rng.integers(20, 60)), int(rng.integers(2, 10))
+    X = rng.normal(size=(n, p)) * rng.lognormal(0, 2, size=p)
+    y = X @ (rng.normal(size=p) * (rng.random(p) < 0.5)) + rng.normal(size=n) * rng.lognormal(0, 2)
+    scale = float(rng.lognormal(0, 2))
+    est = br.BayesianRegression(br.Laplace(scale)).fit(X, y)
+    assert est.map_.certificate <= 1e-10
+    sd = np.std(y)
+    sigma_grid, best = _min_over_grid(X, y, scale, sd * 1e-5, sd * 1.5, 400)
+    ours = _profile_by_sklearn(X, y, scale, est.sigma_)
+    assert ours <= best + 1e-9 * abs(best)
+    assert est.sigma_ == pytest.approx(sigma_grid, rel=0.05)  # the grid's own resolution
+
+
+def test_joint_map_objective_is_the_models_own(diabetes_std):
+    X, y = diabetes_std
+    prior = br.ElasticNet(l1=0.05, l2=0.01)
+    rm = br.build_model(X, y, prior, likelihood=Gaussian())
+    result = find_map(rm)
+    logp = rm.model.compile_logp(jacobian=False)
+    point = {"beta": result.coef, "intercept": np.asarray(result.intercept), "sigma_log__": np.log(result.sigma)}
+    assert result.objective == pytest.approx(-logp(point), rel=1e-12)
+    # the sigma part of the certificate: d(-logp)/dlog sigma = 0 at the mode
+    dlogp = rm.model.compile_dlogp(vars=[rm.model["sigma"]], jacobian=False)
+    assert abs(float(dlogp(point)[0]) * result.sigma) <= 1e-8 * len(y)
+
+
+def test_joint_map_refuses_an_exact_fit():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 3))
+    y = X @ [1.0, 2.0, 0.0] + 4.0
+    with pytest.raises(ValueError, match="fit exactly"):
+        br.BayesianRegression(br.Laplace(1.0)).fit(X, y)
+
+
+# --- units: the MAP does not depend on them ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "transform",
+    [
+        "offset 1.7e9",
+        "X * 1e300",
+        "X * 1e-300",
+        "y, sigma * 1e-200",
+        "y, sigma * 1e250",
+        "columns * 10^k",
+    ],
+)
+@pytest.mark.parametrize("prior", [br.Laplace(5.0), br.Normal(2.0), br.ElasticNet(l1=0.2, l2=0.1)])
+def test_map_is_exact_at_any_scale(transform, prior):
+    """Rescaling X, y and sigma (with the prior scale in the same units) maps the MAP exactly."""
+    X, y = load_diabetes(return_X_y=True)
+    sigma = 50.0
+    ref = br.BayesianRegression(prior, sigma=sigma).fit(X, y)
+    shift = np.zeros(X.shape[1])
+    col = np.ones(X.shape[1])  # beta_j -> beta_j * k / c_j
+    k = 1.0
+    if transform == "offset 1.7e9":
+        shift[0] = 1.7e9
+        # X + 1.7e9 keeps ~9 fewer digits of column 0: compare with the data it actually holds
+        X = (X + shift) - shift
+        ref = br.BayesianRegression(prior, sigma=sigma).fit(X, y)
+    # l2 weights scale with the square of the units: half the exponent range, 1e150, for them
+    big = 1e300 if isinstance(prior, br.Laplace) else 1e150
+    if transform == "X * 1e300":
+        col[:] = big
+    elif transform == "X * 1e-300":
+        col[:] = 1 / big
+    elif transform == "y, sigma * 1e-200":
+        k = big**-0.66
+    elif transform == "y, sigma * 1e250":
+        k = big**0.83
+    elif transform == "columns * 10^k":
+        col = 10.0 ** np.arange(-5, X.shape[1] - 5)
+    # the prior on beta' = beta * k / c: same weights in the new units need c = const across columns
+    c = col[0]
+    if isinstance(prior, br.Normal):
+        new_prior = br.Normal(prior.scale * k / c)
+    elif isinstance(prior, br.Laplace):
+        new_prior = br.Laplace(prior.scale * k / c)
+    else:
+        new_prior = br.ElasticNet(l1=prior.l1 * c / k, l2=prior.l2 * (c / k) ** 2)
+    if transform == "columns * 10^k":
+        # an i.i.d. prior is not invariant to per-column units; standardize=True fits are
+        ref = br.BayesianRegression(prior, sigma=sigma, standardize=True).fit(X, y)
+        est = br.BayesianRegression(prior, sigma=sigma, standardize=True).fit(X * col, y)
+    else:
+        est = br.BayesianRegression(new_prior, sigma=sigma * k).fit(X * col + shift, y * k)
+    expected = ref.coef_ * k / col
+    np.testing.assert_array_equal(est.coef_ == 0, ref.coef_ == 0)
+    np.testing.assert_allclose(est.coef_, expected, rtol=1e-9, atol=1e-12 * np.abs(expected).max())
+    assert est.intercept_ + shift @ est.coef_ == pytest.approx(ref.intercept_ * k, rel=1e-9)
+    assert est.map_.converged and est.map_.certificate <= 1e-10
+    assert np.isfinite(est.map_.objective)
+
+
+def test_nonconvergence_is_reported(diabetes_std, monkeypatch):
+    """A sub-problem that comes back inexact (simulated) leaves the certificate above tol: warned, not hidden."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    import bayesreg.map as map_module
+
+    X, y = diabetes_std
+    rm = br.build_model(X, y, br.Laplace(1.0), likelihood=Gaussian(sigma=50.0))
+    solver = MapSolver(rm)
+    exact = map_module.solve_quadratic_l1
+
+    def inexact(*args, **kwargs):
+        sol = exact(*args, **kwargs)
+        sol.x = sol.x * 1.01
+        return sol
+
+    monkeypatch.setattr(map_module, "solve_quadratic_l1", inexact)
+    with pytest.warns(ConvergenceWarning, match="did not converge") as record:
+        result, _ = solver.solve(max_iter=3)
+    assert record[0].filename == __file__
+    assert not result.converged and result.certificate > 1e-10 and result.n_iter == 3
+
+
+def test_certificate_is_never_nan_and_tolerance_is_tight(diabetes_std):
+    """A loosened default tolerance (1e-7) would leave certificates near 1e-8 on the free-sigma fit."""
+    X, y = diabetes_std
+    for sigma in (None, 50.0):
+        result = find_map(br.build_model(X, y, br.Laplace(2.0), likelihood=Gaussian(sigma=sigma)))
+        assert np.isfinite(result.certificate) and result.certificate <= 1e-10

@@ -111,3 +111,16 @@ def test_ridge_case_is_a_linear_solve():
     Q, c = _problem(5, 20, 5)
     sol = solve_quadratic_l1(Q, c, 0.0, 3.0)
     np.testing.assert_allclose(sol.x, np.linalg.solve(Q + 6.0 * np.eye(5), c), rtol=1e-12)
+
+
+def test_per_coordinate_weights_equal_the_rescaled_scalar_problem():
+    """Weights l1_j = l1 / d_j, l2_j = l2 / d_j^2 on Q_jk d_j d_k ... is the scalar problem in x_j / d_j."""
+    rng = np.random.default_rng(3)
+    A = rng.normal(size=(40, 6))
+    Q, c = A.T @ A, A.T @ rng.normal(size=40)
+    d = 2.0 ** rng.integers(-20, 20, size=6)
+    scalar = solve_quadratic_l1(Q, c, 3.0, 0.5)
+    scaled = solve_quadratic_l1(Q / np.outer(d, d), c / d, 3.0 / d, 0.5 / d**2)
+    np.testing.assert_array_equal(scaled.x == 0, scalar.x == 0)
+    np.testing.assert_allclose(scaled.x / d, scalar.x, rtol=1e-10, atol=1e-12)
+    assert 0 < np.count_nonzero(scalar.x) < 6
