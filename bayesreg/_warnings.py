@@ -47,9 +47,7 @@ def warn(message: str, category: type[Warning] = UserWarning) -> None:
     -----
     The warning's ``filename`` and ``lineno`` are those of the first stack frame whose file is
     not inside the bayesreg package, so ``warnings.filterwarnings(..., module=...)`` and the
-    "once per location" default filter act on the user's code. If every frame is inside bayesreg
-    (e.g. ``python -m bayesreg``), Python attributes it to ``sys``, as for any warning issued
-    above the outermost frame.
+    "once per location" default filter act on the user's code.
     """
     if not (isinstance(category, type) and issubclass(category, Warning)):
         raise TypeError(f"category must be a Warning subclass, got {category!r}")
