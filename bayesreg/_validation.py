@@ -127,7 +127,8 @@ def check_feature_columns(X, name: str = "X") -> None:
                 i, value = _first_non_number(series.to_numpy(dtype=object))
                 kind = "categorical" if isinstance(dtype, pd.CategoricalDtype) else f"dtype {dtype}"
                 raise ValueError(
-                    f"{what} is not numeric ({kind}): row {_label(X.index[i])} holds {value!r}; encode it as "
+                    f"{what} is not numeric ({kind}): could not convert {value!r} in row {_label(X.index[i])} to a "
+                    "number; encode it as "
                     "numbers (e.g. sklearn.preprocessing.OneHotEncoder) or drop it"
                 ) from None
             if np.iscomplexobj(values):

@@ -39,15 +39,19 @@ def _frame(b):
 
 
 BAD_FRAMES = [
-    pytest.param(_frame(list("wxyz")), r"^X: column 'b' is not numeric \(dtype \w+\): row 10 holds 'w'", id="text"),
+    pytest.param(
+        _frame(list("wxyz")),
+        r"^X: column 'b' is not numeric \(dtype \w+\): could not convert 'w' in row 10 to a number",
+        id="text",
+    ),
     pytest.param(
         _frame([1.0, 2.0, "oops", 4.0]),
-        r"^X: column 'b' is not numeric \(dtype object\): row 12 holds 'oops'",
+        r"^X: column 'b' is not numeric \(dtype object\): could not convert 'oops' in row 12 to a number",
         id="mixed",
     ),
     pytest.param(
         _frame(pd.Categorical(list("abab"))),
-        r"^X: column 'b' is not numeric \(categorical\): row 10 holds 'a'",
+        r"^X: column 'b' is not numeric \(categorical\): could not convert 'a' in row 10 to a number",
         id="cat",
     ),
     pytest.param(_frame(np.arange(4) + 1j), r"^X must be real-valued: column 'b' is complex$", id="complex"),
