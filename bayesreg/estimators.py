@@ -12,10 +12,13 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from bayesreg import predictive
 from bayesreg._validation import check_bool, check_count, check_feature_columns, check_numeric_target, check_prior
+from bayesreg._warnings import warn
 from bayesreg.conversions import check_positive
+from bayesreg.design import column_scales
 from bayesreg.likelihoods import Gaussian
 from bayesreg.map import MapResult, MapSolver
 from bayesreg.model import build_model
+from bayesreg.noise import SIGMA_MISMATCH_FACTOR, estimate_noise_scale
 from bayesreg.persistence import CloudPickled as _CloudPickled
 from bayesreg.persistence import load_estimator, save_estimator
 from bayesreg.sampling import (
@@ -68,13 +71,18 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         A penalty prior (``bayesreg.Normal``, ``Laplace``, ``ElasticNet``), or, with
         ``method="nuts"`` only, a hierarchical one (``BayesianLasso``, ``HierarchicalNormal``,
         ``Horseshoe``, ``RegularizedHorseshoe``, ``BayesianElasticNet``).
-    sigma : float or None, default=None
-        Fixed noise scale (the penalized-fit case). None gives sigma a prior: the prior's own
-        choice, ``p(sigma^2) proportional to 1 / sigma^2`` for ``BayesianLasso`` and
-        ``BayesianElasticNet`` (as in their papers), otherwise a weakly informative
-        ``HalfNormal(sd(y))``. For the MAP the joint mode of ``(b0, beta, sigma)`` is then
-        reported with ``equivalent_penalty_``, the penalized fit that has the same solution at the
-        fitted sigma; it needs ``n_samples > n_features + 1``.
+    sigma : float, "auto" or None, default=None
+        Fixed noise scale (the penalized-fit case). A fixed value more than a factor of 3 away
+        from the data's own estimate (below) gets a ``UserWarning``: it makes the posterior too
+        narrow or too wide, and the prior scale means another penalty than intended.
+        ``"auto"`` fixes sigma at that estimate: the unbiased residual sd of least squares,
+        ``sqrt(RSS / (n - p - 1))``, or, when ``n <= p + 1``, the leave-one-out error of a
+        cross-validated ridge (:func:`bayesreg.noise.estimate_noise_scale`); ``sigma_`` holds it.
+        None gives sigma a prior: the prior's own choice, ``p(sigma^2) proportional to
+        1 / sigma^2`` for ``BayesianLasso`` and ``BayesianElasticNet`` (as in their papers),
+        otherwise a weakly informative ``HalfNormal(sd(y))``. For the MAP the global joint mode
+        of ``(b0, beta, sigma)`` is then reported with ``equivalent_penalty_``, the penalized fit
+        that has the same solution at the fitted sigma; it needs ``n_samples > n_features + 1``.
     fit_intercept : bool, default=True
         Fit an unpenalized intercept (flat prior).
     standardize : bool, default=False
@@ -171,7 +179,12 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
 
     def _check_params(self):
         prior = check_prior(self.prior)
-        sigma = None if self.sigma is None else check_positive(self.sigma, "sigma")
+        if isinstance(self.sigma, str):
+            if self.sigma != "auto":
+                raise TypeError(f"sigma must be a positive number, 'auto' or None, got {self.sigma!r}")
+            sigma = "auto"
+        else:
+            sigma = None if self.sigma is None else check_positive(self.sigma, "sigma")
         check_bool(self.fit_intercept, "fit_intercept")
         check_bool(self.standardize, "standardize")
         if self.method not in _METHODS:
@@ -227,8 +240,12 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         center = X.mean(axis=0) if (self.standardize and self.fit_intercept) else np.zeros(p)
         scale = np.ones(p)
         if self.standardize:
-            sd = X.std(axis=0)
+            sd = column_scales(X)
             scale = np.where(sd > 0, sd, 1.0)
+            if self.method == "map" and not self.fit_intercept:
+                # glmnet's convention: a constant column gets coefficient 0 (not a penalized intercept)
+                center = np.where(sd > 0, 0.0, X[0])
+        sigma = self._noise_scale(sigma, (X - center) / scale, y)
         for stale in _METHOD_ATTRIBUTES:
             self.__dict__.pop(stale, None)
         self._x_center, self._x_scale = center, scale
@@ -247,6 +264,28 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         else:
             self._fit_nuts(rm)
         return self
+
+    def _noise_scale(self, sigma, X_fit, y):
+        """The fixed sigma to use: the data's estimate for ``"auto"``; a far-off fixed value is warned about."""
+        if sigma is None:
+            return None
+        if sigma == "auto":
+            return estimate_noise_scale(X_fit, y, fit_intercept=self.fit_intercept).sigma
+        try:
+            estimate = estimate_noise_scale(X_fit, y, fit_intercept=self.fit_intercept)
+        except ValueError:  # y fit exactly: nothing to compare with
+            return sigma
+        ratio = sigma / estimate.sigma
+        if not 1.0 / SIGMA_MISMATCH_FACTOR <= ratio <= SIGMA_MISMATCH_FACTOR:
+            warn(
+                f"sigma={sigma:.4g} is {max(ratio, 1 / ratio):.3g} times {'larger' if ratio > 1 else 'smaller'} than "
+                f"the residual sd of a {estimate.method} fit to these data ({estimate.sigma:.4g}): the posterior "
+                f"will be too {'wide' if ratio > 1 else 'narrow'} (intervals that do not cover the data), and a prior "
+                "scale chosen for a penalty means another penalty at this sigma. Use sigma='auto' to fix it at "
+                f"{estimate.sigma:.4g}, sigma=None to learn it, or a value near it.",
+                UserWarning,
+            )
+        return sigma
 
     def _fit_map(self, rm, n):
         result, _ = MapSolver(rm).solve()
@@ -283,6 +322,8 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         idata.attrs["coefficient_scale"] = "standardized" if self.standardize else "original"
         idata.attrs["x_center"] = [float(v) for v in self._x_center]
         idata.attrs["x_scale"] = [float(v) for v in self._x_scale]
+        if rm.likelihood.fixed_sigma:  # the value used (sigma="auto" estimates it from the data)
+            idata.attrs["fixed_sigma"] = float(rm.likelihood.sigma)
         self._set_posterior(idata)
         self.diagnostics_ = diagnose(idata, var_names=self._sampled_names())
         warn_if_problems(self.diagnostics_)
@@ -319,7 +360,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         if "sigma" in posterior:
             sigma = posterior["sigma"].values.reshape(-1)
         else:
-            sigma = np.full(beta.shape[0], float(self.sigma))
+            sigma = np.full(beta.shape[0], float(self.idata_.attrs.get("fixed_sigma", self.sigma)))
         return beta, intercept, sigma
 
     def _check_predict_input(self, X):

@@ -1,4 +1,5 @@
 import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,11 @@ def test_check_estimator(estimator):
     results = check_estimator(estimator, on_fail=None)
     failed = {r["check_name"]: r["exception"] for r in results if r["status"] == "failed"}
     assert len(results) > 40
+    if estimator.sigma is None:
+        # this check fits y = X[:, 0] exactly: with sigma free the joint density grows without bound as
+        # sigma -> 0, so there is no MAP, and the fit refuses (a local mode used to be reported)
+        error = failed.pop("check_regressors_no_decision_function")
+        assert isinstance(error, ValueError) and "fit exactly" in str(error)
     assert not failed
 
 
@@ -144,7 +150,7 @@ BAD_PARAMS = [
     ({"sigma": 0.0}, ValueError, "sigma must be > 0"),
     ({"sigma": -2.0}, ValueError, "sigma must be > 0"),
     ({"sigma": np.nan}, ValueError, "sigma must be finite"),
-    ({"sigma": "1"}, TypeError, "sigma must be a real number"),
+    ({"sigma": "1"}, TypeError, "sigma must be a positive number, 'auto' or None"),
     ({"fit_intercept": "yes"}, TypeError, "fit_intercept must be True or False"),
     ({"standardize": 1}, TypeError, "standardize must be True or False"),
     ({"method": "vi"}, ValueError, "method must be one of"),
@@ -225,3 +231,49 @@ def test_dataframe_with_non_numeric_column():
     frame = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": ["x", "y", "z"]})
     with pytest.raises(ValueError, match="could not convert|string"):
         BayesianRegression(br.Laplace(1.0), sigma=1.0).fit(frame, [1.0, 2.0, 3.0])
+
+
+def test_fixed_sigma_far_from_the_data_is_warned_about(diabetes_std):
+    """sigma=1 on diabetes (residual sd 54): a 90% interval that covers 2% of y, unless warned."""
+    X, y = diabetes_std
+    with pytest.warns(UserWarning, match=r"sigma=1 is 54.\d times smaller than the residual sd") as record:
+        BayesianRegression(br.Laplace(5.0), sigma=1.0).fit(X, y)
+    assert record[0].filename == __file__
+    for sigma in (54.0 / 2.9, 54.0 * 2.9):  # within a factor of 3: quiet
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", UserWarning)
+            BayesianRegression(br.Laplace(5.0), sigma=sigma).fit(X, y)
+    with pytest.warns(UserWarning, match="times larger"):
+        BayesianRegression(br.Laplace(5.0), sigma=54.0 * 3.1).fit(X, y)
+
+
+def test_sigma_auto_fixes_sigma_at_the_least_squares_residual_sd(diabetes_std):
+    from bayesreg.noise import estimate_noise_scale
+
+    X, y = diabetes_std
+    est = BayesianRegression(br.Laplace(5.0), sigma="auto").fit(X, y)
+    expected = estimate_noise_scale(X, y).sigma
+    assert est.sigma_ == pytest.approx(expected, rel=1e-12)
+    fixed = BayesianRegression(br.Laplace(5.0), sigma=expected).fit(X, y)
+    np.testing.assert_array_equal(est.coef_, fixed.coef_)
+    with pytest.raises(TypeError, match="sigma must be a positive number, 'auto' or None"):
+        BayesianRegression(br.Laplace(5.0), sigma="estimate").fit(X, y)
+
+
+def test_standardize_gives_a_constant_column_coefficient_zero_like_glmnet():
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.normal(size=40), np.full(40, 2.0), rng.normal(size=40)])
+    y = 1.0 + X[:, 0] + rng.normal(size=40) * 0.3
+    for fit_intercept in (True, False):
+        est = BayesianRegression(br.Laplace(0.5), sigma=0.3, standardize=True, fit_intercept=fit_intercept).fit(X, y)
+        assert est.coef_[1] == 0.0
+
+
+@pytest.mark.parametrize("factor", [1e-300, 1e300])
+def test_standardize_sees_columns_at_any_scale(diabetes_std, factor):
+    """np.std squares the values: X * 1e-300 looked constant and X * 1e300 infinite."""
+    X, y = diabetes_std
+    ref = BayesianRegression(br.Laplace(5.0), sigma=50.0, standardize=True).fit(X, y)
+    est = BayesianRegression(br.Laplace(5.0), sigma=50.0, standardize=True).fit(X * factor, y)
+    np.testing.assert_array_equal(est.coef_ == 0, ref.coef_ == 0)
+    np.testing.assert_allclose(est.coef_ * factor, ref.coef_, rtol=1e-9, atol=1e-9 * np.abs(ref.coef_).max())
