@@ -82,7 +82,8 @@ class MapResult:
         The fixed or fitted noise scale.
     objective : float
         Negative log posterior density at the estimate (no Jacobian term: the density of
-        ``sigma`` itself), constants of the prior included.
+        ``sigma`` itself), constants of the prior included; ``inf`` when it exceeds float64 (a
+        fixed ``sigma`` of ``1e-200`` against ``y`` of order 1), the estimate being exact all the same.
     kkt_violation : float
         Largest violation of the optimality conditions, in units of the negative log posterior
         per unit of the coefficient: ``|g_j + l1 sign(beta_j)|`` for ``beta_j != 0``,
@@ -282,7 +283,8 @@ class MapSolver:
         _, g0, g_beta, g_sigma, _ = evaluation
         g_total = g_beta + 2.0 * weights.l2 * beta
         viol_w = kkt_violation(g_total, beta, weights.l1)
-        viol = max(float(np.max(viol_w * self._user_units(), initial=0.0)), abs(g0) / self.scaling.y_scale)
+        with np.errstate(over="ignore"):  # in the user's units it may exceed float64 (then inf)
+            viol = max(float(np.max(viol_w * self._user_units(), initial=0.0)), abs(g0) / self.scaling.y_scale)
         scale = max(float(np.max(np.abs(c), initial=0.0)), float(np.max(weights.l1, initial=0.0)), np.finfo(float).tiny)
         rel = max(float(np.max(viol_w, initial=0.0)), abs(g0)) / scale
         if include_sigma and not self.objective.fixed_sigma:
@@ -332,7 +334,9 @@ class MapSolver:
         else:
             state, evaluation, c, n_iter, n_modes = self._solve_free_sigma(working, tol, max_iter)
         viol, rel = self.certificate(state, evaluation, working, c)
-        if not (np.isfinite(rel) and np.isfinite(evaluation[0])):
+        # the objective itself may overflow to +inf (sigma = 1e-200 against y ~ 1: RSS / (2 sigma^2) ~ 1e400) while
+        # the estimate and its certificate are exact; NaN anywhere means the computation failed
+        if not np.isfinite(rel) or np.isnan(evaluation[0]):
             raise FloatingPointError(
                 "the MAP could not be computed in float64 (non-finite objective or gradient at the estimate); "
                 "check X, y, sigma and the prior scale for values near the limits of float64"

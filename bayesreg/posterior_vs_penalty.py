@@ -123,7 +123,7 @@ def posterior_vs_penalty(
     if not (np.isfinite(eps) and eps > 0):
         raise ValueError(f"near_zero must be a positive number, got {near_zero!r}")
     common = {"sigma": sigma, "fit_intercept": fit_intercept}
-    map_est = BayesianRegression(prior, method="map", **common).fit(X, y)
+    map_est = BayesianRegression(prior, method="map", **common)
     nuts_est = BayesianRegression(
         prior,
         method="nuts",
@@ -134,7 +134,17 @@ def posterior_vs_penalty(
         nuts_sampler=nuts_sampler,
         progressbar=progressbar,
         **common,
-    ).fit(X, y)
+    )
+    # every argument is checked before the first (MAP) fit compiles anything
+    map_est._check_params()
+    nuts_est._check_params()
+    map_est.fit(X, y)
+    if map_est.equivalent_penalty_ is None:
+        raise ValueError(
+            f"prior={prior!r}: its penalized twin at sigma={map_est.sigma_:g} has an alpha float64 cannot hold; "
+            "rescale X or y, or choose another prior scale"
+        )
+    nuts_est.fit(X, y)
     penalized = map_est.equivalent_penalty_.set_params(tol=1e-12, max_iter=1_000_000)
     penalized.fit(np.asarray(X, dtype=float), np.asarray(y, dtype=float))
     beta = nuts_est.idata_["posterior"]["beta"].values.reshape(-1, nuts_est.n_features_in_)
