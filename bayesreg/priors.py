@@ -419,7 +419,7 @@ def _enet_std(l1: float, l2: float) -> float:
 
 def _enet_logp(value, l1, l2):
     z = l1 / (2.0 * pt.sqrt(l2))
-    big = z > np.float64(_Z_ASYMPTOTIC)  # a float64 constant: 1e100 does not fit in float32
+    big = z > pt.constant(_Z_ASYMPTOTIC, dtype="float64")  # 1e100 does not fit in float32
     # log erfcx(z) = -log(z sqrt(pi)) beyond 1e100, written without z (which may overflow)
     log_erfcx = pt.switch(
         big,
