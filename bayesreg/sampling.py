@@ -112,6 +112,12 @@ def sample_posterior(
             compute_convergence_checks=False,
             **kwargs,
         )
+        # PyMC catches Ctrl-C and returns the draws made so far: a cut-short posterior is not a result
+        got = (idata["posterior"].sizes["chain"], idata["posterior"].sizes["draw"])
+        if got != (chains, draws):
+            raise KeyboardInterrupt(
+                f"sampling was interrupted: {got[1]} of {draws} draws in {got[0]} of {chains} chains; nothing was kept"
+            )
         if predictive:
             pm.compute_log_likelihood(idata, extend_inferencedata=True, progressbar=False)
             pm.sample_posterior_predictive(

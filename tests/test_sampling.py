@@ -1,6 +1,7 @@
 """Sampler choice, argument checks and the diagnostics that turn into warnings (no sampling here)."""
 
 import numpy as np
+import pymc as pm
 import pytest
 from arviz_base import from_dict
 
@@ -246,3 +247,23 @@ def test_warn_points_at_the_first_frame_outside_bayesreg():
     assert record[0].filename == __file__
     with pytest.raises(TypeError, match="category must be a Warning subclass"):
         warn("x", ValueError("not a class"))
+
+
+def test_an_interrupted_run_is_not_returned_as_a_posterior(monkeypatch):
+    """PyMC swallows Ctrl-C and returns the draws so far (4,703 of 200,000 once): that must not pass as a fit."""
+    import bayesreg.sampling as sampling_module
+
+    real_sample = pm.sample
+
+    def interrupted(*args, **kwargs):
+        idata = real_sample(*args, **kwargs)
+        return idata.isel(draw=slice(0, 7))  # what PyMC returns after a KeyboardInterrupt at draw 7
+
+    monkeypatch.setattr(sampling_module.pm, "sample", interrupted)
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    est = br.BayesianRegression(
+        br.Normal(1.0), sigma=1.0, method="nuts", draws=20, tune=20, chains=2, progressbar=False
+    )
+    with pytest.raises(KeyboardInterrupt, match="7 of 20 draws"):
+        est.fit(X, X[:, 0])
+    assert not hasattr(est, "idata_")
