@@ -70,3 +70,21 @@ def test_sampling_benchmark_table_is_the_stored_run(setting, sampler):
     (row,) = [row for row in _table_rows(first) if row[1].startswith(sampler)]
     assert _ratio(row[2]) == pytest.approx(result["ratio_fit"], abs=0.0006)
     assert _ratio(row[3]) == pytest.approx(result["ratio_sampling"], rel=0.02)
+
+
+def test_quick_start_runs_and_its_numbers_hold(capsys):
+    """The quick start is executed as written; the numbers its comments state are checked."""
+    import warnings
+
+    import numpy as np
+
+    block = README.split("## Quick start", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    namespace = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # one scaling, a sensible sigma: no warning at all
+        exec(compile(block, "README quick start", "exec"), namespace)
+    est, alphas, coefs = namespace["est"], namespace["alphas"], namespace["coefs"]
+    assert list(namespace["X"].columns[est.coef_ == 0]) == ["age", "s2", "s4"]
+    assert est.map_.certificate <= 1e-14
+    assert "support agrees: True" in capsys.readouterr().out
+    assert coefs.shape == (10, 100) and np.all(np.diff(alphas) < 0)
