@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import optimize
 
-from bayesreg.solvers import kkt_violation, solve_quadratic_l1
+from bayesreg.solvers import FactorCache, kkt_violation, solve_quadratic_l1
 
 
 def _problem(seed, n, p, collinear=False):
@@ -124,3 +124,112 @@ def test_per_coordinate_weights_equal_the_rescaled_scalar_problem():
     np.testing.assert_array_equal(scaled.x == 0, scalar.x == 0)
     np.testing.assert_allclose(scaled.x / d, scalar.x, rtol=1e-10, atol=1e-12)
     assert 0 < np.count_nonzero(scalar.x) < 6
+
+
+# ---- tests sharpened by mutation testing (mutation/README.md) ----
+
+
+def test_ridge_case_reports_its_optimality_violation():
+    Q, c = _problem(5, 20, 5)
+    sol = solve_quadratic_l1(Q, c, 0.0, 3.0)
+    grad = Q @ sol.x - c + 6.0 * sol.x
+    assert sol.n_iter == 1
+    assert sol.kkt == pytest.approx(np.abs(grad).max(), abs=1e-12 * np.abs(c).max())
+    assert sol.kkt <= 1e-10 * np.abs(c).max()
+
+
+@pytest.mark.parametrize("exponent", [-90, -40, 40, 90])
+@pytest.mark.parametrize("l2", [0.0, 0.3])
+def test_solution_is_invariant_to_the_scale_of_the_problem(exponent, l2):
+    """Multiplying Q, c, l1 and l2 by 2^k (exact in float64) leaves the minimizer unchanged: every threshold
+    of the solver (singular pivots, the tolerance of a violation) is relative to the problem's own scale."""
+    Q, c = _problem(11, 30, 7)
+    l1 = 0.2 * np.abs(c).max()
+    ref = solve_quadratic_l1(Q, c, l1, l2)
+    f = 2.0**exponent
+    sol = solve_quadratic_l1(Q * f, c * f, l1 * f, l2 * f)
+    np.testing.assert_array_equal(sol.x == 0, ref.x == 0)
+    np.testing.assert_allclose(sol.x, ref.x, rtol=1e-10, atol=1e-12 * np.abs(ref.x).max())
+    assert sol.kkt <= 1e-9 * np.abs(c * f).max()
+    assert 0 < np.count_nonzero(ref.x) < 7
+
+
+def test_factor_cache_keeps_the_factor_of_the_final_active_set():
+    """A FactorCache passed to a solve ends holding the Cholesky factor of Q_AA + 2 l2 I on the final active set,
+    recognized as reusable for the same l2 (a path reuses it) and not for another l2."""
+    Q, c = _problem(2, 40, 9)
+    l1, l2 = 0.1 * np.abs(c).max(), 0.25
+    cache = FactorCache()
+    sol = solve_quadratic_l1(Q, c, l1, l2, cache=cache)
+    active = cache.active
+    assert set(active) == set(np.flatnonzero(sol.x))
+    M = Q[np.ix_(active, active)] + 2 * l2 * np.eye(active.size)
+    np.testing.assert_allclose(cache.L @ cache.L.T, M, rtol=1e-12, atol=1e-12 * np.abs(M).max())
+    assert cache.same_l2(np.full(9, l2))
+    assert not cache.same_l2(np.full(9, 2 * l2))
+    assert not FactorCache().same_l2(np.full(9, l2))
+    # a second solve on the same Q (a smaller penalty: a path) reuses it and is still exact
+    sol2 = solve_quadratic_l1(Q, c, 0.5 * l1, l2, x0=sol.x, cache=cache)
+    grad = Q @ sol2.x - c + 2 * l2 * sol2.x
+    assert kkt_violation(grad, sol2.x, 0.5 * l1).max() <= 1e-9 * np.abs(c).max()
+
+
+def test_a_cache_from_earlier_solves_does_not_change_later_answers():
+    """Reusing one FactorCache across solves with other penalties and other starts gives the cold answers."""
+    Q, c = _problem(6, 40, 10)
+    scale = np.abs(c).max()
+    cache = FactorCache()
+    previous = np.zeros(10)
+    for frac, start in [(0.05, "zero"), (0.3, "zero"), (0.02, "previous"), (0.5, "random"), (0.1, "zero")]:
+        x0 = {"zero": None, "previous": previous, "random": np.random.default_rng(1).normal(size=10)}[start]
+        sol = solve_quadratic_l1(Q, c, frac * scale, 0.0, x0=x0, cache=cache)
+        previous = sol.x
+        cold = solve_quadratic_l1(Q, c, frac * scale, 0.0)
+        np.testing.assert_array_equal(sol.x == 0, cold.x == 0)
+        np.testing.assert_allclose(sol.x, cold.x, rtol=1e-9, atol=1e-12 * scale)
+
+
+def test_factor_cache_delete_drops_columns_of_the_factor():
+    rng = np.random.default_rng(8)
+    A = rng.normal(size=(30, 7))
+    M = A.T @ A + np.eye(7)
+    active = np.array([4, 0, 6, 2, 5])
+    cache = FactorCache()
+    l2 = np.full(7, 0.5)
+    cache.store(active, np.linalg.cholesky(M[np.ix_(active, active)]), l2)
+    cache.delete(active, np.array([1, 3]), l2)
+    np.testing.assert_array_equal(cache.active, [4, 6, 5])
+    kept = cache.active
+    np.testing.assert_allclose(cache.L @ cache.L.T, M[np.ix_(kept, kept)], rtol=1e-12)
+    assert np.allclose(cache.L, np.tril(cache.L))
+    # a delete for another active set or another l2 leaves the cache alone
+    cache.delete(active, np.array([0]), l2)
+    cache.delete(kept, np.array([0]), 2 * l2)
+    np.testing.assert_array_equal(cache.active, [4, 6, 5])
+
+
+def test_iterations_are_counted_and_limited():
+    Q, c = _problem(9, 40, 12)
+    l1 = 0.01 * np.abs(c).max()
+    sol = solve_quadratic_l1(Q, c, l1)
+    assert sol.n_iter >= np.count_nonzero(sol.x) >= 3  # one iteration at least per coefficient that joined
+    with pytest.raises(RuntimeError, match="did not finish in 2 iterations"):
+        solve_quadratic_l1(Q, c, l1, max_iter=2)
+
+
+@pytest.mark.parametrize("seed", [150, 144, 156])
+def test_rank_deficient_gram_with_duplicate_columns_from_a_warm_start(seed):
+    """Exact duplicate columns, p > n and l2 = 0: Q_AA is singular along the way, the search must pass through the
+    null direction (where the smooth part is flat on it) without jumping over a sign change."""
+    rng = np.random.default_rng(seed)
+    n = rng.integers(3, 10)
+    p = rng.integers(n + 1, 30)
+    X = rng.normal(size=(n, p))
+    X[:, 1] = X[:, 0]
+    y = rng.normal(size=n)
+    Q, c = X.T @ X, X.T @ y
+    l1 = 10 ** rng.uniform(-6, -1) * np.abs(c).max()
+    sol = solve_quadratic_l1(Q, c, l1, x0=rng.normal(size=p))
+    viol = kkt_violation(Q @ sol.x - c, sol.x, l1)
+    assert viol.max() <= 1e-9 * np.abs(c).max()
+    assert sol.kkt == pytest.approx(viol.max(), abs=1e-12 * np.abs(c).max())
