@@ -58,6 +58,7 @@ from sklearn.exceptions import ConvergenceWarning
 from bayesreg._validation import check_bool, check_regression_data
 from bayesreg._warnings import warn
 from bayesreg.conversions import check_positive
+from bayesreg.design import column_scales, power_of_two, robust_std
 from bayesreg.priors import Normal
 
 __all__ = ["EvidenceResult", "evidence_ridge", "log_evidence"]
@@ -227,8 +228,46 @@ def _check_sample_weight(sample_weight, n: int) -> np.ndarray | None:
     return sw
 
 
+@dataclass(frozen=True)
+class _Units:
+    """Powers of two ``c`` (of X) and ``t`` (of y) the spectrum is computed in: ``X~ = X / c``, ``y~ = y / t``.
+
+    Then ``alpha~ = alpha t^2`` and ``lambda~ = lambda t^2 / c^2`` (``beta~ = beta c / t``); a Gamma(a, b)
+    hyperprior stays Gamma with rate ``b / t^2`` (alpha) and ``b c^2 / t^2`` (lambda), so the problem
+    solved is the same one, exactly, whatever the units of the data.
+    """
+
+    c: float
+    t: float
+
+    def alpha(self, alpha: float) -> float:
+        with np.errstate(over="ignore", under="ignore"):
+            return float(np.float64(alpha) * np.float64(self.t) ** 2)
+
+    def lam(self, lam: float) -> float:
+        with np.errstate(over="ignore", under="ignore"):
+            return float(np.float64(lam) * (np.float64(self.t) / np.float64(self.c)) ** 2)
+
+    def priors(self, a_prior, l_prior):
+        with np.errstate(over="ignore", under="ignore"):
+            a_rate = np.float64(a_prior[1]) / np.float64(self.t) ** 2 if a_prior[1] else 0.0
+            l_rate = np.float64(l_prior[1]) * (np.float64(self.c) / np.float64(self.t)) ** 2 if l_prior[1] else 0.0
+        if not (np.isfinite(a_rate) and np.isfinite(l_rate)):
+            raise ValueError(
+                "alpha_prior, lambda_prior: their rates in the units of X and y overflow float64 (the hyperprior "
+                "would pin a precision at 0); rescale X or y, or use rate 0 (the scale-invariant limit)"
+            )
+        return (a_prior[0], float(a_rate)), (l_prior[0], float(l_rate))
+
+    def log_evidence_shift(self, n: float, a_prior, l_prior) -> float:
+        """``L(user) - L(scaled)``: the density of y has the factor ``t^-n``; the hyperpriors' log terms shift."""
+        return float(
+            -n * np.log(self.t) - 2.0 * a_prior[0] * np.log(self.t) + 2.0 * l_prior[0] * np.log(self.c / self.t)
+        )
+
+
 def _prepare(X, y, fit_intercept, sample_weight):
-    """Validate, centre and weight the data; return the spectrum, offsets and ``Var(y)``."""
+    """Validate, centre, weight and scale the data; return the spectrum, offsets, ``Var(y)`` and the units."""
     X, y, _ = check_regression_data(X, y)
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
     sw = _check_sample_weight(sample_weight, X.shape[0])
@@ -247,7 +286,11 @@ def _prepare(X, y, fit_intercept, sample_weight):
         X = X * root[:, None]
         y = y * root
     n_eff = X.shape[0] if sw is None else float(np.sum(sw))
-    return _Spectrum(X, y, n_eff), X_offset, y_mean, y_var
+    units = _Units(
+        c=float(power_of_two(np.max(column_scales(X, center=False), initial=0.0))),
+        t=float(power_of_two(robust_std(y, center=False))),
+    )
+    return _Spectrum(X / units.c, y / units.t, n_eff), X_offset, y_mean, y_var, units
 
 
 def _check_init(value, name: str) -> float | None:
@@ -296,8 +339,9 @@ def log_evidence(
     lambda_ = check_positive(lambda_, "lambda_")
     a_prior = _check_hyperprior(alpha_prior, "alpha_prior")
     l_prior = _check_hyperprior(lambda_prior, "lambda_prior")
-    spectrum = _prepare(X, y, fit_intercept, sample_weight)[0]
-    return spectrum.log_evidence(alpha, lambda_, a_prior, l_prior)
+    spectrum, _, _, _, units = _prepare(X, y, fit_intercept, sample_weight)
+    scaled = spectrum.log_evidence(units.alpha(alpha), units.lam(lambda_), *units.priors(a_prior, l_prior))
+    return scaled + units.log_evidence_shift(spectrum.n, a_prior, l_prior)
 
 
 def evidence_ridge(
@@ -391,10 +435,23 @@ def evidence_ridge(
         raise TypeError(f"max_iter must be a positive integer, got {max_iter!r}")
     if max_iter < 1:
         raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
-    spectrum, X_offset, y_offset, y_var = _prepare(X, y, fit_intercept, sample_weight)
+    spectrum, X_offset, y_offset, y_var, units = _prepare(X, y, fit_intercept, sample_weight)
+    a_user, l_user = a_prior, l_prior
+    a_prior, l_prior = units.priors(a_prior, l_prior)  # from here on everything is in the scaled units
 
-    alpha = 1.0 / (y_var + np.finfo(float).eps) if alpha_init is None else alpha_init
-    lam = 1.0 if lambda_init is None else lambda_init
+    alpha = units.alpha(1.0 / (y_var + np.finfo(float).eps) if alpha_init is None else alpha_init)
+    lam = units.lam(1.0 if lambda_init is None else lambda_init)
+    # scikit-learn's default start (lambda = 1, alpha = 1 / Var(y)) is in the data's units: at extreme units it
+    # is 0 or inf in the scaled ones, where the fixed point of order 1 is then started from instead
+    if alpha_init is None and not 1e-100 < alpha < 1e100:
+        alpha = 1.0
+    if lambda_init is None and not 1e-100 < lam < 1e100:
+        lam = 1.0
+    if not (0.0 < alpha < np.inf and 0.0 < lam < np.inf):
+        raise ValueError(
+            f"alpha_init={alpha_init!r}, lambda_init={lambda_init!r}: not representable in the units of X and y "
+            "(their scaled values are 0 or inf); leave them at None"
+        )
     n = spectrum.n
     converged = False
     n_iter = 0
@@ -423,18 +480,37 @@ def evidence_ridge(
             ConvergenceWarning,
         )
 
-    ratio = lam / alpha
-    coef = spectrum.coef(ratio)
+    to_user = units.t / units.c  # beta = beta~ t / c
+    gamma, m2, sse = spectrum.stats(lam / alpha)
+    for name, rate, term in (("alpha_prior", a_prior[1], sse), ("lambda_prior", l_prior[1], m2)):
+        if 2.0 * rate > 1e-3 * term:
+            warn(
+                f"{name}: the Gamma hyperprior's rate is not negligible at the units of these data (2 x rate = "
+                f"{2.0 * rate:.3g} against {'||y - Xm||^2' if name == 'alpha_prior' else '||m||^2'} = {term:.3g}, in "
+                "units where X and y are of order 1), so the result depends on the units of X and y; rescale them "
+                f"(e.g. standardize), or set {name}=(0, 0), the scale-invariant limit",
+                UserWarning,
+            )
+    with np.errstate(over="ignore", divide="ignore"):
+        sigma, prior_scale = units.t * alpha**-0.5, units.t / units.c * lam**-0.5
+        values = (sigma, prior_scale, sigma**-2, prior_scale**-2)
+    if not all(np.isfinite(v) and v > 0 for v in values):
+        raise ValueError(
+            f"X, y: at these units the evidence maximum (sigma={sigma:g}, prior_scale={prior_scale:g}) has a "
+            "precision float64 cannot hold; rescale X or y"
+        )
+    coef = spectrum.coef(lam / alpha) * to_user
+    log_ev = spectrum.log_evidence(alpha, lam, a_prior, l_prior) + units.log_evidence_shift(spectrum.n, a_user, l_user)
     return EvidenceResult(
         coef=coef,
         intercept=float(y_offset - X_offset @ coef),
-        alpha=float(alpha),
-        lambda_=float(lam),
-        sigma=float(alpha**-0.5),
-        prior_scale=float(lam**-0.5),
-        ridge_alpha=float(ratio),
-        coef_cov=spectrum.coef_cov(alpha, lam),
-        log_evidence=spectrum.log_evidence(alpha, lam, a_prior, l_prior),
+        alpha=float(sigma**-2),
+        lambda_=float(prior_scale**-2),
+        sigma=float(sigma),
+        prior_scale=float(prior_scale),
+        ridge_alpha=float(lam / alpha * units.c**2),
+        coef_cov=spectrum.coef_cov(alpha, lam) * to_user**2,
+        log_evidence=float(log_ev),
         n_iter=n_iter,
         converged=converged,
     )

@@ -339,3 +339,45 @@ def test_log_evidence_bad_input():
         log_evidence(_X, _Y, 1.0, -1.0)
     with pytest.raises(TypeError, match="alpha_prior"):
         log_evidence(_X, _Y, 1.0, 1.0, alpha_prior=None)
+
+
+@pytest.mark.parametrize(
+    "x_factor,y_factor", [(1e150, 1.0), (1e-150, 1.0), (1.0, 1e150), (1.0, 1e-150), (1e-100, 1e100)]
+)
+def test_scale_invariant_hyperpriors_give_the_same_answer_in_any_units(diabetes_std, x_factor, y_factor):
+    """With rates 0 the model is scale-invariant; the spectrum is computed in scaled units, so the answer is too."""
+    X, y = diabetes_std
+    flat = {"alpha_prior": (0.0, 0.0), "lambda_prior": (0.0, 0.0)}
+    ref = evidence_ridge(X, y, **flat)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours = evidence_ridge(X * x_factor, y * y_factor, **flat)
+    unit = y_factor / x_factor
+    np.testing.assert_allclose(ours.coef / unit, ref.coef, rtol=1e-10, atol=1e-12 * np.abs(ref.coef).max())
+    assert ours.sigma / y_factor == pytest.approx(ref.sigma, rel=1e-10)
+    assert ours.prior_scale / unit == pytest.approx(ref.prior_scale, rel=1e-10)
+    assert ours.ridge_alpha / x_factor**2 == pytest.approx(ref.ridge_alpha, rel=1e-10)
+    np.testing.assert_allclose(
+        ours.coef_cov / unit**2, ref.coef_cov, rtol=1e-8, atol=1e-12 * np.abs(ref.coef_cov).max()
+    )
+    # the density of y in units k times smaller is k^n times larger
+    assert ours.log_evidence == pytest.approx(ref.log_evidence - len(y) * np.log(y_factor), rel=1e-10, abs=1e-6)
+
+
+def test_a_hyperprior_that_dominates_at_these_units_is_warned_about(diabetes_std):
+    """Gamma(1e-6, 1e-6) on lambda is negligible for unit-scale data, not for X * 1e150 (||m||^2 ~ 1e-300)."""
+    X, y = diabetes_std
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        evidence_ridge(X, y)
+    with pytest.warns(UserWarning, match="lambda_prior: the Gamma hyperprior's rate is not negligible") as record:
+        evidence_ridge(X * 1e150, y)
+    assert record[0].filename == __file__
+
+
+def test_units_float64_cannot_hold_are_refused(diabetes_std):
+    X, y = diabetes_std
+    with pytest.raises(ValueError, match="precision float64 cannot hold"):
+        evidence_ridge(X * 1e-300, y, alpha_prior=(0.0, 0.0), lambda_prior=(0.0, 0.0))
+    with pytest.raises(ValueError, match="rates in the units of X and y overflow"):
+        evidence_ridge(X * 1e300, y)
