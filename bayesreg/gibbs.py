@@ -54,6 +54,7 @@ from sklearn.utils.validation import check_X_y
 
 from bayesreg._validation import check_numeric_target
 from bayesreg._warnings import warn
+from bayesreg.design import column_scales, robust_std
 
 __all__ = ["GibbsResult", "McemResult", "mcem_bayesian_lasso", "sample_bayesian_lasso_gibbs"]
 
@@ -234,6 +235,17 @@ class _Problem:
 
     @classmethod
     def from_data(cls, X: np.ndarray, y: np.ndarray, names: list[str]) -> _Problem:
+        # the sampler works with X'X, X'y and y'y: refuse units whose squares float64 cannot hold
+        n = X.shape[0]
+        for name, scales in (("X", column_scales(X)), ("y", np.array([robust_std(y)]))):
+            live = scales[scales > 0]
+            with np.errstate(over="ignore", under="ignore"):
+                squares = n * live * live
+            if live.size and not (np.all(np.isfinite(squares)) and np.all(squares >= np.finfo(float).tiny)):
+                raise ValueError(
+                    f"{name}: values of order {live.max():.3g} (sd) have squares float64 cannot hold; the Gibbs "
+                    f"sampler works with X'X, X'y and y'y: rescale {name} (e.g. standardize it)"
+                )
         x_mean = X.mean(axis=0)
         y_mean = float(y.mean())
         Xc = np.ascontiguousarray(X - x_mean)

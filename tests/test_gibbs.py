@@ -311,3 +311,24 @@ def test_dataframe_and_series_input():
     y = pd.Series(Y_OK)
     result = sample_bayesian_lasso_gibbs(X, y, lam=1.0, draws=20, burn=5, random_seed=0)
     assert result.feature_names == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("x_factor,y_factor,name", [(1e300, 1.0, "X"), (1e-300, 1.0, "X"), (1.0, 1e300, "y")])
+def test_units_whose_squares_overflow_are_refused(x_factor, y_factor, name):
+    """X * 1e300 gave NaN draws without a word: X'X overflows."""
+    X, y = load_diabetes(return_X_y=True, scaled=True)
+    with pytest.raises(ValueError, match=f"^{name}: values of order"):
+        sample_bayesian_lasso_gibbs(X * x_factor, y * y_factor, draws=10)
+    with pytest.raises(ValueError, match=f"^{name}: values of order"):
+        mcem_bayesian_lasso(X * x_factor, y * y_factor, n_iter=2, draws=10)
+
+
+def test_mcem_lambda_follows_the_units_of_x():
+    """Without a hyperprior the Bayesian lasso is scale-free: X -> c X gives lambda -> c lambda."""
+    X, y = load_diabetes(return_X_y=True, scaled=True)
+    kwargs = dict(n_iter=5, draws=100, burn=20, random_seed=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ref = mcem_bayesian_lasso(X, y, **kwargs)
+        big = mcem_bayesian_lasso(X * 1e100, y, **kwargs)
+    assert big.lam / 1e100 == pytest.approx(ref.lam, rel=1e-6)
