@@ -233,3 +233,61 @@ def test_rank_deficient_gram_with_duplicate_columns_from_a_warm_start(seed):
     viol = kkt_violation(Q @ sol.x - c, sol.x, l1)
     assert viol.max() <= 1e-9 * np.abs(c).max()
     assert sol.kkt == pytest.approx(viol.max(), abs=1e-12 * np.abs(c).max())
+
+
+def test_default_iteration_cap_suffices_for_many_coefficients():
+    """p = 150 nearly all active: a cold start takes about p iterations, a warm start with every sign wrong
+    about 2p (each coefficient leaves, then joins again); the default cap (20 p + 100) must allow both."""
+    rng = np.random.default_rng(0)
+    n, p = 300, 150
+    X = rng.normal(size=(n, p))
+    X[:, 1::2] = X[:, ::2] + 0.3 * rng.normal(size=(n, p // 2))
+    y = X @ rng.normal(size=p) + rng.normal(size=n)
+    Q, c = X.T @ X, X.T @ y
+    l1 = 1e-4 * np.abs(c).max()
+    for x0 in [None, -10 * np.sign(c)]:
+        sol = solve_quadratic_l1(Q, c, l1, x0=x0)
+        assert kkt_violation(Q @ sol.x - c, sol.x, l1).max() <= 1e-9 * np.abs(c).max()
+        assert np.count_nonzero(sol.x) >= 140
+
+
+def _descent_problems():
+    """(Q, c, l1, l2, x0): full rank and singular Gram matrices, cold and hostile warm starts."""
+    out = []
+    for seed in range(6):
+        rng = np.random.default_rng(100 + seed)
+        n, p = (40, 10) if seed % 2 else (6, 15)
+        X = rng.normal(size=(n, p))
+        if seed >= 4:
+            X[:, 1] = X[:, 0]  # an exact duplicate: a flat null direction
+        Q, c = X.T @ X, X.T @ (X[:, :3].sum(axis=1) + rng.normal(size=n))
+        l1 = 10 ** rng.uniform(-3, -1) * np.abs(c).max()
+        l2 = 0.0 if n < p or seed >= 4 else 0.5
+        out += [(Q, c, l1, l2, None), (Q, c, l1, l2, rng.normal(size=p) * 3)]
+    return out
+
+
+@pytest.mark.parametrize("case", range(12))
+def test_every_step_decreases_the_objective(monkeypatch, case):
+    """The search is a descent method (module docstring): each step stops at the first zero crossing, so the
+    objective never increases from one iterate to the next and the final point is optimal."""
+    from bayesreg import solvers
+
+    Q, c, l1, l2, x0 = _descent_problems()[case]
+    values = []
+    step = solvers._ActiveSetSolver.step
+
+    def recording_step(self, x, active, signs):
+        out = step(self, x, active, signs)
+        values.append(_objective(Q, c, l1, l2, out[0]))
+        return out
+
+    monkeypatch.setattr(solvers._ActiveSetSolver, "step", recording_step)
+    start = np.zeros(len(c)) if x0 is None else x0
+    sol = solve_quadratic_l1(Q, c, l1, l2, x0=x0)
+    values = np.array([_objective(Q, c, l1, l2, start)] + values)
+    scale = np.abs(values).max()
+    assert np.all(np.diff(values) <= 1e-12 * scale), np.diff(values).max() / scale
+    viol = kkt_violation(Q @ sol.x - c + 2 * l2 * sol.x, sol.x, l1)
+    assert viol.max() <= 1e-9 * np.abs(c).max()
+    assert values[-1] == pytest.approx(_objective(Q, c, l1, l2, sol.x), rel=1e-12, abs=1e-12 * scale)
