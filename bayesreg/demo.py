@@ -44,10 +44,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, Ridge
 
+from bayesreg._files import replace_folder
 from bayesreg._validation import check_bool, check_count, check_feature_columns, check_regression_data
 from bayesreg.compare import Comparison, compare
 from bayesreg.conversions import check_l1_ratio, check_positive
 from bayesreg.estimators import BayesianRegression
+from bayesreg.noise import estimate_noise_scale
 from bayesreg.paths import alpha_grid
 from bayesreg.posterior_vs_penalty import PosteriorVsPenalty, posterior_vs_penalty
 from bayesreg.priors import equal_variance_priors
@@ -482,17 +484,7 @@ def _publish(staging: Path, out: Path, interrupts: _Interrupts) -> tuple[bool, l
                 shutil.copy2(entry, staging / entry.name, follow_symlinks=False)
             kept.append(entry.name)
     with interrupts.deferred():
-        if replaced:
-            old = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:12]}"
-            os.rename(out, old)
-            try:
-                os.rename(staging, out)
-            except BaseException:
-                os.rename(old, out)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(staging, out)
+        replace_folder(staging, out)
     return replaced, kept
 
 
@@ -510,11 +502,12 @@ def residual_sd(X, y) -> float:
             f"sigma: n_samples={n} <= n_features + 1 = {p + 1}, so least squares leaves no residual to estimate "
             "sigma from; give a fixed sigma (--sigma)"
         )
-    resid = y - LinearRegression().fit(X, y).predict(X)
-    sigma = float(np.sqrt(np.sum(resid**2) / dof))
-    if not sigma > 0:
-        raise ValueError("sigma: least squares fits the data exactly (residual sd 0); give a fixed sigma (--sigma)")
-    return sigma
+    try:
+        return estimate_noise_scale(X, y).sigma
+    except ValueError:
+        raise ValueError(
+            "sigma: least squares fits the data exactly (residual sd 0); give a fixed sigma (--sigma)"
+        ) from None
 
 
 def standardize_columns(X: pd.DataFrame) -> pd.DataFrame:

@@ -41,13 +41,13 @@ import math
 import os
 import shutil
 import uuid
-import warnings
 from pathlib import Path, PurePosixPath
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from bayesreg._files import replace_folder
 from bayesreg.conversions import PenaltyWeights
 from bayesreg.map import MapResult
 from bayesreg.sampling import Diagnostics
@@ -501,26 +501,6 @@ def _check_target(target: Path, class_name: str) -> None:
         )
 
 
-def _swap_into_place(staging: Path, target: Path) -> None:
-    """Rename ``staging`` to ``target``; an existing ``target`` is renamed away first and removed last."""
-    if not os.path.lexists(target):
-        os.rename(staging, target)
-        return
-    old = target.with_name(f".{target.name}.{uuid.uuid4().hex}.old")
-    os.rename(target, old)
-    try:
-        os.rename(staging, target)
-    except BaseException:
-        os.rename(old, target)
-        raise
-    try:
-        shutil.rmtree(old)
-    except OSError as exc:
-        warnings.warn(
-            f"saved to {target}, but the previous save renamed to {old} could not be removed: {exc}", stacklevel=3
-        )
-
-
 def save_estimator(estimator: BaseEstimator, path: str | os.PathLike) -> Path:
     """Write a fitted estimator to the folder ``path``, all or nothing; returns ``path``.
 
@@ -553,7 +533,7 @@ def save_estimator(estimator: BaseEstimator, path: str | os.PathLike) -> Path:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        _swap_into_place(staging, target)
+        replace_folder(staging, target)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
