@@ -1,37 +1,53 @@
 """bayesreg: regression penalties as priors, fitted in PyMC, checked against scikit-learn.
 
 L2 (ridge) is a Gaussian prior, L1 (lasso) a Laplace prior, the elastic net their product.
+
+The names below are imported on first use (PEP 562), so ``import bayesreg`` and the ``bayesreg``
+command start without loading PyMC; ``bayesreg.BayesianRegression`` and
+``from bayesreg import BayesianRegression`` work as usual.
 """
 
-from bayesreg import datasets
-from bayesreg.compare import Comparison, compare
-from bayesreg.empirical_bayes import EvidenceResult, evidence_ridge
-from bayesreg.estimators import BayesianRegression
-from bayesreg.gibbs import GibbsResult, McemResult, mcem_bayesian_lasso, sample_bayesian_lasso_gibbs
-from bayesreg.map import MapResult, find_map
-from bayesreg.model import build_model
-from bayesreg.paths import alpha_grid, map_path
-from bayesreg.posterior_path import BayesianPath, bayesian_path
-from bayesreg.posterior_vs_penalty import PosteriorVsPenalty, posterior_vs_penalty
-from bayesreg.priors import (
-    ElasticNet,
-    Laplace,
-    Normal,
-    Prior,
-    equal_variance_priors,
-    from_glmnet,
-    from_sklearn,
-    prior_from_weights,
-)
-from bayesreg.sampling import Diagnostics, SamplingWarning
-from bayesreg.shrinkage import (
-    BayesianElasticNet,
-    BayesianLasso,
-    HierarchicalNormal,
-    Horseshoe,
-    RegularizedHorseshoe,
-    ShrinkagePrior,
-)
+import importlib
+
+#: public name -> the module that defines it
+_EXPORTS = {
+    "Comparison": "bayesreg.compare",
+    "compare": "bayesreg.compare",
+    "EvidenceResult": "bayesreg.empirical_bayes",
+    "evidence_ridge": "bayesreg.empirical_bayes",
+    "BayesianRegression": "bayesreg.estimators",
+    "GibbsResult": "bayesreg.gibbs",
+    "McemResult": "bayesreg.gibbs",
+    "mcem_bayesian_lasso": "bayesreg.gibbs",
+    "sample_bayesian_lasso_gibbs": "bayesreg.gibbs",
+    "MapResult": "bayesreg.map",
+    "find_map": "bayesreg.map",
+    "build_model": "bayesreg.model",
+    "alpha_grid": "bayesreg.paths",
+    "map_path": "bayesreg.paths",
+    "BayesianPath": "bayesreg.posterior_path",
+    "bayesian_path": "bayesreg.posterior_path",
+    "PosteriorVsPenalty": "bayesreg.posterior_vs_penalty",
+    "posterior_vs_penalty": "bayesreg.posterior_vs_penalty",
+    "ElasticNet": "bayesreg.priors",
+    "Laplace": "bayesreg.priors",
+    "Normal": "bayesreg.priors",
+    "Prior": "bayesreg.priors",
+    "equal_variance_priors": "bayesreg.priors",
+    "from_glmnet": "bayesreg.priors",
+    "glmnet_y_scale": "bayesreg.conversions",
+    "from_sklearn": "bayesreg.priors",
+    "prior_from_weights": "bayesreg.priors",
+    "Diagnostics": "bayesreg.sampling",
+    "SamplingWarning": "bayesreg.sampling",
+    "BayesianElasticNet": "bayesreg.shrinkage",
+    "BayesianLasso": "bayesreg.shrinkage",
+    "HierarchicalNormal": "bayesreg.shrinkage",
+    "Horseshoe": "bayesreg.shrinkage",
+    "RegularizedHorseshoe": "bayesreg.shrinkage",
+    "ShrinkagePrior": "bayesreg.shrinkage",
+}
+_SUBMODULES = ("datasets", "plots")
 
 __version__ = "0.1.0"
 
@@ -66,6 +82,7 @@ __all__ = [
     "find_map",
     "from_glmnet",
     "from_sklearn",
+    "glmnet_y_scale",
     "map_path",
     "mcem_bayesian_lasso",
     "posterior_vs_penalty",
@@ -75,9 +92,14 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    # bayesreg.plots imports matplotlib: loaded on first use, so `br.plots` works after `import bayesreg as br`
-    if name == "plots":
-        import importlib
-
-        return importlib.import_module("bayesreg.plots")
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f"bayesreg.{name}")
     raise AttributeError(f"module 'bayesreg' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__) | set(_SUBMODULES))

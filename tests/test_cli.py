@@ -513,3 +513,23 @@ def test_sigint_stops_a_running_demo(tmp_path):
     assert proc.stdout.read() == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     assert [p.name for p in out.iterdir()] == ["report.html"] and (out / "report.html").read_text() == report
+
+
+def test_the_command_starts_without_loading_pymc():
+    """bayesreg's names load on first use: the command handles Ctrl-C from its first second, not after PyMC's import."""
+    import subprocess
+    import sys
+
+    code = "import sys, bayesreg, bayesreg.cli; assert 'pymc' not in sys.modules; print(bayesreg.Laplace(1.0))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == "Laplace(scale=1.0)"
+
+
+def test_every_public_name_resolves():
+    import bayesreg
+
+    for name in bayesreg.__all__:
+        assert getattr(bayesreg, name) is not None
+    assert set(bayesreg.__all__) <= set(dir(bayesreg))
+    with pytest.raises(AttributeError, match="no attribute 'Lassso'"):
+        bayesreg.Lassso  # noqa: B018
