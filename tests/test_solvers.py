@@ -180,11 +180,14 @@ def test_a_cache_from_earlier_solves_does_not_change_later_answers():
     scale = np.abs(c).max()
     cache = FactorCache()
     previous = np.zeros(10)
-    for frac, start in [(0.05, "zero"), (0.3, "zero"), (0.02, "previous"), (0.5, "random"), (0.1, "zero")]:
+    steps = [(0.05, 0.0, "zero"), (0.3, 0.0, "zero"), (0.02, 0.0, "previous"), (0.5, 0.0, "random")]
+    # another l2 with the cache of the previous one: a smaller active set, then a larger one
+    steps += [(0.1, 40.0, "zero"), (0.3, 0.0, "zero"), (0.6, 40.0, "zero"), (0.02, 0.0, "previous")]
+    for frac, l2, start in steps:
         x0 = {"zero": None, "previous": previous, "random": np.random.default_rng(1).normal(size=10)}[start]
-        sol = solve_quadratic_l1(Q, c, frac * scale, 0.0, x0=x0, cache=cache)
+        sol = solve_quadratic_l1(Q, c, frac * scale, l2, x0=x0, cache=cache)
         previous = sol.x
-        cold = solve_quadratic_l1(Q, c, frac * scale, 0.0)
+        cold = solve_quadratic_l1(Q, c, frac * scale, l2)
         np.testing.assert_array_equal(sol.x == 0, cold.x == 0)
         np.testing.assert_allclose(sol.x, cold.x, rtol=1e-9, atol=1e-12 * scale)
 
@@ -291,3 +294,25 @@ def test_every_step_decreases_the_objective(monkeypatch, case):
     viol = kkt_violation(Q @ sol.x - c + 2 * l2 * sol.x, sol.x, l1)
     assert viol.max() <= 1e-9 * np.abs(c).max()
     assert values[-1] == pytest.approx(_objective(Q, c, l1, l2, sol.x), rel=1e-12, abs=1e-12 * scale)
+
+
+def test_kkt_violation_by_hand():
+    grad = np.array([-2.0, 2.0, 0.5, -3.0, 1.0])
+    x = np.array([1.0, -1.0, 0.0, 0.0, -2.0])
+    # active: |g + l1 sign(x)|; inactive: max(|g| - l1, 0)
+    np.testing.assert_allclose(kkt_violation(grad, x, 2.0), [0.0, 0.0, 0.0, 1.0, 1.0])
+    np.testing.assert_allclose(kkt_violation(grad, x, np.array([1.0, 1.0, 1.0, 1.0, 3.0])), [1.0, 1.0, 0.0, 2.0, 2.0])
+
+
+def test_one_coefficient_by_hand():
+    """min x^2 - 3x + |x| (Q = 2, c = 3, l1 = 1): x = 1 after one join and one check; a warm start on the wrong
+    side leaves zero first and then joins again with the right sign; a large l1 gives 0 at once."""
+    Q, c = np.array([[2.0]]), np.array([3.0])
+    sol = solve_quadratic_l1(Q, c, 1.0)
+    assert sol.x[0] == pytest.approx(1.0, rel=1e-15) and sol.n_iter == 2 and sol.kkt <= 1e-15
+    warm = solve_quadratic_l1(Q, c, 1.0, x0=np.array([-5.0]))
+    assert warm.x[0] == pytest.approx(1.0, rel=1e-15) and warm.n_iter == 4
+    zero = solve_quadratic_l1(Q, c, 3.5)
+    assert zero.x[0] == 0.0 and zero.n_iter == 1 and zero.kkt == 0.0
+    ridge = solve_quadratic_l1(Q, c, 1.0, 0.5)  # (2 + 1) x = 3 - 1
+    assert ridge.x[0] == pytest.approx(2.0 / 3.0, rel=1e-15)
