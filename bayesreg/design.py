@@ -34,24 +34,30 @@ __all__ = ["Scaling", "column_scales", "power_of_two", "robust_std"]
 def column_scales(X: np.ndarray, *, center: bool = True) -> np.ndarray:
     """Population standard deviation of each column (root mean square if ``center=False``).
 
-    Computed as ``a_j * std(x_j / a_j)`` with ``a_j = max |x_j - m_j|``, so it is exact (to
-    round-off) for any column float64 can hold; a constant column gives 0.0.
+    Two-pass: the deviations from the mean are formed first (a column offset by ``1e12`` keeps its
+    digits) and their own mean is removed again; then ``a_j * rms(dev_j / a_j)`` with
+    ``a_j = max |dev_j|``, so the result is exact to round-off for any column float64 can hold
+    (``np.std`` squares the values and over- or underflows near ``1e+-154``). A constant column
+    gives 0.0.
     """
     X = np.asarray(X, dtype=float)
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D, got shape {X.shape}")
     if X.shape[0] == 0:
         return np.zeros(X.shape[1])
-    # the mean of values near the largest double overflows in the sum: divide first
-    peak = np.max(np.abs(X), axis=0)
-    peak_safe = np.where(peak > 0, peak, 1.0)
-    scaled = X / peak_safe
-    means = scaled.mean(axis=0) if center else np.zeros(X.shape[1])
-    dev = scaled - means
+    with np.errstate(over="ignore", invalid="ignore"):
+        dev = X - _safe_mean(X) if center else X
+        if center:
+            dev = dev - _safe_mean(dev)
+    if not np.all(np.isfinite(dev)):  # columns spanning +-1e308: deviations of values divided by their peak
+        peak = np.max(np.abs(X), axis=0)
+        peak_safe = np.where(peak > 0, peak, 1.0)
+        scaled = X / peak_safe
+        return peak * column_scales(scaled, center=center)
     spread = np.max(np.abs(dev), axis=0)
     spread_safe = np.where(spread > 0, spread, 1.0)
     rms = np.sqrt(np.mean((dev / spread_safe) ** 2, axis=0))
-    return np.where(spread > 0, peak * spread * rms, 0.0)
+    return np.where(spread > 0, spread * rms, 0.0)
 
 
 def robust_std(v, *, center: bool = True) -> float:

@@ -58,3 +58,14 @@ def test_scaling_refuses_what_float64_cannot_hold():
     sc = Scaling.from_data(X, np.array([1.0, 2.0, 4.0]), fit_intercept=True, sigma=1e300)
     with pytest.raises(ValueError, match="prior: its penalty weights"):
         sc.weights(PenaltyWeights(1e300, 0.0))
+
+
+def test_column_scales_keep_the_digits_of_offset_columns():
+    """Dividing by the peak before centring lost 12 digits of a column offset by 1e12."""
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=200)
+    shifted = x + 1e12
+    exact = (shifted - 1e12).std()  # the deviations the shifted column actually holds
+    assert column_scales(shifted[:, None])[0] == pytest.approx(exact, rel=1e-13)
+    huge = np.array([[1e308], [-1e308], [0.0]])
+    assert column_scales(huge)[0] == pytest.approx(1e308 * np.sqrt(2 / 3), rel=1e-14)
