@@ -183,6 +183,8 @@ def test_a_cache_from_earlier_solves_does_not_change_later_answers():
     steps = [(0.05, 0.0, "zero"), (0.3, 0.0, "zero"), (0.02, 0.0, "previous"), (0.5, 0.0, "random")]
     # another l2 with the cache of the previous one: a smaller active set, then a larger one
     steps += [(0.1, 40.0, "zero"), (0.3, 0.0, "zero"), (0.6, 40.0, "zero"), (0.02, 0.0, "previous")]
+    # and a warm start whose support is the cached active set, under another l2
+    steps += [(0.02, 40.0, "previous"), (0.05, 0.0, "previous")]
     for frac, l2, start in steps:
         x0 = {"zero": None, "previous": previous, "random": np.random.default_rng(1).normal(size=10)}[start]
         sol = solve_quadratic_l1(Q, c, frac * scale, l2, x0=x0, cache=cache)
@@ -297,11 +299,11 @@ def test_every_step_decreases_the_objective(monkeypatch, case):
 
 
 def test_kkt_violation_by_hand():
-    grad = np.array([-2.0, 2.0, 0.5, -3.0, 1.0])
+    grad = np.array([2.0, 2.0, 0.5, -3.0, 1.0])
     x = np.array([1.0, -1.0, 0.0, 0.0, -2.0])
     # active: |g + l1 sign(x)|; inactive: max(|g| - l1, 0)
-    np.testing.assert_allclose(kkt_violation(grad, x, 2.0), [0.0, 0.0, 0.0, 1.0, 1.0])
-    np.testing.assert_allclose(kkt_violation(grad, x, np.array([1.0, 1.0, 1.0, 1.0, 3.0])), [1.0, 1.0, 0.0, 2.0, 2.0])
+    np.testing.assert_allclose(kkt_violation(grad, x, 2.0), [4.0, 0.0, 0.0, 1.0, 1.0])
+    np.testing.assert_allclose(kkt_violation(grad, x, np.array([1.0, 1.0, 1.0, 1.0, 3.0])), [3.0, 1.0, 0.0, 2.0, 2.0])
 
 
 def test_one_coefficient_by_hand():
@@ -312,7 +314,33 @@ def test_one_coefficient_by_hand():
     assert sol.x[0] == pytest.approx(1.0, rel=1e-15) and sol.n_iter == 2 and sol.kkt <= 1e-15
     warm = solve_quadratic_l1(Q, c, 1.0, x0=np.array([-5.0]))
     assert warm.x[0] == pytest.approx(1.0, rel=1e-15) and warm.n_iter == 4
+    assert solve_quadratic_l1(Q, c, 1.0, max_iter=2).x[0] == pytest.approx(1.0, rel=1e-15)
+    with pytest.raises(RuntimeError, match="did not finish in 1 iterations"):
+        solve_quadratic_l1(Q, c, 1.0, max_iter=1)
     zero = solve_quadratic_l1(Q, c, 3.5)
     assert zero.x[0] == 0.0 and zero.n_iter == 1 and zero.kkt == 0.0
     ridge = solve_quadratic_l1(Q, c, 1.0, 0.5)  # (2 + 1) x = 3 - 1
     assert ridge.x[0] == pytest.approx(2.0 / 3.0, rel=1e-15)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("x01", [(1.0, 1.0), (5.0, 0.1), (-2.0, -1.0)])
+def test_duplicate_columns_both_active_from_a_warm_start(seed, x01):
+    """Columns 0 and 1 identical and both in the warm start: Q_AA is singular. With equal signs the objective is
+    flat along the null direction (the minimum-norm minimizer is taken), with opposite ones it is linear. Either
+    way the answer has the same-signed split whose sum is the coefficient of the column taken once."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(30, 6))
+    X[:, 1] = X[:, 0]
+    y = 2 * X[:, 0] + X[:, 2] + rng.normal(size=30) * 0.5
+    Q, c = X.T @ X, X.T @ y
+    l1 = 0.1 * np.abs(c).max()
+    x0 = np.zeros(6)
+    x0[:2] = x01
+    sol = solve_quadratic_l1(Q, c, l1, x0=x0)
+    assert kkt_violation(Q @ sol.x - c, sol.x, l1).max() <= 1e-9 * np.abs(c).max()
+    once = np.delete(X, 1, axis=1)
+    reduced = solve_quadratic_l1(once.T @ once, once.T @ y, l1)
+    assert sol.x[0] * sol.x[1] >= 0
+    assert sol.x[0] + sol.x[1] == pytest.approx(reduced.x[0], rel=1e-9)
+    np.testing.assert_allclose(sol.x[2:], reduced.x[1:], rtol=1e-9, atol=1e-12)
