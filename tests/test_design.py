@@ -69,3 +69,65 @@ def test_column_scales_keep_the_digits_of_offset_columns():
     assert column_scales(shifted[:, None])[0] == pytest.approx(exact, rel=1e-13)
     huge = np.array([[1e308], [-1e308], [0.0]])
     assert column_scales(huge)[0] == pytest.approx(1e308 * np.sqrt(2 / 3), rel=1e-14)
+
+
+# ---- tests sharpened by mutation testing (mutation/README.md) ----
+
+
+def test_column_scales_of_columns_whose_deviations_overflow():
+    """Columns spanning -1.7e308..1.7e308 (their deviations from the mean overflow) next to ordinary and zero
+    columns, 5 rows x 4 columns: each sd equals f times the sd of the column divided by a power of two f (exact)."""
+    X = np.array(
+        [
+            [1.7e308, 1.0, 0.0, -1.0e308],
+            [1.7e308, 2.0, 0.0, 1.0e308],
+            [-1.7e308, 3.0, 0.0, 1.7e308],
+            [1.0e308, 5.0, 0.0, 1.7e308],
+            [-1.0e308, 8.0, 0.0, 1.7e308],
+        ]
+    )
+    f = np.array([2.0**600, 1.0, 1.0, 2.0**600])  # per column, so that neither the square overflows nor underflows
+    np.testing.assert_allclose(column_scales(X), f * (X / f).std(axis=0), rtol=1e-13)
+    assert column_scales(X)[2] == 0.0
+    np.testing.assert_allclose(column_scales(X, center=False), f * np.sqrt(np.mean((X / f) ** 2, axis=0)), rtol=1e-13)
+
+
+def test_constant_columns_give_zero_without_warnings():
+    import warnings
+
+    X = np.column_stack([np.full(6, 3.0), np.zeros(6), np.arange(6.0)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scales = column_scales(X)
+        rms = column_scales(X, center=False)
+    np.testing.assert_array_equal(scales[:2], [0.0, 0.0])
+    assert scales[2] == pytest.approx(np.arange(6.0).std(), rel=1e-15)
+    np.testing.assert_allclose(rms, [3.0, 0.0, np.sqrt(np.mean(np.arange(6.0) ** 2))], rtol=1e-15)
+
+
+def test_scaling_without_intercept_neither_centres_nor_uses_means():
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(30, 3)) * [1.0, 100.0, 0.01] + [5.0, 0.0, -2.0]
+    y = rng.normal(size=30) * 7.0 + 40.0
+    sc = Scaling.from_data(X, y, fit_intercept=False, sigma=None)
+    np.testing.assert_array_equal(sc.x_center, np.zeros(3))
+    assert sc.y_center == 0.0
+    np.testing.assert_array_equal(sc.x_scale, power_of_two(np.sqrt(np.mean(X**2, axis=0))))
+    assert sc.y_scale == power_of_two(np.sqrt(np.mean(y**2)))
+    # with an intercept: the means, and the sds of the centred data
+    sc1 = Scaling.from_data(X, y, fit_intercept=True, sigma=None)
+    np.testing.assert_allclose(sc1.x_center, X.mean(axis=0), rtol=1e-14)
+    assert sc1.y_center == pytest.approx(y.mean(), rel=1e-14)
+    np.testing.assert_array_equal(sc1.x_scale, power_of_two(X.std(axis=0)))
+    assert sc1.y_scale == power_of_two(y.std())
+    # a fixed sigma sets the scale of y: the power of two nearest it
+    assert Scaling.from_data(X, y, fit_intercept=False, sigma=3.0).y_scale == 4.0
+    assert Scaling.from_data(X, y, fit_intercept=True, sigma=0.2).y_scale == 0.25
+
+
+def test_scaling_is_immutable():
+    import dataclasses
+
+    sc = Scaling.from_data(np.eye(3), np.arange(3.0), fit_intercept=True, sigma=None)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        sc.y_scale = 2.0
