@@ -131,3 +131,13 @@ def test_scaling_is_immutable():
     sc = Scaling.from_data(np.eye(3), np.arange(3.0), fit_intercept=True, sigma=None)
     with pytest.raises(dataclasses.FrozenInstanceError):
         sc.y_scale = 2.0
+
+
+def test_means_of_values_near_the_largest_double():
+    """The column means and the mean of y are exact where their plain sum overflows."""
+    X = np.array([[1.5e308, 1.0], [1.6e308, 2.0], [1.7e308, 4.0]])
+    y = np.array([1.7e308, 1.7e308, 1.4e308])
+    sc = Scaling.from_data(X, y, fit_intercept=True, sigma=None)
+    np.testing.assert_allclose(sc.x_center, [1.6e308, 7.0 / 3.0], rtol=1e-15)
+    assert sc.y_center == pytest.approx(1.6e308, rel=1e-15)
+    assert np.all(np.isfinite(sc.x(X))) and np.all(np.isfinite(sc.y(y)))
