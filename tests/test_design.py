@@ -141,3 +141,9 @@ def test_means_of_values_near_the_largest_double():
     np.testing.assert_allclose(sc.x_center, [1.6e308, 7.0 / 3.0], rtol=1e-15)
     assert sc.y_center == pytest.approx(1.6e308, rel=1e-15)
     assert np.all(np.isfinite(sc.x(X))) and np.all(np.isfinite(sc.y(y)))
+
+
+def test_power_of_two_of_a_scalar_is_a_float_and_invalid_values_give_one():
+    assert isinstance(power_of_two(3.0), float) and power_of_two(3.0) == 4.0
+    assert power_of_two(0.7) == 0.5 and power_of_two(1.0) == 1.0
+    np.testing.assert_array_equal(power_of_two(np.array([-4.0, np.nan, -np.inf, 6.0])), [1.0, 1.0, 1.0, 8.0])
