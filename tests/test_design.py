@@ -144,6 +144,20 @@ def test_means_of_values_near_the_largest_double():
 
 
 def test_power_of_two_of_a_scalar_is_a_float_and_invalid_values_give_one():
+    import warnings
+
     assert isinstance(power_of_two(3.0), float) and power_of_two(3.0) == 4.0
     assert power_of_two(0.7) == 0.5 and power_of_two(1.0) == 1.0
-    np.testing.assert_array_equal(power_of_two(np.array([-4.0, np.nan, -np.inf, 6.0])), [1.0, 1.0, 1.0, 8.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = power_of_two(np.array([-4.0, np.nan, -np.inf, 0.0, 6.0]))
+    np.testing.assert_array_equal(out, [1.0, 1.0, 1.0, 1.0, 8.0])
+
+
+def test_column_scales_shapes():
+    np.testing.assert_array_equal(column_scales(np.empty((0, 3))), np.zeros(3))
+    np.testing.assert_array_equal(column_scales(np.ones((1, 2)) * 5.0), np.zeros(2))
+    assert column_scales(np.ones((1, 2)) * 5.0, center=False) == pytest.approx([5.0, 5.0])
+    for bad in (np.arange(3.0), np.ones((2, 2, 2))):
+        with pytest.raises(ValueError, match="X must be 2-D"):
+            column_scales(bad)
