@@ -3,6 +3,7 @@
 # bayesreg/ sources are never touched, so people working in the tree at the same time are not affected).
 #
 #   mutation/run.sh <module> [tag]      e.g.  mutation/run.sh solvers after
+#   TESTS_REV=06513fd mutation/run.sh noise before    (the tests of an older commit, the sources of today)
 #
 # <module> names mutation/<module>.toml (module-path, timeout, test command of the module's own test file).
 # The session database and the report go to mutation/results/<module>-<tag>.{sqlite,txt}.
@@ -19,6 +20,10 @@ mkdir -p "$results"
 rm -rf "$work" && mkdir -p "$work"
 # copy the package, the tests and pyproject (pytest settings); no .git, no venv
 (cd "$root" && tar -cf - pyproject.toml bayesreg tests) | tar -xf - -C "$work"
+# TESTS_REV=<commit>: take tests/ as they were at that commit (a "before" score after tests were added)
+if [ -n "${TESTS_REV:-}" ]; then
+    rm -rf "$work/tests" && (cd "$root" && git archive "$TESTS_REV" tests) | tar -xf - -C "$work"
+fi
 find "$work" -name __pycache__ -prune -exec rm -rf {} +
 cp "$here/forkclient.py" "$here/forkserver.py" "$work/"
 cat "$here/$module.toml" "$here/common.toml" > "$work/cr.toml"

@@ -60,3 +60,17 @@ def test_quantiles_in_blocks_equal_one_block(mixture, monkeypatch):
     whole = mixture_quantiles(mu, sigma, 0.2)
     monkeypatch.setattr("bayesreg.predictive._BLOCK_ELEMENTS", 80)  # two points per block
     np.testing.assert_array_equal(mixture_quantiles(mu, sigma, 0.2), whole)
+
+
+# ---- tests sharpened by mutation testing (mutation/README.md) ----
+
+
+def test_mixture_cdf_and_pdf_are_the_equal_weight_mixture(mixture):
+    from bayesreg.predictive import _mixture_cdf_pdf
+
+    mu, sigma = mixture
+    q = np.array([-3.0, 0.5, 2.0, 7.5, 101.0])
+    cdf, pdf = _mixture_cdf_pdf(q, mu, sigma)
+    for i in range(mu.shape[1]):
+        assert cdf[i] == pytest.approx(np.mean(stats.norm.cdf(q[i], loc=mu[:, i], scale=sigma)), rel=1e-13)
+        assert pdf[i] == pytest.approx(_mixture_pdf(q[i], mu[:, i], sigma), rel=1e-13)
