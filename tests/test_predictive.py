@@ -74,3 +74,36 @@ def test_mixture_cdf_and_pdf_are_the_equal_weight_mixture(mixture):
     for i in range(mu.shape[1]):
         assert cdf[i] == pytest.approx(np.mean(stats.norm.cdf(q[i], loc=mu[:, i], scale=sigma)), rel=1e-13)
         assert pdf[i] == pytest.approx(_mixture_pdf(q[i], mu[:, i], sigma), rel=1e-13)
+
+
+@pytest.mark.parametrize("factor", [1e-3, 100.0])
+def test_quantiles_follow_the_units_of_the_mixture(mixture, factor):
+    """Multiplying every mu and sigma by a factor multiplies each quantile by it (a wide mixture must not be cut
+    off by a bracket of fixed width)."""
+    mu, sigma = mixture
+    for prob in (0.001, 0.5, 0.999):
+        np.testing.assert_allclose(
+            mixture_quantiles(mu * factor, sigma * factor, prob),
+            mixture_quantiles(mu, sigma, prob) * factor,
+            rtol=1e-7,
+            atol=1e-7 * factor,  # |F(q) - prob| <= 1e-10 bounds q to about 1e-8 of the mixture's spread
+        )
+
+
+def test_quantiles_take_few_newton_steps(mixture, monkeypatch):
+    """Safeguarded Newton: well under 30 evaluations of the mixture CDF for every probability, then it stops."""
+    from bayesreg import predictive
+
+    mu, sigma = mixture
+    calls = []
+    real = predictive._mixture_cdf_pdf
+
+    def counting(q, m, s):
+        calls.append(1)
+        return real(q, m, s)
+
+    monkeypatch.setattr(predictive, "_mixture_cdf_pdf", counting)
+    for prob in (0.001, 0.05, 0.5, 0.9, 0.999):
+        calls.clear()
+        mixture_quantiles(mu, sigma, prob)
+        assert 1 <= len(calls) < 30
