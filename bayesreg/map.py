@@ -492,10 +492,10 @@ class MapSolver:
             a, slope_a, b = b, slope_b, min(b + step, hi)
             slope_b, _, info = exact(b, warm)
             step *= 4.0
-        if slope_a == 0:
-            return a, warm
-        if slope_b == 0:
-            return b, warm
+        # re-evaluated from one warm start: next to the root the slope is round-off (1e-14) and its sign may flip
+        slope_a, slope_b = exact(a, warm)[0], exact(b, warm)[0]
+        if slope_a * slope_b >= 0:
+            return (a if abs(slope_a) <= abs(slope_b) else b), warm
         root = optimize.brentq(lambda s_: exact(s_, warm)[0], a, b, xtol=1e-14, rtol=4 * np.finfo(float).eps)
         return root, warm
 

@@ -257,3 +257,14 @@ def test_certificate_is_never_nan_and_tolerance_is_tight(diabetes_std):
     for sigma in (None, 50.0):
         result = find_map(br.build_model(X, y, br.Laplace(2.0), likelihood=Gaussian(sigma=sigma)))
         assert np.isfinite(result.certificate) and result.certificate <= 1e-10
+
+
+def test_free_sigma_polish_survives_round_off_at_the_root():
+    """RandomState(42), X ~ N(100, 1): the model's slope at the root is 1e-14 and flipped sign between two
+    evaluations; the polish raised scipy's bare 'f(a) and f(b) must have different signs'."""
+    rng = np.random.RandomState(42)
+    X = rng.normal(loc=100, size=(100, 2))
+    y = rng.normal(size=100)
+    for prior in (br.Normal(1.0), br.Laplace(1.0)):
+        est = br.BayesianRegression(prior).fit(X, y)
+        assert est.map_.converged and est.map_.certificate <= 1e-10
