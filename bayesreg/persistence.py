@@ -201,7 +201,10 @@ class _Reader:
 #: checks of the estimator's constructor parameters by name; a parameter not listed here may be
 #: any JSON scalar (so a new parameter round-trips before this table learns its type)
 _PARAM_CHECKS = {
-    "sigma": ("null or a positive number", lambda v: v is None or (_is_finite_number(v) and v > 0)),
+    "sigma": (
+        "null, 'auto' or a positive number",
+        lambda v: v is None or v == "auto" or (_is_finite_number(v) and v > 0),
+    ),
     "fit_intercept": ("true or false", lambda v: isinstance(v, bool)),
     "standardize": ("true or false", lambda v: isinstance(v, bool)),
     "method": ("a string", lambda v: isinstance(v, str)),
@@ -283,6 +286,8 @@ def _read_dataclass(stored, cls, what: str, reader: _Reader, n: int):
 def _read_penalty(stored, reader: _Reader):
     from sklearn import linear_model
 
+    if stored is None:  # the MAP's alpha was not representable in float64 (see BayesianRegression._set_map)
+        return None
     spec = reader.keys(stored, ("class", "params"), "equivalent_penalty_")
     name = spec["class"]
     if name not in _PENALTY_CLASSES:
@@ -436,10 +441,14 @@ def _build_document(estimator) -> dict:
     if kind == "map":
         penalty = estimator.equivalent_penalty_
         fitted["map_"] = to_json(estimator.map_, "map_")
-        fitted["equivalent_penalty_"] = {
-            "class": type(penalty).__name__,
-            "params": to_json(penalty.get_params(deep=False), "equivalent_penalty_"),
-        }
+        fitted["equivalent_penalty_"] = (
+            None
+            if penalty is None
+            else {
+                "class": type(penalty).__name__,
+                "params": to_json(penalty.get_params(deep=False), "equivalent_penalty_"),
+            }
+        )
     else:
         fitted["coef_median_"] = to_json(estimator.coef_median_, "coef_median_")
         fitted["intercept_median_"] = to_json(estimator.intercept_median_, "intercept_median_")

@@ -560,3 +560,35 @@ def test_forged_posteriors_are_refused(nuts_save, change, match):
     """A posterior rewritten with fresh checksums: the checks of what the estimator predicts with catch it."""
     _rewrite_posterior(nuts_save, change)
     refused(nuts_save, match, file="estimator.json" if "fitted." in match else "idata.zarr")
+
+
+def test_sigma_auto_and_an_unrepresentable_twin_are_saved(tmp_path, diabetes_std):
+    """Found by review: save() refused sigma='auto' and failed with AttributeError when equivalent_penalty_ was None."""
+    import warnings
+
+    X, y = diabetes_std
+    auto = BayesianRegression(br.Laplace(5.0), sigma="auto").fit(X, y)
+    loaded = BayesianRegression.load(auto.save(tmp_path / "auto"))
+    assert loaded.sigma == "auto" and loaded.sigma_ == auto.sigma_
+    np.testing.assert_array_equal(loaded.predict(X), auto.predict(X))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        huge = BayesianRegression(br.Laplace(5.0), sigma=1e200).fit(X, y)
+    assert huge.equivalent_penalty_ is None
+    loaded = BayesianRegression.load(huge.save(tmp_path / "huge"))
+    assert loaded.equivalent_penalty_ is None
+    np.testing.assert_array_equal(loaded.coef_, huge.coef_)
+
+
+def test_sigma_auto_nuts_round_trip(tmp_path, diabetes_std):
+    X, y = diabetes_std
+    est = BayesianRegression(
+        br.Normal(10.0), sigma="auto", method="nuts", draws=30, tune=30, chains=2, random_seed=1, progressbar=False
+    )
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est.fit(X, y)
+    loaded = BayesianRegression.load(est.save(tmp_path / "nuts"))
+    np.testing.assert_array_equal(loaded.predict_interval(X[:5]), est.predict_interval(X[:5]))
