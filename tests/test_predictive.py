@@ -107,3 +107,25 @@ def test_quantiles_take_few_newton_steps(mixture, monkeypatch):
         calls.clear()
         mixture_quantiles(mu, sigma, prob)
         assert 1 <= len(calls) <= 60
+
+
+def test_quantile_blocks_hold_the_configured_number_of_elements(mixture, monkeypatch):
+    """40 draws and a budget of 80 elements: blocks of 2 points, so 5 points take 3 blocks."""
+    from bayesreg import predictive
+
+    mu, sigma = mixture
+    sizes = []
+    real = predictive._quantiles_block
+
+    def recording(m, s, prob, tol):
+        sizes.append(m.shape)
+        return real(m, s, prob, tol)
+
+    monkeypatch.setattr(predictive, "_BLOCK_ELEMENTS", 80)
+    monkeypatch.setattr(predictive, "_quantiles_block", recording)
+    mixture_quantiles(mu, sigma, 0.3)
+    assert sizes == [(40, 2), (40, 2), (40, 1)]
+    sizes.clear()
+    monkeypatch.setattr(predictive, "_BLOCK_ELEMENTS", 10)  # fewer elements than draws: one point per block
+    mixture_quantiles(mu, sigma, 0.3)
+    assert sizes == [(40, 1)] * 5
