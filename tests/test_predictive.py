@@ -91,7 +91,8 @@ def test_quantiles_follow_the_units_of_the_mixture(mixture, factor):
 
 
 def test_quantiles_take_few_newton_steps(mixture, monkeypatch):
-    """Safeguarded Newton: at most 60 evaluations of the mixture CDF (37 at worst here, for a multimodal point), then it stops."""
+    """Safeguarded Newton: at most 60 evaluations of the mixture CDF (37 at worst here, for a multimodal point),
+    then it stops."""
     from bayesreg import predictive
 
     mu, sigma = mixture
