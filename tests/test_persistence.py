@@ -501,7 +501,7 @@ def _shift_first(path: str, amount: float):
         (_set("fitted.equivalent_penalty_.class", "SGDRegressor"), "equivalent_penalty_ must be one of"),
         (_set("fitted.equivalent_penalty_.params.alpha", "big"), "equivalent_penalty_ Lasso.* is invalid"),
         (_set("params.draws", 1.5), "parameter draws must be an integer"),
-        (_set("params.sigma", -1.0), "parameter sigma must be null or a positive number"),
+        (_set("params.sigma", -1.0), "parameter sigma must be null, 'auto' or a positive number"),
         (_set("params.fit_intercept", 1), "parameter fit_intercept must be true or false"),
         (_set("params.tune", KeyError), "\"params\" lacks 'tune'"),
         (_set("params.prior.class", "Cauchy"), "unknown prior class 'Cauchy'"),
