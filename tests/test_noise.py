@@ -38,3 +38,51 @@ def test_exact_fit_is_refused():
     X = np.arange(20.0).reshape(10, 2)
     with pytest.raises(ValueError, match="fit exactly"):
         estimate_noise_scale(X, X @ [1.0, 2.0] + 3.0)
+
+
+# ---- tests sharpened by mutation testing (mutation/README.md) ----
+
+
+@pytest.mark.parametrize("seed", [0, 2])
+def test_ridge_loo_estimate_is_the_smallest_loo_error(seed):
+    """p > n with a dense signal: the estimate is the root of the smallest mean leave-one-out squared error of a
+    ridge fit over alpha (an interior minimum here), to the resolution of a 41-point grid."""
+    from sklearn.linear_model import RidgeCV
+
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(40, 60))
+    X = (X - X.mean(axis=0)) / X.std(axis=0)  # unit columns: the working coordinates' ridge is this ridge
+    y = X @ rng.normal(size=60) * 0.3 + rng.normal(size=40)
+    est = estimate_noise_scale(X, y)
+    assert est.method == "ridge LOO"
+    alphas = np.geomspace(1e-3, 1e6, 400)
+    loo = RidgeCV(alphas=alphas, store_cv_results=True).fit(X, y).cv_results_.mean(axis=0)
+    assert 10 * alphas[0] < alphas[loo.argmin()] < alphas[-1] / 10
+    best = np.sqrt(loo.min())
+    assert best * (1 - 1e-9) <= est.sigma <= best * 1.01
+
+
+def test_least_squares_with_dependent_columns_counts_the_rank():
+    """A duplicated column does not add a degree of freedom: sqrt(RSS / (n - rank - 1))."""
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(30, 4))
+    X = np.column_stack([X, X[:, 0]])
+    y = X[:, :4] @ [1.0, -2.0, 0.5, 0.0] + rng.normal(size=30)
+    resid = y - LinearRegression().fit(X, y).predict(X)
+    est = estimate_noise_scale(X, y)
+    assert est.method == "least squares"
+    assert est.sigma == pytest.approx(np.sqrt(resid @ resid / (30 - 4 - 1)), rel=1e-10)
+
+
+def test_just_enough_rows_for_least_squares():
+    """n = p + 2 with an intercept: one degree of freedom, still least squares; n = p + 1: ridge LOO."""
+    rng = np.random.default_rng(6)
+    X = rng.normal(size=(7, 5))
+    y = X @ np.ones(5) + rng.normal(size=7)
+    resid = y - LinearRegression().fit(X, y).predict(X)
+    est = estimate_noise_scale(X, y)
+    assert est.method == "least squares"
+    assert est.sigma == pytest.approx(np.sqrt(resid @ resid / 1), rel=1e-10)
+    assert estimate_noise_scale(X[:6], y[:6]).method == "ridge LOO"
+    assert estimate_noise_scale(X[:6], y[:6], fit_intercept=False).method == "least squares"
+    assert estimate_noise_scale(X[:5], y[:5], fit_intercept=False).method == "ridge LOO"
