@@ -7,8 +7,11 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported by the commands, not at start-up (Ctrl-C from the first moment)
+    import pandas as pd
+
 
 DESCRIPTION = """\
 bayesreg: regression penalties as priors.
@@ -96,7 +99,7 @@ def _compare(args) -> int:
 
     from bayesreg.compare import compare
     from bayesreg.conversions import check_l1_ratio, check_positive
-    from bayesreg.demo import max_relative_difference, residual_sd, standardize_columns
+    from bayesreg.demo import check_penalties, max_relative_difference, residual_sd, standardize_columns
 
     with _validating():  # every strength before any data is read or any model compiled
         check_positive(args.alpha, "--alpha")
@@ -111,14 +114,15 @@ def _compare(args) -> int:
             sigma, sigma_note = residual_sd(X, y), "residual sd of least squares"
         else:
             sigma, sigma_note = args.sigma, "given"
+        estimators = [
+            Ridge(alpha=args.ridge_alpha),
+            Lasso(alpha=args.alpha),
+            ElasticNet(alpha=args.alpha, l1_ratio=args.l1_ratio),
+        ]
+        check_penalties(X, y, sigma, estimators)
     n, p = X.shape
     print(f"data: {label}  (n={n}, p={p}{', standardized columns' if args.standardize else ''})")
     print(f"sigma = {sigma:.6g} ({sigma_note})\n")
-    estimators = [
-        Ridge(alpha=args.ridge_alpha),
-        Lasso(alpha=args.alpha),
-        ElasticNet(alpha=args.alpha, l1_ratio=args.l1_ratio),
-    ]
     results = []
     for est in estimators:
         results.append(compare(X, y, est, sigma=sigma))
@@ -147,7 +151,9 @@ def _demo(args) -> int:
         out = demo.check_out(args.out, "--out") if args.out is not None else None
         X, y, label = _load(args.data, args.target)
         out = out if out is not None else demo.check_out(demo.default_out(label), "--out")
-        demo.prepare_data(X, y, sigma=settings["sigma"])  # run_demo's own checks (cheap), here as usage errors
+        # run_demo's own checks (cheap), here as usage errors
+        frame, target, sigma, _ = demo.prepare_data(X, y, sigma=settings["sigma"])
+        demo.check_penalties(frame, target, sigma, demo.penalty_estimators(settings).values())
     progressbar = sys.stdout.isatty() and not args.quiet
     printer = None if args.quiet else _step_printer(sys.stderr, own_lines=progressbar)
     try:

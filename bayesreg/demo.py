@@ -48,11 +48,12 @@ from bayesreg._files import replace_folder
 from bayesreg._validation import check_bool, check_count, check_feature_columns, check_regression_data
 from bayesreg.compare import Comparison, compare
 from bayesreg.conversions import check_l1_ratio, check_positive
+from bayesreg.design import Scaling
 from bayesreg.estimators import BayesianRegression
 from bayesreg.noise import estimate_noise_scale
 from bayesreg.paths import alpha_grid
 from bayesreg.posterior_vs_penalty import PosteriorVsPenalty, posterior_vs_penalty
-from bayesreg.priors import equal_variance_priors
+from bayesreg.priors import equal_variance_priors, from_sklearn
 from bayesreg.report import is_report, write_report
 from bayesreg.sampling import MAX_RHAT, MIN_ESS_PER_CHAIN, SamplingWarning
 
@@ -578,6 +579,32 @@ def _check_X(X) -> tuple[np.ndarray, list[str]]:
     return values, names
 
 
+def penalty_estimators(settings: dict) -> dict:
+    """The demo's fits, unfitted: ``Ridge(ridge_alpha)``, ``Lasso(alpha)``, ``ElasticNet(alpha, l1_ratio)``."""
+    return {
+        "Ridge": Ridge(alpha=settings["ridge_alpha"]),
+        "Lasso": Lasso(alpha=settings["alpha"]),
+        "ElasticNet": ElasticNet(alpha=settings["alpha"], l1_ratio=settings["l1_ratio"]),
+    }
+
+
+def check_penalties(X, y, sigma: float, estimators) -> None:
+    """Raise a ValueError naming the penalty and sigma if a prior twin at this sigma is not representable.
+
+    Converts each scikit-learn estimator with :func:`bayesreg.from_sklearn` and checks its penalty
+    weights in the MAP's working units (:class:`bayesreg.design.Scaling`), so that an ``--alpha``
+    or ``--sigma`` float64 cannot hold is a usage error before anything is compiled.
+    """
+    values, target = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    scaling = Scaling.from_data(values, target, fit_intercept=True, sigma=sigma)
+    for estimator in estimators:
+        label = f"{type(estimator).__name__}(alpha={estimator.alpha:g}) at sigma={sigma:g}"
+        try:
+            scaling.weights(from_sklearn(estimator, sigma=sigma, n_samples=len(target)).weights)
+        except ValueError as exc:
+            raise ValueError(f"{label}: {exc}") from None
+
+
 def prepare_data(
     X, y, *, standardize: bool = True, sigma: float | None = None
 ) -> tuple[pd.DataFrame, np.ndarray, float, str]:
@@ -868,6 +895,7 @@ def run_demo(
     progressbar = check_bool(progressbar, "progressbar")
     standardize = check_bool(standardize, "standardize")
     X, y, sigma_value, sigma_note = prepare_data(X, y, standardize=standardize, sigma=settings["sigma"])
+    check_penalties(X, y, sigma_value, penalty_estimators(settings).values())
     n, p = X.shape
     with _atomic_run(out) as (staging, interrupts):
         step_seconds: dict[str, float] = {}
@@ -902,11 +930,7 @@ def run_demo(
                 f"seed {settings['seed']}, sampler: library default"
             ),
         }
-        estimators = {
-            "Ridge": Ridge(alpha=settings["ridge_alpha"]),
-            "Lasso": Lasso(alpha=settings["alpha"]),
-            "ElasticNet": ElasticNet(alpha=settings["alpha"], l1_ratio=settings["l1_ratio"]),
-        }
+        estimators = penalty_estimators(settings)
         nuts = {
             "draws": settings["draws"],
             "tune": settings["tune"],

@@ -533,3 +533,28 @@ def test_every_public_name_resolves():
     assert set(bayesreg.__all__) <= set(dir(bayesreg))
     with pytest.raises(AttributeError, match="no attribute 'Lassso'"):
         bayesreg.Lassso  # noqa: B018
+
+
+@pytest.mark.parametrize("command", ["compare", "demo"])
+@pytest.mark.parametrize(
+    "args, named",
+    [
+        (["--alpha", "1e-320"], "Lasso(alpha="),
+        (["--ridge-alpha", "1e-310"], "Ridge(alpha=1e-310)"),
+        (["--sigma", "1e-200"], "at sigma=1e-200"),
+        (["--sigma", "1e200"], "at sigma=1e+200"),
+    ],
+)
+def test_strengths_float64_cannot_hold_are_usage_errors(command, args, named, tmp_path, monkeypatch, capsys):
+    """Found by review: these printed a traceback (exit 1) after the first fits; now one line, exit 2, nothing fitted."""
+    import bayesreg.estimators as estimators
+
+    def forbidden(*a, **k):
+        raise AssertionError("a model was compiled before the strengths were checked")
+
+    monkeypatch.setattr(estimators, "MapSolver", forbidden)
+    extra = ["--out", str(tmp_path / "out")] if command == "demo" else []
+    assert main([command, *args, *extra]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and named in err and "\n" not in err
+    assert not (tmp_path / "out").exists()
