@@ -86,3 +86,14 @@ def test_just_enough_rows_for_least_squares():
     assert estimate_noise_scale(X[:6], y[:6]).method == "ridge LOO"
     assert estimate_noise_scale(X[:6], y[:6], fit_intercept=False).method == "least squares"
     assert estimate_noise_scale(X[:5], y[:5], fit_intercept=False).method == "ridge LOO"
+
+
+def test_least_squares_without_intercept_on_uncentred_data():
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(25, 3)) + [2.0, -1.0, 5.0]
+    y = X @ [1.0, 0.5, -0.2] + 10.0 + rng.normal(size=25)
+    resid = y - LinearRegression(fit_intercept=False).fit(X, y).predict(X)
+    est = estimate_noise_scale(X, y, fit_intercept=False)
+    assert est.sigma == pytest.approx(np.sqrt(resid @ resid / (25 - 3)), rel=1e-10)
+    resid1 = y - LinearRegression().fit(X, y).predict(X)
+    assert estimate_noise_scale(X, y).sigma == pytest.approx(np.sqrt(resid1 @ resid1 / (25 - 4)), rel=1e-10)
