@@ -546,7 +546,7 @@ def test_every_public_name_resolves():
     ],
 )
 def test_strengths_float64_cannot_hold_are_usage_errors(command, args, named, tmp_path, monkeypatch, capsys):
-    """Found by review: these printed a traceback (exit 1) after the first fits; now one line, exit 2, nothing fitted."""
+    """Found by review: these printed a traceback (exit 1) after the first fits; now one line, exit 2."""
     import bayesreg.estimators as estimators
 
     def forbidden(*a, **k):
