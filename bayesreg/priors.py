@@ -364,6 +364,8 @@ def _enet_mass_near_zero(l1: float, l2: float, eps: float) -> float:
             return float(-np.expm1(log_t))
         root_l2 = np.sqrt(l2)
         delta = root_l2 * eps
+        if np.isinf(delta):  # eps beyond every scale of the prior (z * delta would be 0 * inf)
+            return 1.0
         r0 = 1.0 / (_SQRT_PI * special.erfcx(z))
         if 2.0 * r0 * delta < 0.1:
             r = _enet_hazard_taylor(z, r0)

@@ -646,3 +646,9 @@ def test_build_uses_the_given_name():
         ElasticNet(1.0, 2.0).build("coef", shape=2)
     assert {"coef", "coef_l1", "coef_l2"} <= set(model.named_vars)
     assert "beta_l1" not in model.named_vars
+
+
+def test_elastic_net_mass_beyond_every_scale_is_one():
+    """Found by review: z = l1 / (2 sqrt(l2)) underflowed to 0 and delta = sqrt(l2) eps overflowed: 0 * inf = NaN."""
+    assert br.ElasticNet(1e-300, 1e300).mass_near_zero(1e160) == 1.0
+    assert br.ElasticNet(1e-300, 1e100).mass_near_zero(1e300) == 1.0
