@@ -97,3 +97,11 @@ def test_least_squares_without_intercept_on_uncentred_data():
     assert est.sigma == pytest.approx(np.sqrt(resid @ resid / (25 - 3)), rel=1e-10)
     resid1 = y - LinearRegression().fit(X, y).predict(X)
     assert estimate_noise_scale(X, y).sigma == pytest.approx(np.sqrt(resid1 @ resid1 / (25 - 4)), rel=1e-10)
+
+
+def test_noise_estimate_is_immutable():
+    import dataclasses
+
+    est = estimate_noise_scale(np.arange(12.0).reshape(6, 2) ** 1.5, np.array([1.0, 3.0, 2.0, 5.0, 4.0, 7.0]))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        est.sigma = 1.0
