@@ -35,16 +35,32 @@ __all__ = [
 ]
 
 
+#: hyperparameters enter the model squared or inverted and squared: beyond this range the prior's
+#: scales are not representable in float64 (the sampler then fails or returns nonsense, after compiling)
+_RANGE = (1e-150, 1e150)
+
+
+def _check_scale(value, name: str) -> float:
+    """A positive float inside ``_RANGE``, or a ValueError naming ``name``."""
+    value = check_positive(value, name)
+    if not _RANGE[0] <= value <= _RANGE[1]:
+        raise ValueError(
+            f"{name}={value!r} is outside [{_RANGE[0]:g}, {_RANGE[1]:g}]: the prior's variances (its square or inverse "
+            "square) are not representable in float64; standardize X (standardize=True) and use a value near 1"
+        )
+    return value
+
+
 def _check_gamma(value, name: str) -> tuple[float, float]:
-    """A ``(shape, rate)`` pair of positive floats."""
+    """A ``(shape, rate)`` pair of positive floats inside ``_RANGE``."""
     if isinstance(value, str) or not hasattr(value, "__len__") or len(value) != 2:
         raise TypeError(f"{name} must be a (shape, rate) pair of positive numbers, got {value!r}")
     shape, rate = value
-    return (check_positive(shape, f"{name}[0] (shape)"), check_positive(rate, f"{name}[1] (rate)"))
+    return (_check_scale(shape, f"{name}[0] (shape)"), _check_scale(rate, f"{name}[1] (rate)"))
 
 
 def _optional_positive(value, name: str) -> float | None:
-    return None if value is None else check_positive(value, name)
+    return None if value is None else _check_scale(value, name)
 
 
 def _half_cauchy(name: str, scale, *, dims=None, shape=None):
@@ -147,7 +163,7 @@ class HierarchicalNormal(ShrinkagePrior):
     _param_names = ("tau_scale", "noncentered")
 
     def __init__(self, tau_scale: float = 1.0, noncentered: bool = False):
-        self.tau_scale = check_positive(tau_scale, "tau_scale")
+        self.tau_scale = _check_scale(tau_scale, "tau_scale")
         if not isinstance(noncentered, bool | np.bool_):
             raise TypeError(f"noncentered must be True or False, got {noncentered!r}")
         self.noncentered = bool(noncentered)
@@ -187,7 +203,7 @@ class Horseshoe(ShrinkagePrior):
     target_accept = 0.99
 
     def __init__(self, tau_scale: float = 1.0):
-        self.tau_scale = check_positive(tau_scale, "tau_scale")
+        self.tau_scale = _check_scale(tau_scale, "tau_scale")
 
     def build(self, name, *, dims=None, shape=None, sigma=None, n_obs=None):
         tau = pm.HalfCauchy(f"{name}_tau", beta=self.tau_scale)
@@ -227,9 +243,9 @@ class RegularizedHorseshoe(ShrinkagePrior):
     target_accept = 0.99
 
     def __init__(self, n_nonzero: float, slab_scale: float = 2.0, slab_df: float = 4.0):
-        self.n_nonzero = check_positive(n_nonzero, "n_nonzero")
-        self.slab_scale = check_positive(slab_scale, "slab_scale")
-        self.slab_df = check_positive(slab_df, "slab_df")
+        self.n_nonzero = _check_scale(n_nonzero, "n_nonzero")
+        self.slab_scale = _check_scale(slab_scale, "slab_scale")
+        self.slab_df = _check_scale(slab_df, "slab_df")
 
     def build(self, name, *, dims=None, shape=None, sigma=None, n_obs=None):
         model = pm.modelcontext(None)

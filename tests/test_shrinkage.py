@@ -233,3 +233,22 @@ def test_hierarchical_normal_samples_standardized_diabetes_without_divergences()
     d = est.diagnostics_
     assert d.n_divergences == 0 and d.ok, d.problems
     assert d.max_rhat <= 1.01 and min(d.min_ess_bulk, d.min_ess_tail) >= 400
+
+
+@pytest.mark.parametrize(
+    "make, name",
+    [
+        (lambda: BayesianLasso(lam=1e-320), "lam"),
+        (lambda: BayesianLasso(lam=1e300), "lam"),
+        (lambda: HierarchicalNormal(tau_scale=1e300), "tau_scale"),
+        (lambda: Horseshoe(tau_scale=1e-300), "tau_scale"),
+        (lambda: RegularizedHorseshoe(n_nonzero=1e-320), "n_nonzero"),
+        (lambda: RegularizedHorseshoe(3, slab_scale=1e200), "slab_scale"),
+        (lambda: BayesianElasticNet(lam1=1e-200), "lam1"),
+        (lambda: BayesianLasso(lam2_prior=(1.0, 1e-200)), r"lam2_prior\[1\] \(rate\)"),
+    ],
+)
+def test_hyperparameters_float64_cannot_hold_are_refused_at_construction(make, name):
+    """Found by review: accepted, then a SamplingError after compiling or r_hat 1e15 with only a warning."""
+    with pytest.raises(ValueError, match=rf"^{name}=.* is outside \[1e-150, 1e\+150\]"):
+        make()
