@@ -105,3 +105,10 @@ def test_noise_estimate_is_immutable():
     est = estimate_noise_scale(np.arange(12.0).reshape(6, 2) ** 1.5, np.array([1.0, 3.0, 2.0, 5.0, 4.0, 7.0]))
     with pytest.raises(dataclasses.FrozenInstanceError):
         est.sigma = 1.0
+
+
+def test_sigma_mismatch_factor_is_the_documented_three():
+    """README / estimators: a fixed sigma more than 3x from the data's estimate is warned about."""
+    from bayesreg.noise import SIGMA_MISMATCH_FACTOR
+
+    assert SIGMA_MISMATCH_FACTOR == 3.0
