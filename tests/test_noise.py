@@ -108,7 +108,8 @@ def test_noise_estimate_is_immutable():
 
 
 def test_sigma_mismatch_factor_is_the_documented_three():
-    """README / estimators: a fixed sigma more than 3x from the data's estimate is warned about."""
+    """BayesianRegression(sigma=...) documents it: a fixed value more than a factor of 3 away from the data's
+    estimate is warned about."""
     from bayesreg.noise import SIGMA_MISMATCH_FACTOR
 
     assert SIGMA_MISMATCH_FACTOR == 3.0
