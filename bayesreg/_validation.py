@@ -114,6 +114,11 @@ def check_feature_columns(X, name: str = "X") -> None:
             dtype = series.dtype
             if pd.api.types.is_complex_dtype(dtype):
                 raise ValueError(f"{name} must be real-valued: column {_label(column)} is complex")
+            if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
+                raise ValueError(
+                    f"{what} holds dates or durations (dtype {dtype}), not numbers; convert it (e.g. to days since "
+                    "a reference date) or drop it"
+                )
             if pd.api.types.is_bool_dtype(dtype) or (
                 pd.api.types.is_numeric_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype)
             ):
@@ -145,6 +150,19 @@ def check_feature_columns(X, name: str = "X") -> None:
     kind = getattr(values.dtype, "kind", None)
     if kind == "c":
         raise ValueError(f"{name} must be real-valued: Complex data not supported")
+    if kind in ("O", "U", "S", "M", "m") and values.ndim == 2:  # text, objects, dates: name the first bad cell
+        for j in range(values.shape[1]):
+            try:
+                converted = np.asarray(values[:, j], dtype=np.float64)
+            except (TypeError, ValueError) as exc:  # the same type as scikit-learn's, with the place added
+                i, value = _first_non_number(np.asarray(values[:, j], dtype=object))
+                raise type(exc)(
+                    f"{name}: column {j} is not numeric: {value!r} in row {i} ({exc}); encode it as numbers or drop it"
+                ) from None
+            if kind in ("M", "m"):
+                raise ValueError(f"{name}: column {j} holds dates or durations (dtype {values.dtype}), not numbers")
+            if np.iscomplexobj(converted):
+                raise ValueError(f"{name} must be real-valued: column {j} is complex")
     if kind == "f" and values.ndim == 2 and isinstance(values, np.ndarray):
         bad = ~np.isfinite(values)
         if bad.any():

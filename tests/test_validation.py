@@ -133,3 +133,21 @@ def test_check_feature_columns_leaves_shape_errors_to_scikit_learn():
 def test_the_argument_name_is_used():
     with pytest.raises(ValueError, match="^Input X_new contains infinity in column 'b'"):
         check_feature_columns(_frame([1.0, np.inf, 0.0, 1.0]), "X_new")
+
+
+def test_text_and_dates_in_arrays_and_frames_are_named():
+    """Found by review: a numpy object/str array said only "could not convert string to float: 'abc'", a datetime
+    column gave numpy's DTypePromotionError."""
+    import pandas as pd
+
+    import bayesreg as br
+
+    est = br.BayesianRegression(br.Laplace(1.0), sigma=1.0)
+    X = np.array([[1.0, 2.0], [3.0, "abc"], [4, 5]], dtype=object)
+    for bad in (X, X.astype(str)):
+        with pytest.raises(ValueError, match=r"X: column 1 is not numeric: 'abc' in row 1 \(could not convert"):
+            est.fit(bad, [1.0, 2.0, 3.0])
+    dates = pd.DataFrame({"a": [1.0, 2.0, 3.0], "d": pd.to_datetime(["2020-01-01", "2020-01-02", "2020-01-03"])})
+    with pytest.raises(ValueError, match="X: column 'd' holds dates or durations"):
+        est.fit(dates, [1.0, 2.0, 3.0])
+    assert not hasattr(est, "coef_")
