@@ -514,3 +514,14 @@ def test_penalty_weights_refuse_subnormal(value):
         PenaltyWeights(value, 1.0)
     with pytest.raises(ValueError, match=r"^l2=.*subnormal"):
         PenaltyWeights(1.0, value)
+
+
+# ---- tests sharpened by mutation testing (mutation/README.md) ----
+
+
+@pytest.mark.parametrize(
+    "bad", [np.ones((3, 2)), np.array([]), np.array([[1.0, 2.0, 3.0]])], ids=["2-d", "empty", "row"]
+)
+def test_glmnet_y_scale_refuses_what_is_not_a_non_empty_vector(bad):
+    with pytest.raises(ValueError, match="non-empty 1-d array"):
+        glmnet_y_scale(bad)
