@@ -8,6 +8,8 @@ command start without loading PyMC; ``bayesreg.BayesianRegression`` and
 """
 
 import importlib
+import sys
+import types
 
 #: public name -> the module that defines it
 _EXPORTS = {
@@ -103,3 +105,16 @@ def __getattr__(name: str):
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__) | set(_SUBMODULES))
+
+
+class _Package(types.ModuleType):
+    """The package's module type: importing ``bayesreg.compare`` (the module) must not hide ``bayesreg.compare``
+    (the function) -- the import system sets the submodule as an attribute of the package."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in _EXPORTS and isinstance(value, types.ModuleType):
+            return  # the submodule stays reachable through sys.modules and ``from bayesreg.compare import ...``
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

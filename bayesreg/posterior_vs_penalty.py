@@ -8,6 +8,7 @@ moved mass away from zero or towards it.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -144,7 +145,10 @@ def posterior_vs_penalty(
             f"prior={prior!r}: its penalized twin at sigma={map_est.sigma_:g} has an alpha float64 cannot hold; "
             "rescale X or y, or choose another prior scale"
         )
-    nuts_est.fit(X, y)
+    with warnings.catch_warnings():
+        # the MAP fit has already warned about a fixed sigma far from the data's: once is enough
+        warnings.filterwarnings("ignore", message=r"sigma=.* than the residual sd", category=UserWarning)
+        nuts_est.fit(X, y)
     penalized = map_est.equivalent_penalty_.set_params(tol=1e-12, max_iter=1_000_000)
     penalized.fit(np.asarray(X, dtype=float), np.asarray(y, dtype=float))
     beta = nuts_est.idata_["posterior"]["beta"].values.reshape(-1, nuts_est.n_features_in_)

@@ -85,3 +85,10 @@ def test_rejects_hierarchical_prior_and_bad_prob():
         posterior_vs_penalty(X, y, br.Laplace(1.0), prob=1.5)
     with pytest.raises(ValueError, match="near_zero must be"):
         posterior_vs_penalty(X, y, br.Laplace(1.0), near_zero=-1.0)
+
+
+def test_a_far_sigma_is_warned_about_once(diabetes_std):
+    X, y = diabetes_std
+    with pytest.warns(UserWarning, match="than the residual sd") as record:
+        br.posterior_vs_penalty(X, y, br.Laplace(5.0), sigma=540.0, draws=30, tune=30, chains=2, random_seed=1)
+    assert sum("than the residual sd" in str(w.message) for w in record) == 1

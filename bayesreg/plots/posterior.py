@@ -13,6 +13,7 @@ the estimator has ``standardize=True``).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
@@ -440,7 +441,10 @@ def plot_prior_posterior(
     n_draws = posterior.sizes["chain"] * posterior.sizes["draw"]
     values, condition = _conditioning(fit)
     model = pm.do(fit.model_, values) if values else fit.model_
-    with model:
+    with model, warnings.catch_warnings():
+        # the elastic-net prior draws with scipy (its random function): numba runs that in object mode and
+        # says so; the draws are exact all the same
+        warnings.filterwarnings("ignore", message="Numba will use object mode", category=UserWarning)
         prior = pm.sample_prior_predictive(draws=n_draws, var_names=["beta"], random_seed=random_seed)
     dt = xr.DataTree.from_dict({"posterior": posterior, "prior": prior["prior"].to_dataset()[["beta"]]})
     if pc_kwargs.get("plot_collection") is None:
