@@ -138,9 +138,9 @@ class Scaling:
         if not (np.all(np.isfinite(l1)) and np.all(np.isfinite(l2))):
             raise ValueError(
                 f"prior: its penalty weights (l1={weights.l1:g}, l2={weights.l2:g}) times the fixed sigma (or the "
-                f"scale of y, {self.y_scale:.3g}) over the scale of X overflow float64: against the data the prior is so "
-                "strong that the coefficients are 0 to any precision float64 holds; use a wider prior scale or a "
-                "smaller sigma"
+                f"scale of y, {self.y_scale:.3g}) over the scale of X overflow float64: against the data the prior "
+                "is so strong that the coefficients are 0 to any precision float64 holds; use a wider prior scale "
+                "or a smaller sigma"
             )
         return l1, l2
 

@@ -562,11 +562,10 @@ def test_strengths_float64_cannot_hold_are_usage_errors(command, args, named, tm
 
 def test_functions_named_like_their_modules_stay_functions():
     """bayesreg.compare / posterior_vs_penalty are functions even after their modules were imported."""
+    import bayesreg
     import bayesreg.compare  # noqa: F401
     import bayesreg.posterior_vs_penalty  # noqa: F401
     from bayesreg.posterior_vs_penalty import prior_std  # noqa: F401
-
-    import bayesreg
 
     assert callable(bayesreg.compare) and callable(bayesreg.posterior_vs_penalty)
     assert bayesreg.compare.__module__ == "bayesreg.compare"

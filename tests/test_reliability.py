@@ -25,7 +25,7 @@ def diabetes():
 
 
 def test_tiny_sigma_gives_least_squares(diabetes):
-    """sigma = 1e-200: the data term dominates any prior; the MAP is least squares (it was all zeros, NaN certificate)."""
+    """sigma = 1e-200: the data term dominates any prior; the MAP is least squares (was: all zeros, NaN certificate)."""
     X, y = diabetes
     with pytest.warns(UserWarning, match="times smaller than the residual sd"):
         est = BayesianRegression(br.Laplace(1.0), sigma=1e-200).fit(X, y)
