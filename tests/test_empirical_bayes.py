@@ -341,9 +341,7 @@ def test_log_evidence_bad_input():
         log_evidence(_X, _Y, 1.0, 1.0, alpha_prior=None)
 
 
-@pytest.mark.parametrize(
-    "x_factor,y_factor", [(1e150, 1.0), (1e-150, 1.0), (1.0, 1e150), (1.0, 1e-150), (1e-50, 1e50)]
-)
+@pytest.mark.parametrize("x_factor,y_factor", [(1e150, 1.0), (1e-150, 1.0), (1.0, 1e150), (1.0, 1e-150), (1e-50, 1e50)])
 def test_scale_invariant_hyperpriors_give_the_same_answer_in_any_units(diabetes_std, x_factor, y_factor):
     """With rates 0 the model is scale-invariant; the spectrum is computed in scaled units, so the answer is too."""
     X, y = diabetes_std
