@@ -525,3 +525,28 @@ def test_penalty_weights_refuse_subnormal(value):
 def test_glmnet_y_scale_refuses_what_is_not_a_non_empty_vector(bad):
     with pytest.raises(ValueError, match="non-empty 1-d array"):
         glmnet_y_scale(bad)
+
+
+def test_glmnet_y_scale_of_a_single_value():
+    assert glmnet_y_scale(np.array([-5.0]), intercept=False) == 5.0
+    with pytest.raises(ValueError, match="constant"):
+        glmnet_y_scale(np.array([-5.0]))
+
+
+@pytest.mark.parametrize(
+    "value, problem",
+    [
+        (math.nan, "not a number"),
+        (math.inf, "overflow"),
+        (1e309, "overflow"),
+        (0.0, "underflow to 0"),
+        (1e-310, "subnormal range"),
+    ],
+)
+def test_check_normal_float_names_the_problem(value, problem):
+    from bayesreg.conversions import check_normal_float
+
+    with pytest.raises(ValueError, match=problem):
+        check_normal_float(value, "scale", what="l1 = 1 / scale")
+    assert check_normal_float(2.5e-308, "scale") == 2.5e-308
+    assert check_normal_float(1.7e308, "scale") == 1.7e308
