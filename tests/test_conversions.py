@@ -550,3 +550,22 @@ def test_check_normal_float_names_the_problem(value, problem):
         check_normal_float(value, "scale", what="l1 = 1 / scale")
     assert check_normal_float(2.5e-308, "scale") == 2.5e-308
     assert check_normal_float(1.7e308, "scale") == 1.7e308
+
+
+@pytest.mark.parametrize("bad", [1.0 + 1e-12, 1.5, 2.0, 7.0])
+def test_l1_ratio_above_one_is_refused(bad):
+    from bayesreg.conversions import check_l1_ratio
+
+    with pytest.raises(ValueError, match=r"must lie in \[0, 1\]"):
+        check_l1_ratio(bad)
+    with pytest.raises(ValueError, match=r"alpha must lie in \[0, 1\]"):
+        weights_from_glmnet(1.0, bad, sigma=1.0, n_samples=10, y_sd=1.0)
+    assert check_l1_ratio(1.0) == 1.0 and check_l1_ratio(0.0) == 0.0
+
+
+def test_penalty_weights_are_immutable():
+    import dataclasses
+
+    weights = PenaltyWeights(1.0, 2.0)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        weights.l1 = 3.0
