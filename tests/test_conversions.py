@@ -569,3 +569,13 @@ def test_penalty_weights_are_immutable():
     weights = PenaltyWeights(1.0, 2.0)
     with pytest.raises(dataclasses.FrozenInstanceError):
         weights.l1 = 3.0
+
+
+def test_check_positive_states_the_bound():
+    from bayesreg.conversions import check_positive
+
+    with pytest.raises(ValueError, match="scale must be > 0, got 0.0"):
+        check_positive(0.0, "scale")
+    with pytest.raises(ValueError, match="eps must be >= 0, got -1.0"):
+        check_positive(-1.0, "eps", allow_zero=True)
+    assert check_positive(0.0, "eps", allow_zero=True) == 0.0
