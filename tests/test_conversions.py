@@ -579,3 +579,25 @@ def test_check_positive_states_the_bound():
     with pytest.raises(ValueError, match="eps must be >= 0, got -1.0"):
         check_positive(-1.0, "eps", allow_zero=True)
     assert check_positive(0.0, "eps", allow_zero=True) == 0.0
+
+
+def test_smallest_normal_double_is_accepted():
+    tiny = float(np.finfo(float).tiny)
+    from bayesreg.conversions import check_normal_float
+
+    assert check_normal_float(tiny, "l1") == tiny
+    assert PenaltyWeights(tiny, 0.0).l1 == tiny
+
+
+def test_glmnet_default_alpha_is_the_lasso():
+    """glmnet's default mixing parameter is alpha = 1 (the lasso): no L2 part, no y_sd needed."""
+    weights = weights_from_glmnet(0.5, sigma=2.0, n_samples=10)
+    assert weights == PenaltyWeights(10 * 0.5 / 4.0, 0.0)
+
+
+@pytest.mark.parametrize("l2", [1e-3, 0.5, 1.0])
+def test_to_glmnet_requires_y_sd_for_any_l2_part(l2):
+    with pytest.raises(TypeError, match="y_sd is required"):
+        glmnet_from_weights(PenaltyWeights(0.0, l2), sigma=1.0, n_samples=10)
+    lam, a = glmnet_from_weights(PenaltyWeights(0.0, l2), sigma=1.0, n_samples=10, y_sd=2.0)
+    assert a == 0.0 and lam == pytest.approx(2.0 * 2.0 * l2 / 10, rel=1e-15)
