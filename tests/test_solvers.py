@@ -344,3 +344,15 @@ def test_duplicate_columns_both_active_from_a_warm_start(seed, x01):
     assert sol.x[0] * sol.x[1] >= 0
     assert sol.x[0] + sol.x[1] == pytest.approx(reduced.x[0], rel=1e-9)
     np.testing.assert_allclose(sol.x[2:], reduced.x[1:], rtol=1e-9, atol=1e-12)
+
+
+def test_a_violation_far_below_the_scale_still_joins():
+    """Exact up to round-off: a coordinate whose |c_j| exceeds l1 by 5e-12 of the problem's scale joins with
+    x_j = 5e-12 (a tolerance loosened to 1e-10 would leave it at 0)."""
+    Q = np.diag([2.0, 1.0, 3.0])
+    c = np.array([3.0, 0.5 + 5e-12, -0.2])
+    sol = solve_quadratic_l1(Q, c, 0.5)
+    assert sol.x[0] == pytest.approx(1.25, rel=1e-15)
+    assert sol.x[1] == pytest.approx(5e-12, rel=1e-4)
+    assert sol.x[2] == 0.0
+    assert sol.kkt <= 1e-15
