@@ -601,3 +601,9 @@ def test_to_glmnet_requires_y_sd_for_any_l2_part(l2):
         glmnet_from_weights(PenaltyWeights(0.0, l2), sigma=1.0, n_samples=10)
     lam, a = glmnet_from_weights(PenaltyWeights(0.0, l2), sigma=1.0, n_samples=10, y_sd=2.0)
     assert a == 0.0 and lam == pytest.approx(2.0 * 2.0 * l2 / 10, rel=1e-15)
+
+
+@pytest.mark.parametrize("factor", [1e-3, 0.5, 1e3])
+def test_glmnet_y_scale_at_any_scale(factor):
+    y = np.array([1.0, 2.0, 4.0, 9.0]) * factor
+    assert glmnet_y_scale(y) == pytest.approx(np.std([1.0, 2.0, 4.0, 9.0]) * factor, rel=1e-12)
