@@ -604,6 +604,6 @@ def test_to_glmnet_requires_y_sd_for_any_l2_part(l2):
 
 
 @pytest.mark.parametrize("factor", [1e-3, 0.5, 1e3])
-def test_glmnet_y_scale_at_any_scale(factor):
+def test_glmnet_y_scale_of_small_and_large_y(factor):
     y = np.array([1.0, 2.0, 4.0, 9.0]) * factor
     assert glmnet_y_scale(y) == pytest.approx(np.std([1.0, 2.0, 4.0, 9.0]) * factor, rel=1e-12)
