@@ -520,7 +520,9 @@ def test_penalty_weights_refuse_subnormal(value):
 
 
 @pytest.mark.parametrize(
-    "bad", [np.ones((3, 2)), np.array([]), np.array([[1.0, 2.0, 3.0]])], ids=["2-d", "empty", "row"]
+    "bad",
+    [np.ones((3, 2)), np.array([]), np.array([[1.0, 2.0, 3.0]]), np.array(3.0)],
+    ids=["2-d", "empty", "row", "0-d"],
 )
 def test_glmnet_y_scale_refuses_what_is_not_a_non_empty_vector(bad):
     with pytest.raises(ValueError, match="non-empty 1-d array"):
