@@ -25,4 +25,5 @@ for path in sys.argv[1:]:
     score = 100.0 * (killed + other) / total if total else float("nan")
     extra = f", incompetent {other}" if other else ""
     extra += f", pending {pending}" if pending else ""
-    print(f"{Path(path).stem:24s} killed {killed + other:4d}  survived {survived:4d}  total {total:4d}  score {score:5.1f}%{extra}")
+    name = Path(path).stem
+    print(f"{name:24s} killed {killed + other:4d}  survived {survived:4d}  total {total:4d}  score {score:5.1f}%{extra}")
