@@ -26,4 +26,4 @@ for path in sys.argv[1:]:
     extra = f", incompetent {other}" if other else ""
     extra += f", pending {pending}" if pending else ""
     name = Path(path).stem
-    print(f"{name:24s} killed {killed + other:4d}  survived {survived:4d}  total {total:4d}  score {score:5.1f}%{extra}")
+    print(f"{name:22s} killed {killed + other:4d} survived {survived:4d} total {total:4d} score {score:5.1f}%{extra}")
