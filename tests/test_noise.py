@@ -43,16 +43,16 @@ def test_exact_fit_is_refused():
 # ---- tests sharpened by mutation testing (mutation/README.md) ----
 
 
-@pytest.mark.parametrize("seed", [0, 2])
-def test_ridge_loo_estimate_is_the_smallest_loo_error(seed):
+@pytest.mark.parametrize("seed, n, p, signal", [(0, 40, 60, 0.3), (2, 40, 60, 0.3), (0, 200, 260, 0.05)])
+def test_ridge_loo_estimate_is_the_smallest_loo_error(seed, n, p, signal):
     """p > n with a dense signal: the estimate is the root of the smallest mean leave-one-out squared error of a
     ridge fit over alpha (an interior minimum here), to the resolution of a 41-point grid."""
     from sklearn.linear_model import RidgeCV
 
     rng = np.random.default_rng(seed)
-    X = rng.normal(size=(40, 60))
+    X = rng.normal(size=(n, p))
     X = (X - X.mean(axis=0)) / X.std(axis=0)  # unit columns: the working coordinates' ridge is this ridge
-    y = X @ rng.normal(size=60) * 0.3 + rng.normal(size=40)
+    y = X @ rng.normal(size=p) * signal + rng.normal(size=n)  # a weak signal: a large alpha (744 for n = 200)
     est = estimate_noise_scale(X, y)
     assert est.method == "ridge LOO"
     alphas = np.geomspace(1e-3, 1e6, 400)
