@@ -60,7 +60,8 @@ class Gaussian:
             log_sigma = pm.Flat("log_sigma")
             return pm.Deterministic("sigma", pt.exp(log_sigma))
         scale = self.sigma_prior_scale if self.sigma_prior_scale is not None else y_scale
-        return pm.HalfNormal("sigma", sigma=scale)
+        # a float64 constant: a Python float is first tried as float32, which overflows (a warning) beyond 3.4e38
+        return pm.HalfNormal("sigma", sigma=pt.constant(scale, dtype="float64"))
 
     def build_observed(self, eta, y, sigma, *, dims=None):
         """Create the observed variable ``"y_obs"`` in the current model."""
