@@ -260,8 +260,11 @@ def glmnet_y_scale(y, *, intercept: bool = True) -> float:
     y = np.asarray(y, dtype=float)
     if y.ndim != 1 or y.size < 1 or not np.all(np.isfinite(y)):
         raise ValueError(f"y must be a non-empty 1-d array of finite numbers, got shape {y.shape}")
-    centred = y - y.mean() if intercept else y
-    scale = float(np.sqrt(np.mean(centred**2)))
+    peak_y = float(np.max(np.abs(y)))
+    centred = y - (y / peak_y).mean() * peak_y if intercept and peak_y > 0 else y  # no overflow in the sum
+    peak = float(np.max(np.abs(centred)))
+    # squares of values near 1e+-154 over- or underflow: the root mean square of centred / peak, times peak
+    scale = peak * float(np.sqrt(np.mean((centred / peak) ** 2))) if peak > 0 else 0.0
     if not scale > 0:
         raise ValueError("y is constant (zero after centring): glmnet refuses it and s_y = 0 has no rule")
     return scale

@@ -38,10 +38,8 @@ def estimate_noise_scale(X: np.ndarray, y: np.ndarray, *, fit_intercept: bool = 
     n, p = X.shape
     scaling = Scaling.from_data(X, y, fit_intercept=fit_intercept, sigma=None)
     Xw, yw = scaling.x(X), scaling.y(y)
-    dof = n - p - int(fit_intercept)
-    if dof > 0:
-        if fit_intercept:
-            Xw, yw = Xw - Xw.mean(axis=0), yw - yw.mean()
+    dof = n - p - int(fit_intercept)  # Xw and yw are centred with an intercept (Scaling)
+    if dof > 0:  # least squares leaves residuals: its degrees of freedom follow from the rank
         coef, _, rank, _ = np.linalg.lstsq(Xw, yw, rcond=None)
         resid = yw - Xw @ coef
         dof = n - rank - int(fit_intercept)

@@ -151,7 +151,7 @@ class _ActiveSetSolver:
         if same_l2 and active.size < m and np.array_equal(cache.active[: active.size], active):
             # a leading block of a Cholesky factor is the factor of the leading block
             return cache.L[: active.size, : active.size]
-        if same_l2 and active.size >= m and np.array_equal(active[:m], cache.active):
+        if same_l2 and m > 0 and active.size >= m and np.array_equal(active[:m], cache.active):
             if active.size == m:
                 return cache.L
             new = active[m:]

@@ -609,3 +609,15 @@ def test_to_glmnet_requires_y_sd_for_any_l2_part(l2):
 def test_glmnet_y_scale_of_small_and_large_y(factor):
     y = np.array([1.0, 2.0, 4.0, 9.0]) * factor
     assert glmnet_y_scale(y) == pytest.approx(np.std([1.0, 2.0, 4.0, 9.0]) * factor, rel=1e-12)
+
+
+@pytest.mark.parametrize("factor", [1e-200, 1e200])
+@pytest.mark.parametrize("intercept", [True, False])
+def test_glmnet_y_scale_at_any_scale(factor, intercept):
+    """It squared y: 1e+-200 over- or underflowed (found by mutation testing)."""
+    from bayesreg.conversions import glmnet_y_scale
+
+    y = np.array([1.0, 2.0, 4.0, -3.0])
+    assert glmnet_y_scale(y * factor, intercept=intercept) == pytest.approx(
+        glmnet_y_scale(y, intercept=intercept) * factor, rel=1e-14
+    )

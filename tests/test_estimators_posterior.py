@@ -273,3 +273,28 @@ def test_three_draws_are_not_a_clean_sample(data):
     assert not d.ok and np.isnan(d.max_rhat) and np.isnan(d.min_ess_bulk)
     assert sum("could not be computed" in p for p in d.problems) == 2
     assert {w.filename for w in record if issubclass(w.category, SamplingWarning)} == {__file__}
+
+
+def test_predict_interval_bounds_are_the_exact_mixture_quantiles(fitted, data):
+    """F(lower) = (1 - prob)/2 and F(upper) = (1 + prob)/2 for the mixture of N(b0_s + x'beta_s, sigma_s^2)."""
+    from scipy import stats
+
+    X, _ = data
+    beta, intercept, sigma = fitted._draws()
+    mu = X.to_numpy() @ beta.T + intercept  # (n, S)
+    for prob in (0.9, 0.5):
+        interval = fitted.predict_interval(X, prob=prob)
+        for bound, level in ((interval[:, 0], (1 - prob) / 2), (interval[:, 1], (1 + prob) / 2)):
+            cdf = stats.norm.cdf((bound[:, None] - mu) / sigma).mean(axis=1)
+            np.testing.assert_allclose(cdf, level, atol=1e-9)
+
+
+def test_standardized_posterior_is_back_transformed_to_the_data(data):
+    """With standardize=True the intercept is b0 - center @ coef; a sign slip there moves every prediction."""
+    X, y = data
+    shifted = X + [50.0, -30.0, 20.0, 10.0]  # columns far from 0: the back-transform matters
+    est = BayesianRegression(br.Normal(10.0), sigma=1.0, standardize=True, random_seed=3, **SMALL).fit(shifted, y)
+    assert abs(est.predict(shifted).mean() - y.mean()) < 0.1  # the posterior mean fits the data's mean
+    beta, intercept, _ = est._draws()
+    np.testing.assert_allclose(est.intercept_, intercept.mean(), rtol=1e-12)
+    np.testing.assert_allclose(est.coef_, [1.5, 0.0, -2.0, 0.0], atol=0.3)

@@ -268,3 +268,19 @@ def test_free_sigma_polish_survives_round_off_at_the_root():
     for prior in (br.Normal(1.0), br.Laplace(1.0)):
         est = br.BayesianRegression(prior).fit(X, y)
         assert est.map_.converged and est.map_.certificate <= 1e-10
+
+
+def test_certificate_includes_the_intercept(diabetes_std):
+    """An intercept off its optimum must show in the certificate, even with every coefficient optimal."""
+    X, y = diabetes_std
+    rm = br.build_model(X, y, br.Laplace(5.0), likelihood=Gaussian(sigma=50.0))
+    solver = MapSolver(rm)
+    result, _ = solver.solve()
+    weights = solver.working_weights(rm.prior.weights)
+    b0_w = solver.scaling.intercept_to_working(result.intercept, result.coef)
+    beta_w = solver.scaling.beta_to_working(result.coef)
+    state, _, c, _ = solver._solve_fixed_sigma((b0_w, beta_w, None), weights, 1e-10, 1)
+    off = (state[0] + 0.1, state[1], None)
+    _, rel = solver.certificate(off, solver.objective.evaluate(*off), weights, c)
+    viol, _ = solver.certificate(off, solver.objective.evaluate(*off), weights, c)
+    assert rel > 1e-3 and viol > 1e-3

@@ -252,3 +252,14 @@ def test_hyperparameters_float64_cannot_hold_are_refused_at_construction(make, n
     """Found by review: accepted, then a SamplingError after compiling or r_hat 1e15 with only a warning."""
     with pytest.raises(ValueError, match=rf"^{name}=.* is outside \[1e-150, 1e\+150\]"):
         make()
+
+
+@pytest.mark.parametrize("prior", [Horseshoe(tau_scale=0.5), RegularizedHorseshoe(2)])
+def test_horseshoe_local_scales_are_standard_half_cauchy(data, prior):
+    """The local scales lambda_j ~ HalfCauchy(0, 1): median 1, quartiles tan(pi/8) and tan(3 pi/8)."""
+    import pymc as pm
+
+    rm = _build(data, prior, sigma=1.0)
+    draws = pm.draw(rm.model["beta_lam"], draws=20_000, random_seed=1).reshape(-1)
+    q = np.quantile(draws, [0.25, 0.5, 0.75])
+    np.testing.assert_allclose(q, [np.tan(np.pi / 8), 1.0, np.tan(3 * np.pi / 8)], rtol=0.05)
