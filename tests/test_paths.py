@@ -166,3 +166,27 @@ def test_map_path_is_invariant_to_units(diabetes_std):
         np.testing.assert_allclose(coefs2 * c / k, coefs, rtol=1e-9, atol=1e-9 * np.abs(coefs).max())
         np.testing.assert_allclose(path2.intercepts / k, path.intercepts, rtol=1e-9)
         assert path2.certificates.max() <= 1e-10
+
+
+@pytest.mark.parametrize("factor", [1.0, 1e-3])
+def test_alpha_grids_follow_their_formulas(diabetes_std, factor):
+    """Ridge: 1e3 .. 1e-3 times sum_j ||x_j - mean_j||^2 / p; lasso, elastic net: max |Xc'yc| / (n l1_ratio) .. eps."""
+    X, y = diabetes_std
+    X = X * factor
+    n, p = X.shape
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    ridge = alpha_grid(X, y, penalty="ridge", n_alphas=7)
+    np.testing.assert_allclose(ridge, np.geomspace(1e3, 1e-3, 7) * np.sum(Xc**2) / p, rtol=1e-12)
+    top = np.max(np.abs(Xc.T @ yc)) / n
+    np.testing.assert_allclose(alpha_grid(X, y, penalty="lasso", n_alphas=3, eps=0.01), top * np.geomspace(1, 0.01, 3))
+    enet = alpha_grid(X, y, penalty="elasticnet", l1_ratio=0.25, n_alphas=2)
+    np.testing.assert_allclose(enet, [top / 0.25, top / 0.25 * 1e-3], rtol=1e-12)
+    assert alpha_grid(X, y, n_alphas=1) == pytest.approx([top], rel=1e-12)  # one alpha is a valid grid
+
+
+def test_alpha_grid_refuses_degenerate_data(diabetes_std):
+    X, y = diabetes_std
+    with pytest.raises(ValueError, match="X: every column is constant"):
+        alpha_grid(np.ones_like(X), y, penalty="ridge")
+    with pytest.raises(ValueError, match="orthogonal to every"):  # x'y = -0.5 - 0.5 + 0.5 + 0.5 = 0 exactly
+        alpha_grid(np.array([[1.0], [-1.0], [-1.0], [1.0]]), np.array([1.0, 1.0, 2.0, 2.0]))
