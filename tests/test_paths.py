@@ -190,3 +190,13 @@ def test_alpha_grid_refuses_degenerate_data(diabetes_std):
         alpha_grid(np.ones_like(X), y, penalty="ridge")
     with pytest.raises(ValueError, match="orthogonal to every"):  # x'y = -0.5 - 0.5 + 0.5 + 0.5 = 0 exactly
         alpha_grid(np.array([[1.0], [-1.0], [-1.0], [1.0]]), np.array([1.0, 1.0, 2.0, 2.0]))
+
+
+def test_l1_ratio_zero_is_refused_only_for_the_elastic_net(diabetes_std):
+    """l1_ratio plays no role for penalty='lasso' or 'ridge': 0 is accepted there (and ignored)."""
+    X, y = diabetes_std
+    ref_alphas, ref = map_path(X, y, penalty="ridge", n_alphas=3)
+    alphas, coefs = map_path(X, y, penalty="ridge", l1_ratio=0.0, n_alphas=3)
+    np.testing.assert_array_equal(coefs, ref)
+    _, lasso = map_path(X, y, penalty="lasso", l1_ratio=0.0, n_alphas=3)
+    np.testing.assert_array_equal(lasso, map_path(X, y, penalty="lasso", n_alphas=3)[1])
