@@ -172,7 +172,7 @@ def test_map_path_is_invariant_to_units(diabetes_std):
 def test_alpha_grids_follow_their_formulas(diabetes_std, factor):
     """Ridge: 1e3 .. 1e-3 times sum_j ||x_j - mean_j||^2 / p; lasso, elastic net: max |Xc'yc| / (n l1_ratio) .. eps."""
     X, y = diabetes_std
-    X = X * factor
+    X = X * factor * np.arange(1.0, X.shape[1] + 1)  # columns of different sds
     n, p = X.shape
     Xc, yc = X - X.mean(axis=0), y - y.mean()
     ridge = alpha_grid(X, y, penalty="ridge", n_alphas=7)
@@ -200,3 +200,9 @@ def test_l1_ratio_zero_is_refused_only_for_the_elastic_net(diabetes_std):
     np.testing.assert_array_equal(coefs, ref)
     _, lasso = map_path(X, y, penalty="lasso", l1_ratio=0.0, n_alphas=3)
     np.testing.assert_array_equal(lasso, map_path(X, y, penalty="lasso", n_alphas=3)[1])
+
+
+def test_elastic_net_with_l1_ratio_one_is_the_lasso(diabetes_std):
+    X, y = diabetes_std
+    alphas, enet = map_path(X, y, penalty="elasticnet", l1_ratio=1.0, n_alphas=4)
+    np.testing.assert_allclose(enet, map_path(X, y, penalty="lasso", alphas=alphas)[1], rtol=1e-12, atol=1e-12)
