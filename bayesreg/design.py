@@ -1,6 +1,6 @@
 """Centring and scaling of a design, computed so that no scale float64 can hold is lost.
 
-Two jobs, one copy each:
+Three jobs, one copy each:
 
 * :func:`column_scales` and :func:`robust_std`: standard deviations (with ``1/n``) that neither
   overflow for values near ``1e300`` nor underflow for values near ``1e-300`` (``np.std`` squares
@@ -18,6 +18,14 @@ Two jobs, one copy each:
   ``l1 |beta_j| + l2 beta_j^2`` becomes the per-coordinate penalty with weights
   ``l1 t / s_j`` and ``l2 t^2 / s_j^2``. Every ``s_j`` and ``t`` is a power of two, so the
   division is exact and the back-transform loses nothing.
+* :class:`Standardization`: the estimators' ``standardize=True`` option, the model fitted to
+  ``(x_j - m_j) / s_j`` with the coefficients reported on ``X``'s own scale,
+
+  .. math::
+
+      \\beta_j = \\tilde\\beta_j / s_j, \\quad b_0 = \\tilde b_0 - \\sum_j m_j \\beta_j,
+
+  so that ``b0 + X beta = b~0 + X~ beta~`` for every draw or estimate.
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ import numpy as np
 
 from bayesreg.conversions import PenaltyWeights
 
-__all__ = ["Scaling", "column_scales", "power_of_two", "robust_std"]
+__all__ = ["Scaling", "Standardization", "column_scales", "power_of_two", "robust_std"]
 
 
 def column_scales(X: np.ndarray, *, center: bool = True) -> np.ndarray:
@@ -155,6 +163,66 @@ class Scaling:
 
     def intercept_to_working(self, b0: float, beta: np.ndarray) -> float:
         return float((b0 - self.y_center + self.x_center @ beta) / self.y_scale)
+
+
+@dataclass(frozen=True, eq=False)
+class Standardization:
+    """The centring and scaling behind ``standardize=True``, and the transform back to ``X``'s scale.
+
+    Attributes
+    ----------
+    center : ndarray (p,)
+        ``m``: the column means when standardizing with an intercept, else zeros (and, for a MAP
+        without intercept, a constant column's value, so the column becomes 0 and its coefficient
+        is 0, as in glmnet).
+    scale : ndarray (p,)
+        ``s``: the columns' population sd (1 for a constant column), or ones without
+        standardizing.
+    """
+
+    center: np.ndarray
+    scale: np.ndarray
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Standardization):
+            return NotImplemented
+        return np.array_equal(self.center, other.center) and np.array_equal(self.scale, other.scale)
+
+    __hash__ = None  # arrays: not hashable
+
+    @classmethod
+    def from_data(
+        cls, X: np.ndarray, *, standardize: bool, fit_intercept: bool, zero_constant_columns: bool = False
+    ) -> Standardization:
+        """The standardization of ``X``; the identity when ``standardize`` is False.
+
+        ``zero_constant_columns`` (used by the MAP without an intercept): centre each constant
+        column on its value, so it is all zeros and its coefficient exactly 0.
+        """
+        p = X.shape[1]
+        if not standardize:
+            return cls(np.zeros(p), np.ones(p))
+        sd = column_scales(X)
+        scale = np.where(sd > 0, sd, 1.0)
+        if fit_intercept:
+            center = _safe_mean(X)
+        elif zero_constant_columns:
+            center = np.where(sd > 0, 0.0, X[0])
+        else:
+            center = np.zeros(p)
+        return cls(np.asarray(center, float), np.asarray(scale, float))
+
+    def apply(self, X: np.ndarray) -> np.ndarray:
+        """``(X - m) / s``: the design the model is fitted to."""
+        return (X - self.center) / self.scale
+
+    def coef(self, beta_fitted: np.ndarray) -> np.ndarray:
+        """``beta~ / s``: coefficients (or draws, features on the last axis) on ``X``'s scale."""
+        return beta_fitted / self.scale
+
+    def intercept(self, intercept_fitted, coef: np.ndarray):
+        """``b~0 - coef @ m``: the intercept on ``X``'s scale, for the coefficients :meth:`coef` returned."""
+        return intercept_fitted - coef @ self.center
 
 
 def _safe_mean(X: np.ndarray) -> np.ndarray:

@@ -14,7 +14,7 @@ from bayesreg import predictive
 from bayesreg._validation import check_bool, check_count, check_feature_columns, check_numeric_target, check_prior
 from bayesreg._warnings import warn
 from bayesreg.conversions import check_positive
-from bayesreg.design import column_scales
+from bayesreg.design import Standardization
 from bayesreg.likelihoods import Gaussian
 from bayesreg.map import MapResult, MapSolver
 from bayesreg.model import build_model
@@ -237,21 +237,21 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
             )
         if sigma is None and n <= 1 + int(self.fit_intercept):
             raise ValueError(f"sigma=None needs n_samples > 1 + fit_intercept to learn sigma, got n_samples={n}")
-        center = X.mean(axis=0) if (self.standardize and self.fit_intercept) else np.zeros(p)
-        scale = np.ones(p)
-        if self.standardize:
-            sd = column_scales(X)
-            scale = np.where(sd > 0, sd, 1.0)
-            if self.method == "map" and not self.fit_intercept:
-                # glmnet's convention: a constant column gets coefficient 0 (not a penalized intercept)
-                center = np.where(sd > 0, 0.0, X[0])
-        sigma = self._noise_scale(sigma, (X - center) / scale, y)
+        # glmnet's convention for a MAP without intercept: a constant column gets coefficient 0
+        standardization = Standardization.from_data(
+            X,
+            standardize=self.standardize,
+            fit_intercept=self.fit_intercept,
+            zero_constant_columns=self.method == "map",
+        )
+        X_fit = standardization.apply(X)
+        sigma = self._noise_scale(sigma, X_fit, y)
         for stale in _METHOD_ATTRIBUTES:
             self.__dict__.pop(stale, None)
-        self._x_center, self._x_scale = center, scale
+        self._standardization = standardization
         names = getattr(self, "feature_names_in_", None)
         rm = build_model(
-            (X - center) / scale,
+            X_fit,
             y,
             prior,
             likelihood=Gaussian(sigma=sigma, sigma_prior=prior.sigma_prior),
@@ -292,11 +292,11 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         self._set_map(result, n)
 
     def _set_map(self, result: MapResult, n: int) -> None:
-        coef = result.coef / self._x_scale
+        coef = self._standardization.coef(result.coef)
         self.map_ = result
         self.sigma_ = result.sigma
         self.coef_ = coef
-        self.intercept_ = result.intercept - float(self._x_center @ coef) if self.fit_intercept else 0.0
+        self.intercept_ = float(self._standardization.intercept(result.intercept, coef)) if self.fit_intercept else 0.0
         try:
             self.equivalent_penalty_ = self.prior.to_sklearn(sigma=result.sigma, n_samples=n)
         except ValueError:
@@ -320,8 +320,8 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         # which scale the draws are on, and the transform back to X's own (as _draws applies it)
         idata.attrs["standardized"] = bool(self.standardize)
         idata.attrs["coefficient_scale"] = "standardized" if self.standardize else "original"
-        idata.attrs["x_center"] = [float(v) for v in self._x_center]
-        idata.attrs["x_scale"] = [float(v) for v in self._x_scale]
+        idata.attrs["x_center"] = [float(v) for v in self._standardization.center]
+        idata.attrs["x_scale"] = [float(v) for v in self._standardization.scale]
         if rm.likelihood.fixed_sigma:  # the value used (sigma="auto" estimates it from the data)
             idata.attrs["fixed_sigma"] = float(rm.likelihood.sigma)
         self._set_posterior(idata)
@@ -353,10 +353,10 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
     def _draws(self):
         """Posterior draws on the original scale: beta (S, p), intercept (S,) or None, sigma (S,)."""
         posterior = self.idata_["posterior"]
-        beta = posterior["beta"].values.reshape(-1, self.n_features_in_) / self._x_scale
+        beta = self._standardization.coef(posterior["beta"].values.reshape(-1, self.n_features_in_))
         intercept = None
         if self.fit_intercept:
-            intercept = posterior["intercept"].values.reshape(-1) - beta @ self._x_center
+            intercept = self._standardization.intercept(posterior["intercept"].values.reshape(-1), beta)
         if "sigma" in posterior:
             sigma = posterior["sigma"].values.reshape(-1)
         else:
@@ -444,13 +444,11 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         on_standardized = self.standardize and scale == "fitted"
         if self.standardize and scale == "original":
             posterior = data["posterior"].to_dataset()
-            beta = posterior["beta"]
-            feature = beta.dims[-1]
-            beta = beta / xr.DataArray(self._x_scale, dims=feature)
+            beta = posterior["beta"].copy(data=self._standardization.coef(posterior["beta"].values))
             posterior = posterior.assign(beta=beta)
             if "intercept" in posterior:
-                shift = (beta * xr.DataArray(self._x_center, dims=feature)).sum(feature)
-                posterior = posterior.assign(intercept=posterior["intercept"] - shift)
+                intercept = self._standardization.intercept(posterior["intercept"].values, beta.values)
+                posterior = posterior.assign(intercept=posterior["intercept"].copy(data=intercept))
             data = xr.DataTree.from_dict({"posterior": posterior})
         table = az.summary(data, **kwargs)
         label = "standardized scale" if on_standardized else "original scale"

@@ -49,6 +49,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from bayesreg._files import replace_folder
 from bayesreg.conversions import PenaltyWeights
+from bayesreg.design import Standardization
 from bayesreg.map import MapResult
 from bayesreg.sampling import Diagnostics
 
@@ -322,8 +323,10 @@ def _read_fitted(stored, reader: _Reader) -> _Fitted:
         if not isinstance(names, list) or len(names) != n or not all(isinstance(v, str) for v in names):
             raise reader.fail(f"fitted.feature_names_in_ must be null or a list of {n} strings, got {names!r}")
         out["feature_names_in_"] = np.asarray(names, dtype=object)
-    out["_x_center"] = reader.vector(stored["x_center"], "fitted.x_center", n)
-    out["_x_scale"] = reader.vector(stored["x_scale"], "fitted.x_scale", n, positive=True)
+    out["_standardization"] = Standardization(
+        center=reader.vector(stored["x_center"], "fitted.x_center", n),
+        scale=reader.vector(stored["x_scale"], "fitted.x_scale", n, positive=True),
+    )
     out["coef_"] = reader.vector(stored["coef_"], "fitted.coef_", n)
     out["intercept_"] = reader.number(stored["intercept_"], "fitted.intercept_")
     out["sigma_"] = reader.number(stored["sigma_"], "fitted.sigma_", positive=True)
@@ -396,12 +399,12 @@ def _check_posterior_agreement(estimator, attributes: dict, idata, reader: _Read
 
 def _check_map_agreement(attributes: dict, params: dict, reader: _Reader) -> None:
     """coef_, intercept_ and sigma_ are map_'s, back on the original scale of X."""
-    result, scale, center = attributes["map_"], attributes["_x_scale"], attributes["_x_center"]
-    coef = result.coef / scale
+    result, standardization = attributes["map_"], attributes["_standardization"]
+    coef = standardization.coef(result.coef)
     _check_agreement(attributes["coef_"], coef, "fitted.coef_", reader)
     if not np.array_equal(attributes["coef_"] == 0.0, result.coef == 0.0):
         raise reader.fail("fitted.coef_ and fitted.map_.coef have different exact zeros")
-    intercept = result.intercept - float(center @ coef) if params["fit_intercept"] else 0.0
+    intercept = float(standardization.intercept(result.intercept, coef)) if params["fit_intercept"] else 0.0
     _check_agreement(attributes["intercept_"], intercept, "fitted.intercept_", reader)
     _check_agreement(attributes["sigma_"], result.sigma, "fitted.sigma_", reader)
 
@@ -432,8 +435,8 @@ def _build_document(estimator) -> dict:
         "kind": kind,
         "n_features_in_": to_json(estimator.n_features_in_, "n_features_in_"),
         "feature_names_in_": None if names is None else to_json(names, "feature_names_in_"),
-        "x_center": to_json(estimator._x_center, "_x_center"),
-        "x_scale": to_json(estimator._x_scale, "_x_scale"),
+        "x_center": to_json(estimator._standardization.center, "x_center"),
+        "x_scale": to_json(estimator._standardization.scale, "x_scale"),
         "coef_": to_json(estimator.coef_, "coef_"),
         "intercept_": to_json(estimator.intercept_, "intercept_"),
         "sigma_": to_json(estimator.sigma_, "sigma_"),

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from bayesreg.conversions import PenaltyWeights
-from bayesreg.design import Scaling, column_scales, power_of_two, robust_std
+from bayesreg.design import Scaling, Standardization, column_scales, power_of_two, robust_std
 
 
 @pytest.mark.parametrize("factor", [1e-300, 1e-150, 1.0, 1e150, 1e300])
@@ -161,3 +161,74 @@ def test_column_scales_shapes():
     for bad in (np.arange(3.0), np.ones((2, 2, 2))):
         with pytest.raises(ValueError, match="X must be 2-D"):
             column_scales(bad)
+
+
+def _design_with_a_constant_column():
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(40, 4)) * np.array([0.01, 3.0, 1.0, 1.0]) + np.array([5.0, -2.0, 0.0, 0.0])
+    X[:, 3] = 7.5  # constant
+    return X
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_standardization_fits_population_sd_and_mean(fit_intercept):
+    X = _design_with_a_constant_column()
+    s = Standardization.from_data(X, standardize=True, fit_intercept=fit_intercept)
+    np.testing.assert_allclose(s.scale[:3], X[:, :3].std(axis=0), rtol=1e-13)
+    assert s.scale[3] == 1.0
+    expected_center = X.mean(axis=0) if fit_intercept else np.zeros(4)
+    np.testing.assert_allclose(s.center, expected_center, rtol=1e-14, atol=0)
+    Z = s.apply(X)
+    np.testing.assert_allclose(Z[:, :3].std(axis=0), 1.0, rtol=1e-12)
+    if fit_intercept:
+        np.testing.assert_allclose(Z.mean(axis=0), 0.0, atol=1e-12)
+    else:
+        np.testing.assert_allclose(Z, X / s.scale, rtol=1e-15)
+
+
+def test_standardization_off_is_the_identity():
+    X = _design_with_a_constant_column()
+    for fit_intercept in (True, False):
+        s = Standardization.from_data(X, standardize=False, fit_intercept=fit_intercept, zero_constant_columns=True)
+        np.testing.assert_array_equal(s.center, np.zeros(4))
+        np.testing.assert_array_equal(s.scale, np.ones(4))
+        np.testing.assert_array_equal(s.apply(X), X)
+
+
+def test_standardization_zeroes_constant_columns_only_without_intercept():
+    X = _design_with_a_constant_column()
+    s = Standardization.from_data(X, standardize=True, fit_intercept=False, zero_constant_columns=True)
+    np.testing.assert_array_equal(s.center, [0.0, 0.0, 0.0, 7.5])
+    Z = s.apply(X)
+    assert np.all(Z[:, 3] == 0.0)
+    np.testing.assert_allclose(Z[:, :3], X[:, :3] / s.scale[:3], rtol=1e-15)
+    with_intercept = Standardization.from_data(X, standardize=True, fit_intercept=True, zero_constant_columns=True)
+    np.testing.assert_allclose(with_intercept.center, X.mean(axis=0), rtol=1e-14)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_standardization_back_transform_keeps_every_prediction(fit_intercept):
+    """b0 + X beta == b~0 + X~ beta~ for single estimates and for a batch of draws."""
+    X = _design_with_a_constant_column()[:, :3]
+    s = Standardization.from_data(X, standardize=True, fit_intercept=fit_intercept)
+    rng = np.random.default_rng(2)
+    beta_fitted = rng.normal(size=(6, 3))  # six draws
+    b0_fitted = rng.normal(size=6)
+    coef = s.coef(beta_fitted)
+    np.testing.assert_allclose(coef, beta_fitted / X.std(axis=0), rtol=1e-13)
+    intercept = s.intercept(b0_fitted, coef)
+    assert intercept.shape == (6,)
+    np.testing.assert_allclose(
+        intercept[:, None] + coef @ X.T, b0_fitted[:, None] + beta_fitted @ s.apply(X).T, rtol=1e-10
+    )
+    one = s.intercept(float(b0_fitted[0]), coef[0])
+    assert one == pytest.approx(intercept[0], rel=1e-14)
+
+
+def test_standardizations_compare_by_value():
+    X = _design_with_a_constant_column()
+    a = Standardization.from_data(X, standardize=True, fit_intercept=True)
+    assert a == Standardization(a.center.copy(), a.scale.copy())
+    assert a != Standardization(a.center, a.scale * 2.0)
+    assert a != Standardization(a.center + 1.0, a.scale)
+    assert a != (a.center, a.scale)

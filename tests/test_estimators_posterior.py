@@ -203,7 +203,7 @@ def fitted_std(data):
 def test_summary_is_on_the_original_scale_by_default(fitted_std, data):
     X, _ = data
     est = fitted_std
-    assert not np.allclose(est._x_scale, 1.0)  # the two scales differ here
+    assert not np.allclose(est._standardization.scale, 1.0)  # the two scales differ here
     table = est.summary(round_to="none")
     assert table.index.name == "original scale" and table.attrs["scale"] == "original"
     beta = table.loc[[f"beta[{name}]" for name in X.columns], "mean"].to_numpy()
@@ -213,7 +213,7 @@ def test_summary_is_on_the_original_scale_by_default(fitted_std, data):
     assert fitted.index.name == "standardized scale" and fitted.attrs["scale"] == "standardized"
     stored = est.idata_["posterior"]["beta"].values.reshape(-1, 4).mean(axis=0)
     np.testing.assert_allclose(fitted.loc[table.index[1:5], "mean"].to_numpy(), stored, rtol=1e-12)
-    np.testing.assert_allclose(stored / est._x_scale, est.coef_, rtol=1e-12)
+    np.testing.assert_allclose(stored / est._standardization.scale, est.coef_, rtol=1e-12)
     # dividing by a positive scale leaves the rank-based diagnostics of beta unchanged, up to the order of
     # near-tied folded draws |beta - median| that round-off can swap (measured: 3.5e-5 relative)
     for column in ("ess_bulk", "ess_tail", "r_hat"):
@@ -246,8 +246,8 @@ def test_summary_interval_is_the_central_90_percent(fitted_std):
 def test_idata_attrs_record_the_scale(fitted_std, fitted):
     attrs = fitted_std.idata_.attrs
     assert attrs["coefficient_scale"] == "standardized" and attrs["standardized"] is True
-    np.testing.assert_array_equal(attrs["x_scale"], fitted_std._x_scale)
-    np.testing.assert_array_equal(attrs["x_center"], fitted_std._x_center)
+    np.testing.assert_array_equal(attrs["x_scale"], fitted_std._standardization.scale)
+    np.testing.assert_array_equal(attrs["x_center"], fitted_std._standardization.center)
     assert fitted.idata_.attrs["coefficient_scale"] == "original" and fitted.idata_.attrs["standardized"] is False
     np.testing.assert_array_equal(fitted.idata_.attrs["x_scale"], np.ones(4))
 

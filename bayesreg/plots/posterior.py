@@ -528,7 +528,7 @@ def _check_pair(fits) -> dict[str, BayesianRegression]:
             f"fits: the two estimators have different features: {_feature_names(laplace)} (laplace) and "
             f"{_feature_names(normal)} (normal)"
         )
-    if not np.allclose(laplace._x_scale, normal._x_scale, rtol=1e-10, atol=0.0):
+    if not np.allclose(laplace._standardization.scale, normal._standardization.scale, rtol=1e-10, atol=0.0):
         raise ValueError("fits: the two estimators were standardized by different column scales (other data?)")
     return dict(fits)
 
@@ -664,7 +664,9 @@ def plot_laplace_vs_gaussian_posterior(
     names = _feature_names(fits["laplace"])
     j = _feature_index(names, feature)
     name = names[j]
-    column_sd = float(fits["laplace"]._x_scale[j])  # 1 without standardize; shared by both fits (_check_pair)
+    column_sd = float(
+        fits["laplace"]._standardization.scale[j]
+    )  # 1 without standardize; shared by both fits (_check_pair)
     if eps is None:
         eps = 0.1 * prior_std(fits["normal"].prior) / column_sd
     if ax is None:

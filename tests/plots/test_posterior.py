@@ -440,7 +440,7 @@ def test_laplace_vs_gaussian_with_standardize_uses_the_fits_column_scale(std_fit
     X, y = data
     j = 1  # bmi, column sd about 2
     laplace_fit = std_fits["laplace"]
-    scale = laplace_fit._x_scale[j]
+    scale = laplace_fit._standardization.scale[j]
     assert scale == pytest.approx(X["bmi"].std(ddof=0), rel=1e-12) and abs(scale - 1.0) > 0.5
     eps = 0.1 * np.sqrt(VARIANCE) / scale
     ax = plot_laplace_vs_gaussian_posterior(X, y, "bmi", fits=std_fits)
