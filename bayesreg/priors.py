@@ -379,18 +379,13 @@ def _enet_mass_near_zero(l1: float, l2: float, eps: float) -> float:
 
 
 def _enet_variance_factor(z: float) -> float:
-    """``h(z) = E[t^2]`` for the density proportional to ``exp(-2 z t - t^2)`` on ``t > 0``.
+    """``h(z) = E[t^2]`` for the density proportional to ``exp(-2 z t - t^2)`` on ``t > 0``, for ``z <= 1``.
 
     From ``l1 I0 + 2 l2 I1 = 1`` and ``l1 I1 + 2 l2 I2 = I0`` (integration by parts of the
-    moments ``I_k``): ``h = 1/2 + z^2 - z R(z)``, ``R = 1 / (sqrt(pi) erfcx(z))``, evaluated
-    directly for ``z <= 1``. For ``z > 1`` that difference cancels (``h ~ 1/(2 z^2)``); there the
-    continued fraction ``sqrt(pi) erfcx(z) = 1 / (z + (1/2) / (z + K))``,
-    ``K = 1 / (z + (3/2) / (z + 2 / (z + ...)))``, gives ``h = K / (2 (z + K))`` with no
-    cancellation (both branches agree with 50-digit arithmetic to a few 1e-16).
+    moments ``I_k``): ``h = 1/2 + z^2 - z R(z)``, ``R = 1 / (sqrt(pi) erfcx(z))``. For ``z > 1``
+    that difference cancels (``h ~ 1/(2 z^2)``); :func:`_enet_std` uses a continued fraction there.
     """
-    if z <= 1.0:
-        return 0.5 + z * z - z / (_SQRT_PI * special.erfcx(z))
-    return _enet_cf_k(z) / (2.0 * (z + _enet_cf_k(z)))
+    return 0.5 + z * z - z / (_SQRT_PI * special.erfcx(z))
 
 
 def _enet_cf_k(z: float, n_terms: int = 200) -> float:
@@ -404,9 +399,12 @@ def _enet_cf_k(z: float, n_terms: int = 200) -> float:
 def _enet_std(l1: float, l2: float) -> float:
     """Standard deviation of the density proportional to ``exp(-l1 |b| - l2 b^2)``.
 
-    ``Var(b) = h(z) / l2`` with ``h`` from :func:`_enet_variance_factor`. For ``z > 1`` it is
-    written as ``(2 / l1^2) q(z)`` with ``q = 2 z^2 h = z K / (1 + K / z)`` in ``(0, 1]`` (the Laplace
-    variance ``2 / l1^2`` times a factor that tends to 1), which neither overflows nor cancels.
+    ``Var(b) = h(z) / l2`` with ``h`` from :func:`_enet_variance_factor` for ``z <= 1``. For
+    ``z > 1`` it is written as ``(2 / l1^2) q(z)`` with ``q = 2 z^2 h = z K / (1 + K / z)`` in
+    ``(0, 1]`` (the Laplace variance ``2 / l1^2`` times a factor that tends to 1), where the
+    continued fraction ``sqrt(pi) erfcx(z) = 1 / (z + (1/2) / (z + K))``,
+    ``K = 1 / (z + (3/2) / (z + 2 / (z + ...)))``, gives ``h = K / (2 (z + K))`` with neither
+    overflow nor cancellation (both branches agree with 50-digit arithmetic to a few 1e-16).
     """
     z = _enet_z(l1, l2)
     if z <= 1.0:

@@ -652,3 +652,49 @@ def test_elastic_net_mass_beyond_every_scale_is_one():
     """Found by review: z = l1 / (2 sqrt(l2)) underflowed to 0 and delta = sqrt(l2) eps overflowed: 0 * inf = NaN."""
     assert br.ElasticNet(1e-300, 1e300).mass_near_zero(1e160) == 1.0
     assert br.ElasticNet(1e-300, 1e100).mass_near_zero(1e300) == 1.0
+
+
+@pytest.mark.parametrize("z", [0.3, 3.0, 10.0, 30.0, 100.0, 1e3])
+def test_elastic_net_mass_near_zero_agrees_with_erfc_ratios_up_to_every_width(z):
+    """P(|b| <= eps) = 1 - exp(-2 z d - d^2) erfcx(z + d) / erfcx(z), d = sqrt(l2) eps, wherever that
+    formula is well-conditioned (P >= 0.06): also where the small-mass Taylor branch of the code
+    would lie outside its disc of convergence (d > 2)."""
+    l1, l2 = 2.0 * z, 1.0
+    prior = ElasticNet(l1, l2)
+    for d in [0.01, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0]:
+        log_t = -(2.0 * z * d + d * d) + math.log(special.erfcx(z + d)) - math.log(special.erfcx(z))
+        exact = -math.expm1(log_t)
+        if exact < 0.06:
+            continue
+        assert 0.0 <= prior.mass_near_zero(d) <= 1.0
+        assert prior.mass_near_zero(d) == pytest.approx(exact, rel=1e-12)
+
+
+def test_prox_default_step_is_one():
+    v = np.array([-3.0, -0.4, 0.0, 0.7, 2.5])
+    for prior in (Laplace(2.0), Normal(0.8), ElasticNet(1.5, 0.5)):
+        np.testing.assert_array_equal(prior.prox(v), prior.prox(v, 1.0))
+        assert not np.array_equal(prior.prox(v), prior.prox(v, 2.0))
+
+
+def test_laplace_scale_limits_are_those_of_its_weight():
+    # l1 = 1 / scale must be a finite normal double: 1e-308 (subnormal itself) still gives l1 = 1e308
+    assert Laplace(1e-308).weights.l1 == pytest.approx(1e308, rel=1e-15)
+    with pytest.raises(ValueError, match=r"^scale=1e-309: .*overflow"):
+        Laplace(1e-309)
+    # l1 = 2e-308 is subnormal (below 2.2e-308): refused
+    with pytest.raises(ValueError, match=r"^scale=5e\+307: .*subnormal"):
+        Laplace(5e307)
+    assert Laplace(4e307).weights.l1 == pytest.approx(2.5e-308, rel=1e-15)
+
+
+def test_from_glmnet_defaults_to_the_lasso():
+    n, sigma, lambda_ = 50, 1.5, 0.1
+    default = br.from_glmnet(lambda_, sigma=sigma, n_samples=n)
+    _assert_same_prior(default, br.from_glmnet(lambda_, 1.0, sigma=sigma, n_samples=n))
+    _assert_same_prior(default, Laplace(sigma**2 / (n * lambda_)))
+
+
+def test_from_sklearn_elastic_net_with_a_list_of_l1_ratios_is_refused():
+    with pytest.raises(ValueError, match="l1_ratio"):
+        br.from_sklearn(SkElasticNet(alpha=0.5, l1_ratio=[0.2, 0.5]), sigma=1.0, n_samples=60)

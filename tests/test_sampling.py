@@ -267,3 +267,83 @@ def test_an_interrupted_run_is_not_returned_as_a_posterior(monkeypatch):
     with pytest.raises(KeyboardInterrupt, match="7 of 20 draws"):
         est.fit(X, X[:, 0])
     assert not hasattr(est, "idata_")
+
+
+def test_nutpie_threshold_is_inclusive_and_defaults_are_the_documented_run(monkeypatch):
+    rm = _model(3)  # 5 free parameters
+    monkeypatch.setattr(sampling, "available_samplers", lambda: ("pymc", "nutpie"))
+    monkeypatch.setattr(sampling, "NUTPIE_MIN_WORK", 4 * 2000 * 5)  # exactly the default run's work
+    assert choose_sampler(rm) == "nutpie"
+    assert choose_sampler(rm, draws=1000, tune=1000, chains=4) == "nutpie"
+    assert choose_sampler(rm, draws=999) == choose_sampler(rm, tune=999) == choose_sampler(rm, chains=3) == "pymc"
+
+
+def test_nutpie_min_work_is_the_measured_value():
+    assert sampling.NUTPIE_MIN_WORK == 500_000
+
+
+class _Captured(Exception):
+    pass
+
+
+def _capture(calls, name):
+    def fake(*args, **kwargs):
+        calls[name] = kwargs
+        raise _Captured(name)
+
+    return fake
+
+
+@pytest.mark.parametrize(
+    ("sampler", "chains", "cores", "expected"),
+    [("pymc", 4, None, 2), ("pymc", 1, None, 1), ("pymc", 4, 3, 3), ("nutpie", 4, None, None)],
+)
+def test_pymc_runs_at_most_two_chains_at_once_by_default(monkeypatch, sampler, chains, cores, expected):
+    calls = {}
+    monkeypatch.setattr(sampling.pm, "sample", _capture(calls, "sample"))
+    with pytest.raises(_Captured):
+        sampling.sample_posterior(_model(2), chains=chains, cores=cores, nuts_sampler=sampler, progressbar=False)
+    assert calls["sample"].get("cores") == expected
+    assert calls["sample"]["nuts_sampler"] == sampler and calls["sample"]["progressbar"] is False
+
+
+@pytest.mark.parametrize("progressbar", [True, False])
+def test_predictive_draws_are_quiet_whatever_the_sampling_progressbar(monkeypatch, progressbar):
+    rm = _model(2)
+    fake_idata = from_dict({"posterior": {"beta": np.zeros((2, 5, 2))}})
+    calls = {}
+    monkeypatch.setattr(sampling.pm, "sample", lambda **kwargs: fake_idata)
+    monkeypatch.setattr(sampling.pm, "compute_log_likelihood", lambda *a, **kwargs: calls.update(loglik=kwargs))
+    monkeypatch.setattr(sampling.pm, "sample_posterior_predictive", _capture(calls, "predictive"))
+    with pytest.raises(_Captured):
+        sampling.sample_posterior(rm, draws=5, chains=2, nuts_sampler="pymc", progressbar=progressbar)
+    assert calls["loglik"]["progressbar"] is False and calls["predictive"]["progressbar"] is False
+
+
+@pytest.mark.parametrize(
+    ("target", "advice"),
+    [
+        (0.8, "a higher target_accept (now 0.8), e.g. 0.95 or 0.99"),
+        (0.95, "a higher target_accept (now 0.95), e.g. 0.99"),
+        (0.97, "a higher target_accept (now 0.97), e.g. 0.99"),
+        (0.99, None),
+        (0.995, None),
+        ("0.9", "a higher target_accept, e.g. 0.95 or 0.99"),  # not a number (e.g. read from a file)
+        (True, "a higher target_accept, e.g. 0.95 or 0.99"),
+    ],
+)
+def test_divergence_advice_follows_target_accept(target, advice):
+    idata = _fake_idata(np.random.default_rng(11), diverging=3)
+    idata.attrs["target_accept"] = target
+    (problem,) = [p for p in diagnose(idata).problems if "divergent" in p]
+    if advice is None:
+        assert "target_accept" not in problem and "Try more tune steps" in problem
+    else:
+        assert f"Try {advice}, more tune steps" in problem
+
+
+@pytest.mark.filterwarnings("ignore:Found chain dimension")
+@pytest.mark.parametrize(("chains", "which"), [(1, "the two halves of the single chain agree"), (2, "the 2 chains")])
+def test_nan_rhat_message_names_what_was_compared(chains, which):
+    d = diagnose(_iid_idata(np.random.default_rng(4), chains, 3))
+    assert which in d.problems[0]
