@@ -4,6 +4,7 @@
 #
 #   mutation/run.sh <module> [tag]      e.g.  mutation/run.sh solvers after
 #   TESTS_REV=06513fd mutation/run.sh noise before    (the tests of an older commit, the sources of today)
+#   SRC_REV=2db7c96 mutation/rerun.sh priors before after   (the sources the "before" session was made from)
 #
 # <module> names mutation/<module>.toml (module-path, timeout, test command of the module's own test file).
 # The session database and the report go to mutation/results/<module>-<tag>.{sqlite,txt}.
@@ -24,6 +25,11 @@ rm -rf "$work" && mkdir -p "$work"
 if [ -n "${TESTS_REV:-}" ]; then
     rm -rf "$work/tests" && (cd "$root" && git archive "$TESTS_REV" tests) | tar -xf - -C "$work"
 fi
+# SRC_REV=<commit>: take bayesreg/ as it was at that commit. cosmic-ray finds a mutant by its operator and
+# occurrence in the module, so re-running a session's survivors (rerun.sh) needs the sources it was made from.
+if [ -n "${SRC_REV:-}" ]; then
+    rm -rf "$work/bayesreg" && (cd "$root" && git archive "$SRC_REV" bayesreg) | tar -xf - -C "$work"
+fi
 find "$work" -name __pycache__ -prune -exec rm -rf {} +
 cp "$here/forkclient.py" "$here/forkserver.py" "$work/"
 cat "$here/$module.toml" "$here/common.toml" > "$work/cr.toml"
@@ -31,7 +37,7 @@ db=$results/$module-$tag.sqlite
 if [ -z "${RESUME_DB:-}" ]; then rm -f "$db"; fi
 cd "$work"
 export PATH="$venv/bin:$PATH"
-export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONDONTWRITEBYTECODE=1
 python forkserver.py fs.sock > forkserver.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
@@ -41,6 +47,14 @@ if [ -z "${RESUME_DB:-}" ]; then
     cr-filter-operators "$db" cr.toml
 fi
 cosmic-ray baseline cr.toml
+# which tests run which line of the module (linemap.py): forkclient.py then runs only those for a mutant
+target=$(python -c 'import tomllib; print(tomllib.load(open("cr.toml", "rb"))["cosmic-ray"]["module-path"])')
+test_args=$(python -c 'import shlex, tomllib; print(shlex.join(shlex.split(tomllib.load(open("cr.toml", "rb"))["cosmic-ray"]["test-command"])[4:]))')
+cp "$here/linemap.py" .
+eval "LINEMAP_TARGET=$target LINEMAP_OUT=linemap.json python -m pytest -p linemap $test_args" > linemap.log 2>&1 || {
+    echo "linemap run failed (see $work/linemap.log)"; exit 1; }
+cp "$target" linemap-original.py
+echo "$target" > linemap-target.txt
 cosmic-ray exec cr.toml "$db"
 cr-report "$db" --show-pending > "$results/$module-$tag.txt" || true
 tail -3 "$results/$module-$tag.txt"
