@@ -698,3 +698,14 @@ def test_from_glmnet_defaults_to_the_lasso():
 def test_from_sklearn_elastic_net_with_a_list_of_l1_ratios_is_refused():
     with pytest.raises(ValueError, match="l1_ratio"):
         br.from_sklearn(SkElasticNet(alpha=0.5, l1_ratio=[0.2, 0.5]), sigma=1.0, n_samples=60)
+
+
+@pytest.mark.parametrize("variance", [1e-6, 0.5, 3.0, 1e8])
+def test_equal_variance_priors_have_the_variance(variance):
+    from bayesreg.priors import equal_variance_priors
+
+    laplace, normal = equal_variance_priors(variance)
+    assert laplace.std() ** 2 == pytest.approx(variance, rel=1e-14)
+    assert normal.std() ** 2 == pytest.approx(variance, rel=1e-14)
+    with pytest.raises(ValueError, match="variance"):
+        equal_variance_priors(-1.0)
