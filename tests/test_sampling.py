@@ -264,7 +264,7 @@ def test_an_interrupted_run_is_not_returned_as_a_posterior(monkeypatch):
     est = br.BayesianRegression(
         br.Normal(1.0), sigma=1.0, method="nuts", draws=20, tune=20, chains=2, progressbar=False
     )
-    with pytest.raises(KeyboardInterrupt, match="7 of 20 draws"):
+    with pytest.raises(KeyboardInterrupt, match="7 of 20 draws in 2 of 2 chains"):
         est.fit(X, X[:, 0])
     assert not hasattr(est, "idata_")
 
@@ -347,3 +347,65 @@ def test_divergence_advice_follows_target_accept(target, advice):
 def test_nan_rhat_message_names_what_was_compared(chains, which):
     d = diagnose(_iid_idata(np.random.default_rng(4), chains, 3))
     assert which in d.problems[0]
+
+
+def test_available_samplers_always_include_pymc_and_only_installed_others(monkeypatch):
+    monkeypatch.setattr(sampling.importlib.util, "find_spec", lambda name: None)
+    assert sampling.available_samplers() == ("pymc",)
+    monkeypatch.setattr(sampling.importlib.util, "find_spec", lambda name: object())
+    assert sampling.available_samplers() == ("pymc", "nutpie")
+
+
+def test_sample_posterior_defaults_are_a_standard_run_and_the_sampler_is_chosen(monkeypatch):
+    calls = {}
+    monkeypatch.setattr(sampling.pm, "sample", _capture(calls, "sample"))
+    monkeypatch.setattr(sampling, "available_samplers", lambda: ("pymc",))
+    with pytest.raises(_Captured):
+        sampling.sample_posterior(_model(2))
+    kwargs = calls["sample"]
+    assert (kwargs["draws"], kwargs["tune"], kwargs["chains"], kwargs["cores"]) == (1000, 1000, 4, 2)
+    assert kwargs["progressbar"] is True and kwargs["nuts_sampler"] == "pymc"
+    assert kwargs["target_accept"] == 0.8 and kwargs["compute_convergence_checks"] is False
+
+
+def test_split_single_chain_gives_its_two_halves():
+    idata = _iid_idata(np.random.default_rng(3), 1, 11)  # an odd count: the middle draw is left out
+    halves = sampling._split_single_chain(idata["posterior"], ["beta", "sigma"])
+    assert halves.sizes["chain"] == 2 and halves.sizes["draw"] == 5
+    sigma = idata["posterior"]["sigma"].values[0]
+    np.testing.assert_array_equal(halves["sigma"].values, [sigma[:5], sigma[6:]])
+    assert list(halves["chain"].values) == [0, 1]
+
+
+def test_a_posterior_without_sample_stats_has_no_divergences():
+    rng = np.random.default_rng(6)
+    idata = from_dict({"posterior": {"beta": rng.normal(size=(4, 500, 2))}}, dims={"beta": ["feature"]})
+    d = diagnose(idata)
+    assert d.n_divergences == 0 and d.ok, d.problems
+    stats_without_divergences = from_dict(
+        {"posterior": {"beta": rng.normal(size=(4, 500, 2))}, "sample_stats": {"lp": rng.normal(size=(4, 500))}},
+        dims={"beta": ["feature"]},
+    )
+    assert diagnose(stats_without_divergences).n_divergences == 0
+
+
+@pytest.mark.filterwarnings("ignore:Found chain dimension")
+@pytest.mark.parametrize(("chains", "fewer_than"), [(1, 8), (2, 4), (4, 4)])
+def test_nan_rhat_message_says_how_many_draws_are_needed(chains, fewer_than):
+    d = diagnose(_iid_idata(np.random.default_rng(4), chains, 3))
+    assert f"it is NaN with fewer than {fewer_than} draws per chain" in d.problems[0]
+
+
+@pytest.mark.parametrize(
+    ("chains", "what", "ess_text"),
+    [
+        (1, "the first and second halves of the single chain do not agree", "(100 for 1 chain)"),
+        (2, "the chains do not agree", "(200 for 2 chains)"),
+        (4, "the chains do not agree", "(400 for 4 chains)"),
+    ],
+)
+def test_problem_texts_follow_the_number_of_chains(monkeypatch, chains, what, ess_text):
+    (problem,) = _diagnose_with(monkeypatch, rhat=1.2, ess=1e4, chains=chains).problems
+    assert problem.startswith(f"max r_hat is 1.200 > 1.01: {what}")
+    (problem,) = _diagnose_with(monkeypatch, rhat=1.0, ess=50.0, chains=chains).problems
+    assert f"below 100 per chain {ess_text}" in problem
