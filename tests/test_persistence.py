@@ -8,6 +8,7 @@ import copy
 import dataclasses
 import hashlib
 import json
+import math
 import os
 import shutil
 from pathlib import Path
@@ -366,6 +367,47 @@ def test_a_deleted_zarr_chunk_is_refused(nuts_save):
     refused(nuts_save, "is missing.*incomplete", file="idata.zarr/posterior/beta/c/0/0/0")
 
 
+def test_every_missing_file_is_counted(nuts_save):
+    chunks = sorted(path for path in (nuts_save / "idata.zarr" / "posterior").rglob("*") if path.is_file())
+    for chunk in chunks[:3]:
+        chunk.unlink()
+    first = chunks[0].relative_to(nuts_save).as_posix()
+    refused(nuts_save, r"is missing \(and 2 more stored file\(s\)\): the save at .* is incomplete", file=first)
+
+
+def test_one_missing_file_is_named_alone(nuts_save):
+    chunk = nuts_save / "idata.zarr" / "posterior" / "beta" / "c" / "0" / "0" / "0"
+    chunk.unlink()
+    message = refused(nuts_save, "is missing: the save", file="idata.zarr/posterior/beta/c/0/0/0")
+    assert "more stored file" not in message
+
+
+def test_a_change_to_any_stored_file_is_refused(nuts_save):
+    """Whichever way the checksum of the changed file compares with the recorded one."""
+    files = sorted(path for path in (nuts_save / "idata.zarr").rglob("*") if path.is_file())
+    assert len(files) > 10
+    for path in files:
+        original = path.read_bytes()
+        path.write_bytes(original + b" ")
+        refused(nuts_save, "sha256 differs", file=path.relative_to(nuts_save).as_posix())
+        path.write_bytes(original)
+    BayesianRegression.load(nuts_save)  # every file restored: loads again
+
+
+@pytest.mark.filterwarnings("ignore::bayesreg.SamplingWarning", "ignore:Found chain dimension")
+def test_nan_diagnostics_round_trip(data, tmp_path):
+    """Three draws: r_hat and ESS are NaN, the fit warns, and the save keeps the NaNs as they are."""
+    X, y = data
+    est = BayesianRegression(
+        br.Normal(1.0), sigma=1.0, method="nuts", draws=3, tune=5, chains=1, random_seed=1, progressbar=False
+    )
+    est.fit(X.to_numpy(), y)
+    assert math.isnan(est.diagnostics_.max_rhat) and not est.diagnostics_.ok
+    loaded = BayesianRegression.load(est.save(tmp_path / "fit"))
+    assert math.isnan(loaded.diagnostics_.max_rhat) and math.isnan(loaded.diagnostics_.min_ess_bulk)
+    assert loaded.diagnostics_.problems == est.diagnostics_.problems
+
+
 def test_a_deleted_idata_store_is_refused(nuts_save):
     shutil.rmtree(nuts_save / "idata.zarr")
     refused(nuts_save, "is missing.*has no posterior", file="idata.zarr")
@@ -552,9 +594,29 @@ def _rewrite_posterior(folder: Path, change) -> None:
         (lambda ds: ds.assign(intercept=ds["intercept"].round().astype(int)), "posterior.intercept has dtype int64"),
         (lambda ds: ds.isel(feature=slice(0, 3)), "posterior.beta has 3 features, n_features_in_ is 4"),
         (lambda ds: ds.assign(sigma=-ds["sigma"]), "posterior.sigma holds values <= 0"),
+        (lambda ds: ds.assign(sigma=ds["sigma"].where(ds["draw"] != 2, 0.0)), "posterior.sigma holds values <= 0"),
+        (
+            lambda ds: ds.assign(beta=ds["beta"].isel(feature=0)),
+            r"posterior.beta has dimensions \('chain', 'draw'\), expected \(chain, draw, feature\)$",
+        ),
+        (
+            lambda ds: ds.assign(intercept=ds["beta"]),
+            r"posterior.intercept has dimensions \('chain', 'draw', 'feature'\), expected \(chain, draw\)$",
+        ),
         (lambda ds: ds.assign(beta=ds["beta"] + 0.01), "fitted.coef_ as stored .* disagrees"),
     ],
-    ids=["no-sigma", "no-intercept", "nan", "int", "features", "negative-sigma", "shifted"],
+    ids=[
+        "no-sigma",
+        "no-intercept",
+        "nan",
+        "int",
+        "features",
+        "negative-sigma",
+        "zero-sigma",
+        "beta-2d",
+        "intercept-3d",
+        "shifted",
+    ],
 )
 def test_forged_posteriors_are_refused(nuts_save, change, match):
     """A posterior rewritten with fresh checksums: the checks of what the estimator predicts with catch it."""
