@@ -3,8 +3,9 @@
     LINEMAP_TARGET=bayesreg/map.py LINEMAP_OUT=linemap.json python -m pytest -p linemap tests/test_map.py ...
 
 Writes ``{"import": [...], "setup": [...], "call": {line: [node ids]}, "order": [node ids]}``: the lines run
-while modules were imported and tests collected, the lines run by module- or session-scoped fixtures (shared between tests) or in
-any teardown, and for every other line the tests that ran it in their body or their function-scoped fixtures. ``forkclient.py`` uses it
+while modules were imported and tests collected, the lines run in any teardown (where shared fixtures are finalized), and for every
+other line the tests that ran it in their body or in their fixtures (a module- or session-scoped fixture's lines
+belong to every test that uses it: run alone, such a test sets the fixture up again). ``forkclient.py`` uses it
 to run, for a mutant of line L, only the tests whose body runs L: a test that never executes L cannot see the
 mutation. Lines of the first two kinds, and lines no test runs, fall back to the whole test file.
 """
@@ -20,6 +21,8 @@ _TARGET = os.path.abspath(os.environ["LINEMAP_TARGET"])
 _OUT = os.environ["LINEMAP_OUT"]
 _state = {"phase": "import", "test": None}
 _hits = {"import": set(), "setup": set(), "call": {}}
+_fixture_hits = {}  # module- or session-scoped fixture name -> lines its setup ran
+_fixtures_of = {}  # node id -> every fixture the test uses (directly or through other fixtures)
 _order = []
 
 
@@ -27,6 +30,8 @@ def _line(code, line):
     if code.co_filename == _TARGET:
         if _state["phase"] == "call":
             _hits["call"].setdefault(line, set()).add(_state["test"])
+        elif _state["phase"] == "fixture":
+            _fixture_hits.setdefault(_state["test"], set()).add(line)
         else:
             _hits[_state["phase"]].add(line)
     return sys.monitoring.DISABLE
@@ -46,6 +51,7 @@ def _enter(phase, test=None):
 def pytest_runtest_setup(item):
     # function-scoped fixtures run again for every test: their lines belong to the test
     _order.append(item.nodeid)
+    _fixtures_of[item.nodeid] = set(item.fixturenames)
     _enter("call", item.nodeid)
     try:
         return (yield)
@@ -55,11 +61,12 @@ def pytest_runtest_setup(item):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_fixture_setup(fixturedef, request):
-    # a module- or session-scoped fixture runs once and its value is shared: its lines count as "setup"
+    # a module- or session-scoped fixture runs once and its value is shared: its lines belong to every test
+    # that uses it (run alone, such a test sets the fixture up again)
     if fixturedef.scope == "function":
         return (yield)
     saved = dict(_state)
-    _enter("setup")
+    _enter("fixture", fixturedef.argname)
     try:
         return (yield)
     finally:
@@ -83,6 +90,10 @@ def pytest_runtest_teardown(item):
 
 def pytest_sessionfinish(session, exitstatus):
     sys.monitoring.set_events(_TOOL, 0)
+    for fixture, lines in _fixture_hits.items():
+        users = {nodeid for nodeid, names in _fixtures_of.items() if fixture in names}
+        for line in lines:
+            _hits["call"].setdefault(line, set()).update(users)
     with open(_OUT, "w") as f:
         json.dump(
             {
