@@ -100,7 +100,7 @@ def test_compare_default_diabetes(capsys):
     # the MAP column is the MAP, the Lasso column is a true Lasso (with zeros on diabetes)
     assert _table_value(out, "Lasso", "age", "Lasso") == 0.0 == _table_value(out, "Lasso", "age", "MAP")
     assert _table_value(out, "Lasso", "bmi", "MAP") == pytest.approx(
-        _table_value(out, "Lasso", "bmi", "Lasso"), rel=1e-8
+        _table_value(out, "Lasso", "bmi", "Lasso"), rel=1e-8, abs=0
     )
 
 
@@ -113,7 +113,7 @@ def test_compare_prostate(capsys):
     for feature in PROSTATE_FEATURES:
         assert _row_count(out, feature) == 3
     tau = float(re.search(r"<->  prior Normal\(scale=(\S+)\) at sigma=0.7$", _summary_lines(out)[0]).group(1))
-    assert tau == pytest.approx(0.7 / np.sqrt(3.0), rel=1e-14)  # tau = sigma / sqrt(alpha)
+    assert tau == pytest.approx(0.7 / np.sqrt(3.0), rel=1e-14, abs=0)  # tau = sigma / sqrt(alpha)
     assert 0 <= _largest_difference(out) <= 1e-6
 
 

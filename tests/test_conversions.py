@@ -110,10 +110,14 @@ def test_enet_with_zero_l1_ratio_is_ridge_with_n_alpha(alpha, sigma, n):
 def test_documented_values():
     # the table in DESIGN.md, at simple numbers: sigma = 2, n = 10
     w = weights_from_enet(0.3, 0.25, sigma=2.0, n_samples=10)
-    assert w.l1 == pytest.approx(10 * 0.3 * 0.25 / 4, rel=RTOL)
-    assert w.l2 == pytest.approx(10 * 0.3 * 0.75 / 8, rel=RTOL)
-    assert weights_from_ridge(4.0, sigma=2.0).l2 == pytest.approx(0.5, rel=RTOL)  # alpha = sigma^2 / tau^2: tau = 1
-    assert enet_from_weights(PenaltyWeights(2.0, 0.0), sigma=2.0, n_samples=10) == pytest.approx((0.8, 1.0), rel=RTOL)
+    assert w.l1 == pytest.approx(10 * 0.3 * 0.25 / 4, rel=RTOL, abs=0)
+    assert w.l2 == pytest.approx(10 * 0.3 * 0.75 / 8, rel=RTOL, abs=0)
+    assert weights_from_ridge(4.0, sigma=2.0).l2 == pytest.approx(
+        0.5, rel=RTOL, abs=0
+    )  # alpha = sigma^2 / tau^2: tau = 1
+    assert enet_from_weights(PenaltyWeights(2.0, 0.0), sigma=2.0, n_samples=10) == pytest.approx(
+        (0.8, 1.0), rel=RTOL, abs=0
+    )
 
 
 def test_ridge_from_weights_rejects_an_l1_part():
@@ -124,7 +128,7 @@ def test_ridge_from_weights_rejects_an_l1_part():
 def test_penalty_weights_penalty():
     w = PenaltyWeights(1.5, 0.25)
     beta = np.array([-2.0, 0.0, 3.0])
-    assert w.penalty(beta) == pytest.approx(1.5 * 5.0 + 0.25 * 13.0, rel=RTOL)
+    assert w.penalty(beta) == pytest.approx(1.5 * 5.0 + 0.25 * 13.0, rel=RTOL, abs=0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -310,13 +314,13 @@ def test_from_glmnet_lasso_is_sklearn_lasso_and_needs_no_y_sd():
     lasso = br.from_sklearn(Lasso(alpha=0.2), sigma=1.0, n_samples=50)
     assert br.from_glmnet(0.2, sigma=1.0, n_samples=50) == lasso
     assert br.from_glmnet(0.2, 1.0, sigma=1.0, n_samples=50, y_sd=123.0) == lasso  # y_sd plays no role
-    assert lasso.to_glmnet(sigma=1.0, n_samples=50) == pytest.approx((0.2, 1.0), rel=RTOL)
+    assert lasso.to_glmnet(sigma=1.0, n_samples=50) == pytest.approx((0.2, 1.0), rel=RTOL, abs=0)
 
 
 def test_from_glmnet_documented_values():
     # sigma = 2, n = 10, lambda = 0.3, a = 0.25, s_y = 5: l1 = 10 * 0.3 * 0.25 / 4, l2 = 10 * 0.3 * 0.75 / (2 * 5 * 4)
     w = br.from_glmnet(0.3, 0.25, sigma=2.0, n_samples=10, y_sd=5.0).weights
-    assert (w.l1, w.l2) == pytest.approx((0.1875, 0.05625), rel=RTOL)
+    assert (w.l1, w.l2) == pytest.approx((0.1875, 0.05625), rel=RTOL, abs=0)
     # with s_y = 1 (y already of unit 1/n sd) glmnet's L2 part is ElasticNet's
     assert br.from_glmnet(0.3, 0.25, sigma=2.0, n_samples=10, y_sd=1.0) == br.from_sklearn(
         SkElasticNet(alpha=0.3, l1_ratio=0.25), sigma=2.0, n_samples=10
@@ -335,7 +339,7 @@ def test_to_glmnet_requires_y_sd_with_an_l2_part(prior):
         prior.to_glmnet(sigma=1.0, n_samples=10)
     lam, a = prior.to_glmnet(sigma=1.0, n_samples=10, y_sd=2.0)
     assert br.from_glmnet(lam, a, sigma=1.0, n_samples=10, y_sd=2.0).weights.l2 == pytest.approx(
-        prior.weights.l2, rel=RTOL
+        prior.weights.l2, rel=RTOL, abs=0
     )
 
 
@@ -353,8 +357,8 @@ def test_bad_y_sd(bad, exc):
 
 def test_glmnet_y_scale():
     y = np.array([1.0, 2.0, 4.0, 9.0])
-    assert glmnet_y_scale(y) == pytest.approx(np.std(y), rel=RTOL)  # 1/n, centred
-    assert glmnet_y_scale(y, intercept=False) == pytest.approx(np.sqrt(np.mean(y**2)), rel=RTOL)  # not centred
+    assert glmnet_y_scale(y) == pytest.approx(np.std(y), rel=RTOL, abs=0)  # 1/n, centred
+    assert glmnet_y_scale(y, intercept=False) == pytest.approx(np.sqrt(np.mean(y**2)), rel=RTOL, abs=0)  # not centred
     with pytest.raises(ValueError, match="constant"):
         glmnet_y_scale(np.full(5, 3.0))
     with pytest.raises(ValueError, match="y must be"):
@@ -501,11 +505,11 @@ def test_unrepresentable_strength_is_refused_naming_it(make, match):
 def test_extreme_but_representable_strengths_convert_exactly():
     # Lasso(alpha=1e-300): l1 = 442e-300 / 2500 is a normal double, the scale b = 5.66e300
     prior = br.from_sklearn(Lasso(alpha=1e-300), sigma=50.0, n_samples=442)
-    assert prior.scale == pytest.approx(2500 / 442e-300, rel=RTOL)
-    assert prior.to_sklearn(sigma=50.0, n_samples=442).alpha == pytest.approx(1e-300, rel=RTOL)
+    assert prior.scale == pytest.approx(2500 / 442e-300, rel=RTOL, abs=0)
+    assert prior.to_sklearn(sigma=50.0, n_samples=442).alpha == pytest.approx(1e-300, rel=RTOL, abs=0)
     ridge = br.from_sklearn(Ridge(alpha=1e300), sigma=1.0)  # tau = 1e-150
-    assert ridge.scale == pytest.approx(1e-150, rel=RTOL)
-    assert ridge.to_sklearn(sigma=1.0).alpha == pytest.approx(1e300, rel=RTOL)
+    assert ridge.scale == pytest.approx(1e-150, rel=RTOL, abs=0)
+    assert ridge.to_sklearn(sigma=1.0).alpha == pytest.approx(1e300, rel=RTOL, abs=0)
 
 
 @pytest.mark.parametrize("value", [5e-324, 1e-310, 2.2e-308])
@@ -602,13 +606,13 @@ def test_to_glmnet_requires_y_sd_for_any_l2_part(l2):
     with pytest.raises(TypeError, match="y_sd is required"):
         glmnet_from_weights(PenaltyWeights(0.0, l2), sigma=1.0, n_samples=10)
     lam, a = glmnet_from_weights(PenaltyWeights(0.0, l2), sigma=1.0, n_samples=10, y_sd=2.0)
-    assert a == 0.0 and lam == pytest.approx(2.0 * 2.0 * l2 / 10, rel=1e-15)
+    assert a == 0.0 and lam == pytest.approx(2.0 * 2.0 * l2 / 10, rel=1e-15, abs=0)
 
 
 @pytest.mark.parametrize("factor", [1e-3, 0.5, 1e3])
 def test_glmnet_y_scale_of_small_and_large_y(factor):
     y = np.array([1.0, 2.0, 4.0, 9.0]) * factor
-    assert glmnet_y_scale(y) == pytest.approx(np.std([1.0, 2.0, 4.0, 9.0]) * factor, rel=1e-12)
+    assert glmnet_y_scale(y) == pytest.approx(np.std([1.0, 2.0, 4.0, 9.0]) * factor, rel=1e-12, abs=0)
 
 
 @pytest.mark.parametrize("factor", [1e-200, 1e200])
@@ -619,5 +623,5 @@ def test_glmnet_y_scale_at_any_scale(factor, intercept):
 
     y = np.array([1.0, 2.0, 4.0, -3.0])
     assert glmnet_y_scale(y * factor, intercept=intercept) == pytest.approx(
-        glmnet_y_scale(y, intercept=intercept) * factor, rel=1e-14
+        glmnet_y_scale(y, intercept=intercept) * factor, rel=1e-14, abs=0
     )

@@ -13,7 +13,7 @@ def test_column_scales_hold_at_every_scale(factor):
     np.testing.assert_allclose(
         column_scales(X * factor, center=False) / factor, np.sqrt(np.mean(X**2, axis=0)), rtol=1e-13
     )
-    assert robust_std(X[:, 1] * factor) / factor == pytest.approx(X[:, 1].std(), rel=1e-13)
+    assert robust_std(X[:, 1] * factor) / factor == pytest.approx(X[:, 1].std(), rel=1e-13, abs=0)
 
 
 def test_constant_and_subnormal_columns():
@@ -48,7 +48,7 @@ def test_scaling_round_trips_coefficients_and_intercept():
     # an i.i.d. penalty becomes the per-coordinate one with the same value
     weights = PenaltyWeights(0.7, 0.2)
     l1, l2 = sc.weights(weights)
-    assert l1 @ np.abs(beta_w) + l2 @ beta_w**2 == pytest.approx(weights.penalty(beta), rel=1e-14)
+    assert l1 @ np.abs(beta_w) + l2 @ beta_w**2 == pytest.approx(weights.penalty(beta), rel=1e-14, abs=0)
 
 
 def test_scaling_refuses_what_float64_cannot_hold():
@@ -66,9 +66,9 @@ def test_column_scales_keep_the_digits_of_offset_columns():
     x = rng.normal(size=200)
     shifted = x + 1e12
     exact = (shifted - 1e12).std()  # the deviations the shifted column actually holds
-    assert column_scales(shifted[:, None])[0] == pytest.approx(exact, rel=1e-13)
+    assert column_scales(shifted[:, None])[0] == pytest.approx(exact, rel=1e-13, abs=0)
     huge = np.array([[1e308], [-1e308], [0.0]])
-    assert column_scales(huge)[0] == pytest.approx(1e308 * np.sqrt(2 / 3), rel=1e-14)
+    assert column_scales(huge)[0] == pytest.approx(1e308 * np.sqrt(2 / 3), rel=1e-14, abs=0)
 
 
 # ---- tests sharpened by mutation testing (mutation/README.md) ----
@@ -101,7 +101,7 @@ def test_constant_columns_give_zero_without_warnings():
         scales = column_scales(X)
         rms = column_scales(X, center=False)
     np.testing.assert_array_equal(scales[:2], [0.0, 0.0])
-    assert scales[2] == pytest.approx(np.arange(6.0).std(), rel=1e-15)
+    assert scales[2] == pytest.approx(np.arange(6.0).std(), rel=1e-15, abs=0)
     np.testing.assert_allclose(rms, [3.0, 0.0, np.sqrt(np.mean(np.arange(6.0) ** 2))], rtol=1e-15)
 
 
@@ -117,7 +117,7 @@ def test_scaling_without_intercept_neither_centres_nor_uses_means():
     # with an intercept: the means, and the sds of the centred data
     sc1 = Scaling.from_data(X, y, fit_intercept=True, sigma=None)
     np.testing.assert_allclose(sc1.x_center, X.mean(axis=0), rtol=1e-14)
-    assert sc1.y_center == pytest.approx(y.mean(), rel=1e-14)
+    assert sc1.y_center == pytest.approx(y.mean(), rel=1e-14, abs=0)
     np.testing.assert_array_equal(sc1.x_scale, power_of_two(X.std(axis=0)))
     assert sc1.y_scale == power_of_two(y.std())
     # a fixed sigma sets the scale of y: the power of two nearest it
@@ -139,7 +139,7 @@ def test_means_of_values_near_the_largest_double():
     y = np.array([1.7e308, 1.7e308, 1.4e308])
     sc = Scaling.from_data(X, y, fit_intercept=True, sigma=None)
     np.testing.assert_allclose(sc.x_center, [1.6e308, 7.0 / 3.0], rtol=1e-15)
-    assert sc.y_center == pytest.approx(1.6e308, rel=1e-15)
+    assert sc.y_center == pytest.approx(1.6e308, rel=1e-15, abs=0)
     assert np.all(np.isfinite(sc.x(X))) and np.all(np.isfinite(sc.y(y)))
 
 
@@ -222,7 +222,7 @@ def test_standardization_back_transform_keeps_every_prediction(fit_intercept):
         intercept[:, None] + coef @ X.T, b0_fitted[:, None] + beta_fitted @ s.apply(X).T, rtol=1e-10
     )
     one = s.intercept(float(b0_fitted[0]), coef[0])
-    assert one == pytest.approx(intercept[0], rel=1e-14)
+    assert one == pytest.approx(intercept[0], rel=1e-14, abs=0)
 
 
 def test_standardizations_compare_by_value():

@@ -65,14 +65,14 @@ def test_fit_matches_sklearn_and_exposes_the_model(diabetes_std):
     est = BayesianRegression(prior, sigma=30.0)
     assert est.fit(X, y) is est
     np.testing.assert_allclose(est.coef_, sk.coef_, rtol=0, atol=1e-8 * np.abs(sk.coef_).max())
-    assert est.intercept_ == pytest.approx(sk.intercept_, rel=1e-12)
+    assert est.intercept_ == pytest.approx(sk.intercept_, rel=1e-12, abs=0)
     np.testing.assert_array_equal(est.coef_ == 0, sk.coef_ == 0)
     assert np.count_nonzero(est.coef_ == 0) >= 1
     assert est.map_.certificate <= 1e-10 and est.map_.converged
     assert est.n_features_in_ == X.shape[1]
     assert est.sigma_ == 30.0
     assert {"X", "y", "beta", "intercept", "y_obs", "beta_scale", "sigma"} <= set(est.model_.named_vars)
-    assert est.equivalent_penalty_.alpha == pytest.approx(0.8, rel=1e-12)
+    assert est.equivalent_penalty_.alpha == pytest.approx(0.8, rel=1e-12, abs=0)
     np.testing.assert_allclose(est.predict(X), sk.predict(X), rtol=1e-10)
 
 
@@ -96,7 +96,7 @@ def test_standardize_reports_original_scale_and_matches_scaled_fit():
     prior = br.from_sklearn(sk, sigma=50.0, n_samples=n)
     est = BayesianRegression(prior, sigma=50.0, standardize=True).fit(X, y)
     np.testing.assert_allclose(est.coef_ * sd, sk.coef_, atol=1e-8 * np.abs(sk.coef_).max())
-    assert est.intercept_ == pytest.approx(sk.intercept_ - (mean / sd) @ sk.coef_, rel=1e-10)
+    assert est.intercept_ == pytest.approx(sk.intercept_ - (mean / sd) @ sk.coef_, rel=1e-10, abs=0)
     np.testing.assert_allclose(est.predict(X), sk.predict(Xs), rtol=1e-10)
 
 
@@ -108,7 +108,7 @@ def test_free_sigma_joint_map_is_stationary_and_reports_effective_penalty(diabet
     # at the fitted sigma, the coefficients are the lasso of the effective penalty
     eff = est.equivalent_penalty_
     assert isinstance(eff, Lasso)
-    assert eff.alpha == pytest.approx(est.sigma_**2 / (n * 2.0), rel=1e-12)
+    assert eff.alpha == pytest.approx(est.sigma_**2 / (n * 2.0), rel=1e-12, abs=0)
     sk = Lasso(alpha=eff.alpha, tol=1e-12, max_iter=1_000_000).fit(X, y)
     np.testing.assert_allclose(est.coef_, sk.coef_, atol=1e-7 * np.abs(sk.coef_).max())
     # sigma maximizes the posterior given the coefficients: n - RSS/sigma^2 + sigma^2/s0^2 = 0
@@ -253,7 +253,7 @@ def test_sigma_auto_fixes_sigma_at_the_least_squares_residual_sd(diabetes_std):
     X, y = diabetes_std
     est = BayesianRegression(br.Laplace(5.0), sigma="auto").fit(X, y)
     expected = estimate_noise_scale(X, y).sigma
-    assert est.sigma_ == pytest.approx(expected, rel=1e-12)
+    assert est.sigma_ == pytest.approx(expected, rel=1e-12, abs=0)
     fixed = BayesianRegression(br.Laplace(5.0), sigma=expected).fit(X, y)
     np.testing.assert_array_equal(est.coef_, fixed.coef_)
     with pytest.raises(TypeError, match="sigma must be a positive number, 'auto' or None"):

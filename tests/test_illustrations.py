@@ -40,15 +40,15 @@ def test_default_l1_minimizer_is_exactly_zero(view1):
 
 def test_default_l2_minimizer_is_the_closed_form_strictly_between_zero_and_least_squares(view1):
     a, c = _moments(view1)
-    assert view1.w_l2 == pytest.approx(c / (a + view1.lam), rel=1e-15)
+    assert view1.w_l2 == pytest.approx(c / (a + view1.lam), rel=1e-15, abs=0)
     assert a * view1.w_l2 - c + view1.lam * view1.w_l2 == pytest.approx(0.0, abs=1e-15)  # stationarity
     assert 0.0 < view1.w_l2 < view1.w_ls
-    assert view1.w_ls == pytest.approx(np.linalg.lstsq(view1.x[:, None], view1.y)[0][0], rel=1e-13)
+    assert view1.w_ls == pytest.approx(np.linalg.lstsq(view1.x[:, None], view1.y)[0][0], rel=1e-13, abs=0)
 
 
 def test_default_numbers(view1):
     assert view1.lam == 0.75
-    assert view1.curvature == pytest.approx(1.0, rel=1e-14)
+    assert view1.curvature == pytest.approx(1.0, rel=1e-14, abs=0)
     assert view1.w_ls == pytest.approx(0.49386843, abs=1e-8)
     assert view1.w_l2 == pytest.approx(0.28221053, abs=1e-8)
 
@@ -56,7 +56,7 @@ def test_default_numbers(view1):
 def test_one_sided_slopes_of_the_l1_objective_at_zero(view1):
     a, c = _moments(view1)
     d0 = view1.loss_slope_at_zero
-    assert d0 == pytest.approx(-c, rel=1e-15)
+    assert d0 == pytest.approx(-c, rel=1e-15, abs=0)
     assert view1.slope_left == d0 - view1.lam
     assert view1.slope_right == d0 + view1.lam
     h = 1e-7
@@ -74,7 +74,7 @@ def test_small_lambda_soft_thresholds_instead_of_zeroing():
     a, c = _moments(view)
     assert not view.zero_is_l1_minimizer
     assert view.slope_left < view.slope_right < 0.0
-    assert view.w_l1 == pytest.approx((c - 0.2) / a, rel=1e-14)
+    assert view.w_l1 == pytest.approx((c - 0.2) / a, rel=1e-14, abs=0)
     assert a * view.w_l1 - c + 0.2 * np.sign(view.w_l1) == pytest.approx(0.0, abs=1e-15)
     assert 0.0 < view.w_l1 < view.w_ls
 
@@ -109,10 +109,10 @@ def test_objectives_are_scikit_learns(view1):
     view = one_dimensional_view(lam=lam)
     X = view.x[:, None]
     lasso = Lasso(alpha=lam, fit_intercept=False, tol=1e-14).fit(X, view.y)
-    assert lasso.coef_[0] == pytest.approx(view.w_l1, rel=1e-10)
+    assert lasso.coef_[0] == pytest.approx(view.w_l1, rel=1e-10, abs=0)
     # ||r||^2 + n lam w^2 = 2n (1/(2n) ||r||^2 + lam/2 w^2)
     ridge = Ridge(alpha=n * lam, fit_intercept=False).fit(X, view.y)
-    assert ridge.coef_[0] == pytest.approx(view.w_l2, rel=1e-12)
+    assert ridge.coef_[0] == pytest.approx(view.w_l2, rel=1e-12, abs=0)
     default_lasso = Lasso(alpha=view1.lam, fit_intercept=False).fit(view1.x[:, None], view1.y)
     assert default_lasso.coef_[0] == 0.0
 
@@ -122,12 +122,12 @@ def test_twin_priors_have_the_minimizers_as_their_map(lam):
     view = one_dimensional_view(lam=lam)
     n, sigma = view.x.size, view.noise
     assert view.laplace_prior == Laplace(scale=sigma**2 / (n * lam))
-    assert view.normal_prior.scale == pytest.approx(sigma / np.sqrt(n * lam), rel=1e-15)
+    assert view.normal_prior.scale == pytest.approx(sigma / np.sqrt(n * lam), rel=1e-15, abs=0)
     assert isinstance(view.normal_prior, Normal)
     # MAP of N(y | w x, sigma^2) p(w) = prox of the penalty at w_ls with step sigma^2 / x^T x
     step = sigma**2 / (view.x @ view.x)
     assert float(view.laplace_prior.prox(view.w_ls, step)) == pytest.approx(view.w_l1, rel=1e-12, abs=1e-300)
-    assert float(view.normal_prior.prox(view.w_ls, step)) == pytest.approx(view.w_l2, rel=1e-12)
+    assert float(view.normal_prior.prox(view.w_ls, step)) == pytest.approx(view.w_l2, rel=1e-12, abs=0)
 
 
 def test_default_grid_holds_zero_and_arrays_are_read_only(view1):
@@ -269,7 +269,7 @@ def test_loss_grid_layout(view2):
     assert view2.loss.shape == (view2.w2.size, view2.w1.size)
     for i, j in [(0, 0), (10, 150), (200, 3), (100, 100)]:
         expected = float(view2.loss_at([view2.w1[j], view2.w2[i]]))
-        assert view2.loss[i, j] == pytest.approx(expected, rel=1e-12)
+        assert view2.loss[i, j] == pytest.approx(expected, rel=1e-12, abs=0)
     assert view2.w1[0] <= -view2.radius and view2.w1[-1] >= max(view2.radius, *np.abs(view2.w_ls))
 
 
@@ -306,9 +306,9 @@ def test_densities_integrate_to_one_with_equal_variance(variance):
     densities = prior_densities(variance=variance, grid=grid)
     for density in (densities.laplace_density, densities.normal_density):
         assert np.trapezoid(density, grid) == pytest.approx(1.0, abs=1e-6)
-        assert np.trapezoid(grid**2 * density, grid) == pytest.approx(variance, rel=1e-6)
-    assert densities.laplace.scale == pytest.approx(np.sqrt(variance / 2), rel=1e-15)
-    assert densities.normal.scale == pytest.approx(sd, rel=1e-15)
+        assert np.trapezoid(grid**2 * density, grid) == pytest.approx(variance, rel=1e-6, abs=0)
+    assert densities.laplace.scale == pytest.approx(np.sqrt(variance / 2), rel=1e-15, abs=0)
+    assert densities.normal.scale == pytest.approx(sd, rel=1e-15, abs=0)
 
 
 def test_densities_match_scipy_and_negative_logs_are_the_penalties():
@@ -322,7 +322,9 @@ def test_densities_match_scipy_and_negative_logs_are_the_penalties():
     laplace_nld, normal_nld = densities.laplace_neg_log_density, densities.normal_neg_log_density
     np.testing.assert_allclose(laplace_nld - laplace_nld[zero], np.abs(w) / b, atol=1e-14)
     np.testing.assert_allclose(normal_nld - normal_nld[zero], w**2 / (2 * v), atol=1e-14)
-    assert densities.laplace.neg_log_density(w[7]) == pytest.approx(densities.laplace_neg_log_density[7], rel=1e-14)
+    assert densities.laplace.neg_log_density(w[7]) == pytest.approx(
+        densities.laplace_neg_log_density[7], rel=1e-14, abs=0
+    )
 
 
 @pytest.mark.parametrize(

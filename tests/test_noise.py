@@ -11,17 +11,17 @@ def test_least_squares_residual_sd(diabetes_std):
     expected = np.sqrt(resid @ resid / (len(y) - X.shape[1] - 1))
     est = estimate_noise_scale(X, y)
     assert est.method == "least squares"
-    assert est.sigma == pytest.approx(expected, rel=1e-12)
+    assert est.sigma == pytest.approx(expected, rel=1e-12, abs=0)
     no_intercept = estimate_noise_scale(X, y - y.mean(), fit_intercept=False)
     resid = (y - y.mean()) - LinearRegression(fit_intercept=False).fit(X, y - y.mean()).predict(X)
-    assert no_intercept.sigma == pytest.approx(np.sqrt(resid @ resid / (len(y) - X.shape[1])), rel=1e-12)
+    assert no_intercept.sigma == pytest.approx(np.sqrt(resid @ resid / (len(y) - X.shape[1])), rel=1e-12, abs=0)
 
 
 @pytest.mark.parametrize("factor", [1e-200, 1e200])
 def test_estimate_follows_the_units_of_y(diabetes_std, factor):
     X, y = diabetes_std
     assert estimate_noise_scale(X * 1e-100, y * factor).sigma == pytest.approx(
-        estimate_noise_scale(X, y).sigma * factor, rel=1e-10
+        estimate_noise_scale(X, y).sigma * factor, rel=1e-10, abs=0
     )
 
 
@@ -71,7 +71,7 @@ def test_least_squares_with_dependent_columns_counts_the_rank():
     resid = y - LinearRegression().fit(X, y).predict(X)
     est = estimate_noise_scale(X, y)
     assert est.method == "least squares"
-    assert est.sigma == pytest.approx(np.sqrt(resid @ resid / (30 - 4 - 1)), rel=1e-10)
+    assert est.sigma == pytest.approx(np.sqrt(resid @ resid / (30 - 4 - 1)), rel=1e-10, abs=0)
 
 
 def test_just_enough_rows_for_least_squares():
@@ -82,7 +82,7 @@ def test_just_enough_rows_for_least_squares():
     resid = y - LinearRegression().fit(X, y).predict(X)
     est = estimate_noise_scale(X, y)
     assert est.method == "least squares"
-    assert est.sigma == pytest.approx(np.sqrt(resid @ resid / 1), rel=1e-10)
+    assert est.sigma == pytest.approx(np.sqrt(resid @ resid / 1), rel=1e-10, abs=0)
     assert estimate_noise_scale(X[:6], y[:6]).method == "ridge LOO"
     assert estimate_noise_scale(X[:6], y[:6], fit_intercept=False).method == "least squares"
     assert estimate_noise_scale(X[:5], y[:5], fit_intercept=False).method == "ridge LOO"
@@ -94,9 +94,9 @@ def test_least_squares_without_intercept_on_uncentred_data():
     y = X @ [1.0, 0.5, -0.2] + 10.0 + rng.normal(size=25)
     resid = y - LinearRegression(fit_intercept=False).fit(X, y).predict(X)
     est = estimate_noise_scale(X, y, fit_intercept=False)
-    assert est.sigma == pytest.approx(np.sqrt(resid @ resid / (25 - 3)), rel=1e-10)
+    assert est.sigma == pytest.approx(np.sqrt(resid @ resid / (25 - 3)), rel=1e-10, abs=0)
     resid1 = y - LinearRegression().fit(X, y).predict(X)
-    assert estimate_noise_scale(X, y).sigma == pytest.approx(np.sqrt(resid1 @ resid1 / (25 - 4)), rel=1e-10)
+    assert estimate_noise_scale(X, y).sigma == pytest.approx(np.sqrt(resid1 @ resid1 / (25 - 4)), rel=1e-10, abs=0)
 
 
 def test_noise_estimate_is_immutable():

@@ -181,7 +181,7 @@ def test_alpha_grids_follow_their_formulas(diabetes_std, factor):
     np.testing.assert_allclose(alpha_grid(X, y, penalty="lasso", n_alphas=3, eps=0.01), top * np.geomspace(1, 0.01, 3))
     enet = alpha_grid(X, y, penalty="elasticnet", l1_ratio=0.25, n_alphas=2)
     np.testing.assert_allclose(enet, [top / 0.25, top / 0.25 * 1e-3], rtol=1e-12)
-    assert alpha_grid(X, y, n_alphas=1) == pytest.approx([top], rel=1e-12)  # one alpha is a valid grid
+    assert alpha_grid(X, y, n_alphas=1) == pytest.approx([top], rel=1e-12, abs=0)  # one alpha is a valid grid
 
 
 def test_alpha_grid_refuses_degenerate_data(diabetes_std):

@@ -83,8 +83,8 @@ def test_normal_path_alphas_map_and_penalized_fit(normal_path, data):
     # the default grid is alpha_grid's ridge grid, and every alpha is the prior's own conversion
     np.testing.assert_allclose(path.alphas, br.alpha_grid(X.to_numpy(), y, penalty="ridge", n_alphas=6), rtol=1e-12)
     for tau, alpha in zip(path.scales, path.alphas, strict=True):
-        assert alpha == pytest.approx(br.Normal(tau).to_sklearn(sigma=SIGMA).alpha, rel=1e-12)
-        assert tau == pytest.approx(br.from_sklearn(Ridge(alpha=alpha), sigma=SIGMA).scale, rel=1e-12)
+        assert alpha == pytest.approx(br.Normal(tau).to_sklearn(sigma=SIGMA).alpha, rel=1e-12, abs=0)
+        assert tau == pytest.approx(br.from_sklearn(Ridge(alpha=alpha), sigma=SIGMA).scale, rel=1e-12, abs=0)
     for k, alpha in enumerate(path.alphas):
         ridge = Ridge(alpha=alpha).fit(X, y)
         np.testing.assert_allclose(path.penalized[k], ridge.coef_, rtol=1e-7, atol=1e-10)
@@ -189,7 +189,7 @@ def test_laplace_path_summaries(laplace_run, data):
     assert np.all(np.diff(path.scales) > 0)
     np.testing.assert_allclose(path.alphas, br.alpha_grid(X.to_numpy(), y, penalty="lasso", n_alphas=3), rtol=1e-12)
     for b, alpha in zip(path.scales, path.alphas, strict=True):
-        assert alpha == pytest.approx(br.Laplace(b).to_sklearn(sigma=SIGMA, n_samples=n).alpha, rel=1e-12)
+        assert alpha == pytest.approx(br.Laplace(b).to_sklearn(sigma=SIGMA, n_samples=n).alpha, rel=1e-12, abs=0)
     # the MAP is the lasso, with its exact zeros: all zero at the first (largest) alpha
     assert np.all(path.map_coef[0] == 0.0)
     assert np.max(np.abs(path.map_coef - path.penalized)) <= 1e-6 * np.max(np.abs(path.penalized))
@@ -227,7 +227,7 @@ def test_alpha_scale_conversions_are_inverse(laplace_run):
     np.testing.assert_allclose(path.alpha_of_scale(path.scales), path.alphas, rtol=1e-12)
     np.testing.assert_allclose(path.scale_of_alpha(path.alphas), path.scales, rtol=1e-12)
     out = path.alpha_of_scale(np.array([-1.0, 0.0, np.inf, 2.0]))
-    assert np.all(np.isnan(out[:3])) and out[3] == pytest.approx(SIGMA**2 / (60 * 2.0), rel=1e-12)
+    assert np.all(np.isnan(out[:3])) and out[3] == pytest.approx(SIGMA**2 / (60 * 2.0), rel=1e-12, abs=0)
     with pytest.raises(ValueError, match="prob"):
         path.interval(0.8)
     assert path.penalty == "lasso" and path.estimator_name == "Lasso"

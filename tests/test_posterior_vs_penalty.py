@@ -17,11 +17,11 @@ pytestmark = pytest.mark.filterwarnings("ignore::bayesreg.sampling.SamplingWarni
     ],
 )
 def test_prior_mass_near_zero(prior, eps, expected):
-    assert prior_mass_near_zero(prior, eps) == pytest.approx(expected, rel=1e-10)
+    assert prior_mass_near_zero(prior, eps) == pytest.approx(expected, rel=1e-10, abs=0)
 
 
 def test_prior_std():
-    assert prior_std(br.Laplace(2.0)) == pytest.approx(2.0 * np.sqrt(2.0), rel=1e-10)
+    assert prior_std(br.Laplace(2.0)) == pytest.approx(2.0 * np.sqrt(2.0), rel=1e-10, abs=0)
     enet = br.ElasticNet(1.0, 2.0)
     assert prior_std(enet) < prior_std(br.Normal(0.5))  # the L1 term shrinks the Normal(0.5) of l2 = 2
 
@@ -29,8 +29,8 @@ def test_prior_std():
 @pytest.mark.parametrize("scale", [1.2e-7, 1e-300, 1e300])
 def test_prior_std_and_mass_are_exact_at_small_and_large_scales(scale):
     # by quadrature prior_std(Laplace(1.2e-7)) was 0.0; the closed forms hold at every scale
-    assert prior_std(br.Laplace(scale)) == pytest.approx(np.sqrt(2.0) * scale, rel=1e-15)
-    assert prior_mass_near_zero(br.Laplace(scale), 0.1 * scale) == pytest.approx(-np.expm1(-0.1), rel=1e-14)
+    assert prior_std(br.Laplace(scale)) == pytest.approx(np.sqrt(2.0) * scale, rel=1e-15, abs=0)
+    assert prior_mass_near_zero(br.Laplace(scale), 0.1 * scale) == pytest.approx(-np.expm1(-0.1), rel=1e-14, abs=0)
 
 
 @pytest.mark.parametrize("prior", [br.Normal(0.3), br.Laplace(2.5), br.ElasticNet(0.7, 11.0)], ids=repr)

@@ -46,7 +46,9 @@ VALUES = np.array([0.0, -0.0, 1e-9, -1e-3, 0.25, -1.0, 2.5, -7.0])
 def _density(prior):
     """exp(-neg_log_density), inlined for speed (test_neg_log_density_is_penalty_plus_constant ties them)."""
     l1, l2, log_z = prior.weights.l1, prior.weights.l2, prior.log_normalizer
-    assert math.exp(-l1 * 0.3 - l2 * 0.09 - log_z) == pytest.approx(math.exp(-prior.neg_log_density(0.3)), rel=1e-13)
+    assert math.exp(-l1 * 0.3 - l2 * 0.09 - log_z) == pytest.approx(
+        math.exp(-prior.neg_log_density(0.3)), rel=1e-13, abs=0
+    )
     return lambda b: math.exp(-l1 * abs(b) - l2 * b * b - log_z)
 
 
@@ -102,7 +104,9 @@ def test_neg_log_density_matches_scipy(scale):
 @pytest.mark.parametrize("prior", PRIORS, ids=repr)
 def test_neg_log_density_is_penalty_plus_constant_and_sums(prior):
     w = prior.weights
-    assert prior.penalty(VALUES) == pytest.approx(w.l1 * np.abs(VALUES).sum() + w.l2 * (VALUES**2).sum(), rel=1e-14)
+    assert prior.penalty(VALUES) == pytest.approx(
+        w.l1 * np.abs(VALUES).sum() + w.l2 * (VALUES**2).sum(), rel=1e-14, abs=0
+    )
     assert prior.neg_log_density(VALUES) == pytest.approx(
         sum(prior.neg_log_density(v) for v in VALUES), rel=1e-12, abs=1e-12
     )
@@ -118,7 +122,7 @@ def test_neg_log_density_is_penalty_plus_constant_and_sums(prior):
 def test_elastic_net_density_integrates_to_one(l1, l2):
     prior = ElasticNet(l1, l2)
     assert math.isfinite(prior.log_normalizer)
-    assert _moment_integral(prior, 0) == pytest.approx(1.0, rel=1e-9)
+    assert _moment_integral(prior, 0) == pytest.approx(1.0, rel=1e-9, abs=0)
 
 
 def test_elastic_net_normalizer_limits():
@@ -155,14 +159,14 @@ def _mass_by_quadrature(prior, eps):
 @pytest.mark.parametrize("prior", MOMENT_PRIORS, ids=repr)
 def test_std_matches_quadrature(prior):
     # z = l1 / (2 sqrt(l2)) spans 3e-1, 1.6e4, 1.6e-8, 5e7, 1, 2: both branches of the closed form
-    assert prior.std() == pytest.approx(math.sqrt(_moment_integral(prior, 2)), rel=1e-10)
+    assert prior.std() == pytest.approx(math.sqrt(_moment_integral(prior, 2)), rel=1e-10, abs=0)
 
 
 @pytest.mark.parametrize("prior", MOMENT_PRIORS, ids=repr)
 @pytest.mark.parametrize("frac", [1e-9, 1e-3, 0.05, 0.3, 1.0, 2.5])
 def test_mass_near_zero_matches_quadrature(prior, frac):
     eps = frac * prior.std()
-    assert prior.mass_near_zero(eps) == pytest.approx(_mass_by_quadrature(prior, eps), rel=1e-10)
+    assert prior.mass_near_zero(eps) == pytest.approx(_mass_by_quadrature(prior, eps), rel=1e-10, abs=0)
 
 
 @pytest.mark.parametrize("prior", MOMENT_PRIORS, ids=repr)
@@ -178,21 +182,23 @@ def test_mass_near_zero_edges(prior):
 
 
 def test_closed_forms_of_normal_and_laplace():
-    assert Normal(2.0).mass_near_zero(0.5) == pytest.approx(stats.norm.cdf(0.25) - stats.norm.cdf(-0.25), rel=1e-14)
-    assert Laplace(2.0).mass_near_zero(0.5) == pytest.approx(-math.expm1(-0.25), rel=1e-15)
-    assert Laplace(2.0).std() == pytest.approx(2.0 * math.sqrt(2.0), rel=1e-15)
+    assert Normal(2.0).mass_near_zero(0.5) == pytest.approx(
+        stats.norm.cdf(0.25) - stats.norm.cdf(-0.25), rel=1e-14, abs=0
+    )
+    assert Laplace(2.0).mass_near_zero(0.5) == pytest.approx(-math.expm1(-0.25), rel=1e-15, abs=0)
+    assert Laplace(2.0).std() == pytest.approx(2.0 * math.sqrt(2.0), rel=1e-15, abs=0)
     # small masses keep all their digits (1 - exp(-x) computed as -expm1(-x))
-    assert Laplace(1.0).mass_near_zero(1e-20) == pytest.approx(1e-20, rel=1e-15)
-    assert Normal(1.0).mass_near_zero(1e-20) == pytest.approx(1e-20 * math.sqrt(2 / math.pi), rel=1e-15)
+    assert Laplace(1.0).mass_near_zero(1e-20) == pytest.approx(1e-20, rel=1e-15, abs=0)
+    assert Normal(1.0).mass_near_zero(1e-20) == pytest.approx(1e-20 * math.sqrt(2 / math.pi), rel=1e-15, abs=0)
 
 
 @pytest.mark.parametrize("exponent", range(-300, 301, 25))
 def test_laplace_closed_forms_exact_at_every_scale(exponent):
     b = 1.7 * 10.0**exponent
     prior = Laplace(b)
-    assert prior.std() / b == pytest.approx(math.sqrt(2.0), rel=1e-15)
-    assert prior.mass_near_zero(0.1 * b) == pytest.approx(-math.expm1(-0.1), rel=1e-14)
-    assert prior.mass_near_zero(1e-12 * b) == pytest.approx(1e-12, rel=1e-11)
+    assert prior.std() / b == pytest.approx(math.sqrt(2.0), rel=1e-15, abs=0)
+    assert prior.mass_near_zero(0.1 * b) == pytest.approx(-math.expm1(-0.1), rel=1e-14, abs=0)
+    assert prior.mass_near_zero(1e-12 * b) == pytest.approx(1e-12, rel=1e-11, abs=0)
 
 
 @pytest.mark.parametrize("exponent", range(-150, 151, 25))
@@ -200,7 +206,7 @@ def test_normal_closed_forms_exact_at_every_scale(exponent):
     tau = 1.3 * 10.0**exponent  # Normal's representable range is about 5e-155 .. 4.7e153
     prior = Normal(tau)
     assert prior.std() == tau
-    assert prior.mass_near_zero(0.1 * tau) == pytest.approx(math.erf(0.1 / math.sqrt(2.0)), rel=1e-14)
+    assert prior.mass_near_zero(0.1 * tau) == pytest.approx(math.erf(0.1 / math.sqrt(2.0)), rel=1e-14, abs=0)
 
 
 # base elastic nets with z = l1 / (2 sqrt(l2)) from 1e-8 to 5e5, rescaled b -> c b: l1 / c, l2 / c^2
@@ -213,32 +219,32 @@ def test_elastic_net_closed_forms_scale_exactly(l1, l2, exponent):
     # the elastic-net prior of b / c: std and masses scale with c, at every representable scale
     c = 10.0**exponent
     base, scaled = ElasticNet(l1, l2), ElasticNet(l1 / c, l2 / c**2)
-    assert scaled.std() / c == pytest.approx(base.std(), rel=1e-13)
+    assert scaled.std() / c == pytest.approx(base.std(), rel=1e-13, abs=0)
     for frac in [1e-10, 0.1, 1.0]:
         eps = frac * base.std()
-        assert scaled.mass_near_zero(eps * c) == pytest.approx(base.mass_near_zero(eps), rel=1e-13)
+        assert scaled.mass_near_zero(eps * c) == pytest.approx(base.mass_near_zero(eps), rel=1e-13, abs=0)
 
 
 def test_elastic_net_closed_forms_at_the_extremes():
     # z = l1 / (2 sqrt(l2)) overflows: a Laplace(1 / l1) to double precision
     laplace_like = ElasticNet(1e300, 1e-300)
     assert math.isfinite(laplace_like.log_normalizer)
-    assert laplace_like.log_normalizer == pytest.approx(math.log(2e-300), rel=1e-15)
-    assert laplace_like.std() == pytest.approx(math.sqrt(2.0) * 1e-300, rel=1e-15)
-    assert laplace_like.mass_near_zero(1e-300) == pytest.approx(-math.expm1(-1.0), rel=1e-15)
+    assert laplace_like.log_normalizer == pytest.approx(math.log(2e-300), rel=1e-15, abs=0)
+    assert laplace_like.std() == pytest.approx(math.sqrt(2.0) * 1e-300, rel=1e-15, abs=0)
+    assert laplace_like.mass_near_zero(1e-300) == pytest.approx(-math.expm1(-1.0), rel=1e-15, abs=0)
     # z underflows: a Normal(1 / sqrt(2 l2))
     normal_like = ElasticNet(1e-300, 1e300)
     tau = 1.0 / math.sqrt(2e300)
-    assert normal_like.std() == pytest.approx(tau, rel=1e-15)
-    assert normal_like.mass_near_zero(0.1 * tau) == pytest.approx(math.erf(0.1 / math.sqrt(2.0)), rel=1e-14)
-    assert normal_like.log_normalizer == pytest.approx(Normal(tau).log_normalizer, rel=1e-15)
+    assert normal_like.std() == pytest.approx(tau, rel=1e-15, abs=0)
+    assert normal_like.mass_near_zero(0.1 * tau) == pytest.approx(math.erf(0.1 / math.sqrt(2.0)), rel=1e-14, abs=0)
+    assert normal_like.log_normalizer == pytest.approx(Normal(tau).log_normalizer, rel=1e-15, abs=0)
     # and the variance moves monotonically from the Normal to the Laplace value as z grows
     z = np.geomspace(1e-6, 1e8, 200)
     ratios = [ElasticNet(2 * zi, 1.0).std() ** 2 / 0.5 for zi in z]  # Var / Var(l1 = 0)
-    assert np.all(np.diff(ratios) < 0) and ratios[0] == pytest.approx(1.0, rel=1e-5)
+    assert np.all(np.diff(ratios) < 0) and ratios[0] == pytest.approx(1.0, rel=1e-5, abs=0)
     laplace_ratio = [ElasticNet(2 * zi, 1.0).std() ** 2 / (2.0 / (2 * zi) ** 2) for zi in z]  # Var / Var(l2 = 0)
     # increasing up to round-off once it saturates at 1 (q(z) = 1 - 3/(2 z^2) + ...)
-    assert np.all(np.diff(laplace_ratio) > -1e-15) and laplace_ratio[-1] == pytest.approx(1.0, rel=1e-15)
+    assert np.all(np.diff(laplace_ratio) > -1e-15) and laplace_ratio[-1] == pytest.approx(1.0, rel=1e-15, abs=0)
 
 
 @pytest.mark.parametrize(
@@ -282,7 +288,9 @@ def test_unrepresentable_scales_are_refused_at_construction(make, match):
 def test_extreme_representable_scales_are_usable(prior):
     w = prior.weights
     assert all(math.isfinite(v) for v in (w.l1, w.l2, prior.log_normalizer, prior.std()))
-    assert prior.std() == pytest.approx(prior.scale * (1.0 if isinstance(prior, Normal) else math.sqrt(2.0)), rel=1e-15)
+    assert prior.std() == pytest.approx(
+        prior.scale * (1.0 if isinstance(prior, Normal) else math.sqrt(2.0)), rel=1e-15, abs=0
+    )
     assert 0.0 < prior.mass_near_zero(prior.std()) < 1.0
     assert prior == type(prior)(**prior.params())
 
@@ -417,16 +425,16 @@ def _assert_same_prior(a, b, rtol=1e-12):
 def test_to_sklearn_documented_strengths():
     sigma, n = 1.7, 40
     ridge = Normal(0.6).to_sklearn(sigma=sigma, n_samples=n)
-    assert type(ridge) is Ridge and ridge.alpha == pytest.approx(sigma**2 / 0.6**2, rel=1e-14)
+    assert type(ridge) is Ridge and ridge.alpha == pytest.approx(sigma**2 / 0.6**2, rel=1e-14, abs=0)
     assert Normal(0.6).to_sklearn(sigma=sigma).alpha == ridge.alpha  # n plays no role for Ridge
     lasso = Laplace(0.3).to_sklearn(sigma=sigma, n_samples=n)
-    assert type(lasso) is Lasso and lasso.alpha == pytest.approx(sigma**2 / (n * 0.3), rel=1e-14)
+    assert type(lasso) is Lasso and lasso.alpha == pytest.approx(sigma**2 / (n * 0.3), rel=1e-14, abs=0)
     enet = ElasticNet(2.0, 5.0).to_sklearn(sigma=sigma, n_samples=n)
     assert type(enet) is SkElasticNet
     # alpha rho = sigma^2 l1 / n, alpha (1 - rho) = 2 sigma^2 l2 / n
-    assert enet.alpha * enet.l1_ratio == pytest.approx(sigma**2 * 2.0 / n, rel=1e-14)
-    assert enet.alpha * (1 - enet.l1_ratio) == pytest.approx(2 * sigma**2 * 5.0 / n, rel=1e-14)
-    assert enet.l1_ratio == pytest.approx(2.0 / 12.0, rel=1e-14)
+    assert enet.alpha * enet.l1_ratio == pytest.approx(sigma**2 * 2.0 / n, rel=1e-14, abs=0)
+    assert enet.alpha * (1 - enet.l1_ratio) == pytest.approx(2 * sigma**2 * 5.0 / n, rel=1e-14, abs=0)
+    assert enet.l1_ratio == pytest.approx(2.0 / 12.0, rel=1e-14, abs=0)
 
 
 @SETTINGS
@@ -634,11 +642,11 @@ def test_parameters_are_data_and_set_data_changes_them(prior, other):
 
     logp = model.compile_logp(jacobian=False)  # compiled once, before the change
     point = {"beta": np.array([0.3, -1.2, 0.0])}
-    assert logp(point) == pytest.approx(-prior.neg_log_density(point["beta"]), rel=1e-12)
+    assert logp(point) == pytest.approx(-prior.neg_log_density(point["beta"]), rel=1e-12, abs=0)
     other.set_data("beta", model)
     for key, data_name in names.items():
         assert float(model[data_name].get_value()) == getattr(other, key)
-    assert logp(point) == pytest.approx(-other.neg_log_density(point["beta"]), rel=1e-12)
+    assert logp(point) == pytest.approx(-other.neg_log_density(point["beta"]), rel=1e-12, abs=0)
 
 
 def test_build_uses_the_given_name():
@@ -667,7 +675,7 @@ def test_elastic_net_mass_near_zero_agrees_with_erfc_ratios_up_to_every_width(z)
         if exact < 0.06:
             continue
         assert 0.0 <= prior.mass_near_zero(d) <= 1.0
-        assert prior.mass_near_zero(d) == pytest.approx(exact, rel=1e-12)
+        assert prior.mass_near_zero(d) == pytest.approx(exact, rel=1e-12, abs=0)
 
 
 def test_prox_default_step_is_one():
@@ -679,13 +687,13 @@ def test_prox_default_step_is_one():
 
 def test_laplace_scale_limits_are_those_of_its_weight():
     # l1 = 1 / scale must be a finite normal double: 1e-308 (subnormal itself) still gives l1 = 1e308
-    assert Laplace(1e-308).weights.l1 == pytest.approx(1e308, rel=1e-15)
+    assert Laplace(1e-308).weights.l1 == pytest.approx(1e308, rel=1e-15, abs=0)
     with pytest.raises(ValueError, match=r"^scale=1e-309: .*overflow"):
         Laplace(1e-309)
     # l1 = 2e-308 is subnormal (below 2.2e-308): refused
     with pytest.raises(ValueError, match=r"^scale=5e\+307: .*subnormal"):
         Laplace(5e307)
-    assert Laplace(4e307).weights.l1 == pytest.approx(2.5e-308, rel=1e-15)
+    assert Laplace(4e307).weights.l1 == pytest.approx(2.5e-308, rel=1e-15, abs=0)
 
 
 def test_from_glmnet_defaults_to_the_lasso():
@@ -705,7 +713,7 @@ def test_equal_variance_priors_have_the_variance(variance):
     from bayesreg.priors import equal_variance_priors
 
     laplace, normal = equal_variance_priors(variance)
-    assert laplace.std() ** 2 == pytest.approx(variance, rel=1e-14)
-    assert normal.std() ** 2 == pytest.approx(variance, rel=1e-14)
+    assert laplace.std() ** 2 == pytest.approx(variance, rel=1e-14, abs=0)
+    assert normal.std() ** 2 == pytest.approx(variance, rel=1e-14, abs=0)
     with pytest.raises(ValueError, match="variance"):
         equal_variance_priors(-1.0)

@@ -311,16 +311,16 @@ def test_one_coefficient_by_hand():
     side leaves zero first and then joins again with the right sign; a large l1 gives 0 at once."""
     Q, c = np.array([[2.0]]), np.array([3.0])
     sol = solve_quadratic_l1(Q, c, 1.0)
-    assert sol.x[0] == pytest.approx(1.0, rel=1e-15) and sol.n_iter == 2 and sol.kkt <= 1e-15
+    assert sol.x[0] == pytest.approx(1.0, rel=1e-15, abs=0) and sol.n_iter == 2 and sol.kkt <= 1e-15
     warm = solve_quadratic_l1(Q, c, 1.0, x0=np.array([-5.0]))
-    assert warm.x[0] == pytest.approx(1.0, rel=1e-15) and warm.n_iter == 4
-    assert solve_quadratic_l1(Q, c, 1.0, max_iter=2).x[0] == pytest.approx(1.0, rel=1e-15)
+    assert warm.x[0] == pytest.approx(1.0, rel=1e-15, abs=0) and warm.n_iter == 4
+    assert solve_quadratic_l1(Q, c, 1.0, max_iter=2).x[0] == pytest.approx(1.0, rel=1e-15, abs=0)
     with pytest.raises(RuntimeError, match="did not finish in 1 iterations"):
         solve_quadratic_l1(Q, c, 1.0, max_iter=1)
     zero = solve_quadratic_l1(Q, c, 3.5)
     assert zero.x[0] == 0.0 and zero.n_iter == 1 and zero.kkt == 0.0
     ridge = solve_quadratic_l1(Q, c, 1.0, 0.5)  # (2 + 1) x = 3 - 1
-    assert ridge.x[0] == pytest.approx(2.0 / 3.0, rel=1e-15)
+    assert ridge.x[0] == pytest.approx(2.0 / 3.0, rel=1e-15, abs=0)
 
 
 @pytest.mark.parametrize("seed", [0, 1])
@@ -342,7 +342,7 @@ def test_duplicate_columns_both_active_from_a_warm_start(seed, x01):
     once = np.delete(X, 1, axis=1)
     reduced = solve_quadratic_l1(once.T @ once, once.T @ y, l1)
     assert sol.x[0] * sol.x[1] >= 0
-    assert sol.x[0] + sol.x[1] == pytest.approx(reduced.x[0], rel=1e-9)
+    assert sol.x[0] + sol.x[1] == pytest.approx(reduced.x[0], rel=1e-9, abs=0)
     np.testing.assert_allclose(sol.x[2:], reduced.x[1:], rtol=1e-9, atol=1e-12)
 
 
@@ -352,7 +352,7 @@ def test_a_violation_far_below_the_scale_still_joins():
     Q = np.diag([2.0, 1.0, 3.0])
     c = np.array([3.0, 0.5 + 5e-12, -0.2])
     sol = solve_quadratic_l1(Q, c, 0.5)
-    assert sol.x[0] == pytest.approx(1.25, rel=1e-15)
-    assert sol.x[1] == pytest.approx(5e-12, rel=1e-4)
+    assert sol.x[0] == pytest.approx(1.25, rel=1e-15, abs=0)
+    assert sol.x[1] == pytest.approx(5e-12, rel=1e-4, abs=0)
     assert sol.x[2] == 0.0
     assert sol.kkt <= 1e-15

@@ -62,7 +62,7 @@ def test_plot_penalty_1d_draws_curves_slopes_and_markers_at_the_minimizers():
 
     l1_marker = lines["L1 minimum $w = 0$"].get_xydata()
     assert l1_marker.shape == (1, 2) and l1_marker[0, 0] == 0.0 == view.w_l1
-    assert l1_marker[0, 1] == pytest.approx(float(view.loss_at(0.0)), rel=1e-15)
+    assert l1_marker[0, 1] == pytest.approx(float(view.loss_at(0.0)), rel=1e-15, abs=0)
     l2_marker = lines["L2 minimum $w = 0.282$"].get_xydata()[0]
     assert l2_marker[0] == view.w_l2
     assert l2_marker[1] == pytest.approx(np.interp(view.w_l2, view.grid, view.l2_objective), abs=1e-5)
@@ -72,8 +72,8 @@ def test_plot_penalty_1d_draws_curves_slopes_and_markers_at_the_minimizers():
 
     for label, slope in zip(slopes, [view.slope_left, view.slope_right], strict=True):
         (x0, y0), (x1, y1) = lines[label].get_xydata()
-        assert x0 == 0.0 and y0 == pytest.approx(float(view.loss_at(0.0)), rel=1e-15)
-        assert (y1 - y0) / (x1 - x0) == pytest.approx(slope, rel=1e-12)
+        assert x0 == 0.0 and y0 == pytest.approx(float(view.loss_at(0.0)), rel=1e-15, abs=0)
+        assert (y1 - y0) / (x1 - x0) == pytest.approx(slope, rel=1e-12, abs=0)
     left, right = (lines[label].get_xdata()[1] for label in slopes)
     assert left < 0.0 < right
 
