@@ -19,7 +19,10 @@ from sklearn.exceptions import ConvergenceWarning
 from bayesreg.gibbs import (
     GibbsResult,
     McemResult,
+    _default_lambda,
+    _initial_state,
     _inverse_gaussian,
+    _Problem,
     mcem_bayesian_lasso,
     sample_bayesian_lasso_gibbs,
 )
@@ -119,6 +122,9 @@ def test_mcem_reproduces_park_casella_lambda_on_diabetes():
     # such as n instead of n - 1 in the sigma^2 conditional is below what this comparison can resolve.
     assert abs(result.lam - 0.237) < 0.002
     assert abs(result.lam - 0.2364) < 4 * 0.00043
+    # the estimate averages the n_average = 10 iterates from the convergence on, and the run stops there
+    assert result.lam == pytest.approx(result.history[-10:].mean(), rel=1e-15, abs=0)
+    assert result.n_iter == len(result.history) - 1 < 100
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -134,7 +140,7 @@ def test_vanishing_lambda_gives_the_least_squares_posterior():
     """
     rng = np.random.default_rng(11)
     n, p = 60, 4
-    X = rng.standard_normal((n, p))
+    X = rng.standard_normal((n, p)) + np.array([3.0, -2.0, 1.0, 0.5])  # off-centre: the intercept depends on beta
     y = 2.0 + X @ np.array([1.0, -0.5, 0.0, 0.25]) + rng.standard_normal(n)
     result = sample_bayesian_lasso_gibbs(X, y, lam=1e-6, draws=6000, burn=200, random_seed=1)
     Xc, yc = X - X.mean(axis=0), y - y.mean()
@@ -151,6 +157,10 @@ def test_vanishing_lambda_gives_the_least_squares_posterior():
     sd_exact = np.sqrt(rss / (n - 3) * np.diag(np.linalg.inv(Xc.T @ Xc)))
     # sd of 6000 roughly independent draws: relative MC error about 1 / sqrt(2 * ESS) < 1.5 %
     np.testing.assert_allclose(result.beta.std(axis=0), sd_exact, rtol=0.05)
+    # intercept = ybar - beta' xbar + sqrt(sigma^2 / n) z: Var = E[sigma^2] (1 / n + xbar' (Xc'Xc)^-1 xbar)
+    xbar = X.mean(axis=0)
+    intercept_sd = np.sqrt(rss / (n - 3) * (1.0 / n + xbar @ np.linalg.solve(Xc.T @ Xc, xbar)))
+    assert result.intercept.std() == pytest.approx(intercept_sd, rel=0.05, abs=0)
 
 
 def test_fixed_lambda_matches_quadrature_on_one_predictor(one_predictor):
@@ -280,6 +290,7 @@ Y_OK = np.random.default_rng(1).standard_normal(20)
         (dict(lam2_prior=1.78), TypeError, "lam2_prior"),
         (dict(init={"sigma": 1.0}), ValueError, "init"),
         (dict(init={"tau2": [1.0, -1.0, 1.0]}), ValueError, "init"),
+        (dict(init={"tau2": [1.0, 0.0, 1.0]}), ValueError, "init"),
         (dict(init=[1.0]), TypeError, "init"),
     ],
 )
@@ -300,6 +311,7 @@ def test_gibbs_rejects_bad_input(kwargs, error, match):
         (dict(n_average=0), ValueError, "n_average"),
         (dict(lam0=-0.2), ValueError, "lam0"),
         (dict(X=np.c_[X_OK, X_OK, X_OK, X_OK, X_OK, X_OK, X_OK]), ValueError, "lam0"),  # p = 21 >= n - 1
+        (dict(X=np.random.default_rng(2).standard_normal((20, 19))), ValueError, "n - 1 > p"),  # p = n - 1
     ],
 )
 def test_mcem_rejects_bad_input(kwargs, error, match):
@@ -334,3 +346,72 @@ def test_mcem_lambda_follows_the_units_of_x():
         ref = mcem_bayesian_lasso(X, y, **kwargs)
         big = mcem_bayesian_lasso(X * 1e100, y, **kwargs)
     assert big.lam / 1e100 == pytest.approx(ref.lam, rel=1e-6, abs=0)
+
+
+def test_three_samples_are_enough_two_are_not():
+    result = sample_bayesian_lasso_gibbs(X_OK[:3, :1], Y_OK[:3], lam=1.0, draws=5, burn=0, random_seed=0)
+    assert result.beta.shape == (5, 1)
+    with pytest.raises(ValueError, match="at least 3 samples"):
+        sample_bayesian_lasso_gibbs(X_OK[:2, :1], Y_OK[:2], lam=1.0, draws=5, burn=0)
+
+
+def test_results_are_read_only():
+    result = sample_bayesian_lasso_gibbs(X_OK, Y_OK, lam=1.0, draws=5, burn=0, random_seed=0)
+    with pytest.raises(AttributeError):
+        result.lam = None
+
+
+def test_documented_defaults():
+    import inspect
+
+    gibbs = inspect.signature(sample_bayesian_lasso_gibbs).parameters
+    assert gibbs["lam2_prior"].default == (1.0, 1.78)  # Park & Casella's hyperprior on diabetes
+    assert gibbs["thin"].default == 1
+    mcem = inspect.signature(mcem_bayesian_lasso).parameters
+    assert (mcem["n_iter"].default, mcem["n_average"].default) == (100, 10)
+
+
+def _problem(n=30, p=3, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p)) + 1.0
+    y = X @ np.linspace(1.0, -1.0, p) + rng.standard_normal(n)
+    return _Problem.from_data(X, y, [f"x{j}" for j in range(p)])
+
+
+def test_initial_state_is_least_squares_and_the_conditional_mean_of_tau2():
+    prob = _problem()
+    beta_ols, sigma2_ols = prob.ols()
+    resid = prob.yc - prob.Xc @ beta_ols
+    assert sigma2_ols == pytest.approx(resid @ resid / (prob.n - 1 - prob.p), rel=1e-12, abs=0)
+    state = _initial_state(prob, 0.7, None)
+    np.testing.assert_allclose(state.beta, beta_ols, rtol=1e-12)
+    assert state.sigma2 == sigma2_ols and state.lam == 0.7
+    # E[tau_j^2 | beta, sigma2, lambda] = |beta_j| / (lambda sigma) + 1 / lambda^2
+    e_tau2 = np.abs(beta_ols) / (0.7 * np.sqrt(sigma2_ols)) + 1.0 / 0.7**2
+    np.testing.assert_allclose(state.inv_tau2, 1.0 / e_tau2, rtol=1e-12)
+
+
+def test_initial_state_takes_the_last_draw_of_a_result():
+    prob = _problem()
+    previous = sample_bayesian_lasso_gibbs(
+        prob.Xc + prob.x_mean, prob.yc + prob.y_mean, lam2_prior=(1.0, 1.78), draws=4, burn=0, random_seed=3
+    )
+    fixed = _initial_state(prob, 0.5, previous)
+    np.testing.assert_array_equal(fixed.beta, previous.beta[-1])
+    assert fixed.sigma2 == previous.sigma2[-1] and fixed.lam == 0.5  # a fixed lambda is kept
+    np.testing.assert_allclose(fixed.inv_tau2, 1.0 / previous.tau2[-1], rtol=1e-15)
+    learned = _initial_state(prob, 0.5, previous, lam_fixed=False)
+    assert learned.lam == previous.lam[-1] != previous.lam[-2]
+    explicit = _initial_state(prob, 0.5, {"tau2": [2.0, 4.0, 0.5]})
+    np.testing.assert_array_equal(explicit.inv_tau2, [0.5, 0.25, 2.0])
+
+
+def test_least_squares_fallbacks_without_residual_degrees_of_freedom():
+    prob = _problem(n=4, p=3)  # n - 1 - p = 0
+    _, sigma2 = prob.ols()
+    assert sigma2 == pytest.approx(prob.yc @ prob.yc / 3, rel=1e-12, abs=0)
+    # no least-squares start: sqrt(E[lambda^2]) = sqrt(r / delta) of the hyperprior
+    assert _default_lambda(prob, (2.0, 8.0)) == 0.5
+    assert _default_lambda(_problem(), (2.0, 8.0)) == pytest.approx(
+        3 * np.sqrt(_problem().ols()[1]) / np.abs(_problem().ols()[0]).sum(), rel=1e-12, abs=0
+    )
