@@ -46,6 +46,8 @@ if [ -z "${RESUME_DB:-}" ]; then
     cosmic-ray init cr.toml "$db"
     cr-filter-operators "$db" cr.toml
 fi
+# SAMPLE=<fraction>: run only a random sample of the (pending) mutants (sample.py)
+if [ -n "${SAMPLE:-}" ]; then python "$here/sample.py" "$db" "$SAMPLE"; fi
 cosmic-ray baseline cr.toml
 # which tests run which line of the module (linemap.py): forkclient.py then runs only those for a mutant
 target=$(python -c 'import tomllib; print(tomllib.load(open("cr.toml", "rb"))["cosmic-ray"]["module-path"])')

@@ -22,8 +22,10 @@ for path in sys.argv[1:]:
     pending = db.execute(
         "select count(*) from work_items w left join work_results r on w.job_id = r.job_id where r.job_id is null"
     ).fetchone()[0]
+    unsampled = db.execute("select count(*) from work_results where output = 'not sampled'").fetchone()[0]
     score = 100.0 * (killed + other) / total if total else float("nan")
     extra = f", incompetent {other}" if other else ""
     extra += f", pending {pending}" if pending else ""
+    extra += f", not sampled {unsampled}" if unsampled else ""
     name = Path(path).stem
     print(f"{name:22s} killed {killed + other:4d} survived {survived:4d} total {total:4d} score {score:5.1f}%{extra}")
