@@ -717,3 +717,19 @@ def test_equal_variance_priors_have_the_variance(variance):
     assert normal.std() ** 2 == pytest.approx(variance, rel=1e-14, abs=0)
     with pytest.raises(ValueError, match="variance"):
         equal_variance_priors(-1.0)
+
+
+def test_prior_class_knows_every_concrete_prior_and_nothing_else():
+    from bayesreg import shrinkage
+    from bayesreg.priors import prior_class
+
+    for name in ["Normal", "Laplace", "ElasticNet", *[n for n in shrinkage.__all__ if n != "ShrinkagePrior"]]:
+        assert prior_class(name).__name__ == name
+    for name in ["ShrinkagePrior", "BasePrior", "Nope"]:
+        with pytest.raises(ValueError, match=f"unknown prior class '{name}'"):
+            prior_class(name)
+
+
+def test_from_sklearn_ridge_with_an_empty_alpha_is_refused():
+    with pytest.raises(ValueError, match="one alpha per target"):
+        br.from_sklearn(Ridge(alpha=np.array([])), sigma=1.0, n_samples=60)
