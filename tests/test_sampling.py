@@ -409,3 +409,12 @@ def test_problem_texts_follow_the_number_of_chains(monkeypatch, chains, what, es
     assert problem.startswith(f"max r_hat is 1.200 > 1.01: {what}")
     (problem,) = _diagnose_with(monkeypatch, rhat=1.0, ess=50.0, chains=chains).problems
     assert f"below 100 per chain {ess_text}" in problem
+
+
+def test_nutpie_is_allowed_up_to_target_accept_0_9(monkeypatch):
+    rm = _model(70)  # 72 free parameters: enough work for nutpie at the defaults
+    monkeypatch.setattr(sampling, "available_samplers", lambda: ("pymc", "nutpie"))
+    monkeypatch.setattr(rm.prior, "target_accept", 0.9)
+    assert choose_sampler(rm) == "nutpie"
+    monkeypatch.setattr(rm.prior, "target_accept", 0.95)
+    assert choose_sampler(rm) == "pymc"
