@@ -366,7 +366,7 @@ def test_documented_defaults():
 
     gibbs = inspect.signature(sample_bayesian_lasso_gibbs).parameters
     assert gibbs["lam2_prior"].default == (1.0, 1.78)  # Park & Casella's hyperprior on diabetes
-    assert gibbs["thin"].default == 1
+    assert (gibbs["draws"].default, gibbs["burn"].default, gibbs["thin"].default) == (2000, 500, 1)
     mcem = inspect.signature(mcem_bayesian_lasso).parameters
     assert (mcem["n_iter"].default, mcem["n_average"].default) == (100, 10)
 
@@ -415,3 +415,18 @@ def test_least_squares_fallbacks_without_residual_degrees_of_freedom():
     assert _default_lambda(_problem(), (2.0, 8.0)) == pytest.approx(
         3 * np.sqrt(_problem().ols()[1]) / np.abs(_problem().ols()[0]).sum(), rel=1e-12, abs=0
     )
+
+
+def test_mcem_update_is_the_em_step_on_a_burnt_in_chain():
+    """The first MCEM iteration runs the Gibbs chain that sample_bayesian_lasso_gibbs runs (same start, same
+    random stream, burn-in included) and sets lambda = sqrt(2 p / sum_j E[tau_j^2]), the Rao-Blackwellized
+    E[tau_j^2 | beta, sigma^2, lambda] = |beta_j| / (lambda sigma) + 1 / lambda^2 averaged over the draws."""
+    X, y = load_diabetes(return_X_y=True, scaled=True)
+    lam0, p = 0.2, X.shape[1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mcem = mcem_bayesian_lasso(X, y, lam0=lam0, n_iter=1, draws=300, burn=40, random_seed=5)
+    chain = sample_bayesian_lasso_gibbs(X, y, lam=lam0, draws=300, burn=40, random_seed=5)
+    e_tau2_sum = np.mean(np.abs(chain.beta).sum(axis=1) / np.sqrt(chain.sigma2)) / lam0 + p / lam0**2
+    assert mcem.history[0] == lam0
+    assert mcem.history[1] == pytest.approx(np.sqrt(2.0 * p / e_tau2_sum), rel=1e-12, abs=0)
