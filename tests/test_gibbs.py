@@ -291,6 +291,8 @@ Y_OK = np.random.default_rng(1).standard_normal(20)
         (dict(init={"sigma": 1.0}), ValueError, "init"),
         (dict(init={"tau2": [1.0, -1.0, 1.0]}), ValueError, "init"),
         (dict(init={"tau2": [1.0, 0.0, 1.0]}), ValueError, "init"),
+        (dict(init={"beta": [1.0, 2.0]}), ValueError, r"init\['beta'\] must be 3 finite numbers"),
+        (dict(init={"beta": [1.0, 2.0, 3.0, 4.0]}), ValueError, r"init\['beta'\] must be 3 finite numbers"),
         (dict(init=[1.0]), TypeError, "init"),
     ],
 )
@@ -430,3 +432,24 @@ def test_mcem_update_is_the_em_step_on_a_burnt_in_chain():
     e_tau2_sum = np.mean(np.abs(chain.beta).sum(axis=1) / np.sqrt(chain.sigma2)) / lam0 + p / lam0**2
     assert mcem.history[0] == lam0
     assert mcem.history[1] == pytest.approx(np.sqrt(2.0 * p / e_tau2_sum), rel=1e-12, abs=0)
+
+
+def test_burn_in_and_thinning_keep_the_right_iterations():
+    """One random stream: burn-in drops the first iterations, thinning keeps every thin-th one after them."""
+    X, y = load_diabetes(return_X_y=True, scaled=True)
+    every = sample_bayesian_lasso_gibbs(X, y, lam=0.3, draws=15, burn=0, random_seed=8)
+    burnt = sample_bayesian_lasso_gibbs(X, y, lam=0.3, draws=10, burn=5, random_seed=8)
+    thinned = sample_bayesian_lasso_gibbs(X, y, lam=0.3, draws=5, burn=5, thin=2, random_seed=8)
+    assert every.n_draws == 15 and burnt.n_draws == 10 and thinned.n_draws == 5
+    for name in ("beta", "sigma2", "tau2"):
+        np.testing.assert_array_equal(getattr(burnt, name), getattr(every, name)[5:])
+        np.testing.assert_array_equal(getattr(thinned, name), getattr(every, name)[6::2])
+
+
+def test_a_constant_column_is_sampled_from_its_prior():
+    X = X_OK.copy()
+    X[:, 1] = 4.0
+    result = sample_bayesian_lasso_gibbs(X, Y_OK, lam=2.0, draws=400, burn=50, random_seed=0)
+    assert np.all(np.isfinite(result.beta))
+    # no information in the data: beta_1 | sigma, lambda is Laplace(0, sigma / lambda), sd sqrt(2) sigma / lambda
+    assert np.mean(result.beta[:, 1]) == pytest.approx(0.0, abs=0.2)
