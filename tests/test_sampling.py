@@ -418,3 +418,11 @@ def test_nutpie_is_allowed_up_to_target_accept_0_9(monkeypatch):
     assert choose_sampler(rm) == "nutpie"
     monkeypatch.setattr(rm.prior, "target_accept", 0.95)
     assert choose_sampler(rm) == "pymc"
+
+
+def test_diagnostics_are_read_only():
+    import dataclasses
+
+    d = diagnose(_fake_idata(np.random.default_rng(1)))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        d.max_rhat = 1.0
