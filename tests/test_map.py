@@ -284,3 +284,122 @@ def test_certificate_includes_the_intercept(diabetes_std):
     _, rel = solver.certificate(off, solver.objective.evaluate(*off), weights, c)
     viol, _ = solver.certificate(off, solver.objective.evaluate(*off), weights, c)
     assert rel > 1e-3 and viol > 1e-3
+
+
+# --- what the result reports, and the path ---------------------------------------------------------
+
+
+def _kkt_violation_by_hand(X, y, result, weights, sigma, fit_intercept):
+    """MapResult.kkt_violation's definition, in the user's units, from the data directly."""
+    resid = y - result.intercept - X @ result.coef
+    g = -(X.T @ resid) / sigma**2 + 2.0 * weights.l2 * result.coef
+    nonzero = result.coef != 0.0
+    violation = np.where(
+        nonzero, np.abs(g + weights.l1 * np.sign(result.coef)), np.maximum(np.abs(g) - weights.l1, 0.0)
+    )
+    g0 = -resid.sum() / sigma**2 if fit_intercept else 0.0
+    return max(float(violation.max()), abs(g0))
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_reported_kkt_violation_is_in_the_users_units(diabetes_std, fit_intercept):
+    """At any point (here a far from optimal one, set in working coordinates) the violation the solver reports
+    is the one computed from the data in the user's units; the certificate is scale-free and positive."""
+    from types import SimpleNamespace
+
+    X, y = diabetes_std
+    X = X * np.array([1.0, 100.0, 0.01, 3.0, 1e4, 1.0, 0.5, 7.0, 1e-3, 2.0])  # columns on unequal scales
+    prior, sigma = br.ElasticNet(l1=0.3, l2=0.02), 2.0
+    rm = br.build_model(X, y, prior, likelihood=Gaussian(sigma=sigma), fit_intercept=fit_intercept)
+    solver = MapSolver(rm)
+    beta_w = np.random.default_rng(3).normal(size=10)
+    beta_w[[1, 4]] = 0.0
+    state = (0.3 if fit_intercept else 0.0, beta_w, None)
+    violation, certificate = solver.certificate(
+        state, solver.objective.evaluate(*state), solver.working_weights(prior.weights), np.ones(10)
+    )
+    beta = solver.scaling.beta_from_working(beta_w)
+    point = SimpleNamespace(coef=beta, intercept=solver.scaling.intercept_from_working(state[0], beta))
+    by_hand = _kkt_violation_by_hand(X, y, point, prior.weights, sigma, fit_intercept)
+    assert by_hand > 1.0 and certificate > 1e-3
+    assert violation == pytest.approx(by_hand, rel=1e-9, abs=0)
+
+
+def test_joint_map_with_a_narrow_half_normal_prior_on_sigma(diabetes_std):
+    """sigma ~ HalfNormal(0.2 sd(y)) pulls the joint mode well below the residual sd: the mode is still the
+    model's own, and no sigma on a fine grid does better."""
+    X, y = diabetes_std
+    prior = br.Laplace(0.5)
+    rm = br.build_model(X, y, prior, likelihood=Gaussian(sigma_prior_scale=0.2 * y.std()))
+    result = find_map(rm)
+    logp = rm.model.compile_logp(jacobian=False)
+    point = {"beta": result.coef, "intercept": np.asarray(result.intercept), "sigma_log__": np.log(result.sigma)}
+    assert result.objective == pytest.approx(-logp(point), rel=1e-12, abs=0)
+    dlogp = rm.model.compile_dlogp(vars=[rm.model["sigma"]], jacobian=False)
+    assert abs(float(dlogp(point)[0]) * result.sigma) <= 1e-8 * len(y)
+    for sigma in result.sigma * np.exp(np.linspace(-0.3, 0.3, 13)):
+        fixed = br.build_model(X, y, prior, likelihood=Gaussian(sigma=sigma))
+        at_sigma = find_map(fixed)
+        trial = {"beta": at_sigma.coef, "intercept": np.asarray(at_sigma.intercept), "sigma_log__": np.log(sigma)}
+        assert -logp(trial) >= result.objective - 1e-9 * abs(result.objective)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize(
+    "weights",
+    [
+        [br.Laplace(b).weights for b in (0.02, 0.1, 0.5, 3.0)],
+        [br.Normal(t).weights for t in (0.05, 0.3, 2.0)],
+        [br.ElasticNet(l1, 0.4).weights for l1 in (40.0, 5.0, 0.5)],
+    ],
+    ids=["lasso", "ridge", "enet"],
+)
+def test_quadratic_map_path_is_the_map_at_every_strength(diabetes_std, weights, fit_intercept):
+    from bayesreg.map import quadratic_map_path
+    from bayesreg.priors import prior_from_weights
+
+    X, y = diabetes_std
+    X = X * np.array([1.0, 100.0, 0.01, 3.0, 1.0, 1.0, 0.5, 7.0, 1.0, 2.0])
+    sigma = 1.5 * y.std()
+    rm = br.build_model(X, y, br.Laplace(1.0), likelihood=Gaussian(sigma=sigma), fit_intercept=fit_intercept)
+    path = quadratic_map_path(MapSolver(rm), weights)
+    assert path.coefs.shape == (10, len(weights)) and np.all(path.certificates <= 1e-10)
+    for k, w in enumerate(weights):
+        single = find_map(
+            br.build_model(X, y, prior_from_weights(w), likelihood=Gaussian(sigma=sigma), fit_intercept=fit_intercept)
+        )
+        np.testing.assert_allclose(path.coefs[:, k], single.coef, rtol=1e-7, atol=1e-9 * np.abs(single.coef).max())
+        np.testing.assert_array_equal(path.coefs[:, k] == 0.0, single.coef == 0.0)
+        assert path.intercepts[k] == pytest.approx(single.intercept, rel=1e-7, abs=1e-9 * abs(y).max())
+
+
+def test_quadratic_map_path_needs_a_fixed_sigma(diabetes_std):
+    from bayesreg.map import quadratic_map_path
+
+    X, y = diabetes_std
+    with pytest.raises(ValueError, match="fixed sigma"):
+        quadratic_map_path(MapSolver(br.build_model(X, y, br.Laplace(1.0), likelihood=Gaussian())), [])
+
+
+@pytest.mark.parametrize("scale", [None, 0.2, 3.0])
+def test_sigma_profile_is_the_models_own_objective(diabetes_std, scale):
+    """The profile F(s), s = log sigma, that brackets and compares the joint modes: F(s) - f(beta(s), s) is one
+    constant for all s (f the model's own negative log posterior, its smooth part plus the penalty, beta(s) the
+    MAP at that sigma), and dF/ds is the model's own d f / d log sigma there; sigma ~ HalfNormal(scale sd(y))."""
+    from bayesreg.map import _QuadraticProfile
+
+    X, y = diabetes_std
+    prior = br.Laplace(0.5)
+    likelihood = Gaussian(sigma_prior_scale=None if scale is None else scale * y.std())
+    solver = MapSolver(br.build_model(X, y, prior, likelihood=likelihood))
+    working = solver.working_weights(prior.weights)
+    profile = _QuadraticProfile(solver, working)
+    gaps = []
+    for s in (-1.5, -0.7, 0.0, 0.6):
+        slope, value, x = profile(s, np.zeros(10))
+        smooth, g0, _, g_sigma, _ = solver.objective.evaluate(0.0, x, s)
+        f = smooth + working.penalty(x)
+        assert abs(g0) <= 1e-9 * len(y)  # the intercept is at its optimum, 0 in working coordinates
+        assert slope == pytest.approx(g_sigma, rel=1e-9, abs=1e-9 * len(y))
+        gaps.append(value - f)
+    np.testing.assert_allclose(gaps, gaps[0], rtol=0, atol=1e-9 * len(y))
