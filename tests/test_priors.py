@@ -733,3 +733,18 @@ def test_prior_class_knows_every_concrete_prior_and_nothing_else():
 def test_from_sklearn_ridge_with_an_empty_alpha_is_refused():
     with pytest.raises(ValueError, match="one alpha per target"):
         br.from_sklearn(Ridge(alpha=np.array([])), sigma=1.0, n_samples=60)
+
+
+def test_penalty_priors_have_a_twin_and_sample_at_the_default_target_accept():
+    for prior in (Normal(1.0), Laplace(1.0), ElasticNet(1.0, 1.0)):
+        assert prior.has_penalty_twin is True
+        assert prior.target_accept == 0.8
+    hierarchical = br.BayesianLasso()
+    assert hierarchical.has_penalty_twin is False
+
+
+def test_normal_scale_limits_are_those_of_its_weight():
+    # l2 = 1 / (2 scale^2) must be a finite normal double
+    assert Normal(8e-155).weights.l2 == pytest.approx(0.5 / 8e-155**2, rel=1e-15, abs=0)
+    with pytest.raises(ValueError, match=r"^scale=5e-155: .*overflow"):
+        Normal(5e-155)
