@@ -370,7 +370,7 @@ def test_documented_defaults():
     assert gibbs["lam2_prior"].default == (1.0, 1.78)  # Park & Casella's hyperprior on diabetes
     assert (gibbs["draws"].default, gibbs["burn"].default, gibbs["thin"].default) == (2000, 500, 1)
     mcem = inspect.signature(mcem_bayesian_lasso).parameters
-    assert (mcem["n_iter"].default, mcem["n_average"].default) == (100, 10)
+    assert (mcem["n_iter"].default, mcem["burn"].default, mcem["n_average"].default) == (100, 500, 10)
 
 
 def _problem(n=30, p=3, seed=0):
