@@ -403,3 +403,38 @@ def test_sigma_profile_is_the_models_own_objective(diabetes_std, scale):
         assert slope == pytest.approx(g_sigma, rel=1e-9, abs=1e-9 * len(y))
         gaps.append(value - f)
     np.testing.assert_allclose(gaps, gaps[0], rtol=0, atol=1e-9 * len(y))
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_log_sigma_bracket_is_the_documented_one(diabetes_std, fit_intercept):
+    """Every stationary point of the profile lies in sigma^2 <= RSS(beta = 0) / n and
+    n sigma^2 + sigma^4 / s0^2 >= RSS(least squares) (s0 the HalfNormal scale); one grid step is added each side."""
+    from bayesreg.map import _LOG_SIGMA_STEP
+
+    X, y = diabetes_std
+    s0 = 0.3 * y.std()
+    rm = br.build_model(X, y, br.Laplace(0.5), likelihood=Gaussian(sigma_prior_scale=s0), fit_intercept=fit_intercept)
+    solver = MapSolver(rm)
+    lo, hi = solver.log_sigma_bracket()
+    Xc, yc = (X - X.mean(axis=0), y - y.mean()) if fit_intercept else (X, y)
+    n = len(y)
+    resid = yc - Xc @ np.linalg.lstsq(Xc, yc, rcond=None)[0]
+    rss_ls, k = resid @ resid, 1.0 / s0**2
+    v_lo = (-n + np.sqrt(n * n + 4.0 * k * rss_ls)) / (2.0 * k)  # n v + k v^2 = RSS(least squares)
+    t = solver.scaling.y_scale
+    assert np.exp(hi) * t == pytest.approx(np.sqrt(yc @ yc / n) * np.exp(_LOG_SIGMA_STEP), rel=1e-12, abs=0)
+    assert np.exp(lo) * t == pytest.approx(np.sqrt(v_lo) * np.exp(-_LOG_SIGMA_STEP), rel=1e-9, abs=0)
+
+
+def test_quadratic_map_path_counts_the_strengths_it_did_not_certify(diabetes_std):
+    from sklearn.exceptions import ConvergenceWarning
+
+    from bayesreg.map import quadratic_map_path
+
+    X, y = diabetes_std
+    rm = br.build_model(X, y, br.Laplace(1.0), likelihood=Gaussian(sigma=50.0))
+    weights = [br.Laplace(b).weights for b in (0.5, 2.0, 8.0, 30.0)]
+    with pytest.warns(ConvergenceWarning, match="did not converge everywhere") as record:
+        path = quadratic_map_path(MapSolver(rm), weights, tol=0.0)
+    above = int(np.sum(path.certificates > 0.0))
+    assert above > 0 and f"(at {above} of 4 strengths)" in str(record[0].message)
