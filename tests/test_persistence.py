@@ -431,6 +431,26 @@ def test_a_tampered_chunk_is_refused(nuts_save):
     refused(nuts_save, "sha256 differs", file="idata.zarr/posterior/sigma/c/0/0")
 
 
+@pytest.mark.parametrize(
+    "path", ["fitted.coef_", "fitted.map_.coef", "fitted.x_center", "fitted.x_scale", "fitted.map_.kkt_violation"]
+)
+@pytest.mark.parametrize("amount", [1e-6, -1e-6])
+def test_any_change_to_the_document_breaks_its_checksum(map_save, path, amount):
+    """Whichever way the new checksum compares with the recorded one."""
+    file = map_save / "estimator.json"
+    document = json.loads(file.read_text())
+    target = document
+    *parents, last = path.split(".")
+    for key in parents:
+        target = target[key]
+    if isinstance(target[last], list):
+        target[last][0] += amount
+    else:
+        target[last] += amount
+    file.write_text(json.dumps(document, indent=2))
+    refused(map_save, "sha256 does not match its content")
+
+
 def test_a_tampered_array_in_the_document_is_refused(map_save):
     file = map_save / "estimator.json"
     document = json.loads(file.read_text())
@@ -555,6 +575,9 @@ def _shift_first(path: str, amount: float):
         (_set("files", {"../outside": "0" * 64}), "not a path inside idata.zarr"),
         (_set("files", {"idata.zarr/../estimator.json": "0" * 64}), "not a path inside idata.zarr"),
         (_set("files", {"idata.zarr": "0" * 64}), "not a path inside idata.zarr"),
+        (_set("files", {"idata.zarr/zarr.json": "0" * 63}), "not a sha256 hex digest"),
+        (_set("files", {"idata.zarr/zarr.json": "0" * 65}), "not a sha256 hex digest"),
+        (_set("files", {"idata.zarr/zarr.json": "G" * 64}), "not a sha256 hex digest"),
         (_set("files", {"idata.zarr/a\\b": "0" * 64}), "not a path inside idata.zarr"),
         (_set("fitted.n_features_in_", 0), "fitted.n_features_in_ must be an integer >= 1, got 0"),
         (_set("class", "Ridge"), "does not hold a saved BayesianRegression"),
