@@ -6,6 +6,7 @@ every seed is fixed, so the tests are deterministic.
 
 from __future__ import annotations
 
+import inspect
 import warnings
 
 import arviz as az
@@ -125,6 +126,11 @@ def test_mcem_reproduces_park_casella_lambda_on_diabetes():
     # the estimate averages the n_average = 10 iterates from the convergence on, and the run stops there
     assert result.lam == pytest.approx(result.history[-10:].mean(), rel=1e-15, abs=0)
     assert result.n_iter == len(result.history) - 1 < 100
+    # convergence: the first iteration that ends three successive relative changes below tol
+    tol = inspect.signature(mcem_bayesian_lasso).parameters["tol"].default
+    small = np.abs(np.diff(result.history)) <= tol * result.history[:-1]
+    converged_at = next(k for k in range(3, len(small) + 1) if small[k - 3 : k].all())
+    assert result.n_iter == converged_at + 10 - 1
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -357,15 +363,15 @@ def test_three_samples_are_enough_two_are_not():
         sample_bayesian_lasso_gibbs(X_OK[:2, :1], Y_OK[:2], lam=1.0, draws=5, burn=0)
 
 
-def test_results_are_read_only():
+def test_results_are_read_only_and_compare_by_identity():
     result = sample_bayesian_lasso_gibbs(X_OK, Y_OK, lam=1.0, draws=5, burn=0, random_seed=0)
     with pytest.raises(AttributeError):
         result.lam = None
+    twin = sample_bayesian_lasso_gibbs(X_OK, Y_OK, lam=1.0, draws=5, burn=0, random_seed=0)
+    assert result == result and (result == twin) is False  # arrays inside: no element-wise comparison
 
 
 def test_documented_defaults():
-    import inspect
-
     gibbs = inspect.signature(sample_bayesian_lasso_gibbs).parameters
     assert gibbs["lam2_prior"].default == (1.0, 1.78)  # Park & Casella's hyperprior on diabetes
     assert (gibbs["draws"].default, gibbs["burn"].default, gibbs["thin"].default) == (2000, 500, 1)
