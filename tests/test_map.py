@@ -438,3 +438,22 @@ def test_quadratic_map_path_counts_the_strengths_it_did_not_certify(diabetes_std
         path = quadratic_map_path(MapSolver(rm), weights, tol=0.0)
     above = int(np.sum(path.certificates > 0.0))
     assert above > 0 and f"(at {above} of 4 strengths)" in str(record[0].message)
+
+
+def test_free_sigma_certificate_covers_sigma(diabetes_std):
+    """With sigma learned, the certificate where sigma is off its optimum is at least |d f / d log sigma| / n."""
+    X, y = diabetes_std
+    prior = br.Laplace(0.5)
+    solver = MapSolver(br.build_model(X, y, prior, likelihood=Gaussian()))
+    working = solver.working_weights(prior.weights)
+    result, _ = solver.solve()
+    beta_w = solver.scaling.beta_to_working(result.coef)
+    log_sigma_w = np.log(result.sigma / solver.scaling.y_scale)
+    for shift in (-0.5, 0.5):
+        state = (0.0, beta_w, log_sigma_w + shift)
+        evaluation = solver.objective.evaluate(*state)
+        _, certificate = solver.certificate(state, evaluation, working, np.ones(10))
+        assert abs(evaluation[3]) / len(y) > 0.1
+        assert certificate >= abs(evaluation[3]) / len(y)
+        _, without_sigma = solver.certificate(state, evaluation, working, np.ones(10), include_sigma=False)
+        assert without_sigma < abs(evaluation[3]) / len(y)
