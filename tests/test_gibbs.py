@@ -369,6 +369,13 @@ def test_results_are_read_only_and_compare_by_identity():
         result.lam = None
     twin = sample_bayesian_lasso_gibbs(X_OK, Y_OK, lam=1.0, draws=5, burn=0, random_seed=0)
     assert result == result and (result == twin) is False  # arrays inside: no element-wise comparison
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mcem = mcem_bayesian_lasso(X_OK, Y_OK, n_iter=2, draws=5, burn=0, random_seed=0)
+        mcem_twin = mcem_bayesian_lasso(X_OK, Y_OK, n_iter=2, draws=5, burn=0, random_seed=0)
+    with pytest.raises(AttributeError):
+        mcem.lam = None
+    assert mcem == mcem and (mcem == mcem_twin) is False
 
 
 def test_documented_defaults():

@@ -45,9 +45,9 @@ def test_certificate_checked_with_the_model_gradient(design):
     assert result.certificate <= 1e-10
 
 
-def test_objective_is_the_negative_log_posterior(diabetes_std):
+@pytest.mark.parametrize("prior", [br.Laplace(3.0), br.Normal(2.0), br.ElasticNet(0.4, 0.2)], ids=repr)
+def test_objective_is_the_negative_log_posterior(diabetes_std, prior):
     X, y = diabetes_std
-    prior = br.Laplace(3.0)
     rm = br.build_model(X, y, prior, likelihood=Gaussian(sigma=40.0))
     result = find_map(rm)
     logp = rm.model.compile_logp(jacobian=False)
@@ -457,3 +457,10 @@ def test_free_sigma_certificate_covers_sigma(diabetes_std):
         assert certificate >= abs(evaluation[3]) / len(y)
         _, without_sigma = solver.certificate(state, evaluation, working, np.ones(10), include_sigma=False)
         assert without_sigma < abs(evaluation[3]) / len(y)
+
+
+def test_find_map_defaults():
+    import inspect
+
+    defaults = {name: p.default for name, p in inspect.signature(find_map).parameters.items() if name != "rm"}
+    assert defaults == {"tol": 1e-10, "max_iter": 200}
