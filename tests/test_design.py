@@ -232,3 +232,11 @@ def test_standardizations_compare_by_value():
     assert a != Standardization(a.center, a.scale * 2.0)
     assert a != Standardization(a.center + 1.0, a.scale)
     assert a != (a.center, a.scale)
+
+
+def test_standardizations_are_read_only():
+    import dataclasses
+
+    s = Standardization.from_data(_design_with_a_constant_column(), standardize=True, fit_intercept=True)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.scale = None
