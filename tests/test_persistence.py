@@ -697,3 +697,13 @@ def test_sigma_auto_nuts_round_trip(tmp_path, diabetes_std):
         est.fit(X, y)
     loaded = BayesianRegression.load(est.save(tmp_path / "nuts"))
     np.testing.assert_array_equal(loaded.predict_interval(X[:5]), est.predict_interval(X[:5]))
+
+
+def test_a_single_feature_fit_round_trips(tmp_path):
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(30, 1))
+    y = 2.0 * X[:, 0] + rng.normal(size=30)
+    est = BayesianRegression(br.Laplace(1.0), sigma="auto").fit(X, y)
+    loaded = BayesianRegression.load(est.save(tmp_path / "fit"))
+    assert loaded.n_features_in_ == 1
+    np.testing.assert_array_equal(loaded.coef_, est.coef_)
