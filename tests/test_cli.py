@@ -487,6 +487,9 @@ def test_sigint_stops_a_running_demo(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        # the child gets Python's Ctrl-C handler even if this process was started with SIGINT ignored (a shell's
+        # background job): Python keeps an ignored SIGINT ignored
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     err: list[str] = []
     reader = threading.Thread(target=lambda: err.extend(iter(lambda: proc.stderr.read(1), "")), daemon=True)

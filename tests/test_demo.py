@@ -619,6 +619,18 @@ def test_publish_replaces_a_previous_run_and_keeps_other_files(tmp_path):
     assert _hidden_leftovers(tmp_path) == []
 
 
+@pytest.fixture
+def default_sigint():
+    """Python's own Ctrl-C handler for the test, whatever this process inherited: a shell starts background jobs
+    (``pytest &``, ``nohup``) with SIGINT ignored, and then no KeyboardInterrupt can happen at all."""
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.usefixtures("default_sigint")
 @pytest.mark.parametrize("after_interrupt", ["returns", "raises"])
 def test_an_interrupt_pymc_swallows_still_stops_the_demo(after_interrupt, monkeypatch, tmp_path, capsys):
     """pm.sample catches KeyboardInterrupt and returns the draws so far (or fails: "Not enough samples").
