@@ -6,6 +6,7 @@ every seed is fixed, so the tests are deterministic.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import warnings
 
@@ -292,6 +293,10 @@ Y_OK = np.random.default_rng(1).standard_normal(20)
         (dict(lam=np.inf), ValueError, "lam"),
         (dict(lam="big"), TypeError, "lam"),
         (dict(lam2_prior=(1.0,)), ValueError, "lam2_prior"),
+        (dict(lam2_prior=(1.0, 1.78, 2.0)), ValueError, "lam2_prior must be a pair"),
+        (dict(X=X_OK[None]), ValueError, "X must be a 2-D"),
+        (dict(init={"tau2": [1.0, 1.0]}), ValueError, r"init\['tau2'\] must be 3 finite numbers"),
+        (dict(init={"tau2": [1.0, 1.0, 1.0, 1.0]}), ValueError, r"init\['tau2'\] must be 3 finite numbers"),
         (dict(lam2_prior=(1.0, -1.78)), ValueError, "lam2_prior"),
         (dict(lam2_prior=1.78), TypeError, "lam2_prior"),
         (dict(init={"sigma": 1.0}), ValueError, "init"),
@@ -448,15 +453,18 @@ def test_mcem_update_is_the_em_step_on_a_burnt_in_chain():
 
 
 def test_burn_in_and_thinning_keep_the_right_iterations():
-    """One random stream: burn-in drops the first iterations, thinning keeps every thin-th one after them."""
+    """One random stream: burn-in drops the first iterations, thinning keeps every thin-th one after them.
+    (The stream is drawn in blocks sized by the total number of sweeps, so every run here makes 33.)"""
     X, y = load_diabetes(return_X_y=True, scaled=True)
-    every = sample_bayesian_lasso_gibbs(X, y, lam=0.3, draws=15, burn=0, random_seed=8)
-    burnt = sample_bayesian_lasso_gibbs(X, y, lam=0.3, draws=10, burn=5, random_seed=8)
-    thinned = sample_bayesian_lasso_gibbs(X, y, lam=0.3, draws=5, burn=5, thin=2, random_seed=8)
-    assert every.n_draws == 15 and burnt.n_draws == 10 and thinned.n_draws == 5
+    every = sample_bayesian_lasso_gibbs(X, y, lam=0.3, draws=33, burn=0, random_seed=8)
+    burnt = sample_bayesian_lasso_gibbs(X, y, lam=0.3, draws=28, burn=5, random_seed=8)
+    thinned = sample_bayesian_lasso_gibbs(X, y, lam=0.3, draws=14, burn=5, thin=2, random_seed=8)
+    long_burn = sample_bayesian_lasso_gibbs(X, y, lam=0.3, draws=3, burn=30, random_seed=8)  # burn > draws
+    assert (every.n_draws, burnt.n_draws, thinned.n_draws, long_burn.n_draws) == (33, 28, 14, 3)
     for name in ("beta", "sigma2", "tau2"):
         np.testing.assert_array_equal(getattr(burnt, name), getattr(every, name)[5:])
         np.testing.assert_array_equal(getattr(thinned, name), getattr(every, name)[6::2])
+        np.testing.assert_array_equal(getattr(long_burn, name), getattr(every, name)[30:])
 
 
 def test_a_constant_column_is_sampled_from_its_prior():
@@ -466,3 +474,32 @@ def test_a_constant_column_is_sampled_from_its_prior():
     assert np.all(np.isfinite(result.beta))
     # no information in the data: beta_1 | sigma, lambda is Laplace(0, sigma / lambda), sd sqrt(2) sigma / lambda
     assert np.mean(result.beta[:, 1]) == pytest.approx(0.0, abs=0.2)
+
+
+def test_mcem_starts_from_least_squares_with_one_residual_degree_of_freedom():
+    """n - 1 > p is all Park & Casella's start needs: n = p + 2 leaves one residual degree of freedom."""
+    rng = np.random.default_rng(3)
+    X, y = rng.standard_normal((5, 3)), rng.standard_normal(5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        result = mcem_bayesian_lasso(X, y, n_iter=1, draws=5, burn=0, n_average=1, random_seed=0)
+    prob = _Problem.from_data(X, y, [])
+    beta, sigma2 = prob.ols()
+    assert result.history[0] == pytest.approx(3 * np.sqrt(sigma2) / np.abs(beta).sum(), rel=1e-12, abs=0)
+
+
+def test_least_squares_start_with_all_coefficients_zero_is_refused():
+    """y orthogonal to every centred column: the start p sqrt(sigma2) / sum |beta| would be infinite."""
+    X = np.array([[-1.0], [0.0], [1.0], [-1.0], [0.0], [1.0]])
+    y = np.array([1.0, -2.0, 1.0, 1.0, -2.0, 1.0])
+    with pytest.raises(ValueError, match="all zero: pass lam0"):
+        mcem_bayesian_lasso(X, y, n_iter=1, draws=5, burn=0)
+
+
+def test_default_feature_names_follow_the_columns():
+    X, y = X_OK[:, :2], Y_OK
+    result = sample_bayesian_lasso_gibbs(X, y, lam=1.0, draws=5, burn=0, random_seed=0)
+    assert result.feature_names == ["x0", "x1"]
+    anonymous = dataclasses.replace(result, feature_names=[])
+    assert list(anonymous.to_dataset()["beta"].coords["feature"].values) == ["x0", "x1"]
+    assert "feature_names" not in repr(result)

@@ -382,8 +382,8 @@ def test_quadratic_map_path_needs_a_fixed_sigma(diabetes_std):
         quadratic_map_path(MapSolver(br.build_model(X, y, br.Laplace(1.0), likelihood=Gaussian())), [])
 
 
-@pytest.mark.parametrize("scale", [None, 0.2, 3.0])
-def test_sigma_profile_is_the_models_own_objective(diabetes_std, scale):
+@pytest.mark.parametrize(("scale", "fit_intercept"), [(None, True), (0.2, True), (3.0, True), (0.2, False)])
+def test_sigma_profile_is_the_models_own_objective(diabetes_std, scale, fit_intercept):
     """The profile F(s), s = log sigma, that brackets and compares the joint modes: F(s) - f(beta(s), s) is one
     constant for all s (f the model's own negative log posterior, its smooth part plus the penalty, beta(s) the
     MAP at that sigma), and dF/ds is the model's own d f / d log sigma there; sigma ~ HalfNormal(scale sd(y))."""
@@ -392,7 +392,7 @@ def test_sigma_profile_is_the_models_own_objective(diabetes_std, scale):
     X, y = diabetes_std
     prior = br.Laplace(0.5)
     likelihood = Gaussian(sigma_prior_scale=None if scale is None else scale * y.std())
-    solver = MapSolver(br.build_model(X, y, prior, likelihood=likelihood))
+    solver = MapSolver(br.build_model(X, y, prior, likelihood=likelihood, fit_intercept=fit_intercept))
     working = solver.working_weights(prior.weights)
     profile = _QuadraticProfile(solver, working)
     gaps = []
@@ -404,6 +404,23 @@ def test_sigma_profile_is_the_models_own_objective(diabetes_std, scale):
         assert slope == pytest.approx(g_sigma, rel=1e-9, abs=1e-9 * len(y))
         gaps.append(value - f)
     np.testing.assert_allclose(gaps, gaps[0], rtol=0, atol=1e-9 * len(y))
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_curvature_with_unequal_weights(diabetes_std, fit_intercept):
+    """Q = X_c' diag(w) X_c with X_c centred at the w-weighted means, H_00 = sum(w): the curvature of a
+    likelihood whose IRLS weights differ between observations (working coordinates)."""
+    X, y = diabetes_std
+    rm = br.build_model(X, y, br.Laplace(0.5), likelihood=Gaussian(sigma=50.0), fit_intercept=fit_intercept)
+    solver = MapSolver(rm)
+    Xw = solver.working.X
+    w = np.random.default_rng(4).uniform(0.1, 3.0, size=len(y))
+    curv = solver.curvature(w)
+    means = (w @ Xw) / w.sum() if fit_intercept else np.zeros(Xw.shape[1])
+    Xc = Xw - means
+    np.testing.assert_allclose(curv.means, means, rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(curv.Q, Xc.T @ (w[:, None] * Xc), rtol=1e-12, atol=1e-12 * w.sum())
+    assert curv.h00 == pytest.approx(w.sum(), rel=1e-14, abs=0)
 
 
 @pytest.mark.parametrize("fit_intercept", [True, False])
