@@ -54,8 +54,9 @@ from scipy import optimize
 from scipy.linalg import blas
 from sklearn.exceptions import ConvergenceWarning
 
+from bayesreg._validation import check_count
 from bayesreg._warnings import warn
-from bayesreg.conversions import PenaltyWeights
+from bayesreg.conversions import PenaltyWeights, check_positive
 from bayesreg.design import Scaling
 from bayesreg.likelihoods import Gaussian
 from bayesreg.model import RegressionModel, build_model, default_sigma_prior_scale
@@ -317,6 +318,7 @@ class MapSolver:
         docstring) and ``start`` is not used. Returns ``(MapResult, state)``; raises a
         ``ConvergenceWarning`` when the certificate is above ``tol``.
         """
+        tol, max_iter = _check_stopping(tol, max_iter)
         if weights is None:
             weights = self.rm.prior.weights
         working = self.working_weights(weights)
@@ -542,8 +544,14 @@ def _log_normalizer(weights: PenaltyWeights) -> float:
     return prior_from_weights(weights).log_normalizer
 
 
+def _check_stopping(tol, max_iter) -> tuple[float, int]:
+    """``tol >= 0`` (0 never certifies: every result then warns) and ``max_iter >= 1`` Newton steps."""
+    return check_positive(tol, "tol", allow_zero=True), check_count(max_iter, "max_iter", minimum=1)
+
+
 def find_map(rm: RegressionModel, *, tol: float = 1e-10, max_iter: int = 200) -> MapResult:
     """Exact MAP estimate of a built model (see the module docstring for the method)."""
+    tol, max_iter = _check_stopping(tol, max_iter)
     result, _ = MapSolver(rm).solve(tol=tol, max_iter=max_iter)
     return result
 
@@ -571,6 +579,7 @@ def quadratic_map_path(solver: MapSolver, weights_seq, *, tol: float = 1e-10) ->
     part anywhere (ridge) one eigendecomposition serves every strength. A certificate above
     ``tol`` anywhere on the path raises one ``ConvergenceWarning``.
     """
+    tol, _ = _check_stopping(tol, 1)
     if not solver.objective.fixed_sigma:
         raise ValueError("a MAP path needs a fixed sigma")
     weights_seq = list(weights_seq)

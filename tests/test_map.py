@@ -482,3 +482,27 @@ def test_find_map_defaults():
 
     defaults = {name: p.default for name, p in inspect.signature(find_map).parameters.items() if name != "rm"}
     assert defaults == {"tol": 1e-10, "max_iter": 200}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        (dict(max_iter=0), ValueError, "max_iter must be an integer >= 1"),
+        (dict(max_iter=2.5), TypeError, "max_iter"),
+        (dict(tol=-1e-10), ValueError, "tol must be >= 0"),
+        (dict(tol=float("nan")), ValueError, "tol must be finite"),
+    ],
+)
+def test_stopping_rules_are_checked(diabetes_std, kwargs, error, match):
+    """max_iter=0 would return the starting point with an empty (so perfect-looking) certificate."""
+    from bayesreg.map import quadratic_map_path
+
+    X, y = diabetes_std
+    rm = br.build_model(X, y, br.Laplace(1.0), likelihood=Gaussian(sigma=50.0))
+    with pytest.raises(error, match=match):
+        find_map(rm, **kwargs)
+    with pytest.raises(error, match=match):
+        MapSolver(rm).solve(**kwargs)
+    if "tol" in kwargs:
+        with pytest.raises(error, match=match):
+            quadratic_map_path(MapSolver(rm), [br.Laplace(1.0).weights], **kwargs)
