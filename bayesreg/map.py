@@ -34,7 +34,10 @@ larger residual sum of squares than ``beta = 0`` (``RSS0``) nor a smaller one th
 ``>= 0`` at the upper end. The profile is evaluated on a grid in ``log sigma`` with step 0.01
 over that whole range, every sign change of its derivative from ``-`` to ``+`` is refined by
 Brent's method, and the candidate with the lowest objective is the MAP. ``RSS_ls = 0`` (``y`` fit
-exactly) has no joint mode (the density grows without bound as ``sigma -> 0``) and is refused.
+exactly) has no joint mode (the density grows without bound as ``sigma -> 0``) and is refused. For
+a Gaussian the profile comes from the model's quadratic form (``O(p^2)`` per sigma), unless ``y``
+is fit almost exactly (``RSS_ls < 1e-6 RSS0``), where that form cancels its digits away and the
+model's own residuals are used.
 
 The compiled function does not depend on the penalty strength: changing the prior's
 parameters never recompiles anything.
@@ -68,6 +71,9 @@ __all__ = ["MapResult", "MapSolver", "find_map"]
 #: grid step of the profile over log sigma (a 1% change of sigma)
 _LOG_SIGMA_STEP = 0.01
 _MAX_GRID = 4001
+#: the quadratic profile's RSS = y'y - 2 c'x + x'Qx loses about eps * RSS0 / RSS of its digits to cancellation:
+#: below this RSS_ls / RSS0 (y fit almost exactly) the profile is taken from the model's own residuals instead
+_MIN_RSS_RATIO_QUADRATIC = 1e-6
 
 
 @dataclass
@@ -95,7 +101,8 @@ class MapResult:
         unit sd, or ``y`` to a fixed ``sigma``), where every coordinate, the intercept included,
         is on one scale, relative to ``lambda_max`` there, the smallest ``l1`` for which all
         coefficients would be zero (the sup-norm of the gradient at ``beta = 0``); with a free
-        ``sigma`` also ``|d f / d log sigma| / n``, whichever is larger. It does not change when
+        ``sigma`` also ``|d f / d log sigma| / n`` beyond its rounding error (which matters only
+        when ``y`` is fit almost exactly), whichever is larger. It does not change when
         ``X``, ``y`` or ``sigma`` are rescaled; never NaN.
     n_iter : int
         Newton steps taken (over all candidate sigmas with a free sigma).
@@ -237,6 +244,7 @@ class MapSolver:
         self.objective = SmoothObjective(self.working)
         self._X = self.working.X
         self._unit_gram = None  # X_c' X_c, reused while the curvature is constant
+        self._rss = None  # (RSS0, RSS_ls) of the free-sigma bracket
 
     # --- building blocks (working coordinates) ---------------------------------------------
 
@@ -289,8 +297,24 @@ class MapSolver:
         scale = max(float(np.max(np.abs(c), initial=0.0)), float(np.max(weights.l1, initial=0.0)), np.finfo(float).tiny)
         rel = max(float(np.max(viol_w, initial=0.0)), abs(g0)) / scale
         if include_sigma and not self.objective.fixed_sigma:
-            rel = max(rel, abs(g_sigma) / self._X.shape[0])
+            rel = max(rel, max(abs(g_sigma) - self._sigma_slope_roundoff(state), 0.0) / self._X.shape[0])
         return viol, rel
+
+    def _sigma_slope_roundoff(self, state) -> float:
+        """The rounding error of the Gaussian ``d f / d log sigma = n - RSS / sigma^2 + ...``.
+
+        Each residual ``r_i = y_i - mu_i`` is computed with an error of about
+        ``eps (|y_i| + |mu_i|)``, so ``RSS / sigma^2`` carries one of about
+        ``2 eps sum_i |r_i| (|y_i| + |mu_i|) / sigma^2``: negligible (``~4 n eps``) unless ``y``
+        is fit almost exactly, where it is what limits the certificate of sigma.
+        """
+        if self.rm.likelihood.__class__ is not Gaussian:
+            return 0.0
+        b0, beta, log_sigma = state
+        y = self.working.y
+        mu = self._X @ beta + (b0 if self.rm.fit_intercept else 0.0)
+        r = y - mu
+        return 2.0 * np.finfo(float).eps * float(np.abs(r) @ (np.abs(y) + np.abs(mu))) * np.exp(-2.0 * log_sigma)
 
     def _solve_fixed_sigma(self, state, weights: _Working, tol: float, max_iter: int):
         """Newton steps in ``(b0, beta)`` at the sigma in ``state`` until the certificate holds.
@@ -391,26 +415,37 @@ class MapSolver:
 
     # --- free sigma ------------------------------------------------------------------------
 
+    def residual_sums_of_squares(self) -> tuple[float, float]:
+        """``(RSS0, RSS_ls)`` in working units: ``y`` (centred with an intercept) and its least-squares residual.
+
+        Raises a ValueError when ``y`` is fit exactly (no joint mode).
+        """
+        if self._rss is None:
+            X, y = self._X, self.working.y
+            n = X.shape[0]
+            if self.rm.fit_intercept:
+                Xc, yc = X - X.mean(axis=0), y - y.mean()
+            else:
+                Xc, yc = X, y
+            rss0 = float(yc @ yc)
+            coef_ls = np.linalg.lstsq(Xc, yc, rcond=None)[0]
+            resid = yc - Xc @ coef_ls
+            rss_ls = float(resid @ resid)
+            if not rss0 > 0 or rss_ls <= (n * np.finfo(float).eps) ** 2 * rss0:
+                raise ValueError(
+                    "sigma=None: y is fit exactly by a linear function of X (residual sum of squares 0), so the "
+                    "joint posterior density grows without bound as sigma -> 0 and has no mode; give a fixed sigma"
+                )
+            self._rss = (rss0, rss_ls)
+        return self._rss
+
     def log_sigma_bracket(self) -> tuple[float, float]:
         """``(lo, hi)`` in working ``log sigma``: every stationary point of the profile lies inside.
 
         Raises a ValueError when ``y`` is fit exactly (no joint mode).
         """
-        X, y = self._X, self.working.y
-        n = X.shape[0]
-        if self.rm.fit_intercept:
-            Xc, yc = X - X.mean(axis=0), y - y.mean()
-        else:
-            Xc, yc = X, y
-        rss0 = float(yc @ yc)
-        coef_ls = np.linalg.lstsq(Xc, yc, rcond=None)[0]
-        resid = yc - Xc @ coef_ls
-        rss_ls = float(resid @ resid)
-        if not rss0 > 0 or rss_ls <= (n * np.finfo(float).eps) ** 2 * rss0:
-            raise ValueError(
-                "sigma=None: y is fit exactly by a linear function of X (residual sum of squares 0), so the joint "
-                "posterior density grows without bound as sigma -> 0 and has no mode; give a fixed sigma"
-            )
+        rss0, rss_ls = self.residual_sums_of_squares()
+        n = self._X.shape[0]
         k = 0.0
         if self.working.likelihood.sigma_prior == "halfnormal":
             k = 1.0 / self.working.likelihood.sigma_prior_scale**2
@@ -442,7 +477,8 @@ class MapSolver:
             if exact(lo, start)[0] <= 0:
                 break
             lo -= 1.0
-        if self.rm.likelihood.__class__ is Gaussian:
+        rss0, rss_ls = self.residual_sums_of_squares()
+        if self.rm.likelihood.__class__ is Gaussian and rss_ls >= _MIN_RSS_RATIO_QUADRATIC * rss0:
             # the smooth part is quadratic: the profile costs O(p^2) per sigma instead of a pass over the data
             profile, warm_of, warm = _QuadraticProfile(self, weights), (lambda x: x), np.zeros(p)
         else:

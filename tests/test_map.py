@@ -171,6 +171,32 @@ def test_joint_map_refuses_an_exact_fit():
         br.BayesianRegression(br.Laplace(1.0)).fit(X, y)
 
 
+@pytest.mark.parametrize(("noise", "rel"), [(1e-9, 1e-6), (1e-11, 1e-3)])
+def test_joint_map_of_a_nearly_exact_fit(noise, rel):
+    """Residuals 1e-9 or 1e-11 against y ~ 5 (RSS ratio ~1e-19, ~1e-23) are data, not an exact fit: sigma goes to
+    their scale, to the digits the residuals keep (about eps / sqrt(RSS ratio))."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 3))
+    y = X @ [1.0, 2.0, 0.0] + 4.0 + noise * rng.normal(size=30)
+    est = br.BayesianRegression(br.Laplace(1.0)).fit(X, y)
+    A = np.c_[np.ones(30), X]
+    ls = np.linalg.lstsq(A, y, rcond=None)[0]
+    rms = np.sqrt(np.sum((y - A @ ls) ** 2) / 30)  # sigma^2 = RSS / n at the joint mode, up to O(sigma^2)
+    np.testing.assert_allclose(est.coef_, ls[1:], rtol=0, atol=1e-12)
+    assert est.sigma_ == pytest.approx(rms, rel=rel, abs=0)
+    # the certificate of sigma allows for the rounding of residuals ~1e-9 of y, not for a wrong sigma
+    solver = MapSolver(br.build_model(X, y, br.Laplace(1.0), likelihood=Gaussian()))
+    result, _ = solver.solve()
+    assert result.converged and result.sigma == pytest.approx(est.sigma_, rel=1e-12, abs=0)
+    prior = br.Laplace(1.0)
+    beta_w = solver.scaling.beta_to_working(result.coef)
+    state = (0.0, beta_w, np.log(result.sigma / solver.scaling.y_scale) + 0.5)
+    _, certificate = solver.certificate(
+        state, solver.objective.evaluate(*state), solver.working_weights(prior.weights), np.ones(3)
+    )
+    assert certificate > 0.5
+
+
 # --- units: the MAP does not depend on them ----------------------------------------------------
 
 
@@ -442,6 +468,7 @@ def test_log_sigma_bracket_is_the_documented_one(diabetes_std, fit_intercept):
     t = solver.scaling.y_scale
     assert np.exp(hi) * t == pytest.approx(np.sqrt(yc @ yc / n) * np.exp(_LOG_SIGMA_STEP), rel=1e-12, abs=0)
     assert np.exp(lo) * t == pytest.approx(np.sqrt(v_lo) * np.exp(-_LOG_SIGMA_STEP), rel=1e-9, abs=0)
+    assert np.exp(lo) * t < np.sqrt(v_lo) and np.exp(hi) * t > np.sqrt(yc @ yc / n)  # a bracket, with margins
 
 
 def test_quadratic_map_path_counts_the_strengths_it_did_not_certify(diabetes_std):
@@ -472,7 +499,9 @@ def test_free_sigma_certificate_covers_sigma(diabetes_std):
         evaluation = solver.objective.evaluate(*state)
         _, certificate = solver.certificate(state, evaluation, working, np.ones(10))
         assert abs(evaluation[3]) / len(y) > 0.1
-        assert certificate >= abs(evaluation[3]) / len(y)
+        roundoff = solver._sigma_slope_roundoff(state)
+        assert roundoff <= 1e-12 * abs(evaluation[3])
+        assert certificate >= (abs(evaluation[3]) - roundoff) / len(y)
         _, without_sigma = solver.certificate(state, evaluation, working, np.ones(10), include_sigma=False)
         assert without_sigma < abs(evaluation[3]) / len(y)
 
