@@ -441,6 +441,7 @@ def test_curvature_with_unequal_weights(diabetes_std, fit_intercept):
     solver = MapSolver(rm)
     Xw = solver.working.X
     w = np.random.default_rng(4).uniform(0.1, 3.0, size=len(y))
+    w[0] = 0.05  # the smallest first: the curvature must not take w >= w[0] for constant weights
     curv = solver.curvature(w)
     means = (w @ Xw) / w.sum() if fit_intercept else np.zeros(Xw.shape[1])
     Xc = Xw - means
@@ -535,3 +536,15 @@ def test_stopping_rules_are_checked(diabetes_std, kwargs, error, match):
     if "tol" in kwargs:
         with pytest.raises(error, match=match):
             quadratic_map_path(MapSolver(rm), [br.Laplace(1.0).weights], **kwargs)
+
+
+@pytest.mark.parametrize("prior", [br.Laplace(0.5), br.Normal(10.0)])
+def test_free_sigma_takes_few_newton_steps(prior):
+    """At each sigma the Gaussian needs one Newton step and one more evaluation to certify it; the search over
+    sigma runs on the quadratic profile and calls the model only to check the bracket and polish the root
+    (10 steps on diabetes). Iterating each inner solve until d f / d log sigma vanished too would take max_iter."""
+    from sklearn.datasets import load_diabetes
+
+    X, y = load_diabetes(return_X_y=True)
+    result = find_map(br.build_model(X, y, prior, likelihood=Gaussian()))
+    assert result.converged and result.n_iter <= 30
