@@ -5,6 +5,7 @@
 #   mutation/run.sh <module> [tag]      e.g.  mutation/run.sh solvers after
 #   TESTS_REV=06513fd mutation/run.sh noise before    (the tests of an older commit, the sources of today)
 #   SRC_REV=2db7c96 mutation/rerun.sh priors before after   (the sources the "before" session was made from)
+#   CARRY_FROM=mutation/results/map-rest.sqlite mutation/run.sh map rest-after   (its survivors, today's sources)
 #
 # <module> names mutation/<module>.toml (module-path, timeout, test command of the module's own test file).
 # The session database and the report go to mutation/results/<module>-<tag>.{sqlite,txt}.
@@ -46,6 +47,8 @@ if [ -z "${RESUME_DB:-}" ]; then
     cosmic-ray init cr.toml "$db"
     cr-filter-operators "$db" cr.toml
 fi
+# CARRY_FROM=<old db>: run only that session's survivors, found again in today's sources (carry.py)
+if [ -n "${CARRY_FROM:-}" ]; then python "$here/carry.py" "$CARRY_FROM" "$db"; fi
 # SAMPLE=<fraction>: run only a random sample of the (pending) mutants (sample.py)
 if [ -n "${SAMPLE:-}" ]; then python "$here/sample.py" "$db" "$SAMPLE"; fi
 cosmic-ray baseline cr.toml
