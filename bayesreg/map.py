@@ -314,7 +314,7 @@ class MapSolver:
         y = self.working.y
         mu = self._X @ beta + (b0 if self.rm.fit_intercept else 0.0)
         r = y - mu
-        return 2.0 * np.finfo(float).eps * float(np.abs(r) @ (np.abs(y) + np.abs(mu))) * np.exp(-2.0 * log_sigma)
+        return 2.0 * float(np.finfo(float).eps * (np.abs(r) @ (np.abs(y) + np.abs(mu))) * np.exp(-2.0 * log_sigma))
 
     def _solve_fixed_sigma(self, state, weights: _Working, tol: float, max_iter: int):
         """Newton steps in ``(b0, beta)`` at the sigma in ``state`` until the certificate holds.
