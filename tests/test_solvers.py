@@ -269,10 +269,22 @@ def _descent_problems():
         l1 = 10 ** rng.uniform(-3, -1) * np.abs(c).max()
         l2 = 0.0 if n < p or seed >= 4 else 0.5
         out += [(Q, c, l1, l2, None), (Q, c, l1, l2, rng.normal(size=p) * 3)]
+    # both copies of a duplicated column in the warm start: Q_AA singular, the objective flat (equal signs) or
+    # linear (opposite signs) along the null direction (test_duplicate_columns_both_active_from_a_warm_start)
+    for seed in (0, 1):
+        rng = np.random.default_rng(seed)
+        X = rng.normal(size=(30, 6))
+        X[:, 1] = X[:, 0]
+        y = 2 * X[:, 0] + X[:, 2] + rng.normal(size=30) * 0.5
+        Q, c = X.T @ X, X.T @ y
+        for x01 in [(1.0, 1.0), (5.0, 0.1), (-2.0, -1.0)]:
+            x0 = np.zeros(6)
+            x0[:2] = x01
+            out.append((Q, c, 0.1 * np.abs(c).max(), 0.0, x0))
     return out
 
 
-@pytest.mark.parametrize("case", range(12))
+@pytest.mark.parametrize("case", range(18))
 def test_every_step_decreases_the_objective(monkeypatch, case):
     """The search is a descent method (module docstring): each step stops at the first zero crossing, so the
     objective never increases from one iterate to the next and the final point is optimal."""
