@@ -4,8 +4,10 @@ import pytest
 from sklearn.datasets import load_diabetes
 
 import bayesreg as br
+from bayesreg.conversions import PenaltyWeights
 from bayesreg.likelihoods import Gaussian
 from bayesreg.map import MapSolver, find_map
+from bayesreg.solvers import kkt_violation
 
 
 @pytest.mark.filterwarnings("ignore:`find_MAP` will:FutureWarning")
@@ -408,15 +410,24 @@ def test_quadratic_map_path_needs_a_fixed_sigma(diabetes_std):
         quadratic_map_path(MapSolver(br.build_model(X, y, br.Laplace(1.0), likelihood=Gaussian())), [])
 
 
-@pytest.mark.parametrize(("scale", "fit_intercept"), [(None, True), (0.2, True), (3.0, True), (0.2, False)])
-def test_sigma_profile_is_the_models_own_objective(diabetes_std, scale, fit_intercept):
+@pytest.mark.parametrize(
+    ("scale", "fit_intercept", "prior"),
+    [
+        (None, True, br.Laplace(0.5)),
+        (0.2, True, br.Laplace(0.5)),
+        (3.0, True, br.Laplace(0.5)),
+        (0.2, False, br.Laplace(0.5)),
+        (0.2, True, br.Normal(2.0)),
+        (0.2, True, br.ElasticNet(l1=0.05, l2=0.01)),
+    ],
+)
+def test_sigma_profile_is_the_models_own_objective(diabetes_std, scale, fit_intercept, prior):
     """The profile F(s), s = log sigma, that brackets and compares the joint modes: F(s) - f(beta(s), s) is one
     constant for all s (f the model's own negative log posterior, its smooth part plus the penalty, beta(s) the
     MAP at that sigma), and dF/ds is the model's own d f / d log sigma there; sigma ~ HalfNormal(scale sd(y))."""
     from bayesreg.map import _QuadraticProfile
 
     X, y = diabetes_std
-    prior = br.Laplace(0.5)
     likelihood = Gaussian(sigma_prior_scale=None if scale is None else scale * y.std())
     solver = MapSolver(br.build_model(X, y, prior, likelihood=likelihood, fit_intercept=fit_intercept))
     working = solver.working_weights(prior.weights)
@@ -424,9 +435,12 @@ def test_sigma_profile_is_the_models_own_objective(diabetes_std, scale, fit_inte
     gaps = []
     for s in (-1.5, -0.7, 0.0, 0.6):
         slope, value, x = profile(s, np.zeros(10))
-        smooth, g0, _, g_sigma, _ = solver.objective.evaluate(0.0, x, s)
+        smooth, g0, g_beta, g_sigma, _ = solver.objective.evaluate(0.0, x, s)
         f = smooth + working.penalty(x)
         assert abs(g0) <= 1e-9 * len(y)  # the intercept is at its optimum, 0 in working coordinates
+        # x is the MAP of beta at this sigma
+        viol = kkt_violation(g_beta + 2.0 * working.l2 * x, x, working.l1)
+        assert viol.max() <= 1e-9 * max(np.abs(g_beta).max(), working.l1.max())
         assert slope == pytest.approx(g_sigma, rel=1e-9, abs=1e-9 * len(y))
         gaps.append(value - f)
     np.testing.assert_allclose(gaps, gaps[0], rtol=0, atol=1e-9 * len(y))
@@ -448,6 +462,31 @@ def test_curvature_with_unequal_weights(diabetes_std, fit_intercept):
     np.testing.assert_allclose(curv.means, means, rtol=1e-13, atol=1e-15)
     np.testing.assert_allclose(curv.Q, Xc.T @ (w[:, None] * Xc), rtol=1e-12, atol=1e-12 * w.sum())
     assert curv.h00 == pytest.approx(w.sum(), rel=1e-14, abs=0)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_newton_step_with_unequal_weights_is_newtons(diabetes_std, fit_intercept):
+    """Without a penalty a proximal Newton step is Newton's: (b0, beta) moves by -H^{-1} g, H = A' diag(w) A with
+    A = [1, X] (or X without intercept), in working coordinates, for any gradient and IRLS weights."""
+    from bayesreg.map import _Working
+
+    X, y = diabetes_std
+    rm = br.build_model(X, y, br.Laplace(0.5), likelihood=Gaussian(sigma=50.0), fit_intercept=fit_intercept)
+    solver = MapSolver(rm)
+    Xw = solver.working.X
+    n, p = Xw.shape
+    rng = np.random.default_rng(8)
+    w = rng.uniform(0.1, 3.0, size=n)
+    b0, beta = 0.3, rng.normal(size=p)
+    g0, g_beta = (rng.normal() if fit_intercept else 0.0), rng.normal(size=p) * n
+    none = _Working(np.zeros(p), np.zeros(p), PenaltyWeights(0.0, 1.0))
+    (new_b0, new_beta, _), _ = solver.newton_step((b0, beta, None), (0.0, g0, g_beta, 0.0, w), none)
+    A = np.c_[np.ones(n), Xw] if fit_intercept else Xw
+    g = np.r_[g0, g_beta] if fit_intercept else g_beta
+    step = -np.linalg.solve(A.T @ (w[:, None] * A), g)
+    expected_b0, expected_beta = (b0 + step[0], beta + step[1:]) if fit_intercept else (0.0, beta + step)
+    np.testing.assert_allclose(new_beta, expected_beta, rtol=1e-9, atol=1e-12)
+    assert new_b0 == pytest.approx(expected_b0, rel=1e-9, abs=1e-12)
 
 
 @pytest.mark.parametrize("fit_intercept", [True, False])

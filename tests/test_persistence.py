@@ -552,6 +552,10 @@ def _shift_first(path: str, amount: float):
             _set("fitted.x_scale", [1.0, 1.0, 1.0]),
             r"fitted.x_scale must be a list of 4 numbers \(n_features_in_\), got 3",
         ),
+        (
+            _set("fitted.x_scale", [1.0, 1.0, 1.0, 1.0, 1.0]),
+            r"fitted.x_scale must be a list of 4 numbers \(n_features_in_\), got 5",
+        ),
         (_set("fitted.x_scale", [1.0, 1.0, 0.0, 1.0]), r"fitted.x_scale\[2\] must be a positive number"),
         (_set("fitted.coef_", [1.0, "2", 3.0, 4.0]), r"fitted.coef_\[1\] must be a finite number"),
         (_set("fitted.n_features_in_", "4"), "fitted.n_features_in_ must be an integer"),
@@ -600,11 +604,12 @@ def test_forged_documents_are_refused(map_save, change, match):
         (_shift_first("fitted.coef_median_", 1e-3), "fitted.coef_median_ as stored .* disagrees"),
         (_set("fitted.intercept_median_", 0.0), "fitted.intercept_median_ as stored .* disagrees"),
         (_set("fitted.nuts_sampler_", "nutpie"), "fitted.nuts_sampler_ is 'nutpie', the posterior says 'pymc'"),
+        (_set("fitted.nuts_sampler_", "stan"), "fitted.nuts_sampler_ is 'stan', the posterior says 'pymc'"),
         (_set("fitted.diagnostics_.problems", "none"), "fitted.diagnostics_.problems must be a list of strings"),
         (_set("fitted.map_", {}), "\"fitted\" has unexpected 'map_'"),
         (_set("files", {}), 'a NUTS fit stores its posterior in idata.zarr, but "files" lists none'),
     ],
-    ids=["median", "intercept-median", "sampler", "problems", "map-field", "no-files"],
+    ids=["median", "intercept-median", "sampler", "sampler-after-pymc", "problems", "map-field", "no-files"],
 )
 def test_forged_nuts_documents_are_refused(nuts_save, change, match):
     reseal(nuts_save, change)
