@@ -433,6 +433,16 @@ def test_a_tampered_chunk_is_refused(nuts_save):
     refused(nuts_save, "sha256 differs", file="idata.zarr/posterior/sigma/c/0/0")
 
 
+def test_a_stored_file_replaced_by_a_symlink_is_refused(nuts_save, tmp_path):
+    """Even to a file with the very bytes recorded: a link can be pointed elsewhere after loading is checked."""
+    chunk = nuts_save / "idata.zarr" / "posterior" / "sigma" / "c" / "0" / "0"
+    aside = tmp_path / "aside"
+    shutil.copyfile(chunk, aside)
+    chunk.unlink()
+    chunk.symlink_to(aside)
+    refused(nuts_save, "is not a regular file", file="idata.zarr/posterior/sigma/c/0/0")
+
+
 @pytest.mark.parametrize(
     "path", ["fitted.coef_", "fitted.map_.coef", "fitted.x_center", "fitted.x_scale", "fitted.map_.kkt_violation"]
 )
@@ -589,6 +599,7 @@ def _shift_first(path: str, amount: float):
         (_set("files", {"idata.zarr/a\\b": "0" * 64}), "not a path inside idata.zarr"),
         (_set("fitted.n_features_in_", 0), "fitted.n_features_in_ must be an integer >= 1, got 0"),
         (_set("class", "Ridge"), "does not hold a saved BayesianRegression"),
+        (_set("class", "ARDRegression"), "does not hold a saved BayesianRegression"),
     ],
     ids=lambda v: v if isinstance(v, str) else "",
 )
