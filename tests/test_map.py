@@ -523,6 +523,14 @@ def test_quadratic_map_path_counts_the_strengths_it_did_not_certify(diabetes_std
         path = quadratic_map_path(MapSolver(rm), weights, tol=0.0)
     above = int(np.sum(path.certificates > 0.0))
     assert above > 0 and f"(at {above} of 4 strengths)" in str(record[0].message)
+    assert f"the largest certificate is {path.certificates.max():.2e} > tol=0" in str(record[0].message)
+
+
+def test_working_penalty_is_l1_abs_plus_l2_square():
+    from bayesreg.map import _Working
+
+    working = _Working(np.array([1.0, 0.0, 2.0]), np.array([0.5, 3.0, 0.0]), PenaltyWeights(1.0, 1.0))
+    assert working.penalty(np.array([-2.0, 1.0, 0.5])) == 2.0 + 0.5 * 4.0 + 3.0 * 1.0 + 2.0 * 0.5
 
 
 def test_free_sigma_certificate_covers_sigma(diabetes_std):
