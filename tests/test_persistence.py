@@ -307,7 +307,7 @@ def test_save_into_an_empty_folder_or_over_an_old_format(map_fit, tmp_path):
     assert_same_fit(BayesianRegression.load(map_fit.save(old)), map_fit)
 
 
-@pytest.mark.parametrize("what", ["file", "other folder", "foreign json", "broken json"])
+@pytest.mark.parametrize("what", ["file", "other folder", "foreign json", "json of a class before ours", "broken json"])
 def test_save_refuses_to_overwrite_what_is_not_a_save(map_fit, tmp_path, what):
     target = tmp_path / "target"
     if what == "file":
@@ -317,6 +317,7 @@ def test_save_refuses_to_overwrite_what_is_not_a_save(map_fit, tmp_path, what):
         name, text = {
             "other folder": ("notes.txt", "precious"),
             "foreign json": ("estimator.json", '{"class": "Ridge", "format_version": 1}'),
+            "json of a class before ours": ("estimator.json", '{"class": "ARDRegression", "format_version": 1}'),
             "broken json": ("estimator.json", '{"class": "BayesianRegression", "format_'),
         }[what]
         (target / name).write_text(text)
@@ -422,7 +423,9 @@ def test_an_idata_store_beside_a_map_save_is_refused(map_save, nuts_folder):
 
 def test_an_extra_file_in_the_store_is_refused(nuts_save):
     (nuts_save / "idata.zarr" / "posterior" / "extra").write_text("{}")
-    refused(nuts_save, "is not part of the save", file="idata.zarr/posterior/extra")
+    (nuts_save / "idata.zarr" / "posterior" / "more").write_text("{}")
+    message = refused(nuts_save, "is not part of the save", file="idata.zarr/posterior/extra")  # the first, sorted
+    assert "more" not in message
 
 
 def test_a_tampered_chunk_is_refused(nuts_save):
@@ -570,6 +573,10 @@ def _shift_first(path: str, amount: float):
         (_set("fitted.coef_", [1.0, "2", 3.0, 4.0]), r"fitted.coef_\[1\] must be a finite number"),
         (_set("fitted.n_features_in_", "4"), "fitted.n_features_in_ must be an integer"),
         (_set("fitted.feature_names_in_", ["a", "b"]), "feature_names_in_ must be null or a list of 4 strings"),
+        (
+            _set("fitted.feature_names_in_", ["a", "b", "c", "d", "e"]),
+            "feature_names_in_ must be null or a list of 4 strings",
+        ),
         (_set("fitted.sigma_", KeyError), "\"fitted\" lacks 'sigma_'"),
         (_set("fitted.extra_", 1), "\"fitted\" has unexpected 'extra_'"),
         (_set("fitted.kind", "bayes"), 'fitted.kind must be "map" or "nuts"'),
@@ -649,6 +656,10 @@ def _rewrite_posterior(folder: Path, change) -> None:
             r"posterior.beta has dimensions \('draw', 'chain', 'feature'\), expected \(chain, draw, feature\)$",
         ),
         (lambda ds: ds.isel(feature=slice(0, 3)), "posterior.beta has 3 features, n_features_in_ is 4"),
+        (
+            lambda ds: ds.reindex(feature=[*ds["feature"].values, "extra"], fill_value=0.0),
+            "posterior.beta has 5 features, n_features_in_ is 4",
+        ),
         (lambda ds: ds.assign(sigma=-ds["sigma"]), "posterior.sigma holds values <= 0"),
         (lambda ds: ds.assign(sigma=ds["sigma"].where(ds["draw"] != 2, 0.0)), "posterior.sigma holds values <= 0"),
         (
@@ -670,6 +681,7 @@ def _rewrite_posterior(folder: Path, change) -> None:
         "chain-renamed",
         "draw-first",
         "features",
+        "more-features",
         "negative-sigma",
         "zero-sigma",
         "beta-2d",
