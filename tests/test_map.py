@@ -595,3 +595,15 @@ def test_free_sigma_takes_few_newton_steps(prior):
     X, y = load_diabetes(return_X_y=True)
     result = find_map(br.build_model(X, y, prior, likelihood=Gaussian()))
     assert result.converged and result.n_iter <= 30
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("prior", [br.Laplace(0.5), br.Normal(10.0), br.ElasticNet(l1=0.05, l2=0.01)], ids=repr)
+def test_a_gaussian_with_fixed_sigma_takes_one_newton_step(prior, fit_intercept):
+    """The smooth part is quadratic: one proximal Newton step is exact and the next evaluation certifies it;
+    one mode (module docstring)."""
+    from sklearn.datasets import load_diabetes
+
+    X, y = load_diabetes(return_X_y=True)
+    result = find_map(br.build_model(X, y, prior, likelihood=Gaussian(sigma=50.0), fit_intercept=fit_intercept))
+    assert (result.n_iter, result.n_modes, result.converged) == (1, 1, True)
