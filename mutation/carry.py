@@ -1,6 +1,6 @@
 """Carry an earlier session's survivors over to a session made from today's sources.
 
-``python mutation/carry.py OLD_DB NEW_DB``: NEW_DB was just initialized (``cosmic-ray init``) from the module as it
+``python mutation/carry.py OLD_DB[,OLD_DB...] NEW_DB``: NEW_DB was just initialized (``cosmic-ray init``) from the module as it
 is now. A mutant is found again by its operator and the line it changes (text before and after, and which of
 several identical changes it is), not by its position, which moves when the module is edited. Every mutant of
 NEW_DB that is not a survivor of OLD_DB gets a SKIPPED result ("not a survivor"), so ``cosmic-ray exec`` then runs
@@ -37,9 +37,12 @@ def _keys(db: sqlite3.Connection, where: str) -> dict[tuple, str]:
     return out
 
 
-def main(old_path: str, new_path: str) -> None:
-    old, new = sqlite3.connect(old_path), sqlite3.connect(new_path)
-    survivors = _keys(old, "r.test_outcome = 'SURVIVED'")
+def main(old_paths: str, new_path: str) -> None:
+    new = sqlite3.connect(new_path)
+    survivors = {}
+    for old_path in old_paths.split(","):  # sessions that split one module's mutants between them
+        survivors.update(_keys(sqlite3.connect(old_path), "r.test_outcome = 'SURVIVED'"))
+    old_path = old_paths
     # the diffs of a fresh session are not stored until a mutant runs: make them from the module text
     specs = new.execute(
         "select s.job_id, s.operator_name, s.start_pos_row, s.start_pos_col, s.end_pos_row, s.end_pos_col, "

@@ -47,7 +47,7 @@ if [ -z "${RESUME_DB:-}" ]; then
     cosmic-ray init cr.toml "$db"
     cr-filter-operators "$db" cr.toml
 fi
-# CARRY_FROM=<old db>: run only that session's survivors, found again in today's sources (carry.py)
+# CARRY_FROM=<old db>[,<old db>...]: run only that session's survivors, found again in today's sources (carry.py)
 if [ -n "${CARRY_FROM:-}" ]; then python "$here/carry.py" "$CARRY_FROM" "$db"; fi
 # SAMPLE=<fraction>: run only a random sample of the (pending) mutants (sample.py)
 if [ -n "${SAMPLE:-}" ]; then python "$here/sample.py" "$db" "$SAMPLE"; fi
