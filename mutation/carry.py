@@ -1,18 +1,21 @@
 """Carry an earlier session's survivors over to a session made from today's sources.
 
-``python mutation/carry.py OLD_DB[,OLD_DB...] NEW_DB``: NEW_DB was just initialized (``cosmic-ray init``) from the module as it
-is now. A mutant is found again by its operator and the line it changes (text before and after, and which of
-several identical changes it is), not by its position, which moves when the module is edited. Every mutant of
-NEW_DB that is not a survivor of OLD_DB gets a SKIPPED result ("not a survivor"), so ``cosmic-ray exec`` then runs
-only the survivors, against today's sources and tests. Survivors whose line no longer exists are listed: they
+``python mutation/carry.py OLD_DB[,OLD_DB...] NEW_DB``: NEW_DB was just initialized (``cosmic-ray init``) from the
+module as it is now. A mutant is found again by its operator and the line it changes (text before and after, and
+which of several identical changes it is), not by its position, which moves when the module is edited. Every mutant
+of NEW_DB that is not a survivor of OLD_DB gets a SKIPPED result ("not a survivor"), so ``cosmic-ray exec`` then
+runs only the survivors, against today's sources and tests. Survivors whose line no longer exists are listed: they
 were removed with the code they mutated.
 
 run.sh calls this when ``CARRY_FROM=<old db>`` is set.
 """
 
+import difflib
+import json
 import sqlite3
 import sys
 from collections import Counter
+from pathlib import Path
 
 
 def _changed_lines(diff: str) -> tuple[str, str]:
@@ -51,9 +54,6 @@ def main(old_paths: str, new_path: str) -> None:
     ).fetchall()
     from cosmic_ray.mutating import mutate_code  # noqa: PLC0415 (cosmic-ray is only in the venv)
     from cosmic_ray.plugins import get_operator  # noqa: PLC0415
-    import difflib  # noqa: PLC0415
-    import json  # noqa: PLC0415
-    from pathlib import Path  # noqa: PLC0415
 
     sources: dict[str, str] = {}
     seen: Counter = Counter()

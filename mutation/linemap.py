@@ -2,11 +2,11 @@
 
     LINEMAP_TARGET=bayesreg/map.py LINEMAP_OUT=linemap.json python -m pytest -p linemap tests/test_map.py ...
 
-Writes ``{"import": [...], "setup": [...], "call": {line: [node ids]}, "order": [node ids]}``: the lines run
-while modules were imported and tests collected, the lines run in any teardown (where shared fixtures are finalized), and for every
-other line the tests that ran it in their body or in their fixtures (a module- or session-scoped fixture's lines
-belong to every test that uses it: run alone, such a test sets the fixture up again). ``forkclient.py`` uses it
-to run, for a mutant of line L, only the tests whose body runs L: a test that never executes L cannot see the
+Writes ``{"import": [...], "setup": [...], "call": {line: [node ids]}, "order": [node ids]}``: the lines run while
+modules were imported and tests collected, the lines run in any teardown (where shared fixtures are finalized), and
+for every other line the tests that ran it in their body or in their fixtures (a module- or session-scoped fixture's
+lines belong to every test that uses it: run alone, such a test sets the fixture up again). ``forkclient.py`` uses
+it to run, for a mutant of line L, only the tests whose body runs L: a test that never executes L cannot see the
 mutation. Lines of the first two kinds, and lines no test runs, fall back to the whole test file.
 """
 
