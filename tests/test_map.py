@@ -607,3 +607,18 @@ def test_a_gaussian_with_fixed_sigma_takes_one_newton_step(prior, fit_intercept)
     X, y = load_diabetes(return_X_y=True)
     result = find_map(br.build_model(X, y, prior, likelihood=Gaussian(sigma=50.0), fit_intercept=fit_intercept))
     assert (result.n_iter, result.n_modes, result.converged) == (1, 1, True)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_a_start_in_the_users_units_reaches_the_same_map(diabetes_std, fit_intercept):
+    """``start=(b0, beta, log_sigma)`` in the user's units: from far away the same exact MAP, zeros included."""
+    X, y = diabetes_std
+    rm = br.build_model(X, y, br.Laplace(2.0), likelihood=Gaussian(sigma=50.0), fit_intercept=fit_intercept)
+    solver = MapSolver(rm)
+    cold, _ = solver.solve()
+    far = np.linspace(-300.0, 300.0, X.shape[1])
+    warm, _ = solver.solve(start=(1e3, far, None))
+    assert warm.converged and warm.certificate <= 1e-10
+    np.testing.assert_allclose(warm.coef, cold.coef, rtol=1e-9, atol=1e-9 * np.abs(cold.coef).max())
+    np.testing.assert_array_equal(warm.coef == 0.0, cold.coef == 0.0)
+    assert warm.intercept == pytest.approx(cold.intercept, rel=1e-9, abs=1e-9)
