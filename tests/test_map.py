@@ -526,6 +526,20 @@ def test_quadratic_map_path_counts_the_strengths_it_did_not_certify(diabetes_std
     assert f"the largest certificate is {path.certificates.max():.2e} > tol=0" in str(record[0].message)
 
 
+def test_a_certified_path_is_quiet(diabetes_std):
+    import warnings
+
+    from bayesreg.map import quadratic_map_path
+
+    X, y = diabetes_std
+    rm = br.build_model(X, y, br.Laplace(1.0), likelihood=Gaussian(sigma=50.0))
+    weights = [br.Laplace(b).weights for b in (0.5, 2.0, 8.0, 30.0)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        path = quadratic_map_path(MapSolver(rm), weights)
+    assert path.certificates.max() <= 1e-10
+
+
 def test_working_penalty_is_l1_abs_plus_l2_square():
     from bayesreg.map import _Working
 
