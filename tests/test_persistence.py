@@ -436,6 +436,17 @@ def test_a_tampered_chunk_is_refused(nuts_save):
     refused(nuts_save, "sha256 differs", file="idata.zarr/posterior/sigma/c/0/0")
 
 
+def test_the_order_of_keys_in_the_document_does_not_matter(map_save, map_fit):
+    """JSON objects are unordered: a document whose keys were reordered (then resealed) loads the same fit."""
+
+    def reverse(document):
+        for key in ("params", "fitted"):
+            document[key] = dict(reversed(document[key].items()))
+
+    reseal(map_save, reverse)
+    assert_same_fit(BayesianRegression.load(map_save), map_fit)
+
+
 def test_a_stored_file_replaced_by_a_symlink_is_refused(nuts_save, tmp_path):
     """Even to a file with the very bytes recorded: a link can be pointed elsewhere after loading is checked."""
     chunk = nuts_save / "idata.zarr" / "posterior" / "sigma" / "c" / "0" / "0"
