@@ -356,6 +356,10 @@ def test_reported_kkt_violation_is_in_the_users_units(diabetes_std, fit_intercep
     by_hand = _kkt_violation_by_hand(X, y, point, prior.weights, sigma, fit_intercept)
     assert by_hand > 1.0 and certificate > 1e-3
     assert violation == pytest.approx(by_hand, rel=1e-9, abs=0)
+    # and at the MAP it is round-off, intercept included
+    result = find_map(rm)
+    assert result.kkt_violation <= 1e-8 * by_hand
+    assert _kkt_violation_by_hand(X, y, result, prior.weights, sigma, fit_intercept) <= 1e-8 * by_hand
 
 
 def test_joint_map_with_a_narrow_half_normal_prior_on_sigma(diabetes_std):
