@@ -436,6 +436,24 @@ def test_a_tampered_chunk_is_refused(nuts_save):
     refused(nuts_save, "sha256 differs", file="idata.zarr/posterior/sigma/c/0/0")
 
 
+@pytest.mark.parametrize("units", [1e-6, 1e6])
+def test_stored_estimates_agree_with_the_recomputed_ones_relative_to_their_scale(data, tmp_path, units):
+    """The stored coef_ must agree with the one recomputed from map_ to 1e-9 of the coefficients' size, in any
+    units: a forged change 10x above that is refused, one 10x below it is not a different fit."""
+    from bayesreg.persistence import _AGREEMENT_RTOL
+
+    X, y = data
+    fit = BayesianRegression(br.Laplace(0.05 * units), sigma=units).fit(X, y * units)
+    scale = np.abs(fit.coef_).max()
+    for factor, ok in ((0.1, True), (10.0, False)):
+        folder = fit.save(tmp_path / f"fit{factor}")
+        reseal(folder, _shift_first("fitted.coef_", factor * _AGREEMENT_RTOL * scale))
+        if ok:
+            BayesianRegression.load(folder)
+        else:
+            refused(folder, "fitted.coef_ as stored .* disagrees")
+
+
 def test_the_order_of_keys_in_the_document_does_not_matter(map_save, map_fit):
     """JSON objects are unordered: a document whose keys were reordered (then resealed) loads the same fit."""
 
