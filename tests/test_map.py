@@ -131,6 +131,20 @@ def test_joint_map_is_the_global_mode_on_make_regression():
     assert ours < _profile_by_sklearn(X, y, 1.0, 143.9) - 100
 
 
+def test_joint_map_takes_the_higher_mode_when_it_is_the_better_one():
+    """The same data with a stronger prior (Laplace(0.3)): two modes again, but the global one is now the sparse
+    one at the large sigma (all coefficients 0); the modes are compared by their objective, not by position."""
+    from sklearn.datasets import make_regression
+
+    X, y = make_regression(n_samples=100, n_features=20, noise=0.1, random_state=0)
+    est = br.BayesianRegression(br.Laplace(0.3)).fit(X, y)
+    assert est.map_.n_modes == 2 and est.map_.converged
+    assert np.all(est.coef_ == 0.0) and est.sigma_ > 100
+    ours = _profile_by_sklearn(X, y, 0.3, est.sigma_)
+    _, best = _min_over_grid(X, y, 0.3, 0.01, 300.0, 800)
+    assert ours <= best + 1e-9 * abs(best)
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_joint_map_beats_a_brute_force_profile(seed):
     rng = np.random.default_rng(seed)
