@@ -145,6 +145,26 @@ def test_joint_map_takes_the_higher_mode_when_it_is_the_better_one():
     assert ours <= best + 1e-9 * abs(best)
 
 
+@pytest.mark.parametrize("scale", [1.0, 0.3])
+def test_the_exact_profile_compares_modes_like_the_quadratic_one(monkeypatch, scale):
+    """The profile taken from the model's own residuals (nearly exact fits; the general likelihood) finds and
+    compares the same two modes as the Gaussian's quadratic form: the global mode is the dense one at the small sigma
+    under Laplace(1.0) and the sparse one at the large sigma under Laplace(0.3)."""
+    from sklearn.datasets import make_regression
+
+    from bayesreg import map as map_module
+
+    X, y = make_regression(n_samples=100, n_features=20, noise=0.1, random_state=0)  # RSS_ls / RSS0 ~ 5e-7
+    rm = br.build_model(X, y, br.Laplace(scale), likelihood=Gaussian())
+    monkeypatch.setattr(map_module, "_MIN_RSS_RATIO_QUADRATIC", 0.0)  # always the quadratic form
+    quadratic, _ = MapSolver(rm).solve()
+    monkeypatch.setattr(map_module, "_MIN_RSS_RATIO_QUADRATIC", np.inf)  # always the model's own profile
+    exact, _ = MapSolver(rm).solve()
+    assert exact.n_modes == quadratic.n_modes == 2 and exact.converged
+    assert exact.sigma == pytest.approx(quadratic.sigma, rel=1e-9, abs=0)
+    np.testing.assert_array_equal(exact.coef == 0.0, quadratic.coef == 0.0)
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_joint_map_beats_a_brute_force_profile(seed):
     rng = np.random.default_rng(seed)
