@@ -8,29 +8,29 @@ command start without loading PyMC; ``bayesreg.BayesianRegression`` and
 """
 
 import importlib
-import sys
-import types
+
+from bayesreg._version import __version__ as __version__
 
 #: public name -> the module that defines it
 _EXPORTS = {
-    "Comparison": "bayesreg.compare",
-    "compare": "bayesreg.compare",
-    "EvidenceResult": "bayesreg.empirical_bayes",
-    "evidence_ridge": "bayesreg.empirical_bayes",
-    "BayesianRegression": "bayesreg.estimators",
-    "GibbsResult": "bayesreg.gibbs",
-    "McemResult": "bayesreg.gibbs",
-    "mcem_bayesian_lasso": "bayesreg.gibbs",
-    "sample_bayesian_lasso_gibbs": "bayesreg.gibbs",
-    "MapResult": "bayesreg.map",
-    "find_map": "bayesreg.map",
+    "Comparison": "bayesreg.analysis.compare",
+    "compare": "bayesreg.analysis.compare",
+    "EvidenceResult": "bayesreg.inference.empirical_bayes",
+    "evidence_ridge": "bayesreg.inference.empirical_bayes",
+    "BayesianRegression": "bayesreg.estimators.regression",
+    "GibbsResult": "bayesreg.inference.gibbs",
+    "McemResult": "bayesreg.inference.gibbs",
+    "mcem_bayesian_lasso": "bayesreg.inference.gibbs",
+    "sample_bayesian_lasso_gibbs": "bayesreg.inference.gibbs",
+    "MapResult": "bayesreg.optimize.map",
+    "find_map": "bayesreg.optimize.map",
     "build_model": "bayesreg.model",
-    "alpha_grid": "bayesreg.paths",
-    "map_path": "bayesreg.paths",
-    "BayesianPath": "bayesreg.posterior_path",
-    "bayesian_path": "bayesreg.posterior_path",
-    "PosteriorVsPenalty": "bayesreg.posterior_vs_penalty",
-    "posterior_vs_penalty": "bayesreg.posterior_vs_penalty",
+    "alpha_grid": "bayesreg.optimize.paths",
+    "map_path": "bayesreg.optimize.paths",
+    "BayesianPath": "bayesreg.analysis.posterior_path",
+    "bayesian_path": "bayesreg.analysis.posterior_path",
+    "PosteriorVsPenalty": "bayesreg.analysis.posterior_vs_penalty",
+    "posterior_vs_penalty": "bayesreg.analysis.posterior_vs_penalty",
     "ElasticNet": "bayesreg.priors",
     "Laplace": "bayesreg.priors",
     "Normal": "bayesreg.priors",
@@ -40,18 +40,18 @@ _EXPORTS = {
     "glmnet_y_scale": "bayesreg.conversions",
     "from_sklearn": "bayesreg.priors",
     "prior_from_weights": "bayesreg.priors",
-    "Diagnostics": "bayesreg.sampling",
-    "SamplingWarning": "bayesreg.sampling",
-    "BayesianElasticNet": "bayesreg.shrinkage",
-    "BayesianLasso": "bayesreg.shrinkage",
-    "HierarchicalNormal": "bayesreg.shrinkage",
-    "Horseshoe": "bayesreg.shrinkage",
-    "RegularizedHorseshoe": "bayesreg.shrinkage",
-    "ShrinkagePrior": "bayesreg.shrinkage",
+    "Diagnostics": "bayesreg.inference.sampling",
+    "SamplingWarning": "bayesreg.inference.sampling",
+    "BayesianElasticNet": "bayesreg.priors.shrinkage",
+    "BayesianLasso": "bayesreg.priors.shrinkage",
+    "HierarchicalNormal": "bayesreg.priors.shrinkage",
+    "Horseshoe": "bayesreg.priors.shrinkage",
+    "RegularizedHorseshoe": "bayesreg.priors.shrinkage",
+    "ShrinkagePrior": "bayesreg.priors.shrinkage",
 }
-_SUBMODULES = ("datasets", "plots")
+#: public submodules: ``bayesreg.datasets`` and ``bayesreg.plots`` (attributes, imported on first use)
+_SUBMODULES = {"datasets": "bayesreg.data.datasets", "plots": "bayesreg.viz"}
 
-__version__ = "0.1.0"
 
 __all__ = [
     "BayesianElasticNet",
@@ -99,22 +99,11 @@ def __getattr__(name: str):
         globals()[name] = value
         return value
     if name in _SUBMODULES:
-        return importlib.import_module(f"bayesreg.{name}")
+        value = importlib.import_module(_SUBMODULES[name])
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'bayesreg' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__) | set(_SUBMODULES))
-
-
-class _Package(types.ModuleType):
-    """The package's module type: importing ``bayesreg.compare`` (the module) must not hide ``bayesreg.compare``
-    (the function) -- the import system sets the submodule as an attribute of the package."""
-
-    def __setattr__(self, name: str, value) -> None:
-        if name in _EXPORTS and isinstance(value, types.ModuleType):
-            return  # the submodule stays reachable through sys.modules and ``from bayesreg.compare import ...``
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -1,5 +1,5 @@
 import sys
 
-from bayesreg.cli import main
+from bayesreg.apps.cli import main
 
 sys.exit(main())

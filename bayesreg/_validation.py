@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import numbers
+from numbers import Real
 
 import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_X_y
-
-from bayesreg.priors import BasePrior
 
 
 def check_regression_data(X, y) -> tuple[np.ndarray, np.ndarray, list[str] | None]:
@@ -171,14 +170,6 @@ def check_feature_columns(X, name: str = "X") -> None:
             _check_finite(column, name, str(j), pd.RangeIndex(len(column)))
 
 
-def check_prior(prior) -> BasePrior:
-    if not isinstance(prior, BasePrior):
-        raise TypeError(
-            f"prior must be a bayesreg prior such as bayesreg.Laplace(1.0), got {type(prior).__name__}: {prior!r}"
-        )
-    return prior
-
-
 def check_bool(value, name: str) -> bool:
     if not isinstance(value, bool | np.bool_):
         raise TypeError(f"{name} must be True or False, got {value!r}")
@@ -192,3 +183,57 @@ def check_count(value, name: str, *, minimum: int = 1) -> int:
     if value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
     return int(value)
+
+
+_TINY = float(np.finfo(float).tiny)  # smallest normal double, 2.2e-308
+
+
+def check_positive(value, name: str, *, allow_zero: bool = False) -> float:
+    """Return ``value`` as a float, or raise if it is not a finite positive real number."""
+    if isinstance(value, bool) or not isinstance(value, Real | np.number):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}: {value!r}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    if value < 0 or (value == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be {bound}, got {value!r}")
+    return value
+
+
+def check_normal_float(value: float, name: str, *, what: str = "") -> float:
+    """Return ``value`` if it is a finite, normal (not subnormal) positive double, else raise.
+
+    ``what`` says how the value was derived (e.g. ``"l1 = 1 / scale"``), for the message, which
+    names ``name``: the argument the caller must change.
+    """
+    value = float(value)
+    if np.isfinite(value) and value >= _TINY:
+        return value
+    if np.isnan(value):
+        problem = "not a number"
+    elif value > 1.0:
+        problem = "overflow"
+    elif value == 0:
+        problem = "underflow to 0"
+    else:
+        problem = f"underflow into the subnormal range below {_TINY:.3g}, too few significant digits"
+    derived = f": {what} = {value!r}" if what else f"={value!r}"
+    raise ValueError(f"{name}{derived} ({problem}); no prior of this strength is representable in double precision")
+
+
+def check_n_samples(n_samples) -> int:
+    """Return ``n_samples`` as an int, or raise if it is not a positive integer."""
+    if isinstance(n_samples, bool) or not isinstance(n_samples, int | np.integer):
+        raise TypeError(f"n_samples must be a positive integer, got {n_samples!r}")
+    if n_samples < 1:
+        raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}")
+    return int(n_samples)
+
+
+def check_l1_ratio(l1_ratio, name: str = "l1_ratio") -> float:
+    """Return ``l1_ratio`` as a float in [0, 1], or raise."""
+    value = check_positive(l1_ratio, name, allow_zero=True)
+    if value > 1:
+        raise ValueError(f"{name} must lie in [0, 1], got {value!r}")
+    return value

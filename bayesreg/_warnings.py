@@ -40,7 +40,7 @@ def warn(message: str, category: type[Warning] = UserWarning) -> None:
     message : str
         One or more sentences: what happened and what to try.
     category : type of Warning, default=UserWarning
-        The warning class, e.g. :class:`bayesreg.sampling.SamplingWarning` or
+        The warning class, e.g. :class:`bayesreg.inference.sampling.SamplingWarning` or
         ``sklearn.exceptions.ConvergenceWarning``.
 
     Notes

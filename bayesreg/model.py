@@ -13,7 +13,7 @@ import numpy as np
 import pymc as pm
 from pytensor.tensor.variable import TensorVariable
 
-from bayesreg.design import robust_std
+from bayesreg.data.design import robust_std
 from bayesreg.likelihoods import Gaussian
 from bayesreg.priors import BasePrior, Prior
 

@@ -48,8 +48,8 @@ from sklearn.preprocessing import StandardScaler  # noqa: E402
 import bayesreg  # noqa: E402
 from bayesreg.conversions import weights_from_enet, weights_from_ridge  # noqa: E402
 from bayesreg.likelihoods import Gaussian  # noqa: E402
-from bayesreg.map import MapSolver, quadratic_map_path  # noqa: E402
 from bayesreg.model import build_model  # noqa: E402
+from bayesreg.optimize.map import MapSolver, quadratic_map_path  # noqa: E402
 from bayesreg.priors import prior_from_weights  # noqa: E402
 
 N_ALPHAS = 100
@@ -68,7 +68,7 @@ TARGETS = {"diabetes": 1.0, "synthetic": 2.0}
 
 
 def load_diabetes_std():
-    X, y = bayesreg.datasets.load_diabetes()
+    X, y = bayesreg.data.datasets.load_diabetes()
     X = StandardScaler().fit_transform(X.to_numpy(dtype=float))
     return X, y.to_numpy(dtype=float)
 

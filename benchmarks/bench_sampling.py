@@ -11,10 +11,10 @@ centred columns of unit norm, as in the paper; y centred), in two settings: lamb
 lambda^2 ~ Gamma(1, rate 1.78). Contenders:
 
 * ``BayesianRegression(BayesianLasso(...), method="nuts", ...).fit(X, y)`` with each NUTS sampler of
-  ``bayesreg.sampling.available_samplers()`` and with the default (``nuts_sampler=None``, resolved by
-  ``bayesreg.sampling.choose_sampler``);
+  ``bayesreg.inference.sampling.available_samplers()`` and with the default (``nuts_sampler=None``, resolved by
+  ``bayesreg.inference.sampling.choose_sampler``);
 * the anchor: the standard Gibbs sampler of Park & Casella, written below in plain numpy/scipy (independent of
-  ``bayesreg.gibbs`` on purpose).
+  ``bayesreg.inference.gibbs`` on purpose).
 
 The figure of merit is the smallest bulk ESS over the 10 coefficients (``arviz.ess(..., method="bulk")``, computed
 the same way for both, on 4 chains each) divided by wall time. NUTS gets two times: the whole ``fit`` call (what a
@@ -48,7 +48,7 @@ from sklearn.datasets import load_diabetes  # noqa: E402
 
 import bayesreg  # noqa: E402
 from bayesreg import BayesianLasso, BayesianRegression  # noqa: E402
-from bayesreg.sampling import available_samplers  # noqa: E402
+from bayesreg.inference.sampling import available_samplers  # noqa: E402
 
 LAM_FIXED = 0.237  # Park & Casella's marginal-likelihood lambda for the diabetes data
 LAM2_PRIOR = (1.0, 1.78)  # their Gamma(shape r, rate delta) hyperprior on lambda^2

@@ -1,6 +1,6 @@
 """A pytest plugin that records which tests execute each line of one module (``sys.monitoring``, Python >= 3.12).
 
-    LINEMAP_TARGET=bayesreg/map.py LINEMAP_OUT=linemap.json python -m pytest -p linemap tests/test_map.py ...
+    LINEMAP_TARGET=bayesreg/optimize/map.py LINEMAP_OUT=linemap.json python -m pytest -p linemap tests/optimize/test_map.py ...
 
 Writes ``{"import": [...], "setup": [...], "call": {line: [node ids]}, "order": [node ids]}``: the lines run while
 modules were imported and tests collected, the lines run in any teardown (where shared fixtures are finalized), and

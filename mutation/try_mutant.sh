@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Apply one mutant (by job-id prefix, from a session database) to a scratch copy and run pytest there:
-#   mutation/try_mutant.sh results/solvers-before.sqlite 209415ee tests/test_solvers.py -x -q
+#   mutation/try_mutant.sh results/solvers-before.sqlite 209415ee tests/optimize/test_active_set.py -x -q
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); root=$(dirname "$here")
 db=$1; job=$2; shift 2

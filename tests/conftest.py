@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from sklearn.preprocessing import StandardScaler
 
-from bayesreg import datasets
+from bayesreg.data import datasets
 
 
 def _diabetes_raw():

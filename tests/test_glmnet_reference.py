@@ -37,8 +37,8 @@ import pytest
 import bayesreg as br
 from bayesreg.conversions import glmnet_y_scale, weights_from_enet
 from bayesreg.likelihoods import Gaussian
-from bayesreg.map import MapSolver, quadratic_map_path
 from bayesreg.model import build_model
+from bayesreg.optimize.map import MapSolver, quadratic_map_path
 
 REFERENCE = Path(__file__).parent / "reference" / "glmnet"
 PROSTATE = Path(__file__).parents[1] / "bayesreg" / "data" / "prostate.data"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bayesreg.demo import FIGURES, REPORT_NAME
+from bayesreg.apps.demo import FIGURES, REPORT_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()

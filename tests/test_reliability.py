@@ -53,7 +53,7 @@ def test_complex_x_is_named(diabetes):
 
 
 def test_posterior_vs_penalty_refuses_bad_draws_before_fitting(diabetes, monkeypatch):
-    import bayesreg.estimators as estimators
+    import bayesreg.estimators.regression as estimators
 
     def forbidden(*args, **kwargs):
         raise AssertionError("a model was compiled before the arguments were checked")

@@ -1,0 +1,1 @@
+"""Analyses built on fits: MAP vs penalty comparisons, the posterior against the penalty, Bayesian paths."""

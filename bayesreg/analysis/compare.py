@@ -1,0 +1,167 @@
+"""Line up a scikit-learn penalized fit against the MAP of its prior twin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.linear_model import ElasticNet, Ridge
+
+from bayesreg._validation import check_positive, check_regression_data
+from bayesreg.analysis.reference import closed_form_ridge, fit_penalized, penalized_objective
+from bayesreg.likelihoods import Gaussian
+from bayesreg.model import build_model
+from bayesreg.optimize.map import MapResult, MapSolver
+from bayesreg.priors import Prior, from_sklearn
+
+__all__ = ["Comparison", "compare"]
+
+
+@dataclass
+class Comparison:
+    """A penalized fit and the MAP of the equivalent prior, coefficient by coefficient.
+
+    Attributes
+    ----------
+    estimator : fitted scikit-learn estimator
+    prior : Prior
+        The prior whose MAP (at ``sigma``) minimizes the estimator's objective.
+    map : MapResult
+        The MAP estimate and its certificate.
+    closed_form : ndarray or None
+        Ridge's normal-equation solution (``Ridge`` only).
+    objective_penalty_fit, objective_map : float
+        The estimator's own objective (its units) at its solution and at the MAP.
+    """
+
+    feature_names: list[str]
+    estimator: object
+    prior: Prior
+    sigma: float
+    map: MapResult
+    closed_form: np.ndarray | None
+    closed_form_intercept: float | None
+    objective_penalty_fit: float
+    objective_map: float
+
+    @property
+    def penalty_coef(self) -> np.ndarray:
+        return np.asarray(self.estimator.coef_, dtype=float)
+
+    @property
+    def map_coef(self) -> np.ndarray:
+        return self.map.coef
+
+    @property
+    def difference(self) -> np.ndarray:
+        """MAP minus penalized fit, per coefficient."""
+        return self.map_coef - self.penalty_coef
+
+    @property
+    def max_abs_diff(self) -> float:
+        """Largest ``|MAP - penalty fit|`` over the coefficients and the intercept."""
+        coef = float(np.max(np.abs(self.difference), initial=0.0))
+        return max(coef, abs(self.map.intercept - float(self.estimator.intercept_)))
+
+    @property
+    def max_abs_diff_closed_form(self) -> float | None:
+        if self.closed_form is None:
+            return None
+        return float(np.max(np.abs(self.map_coef - self.closed_form), initial=0.0))
+
+    @property
+    def support_agrees(self) -> bool:
+        """Whether both fits have exactly the same zero coefficients."""
+        return bool(np.array_equal(self.map_coef == 0, self.penalty_coef == 0))
+
+    @property
+    def certificate(self) -> float:
+        """Relative optimality violation of the MAP (see :class:`~bayesreg.optimize.map.MapResult`)."""
+        return self.map.certificate
+
+    def table(self) -> str:
+        name = type(self.estimator).__name__
+        cols = ["feature", name, "MAP", "difference"]
+        rows = [
+            [f, f"{a + 0.0: .10g}", f"{b + 0.0: .10g}", f"{b - a + 0.0: .3e}"]
+            for f, a, b in zip(self.feature_names, self.penalty_coef, self.map_coef, strict=True)
+        ]
+        rows.append(
+            [
+                "(intercept)",
+                f"{float(self.estimator.intercept_): .10g}",
+                f"{self.map.intercept: .10g}",
+                f"{self.map.intercept - float(self.estimator.intercept_): .3e}",
+            ]
+        )
+        if self.closed_form is not None:
+            cols.insert(2, "closed form")
+            for row, value in zip(rows, [*self.closed_form, self.closed_form_intercept], strict=True):
+                row.insert(2, f"{value: .10g}")
+        widths = [max(len(str(r[i])) for r in [cols, *rows]) for i in range(len(cols))]
+        lines = ["  ".join(str(c).rjust(w) for c, w in zip(r, widths, strict=True)) for r in [cols, *rows]]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+    def summary(self) -> str:
+        est = self.estimator
+        params = ", ".join(f"{k}={v!r}" for k, v in est.get_params().items() if k in ("alpha", "l1_ratio"))
+        lines = [
+            f"{type(est).__name__}({params})  <->  prior {self.prior!r} at sigma={self.sigma:g}",
+            f"max |MAP - {type(est).__name__}| = {self.max_abs_diff:.3e}   support agrees: {self.support_agrees}   "
+            f"certificate (relative KKT violation) = {self.certificate:.1e}",
+            f"objective ({type(est).__name__} units): penalty fit {self.objective_penalty_fit:.12g}, "
+            f"MAP {self.objective_map:.12g}",
+        ]
+        if self.closed_form is not None:
+            lines.insert(2, f"max |MAP - closed form| = {self.max_abs_diff_closed_form:.3e}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return f"{self.summary()}\n{self.table()}"
+
+
+def compare(X, y, estimator, *, sigma: float, tol: float | None = 1e-12) -> Comparison:
+    """Fit a scikit-learn ``Ridge`` / ``Lasso`` / ``ElasticNet`` and the MAP of its prior twin.
+
+    Parameters
+    ----------
+    X, y : array-like
+    estimator : Ridge, Lasso or ElasticNet
+        Its parameters define the penalty; a clone is fitted. ``fit_intercept`` is honoured.
+    sigma : float
+        Fixed noise scale: the prior is ``from_sklearn(estimator, sigma=sigma, n_samples=n)``.
+    tol : float or None
+        Coordinate-descent tolerance for ``Lasso`` / ``ElasticNet`` (None keeps the
+        estimator's own), so that differences show the solvers' round-off, not a loose stop.
+
+    Returns
+    -------
+    Comparison
+        Prints as a table (feature, penalty fit, [closed form,] MAP, difference).
+    """
+    sigma = check_positive(sigma, "sigma")
+    if not isinstance(estimator, Ridge | ElasticNet):
+        raise TypeError(f"estimator must be a scikit-learn Ridge, Lasso or ElasticNet, got {type(estimator).__name__}")
+    X, y, names = check_regression_data(X, y)
+    n, p = X.shape
+    prior = from_sklearn(estimator, sigma=sigma, n_samples=n)
+    fit_intercept = bool(estimator.fit_intercept)
+    fitted = fit_penalized(estimator, X, y, tol=tol)
+    names = names if names is not None else [f"x{j}" for j in range(p)]
+    rm = build_model(X, y, prior, likelihood=Gaussian(sigma=sigma), fit_intercept=fit_intercept, feature_names=names)
+    result, _ = MapSolver(rm).solve()
+    closed, closed_b0 = None, None
+    if isinstance(fitted, Ridge):
+        closed, closed_b0 = closed_form_ridge(X, y, float(fitted.alpha), fit_intercept=fit_intercept)
+    return Comparison(
+        feature_names=names,
+        estimator=fitted,
+        prior=prior,
+        sigma=sigma,
+        map=result,
+        closed_form=closed,
+        closed_form_intercept=closed_b0,
+        objective_penalty_fit=penalized_objective(fitted, X, y, fitted.coef_, float(fitted.intercept_)),
+        objective_map=penalized_objective(fitted, X, y, result.coef, result.intercept),
+    )

@@ -1,0 +1,1 @@
+"""Applications: the command line, the demo and its report. Never imported by the library."""

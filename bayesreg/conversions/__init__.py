@@ -1,0 +1,23 @@
+"""Penalty <-> prior conversions: pure math, no models (:mod:`bayesreg.conversions.rules` derives every rule)."""
+
+from bayesreg.conversions.rules import (
+    PenaltyWeights,
+    enet_from_weights,
+    glmnet_from_weights,
+    glmnet_y_scale,
+    ridge_from_weights,
+    weights_from_enet,
+    weights_from_glmnet,
+    weights_from_ridge,
+)
+
+__all__ = [
+    "PenaltyWeights",
+    "enet_from_weights",
+    "glmnet_from_weights",
+    "glmnet_y_scale",
+    "ridge_from_weights",
+    "weights_from_enet",
+    "weights_from_glmnet",
+    "weights_from_ridge",
+]

@@ -1,0 +1,1 @@
+"""scikit-learn estimators (validate -> design -> build -> optimize | sample) and their persistence."""

@@ -1,0 +1,68 @@
+"""Likelihoods: how the observations depend on the linear predictor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pymc as pm
+import pytensor.tensor as pt
+
+from bayesreg._validation import check_positive
+
+SIGMA_PRIORS = ("halfnormal", "jeffreys")
+
+__all__ = ["Gaussian"]
+
+
+@dataclass(frozen=True)
+class Gaussian:
+    """``y_i ~ Normal(eta_i, sigma)`` with ``eta = b0 + X beta``.
+
+    Parameters
+    ----------
+    sigma : float or None
+        A fixed noise scale (the case in which the MAP equals a penalized least-squares fit),
+        or None to give sigma a prior.
+    sigma_prior_scale : float or None
+        With ``sigma=None``: the scale of the weakly informative ``HalfNormal`` prior on sigma.
+        None means the standard deviation of ``y`` (set when the model is built).
+    sigma_prior : {"halfnormal", "jeffreys"}
+        With ``sigma=None``: ``HalfNormal(sigma_prior_scale)``, or the improper
+        ``p(sigma^2) proportional to 1 / sigma^2`` of Park & Casella (a flat prior on
+        ``log sigma``, sampled as the free variable ``"log_sigma"``; ``"sigma"`` is then a
+        deterministic). The posterior is proper when ``n_samples > 1 + fit_intercept``.
+    """
+
+    sigma: float | None = None
+    sigma_prior_scale: float | None = None
+    sigma_prior: str = "halfnormal"
+
+    def __post_init__(self):
+        if self.sigma is not None:
+            object.__setattr__(self, "sigma", check_positive(self.sigma, "sigma"))
+        if self.sigma_prior_scale is not None:
+            object.__setattr__(self, "sigma_prior_scale", check_positive(self.sigma_prior_scale, "sigma_prior_scale"))
+        if self.sigma_prior not in SIGMA_PRIORS:
+            raise ValueError(f"sigma_prior must be one of {SIGMA_PRIORS}, got {self.sigma_prior!r}")
+
+    @property
+    def fixed_sigma(self) -> bool:
+        return self.sigma is not None
+
+    def build_sigma(self, *, y_scale: float):
+        """Create ``sigma`` in the current model.
+
+        A fixed sigma is a ``pm.Data`` named ``"sigma"`` so it can change without recompiling.
+        """
+        if self.fixed_sigma:
+            return pm.Data("sigma", self.sigma)
+        if self.sigma_prior == "jeffreys":
+            log_sigma = pm.Flat("log_sigma")
+            return pm.Deterministic("sigma", pt.exp(log_sigma))
+        scale = self.sigma_prior_scale if self.sigma_prior_scale is not None else y_scale
+        # a float64 constant: a Python float is first tried as float32, which overflows (a warning) beyond 3.4e38
+        return pm.HalfNormal("sigma", sigma=pt.constant(scale, dtype="float64"))
+
+    def build_observed(self, eta, y, sigma, *, dims=None):
+        """Create the observed variable ``"y_obs"`` in the current model."""
+        return pm.Normal("y_obs", mu=eta, sigma=sigma, observed=y, dims=dims)

@@ -1,0 +1,174 @@
+"""The base classes of every prior on regression coefficients.
+
+A prior is a small description object (in the spirit of pymc-extras' ``Prior``): it builds its
+PyMC variable, and, for a penalty prior, knows its negative log density as a penalty and converts to
+the penalty strengths of scikit-learn and glmnet (:mod:`bayesreg.conversions` has the rules).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+import pymc as pm
+
+from bayesreg.conversions import (
+    PenaltyWeights,
+    enet_from_weights,
+    glmnet_from_weights,
+)
+
+__all__ = ["BasePrior", "Prior", "check_prior"]
+
+
+class BasePrior(ABC):
+    """A prior on the coefficient vector, described by a few constructor parameters.
+
+    Subclasses list their parameters in ``_param_names``; equality, hashing and ``repr`` follow
+    from them. :meth:`build` creates the coefficients as a PyMC variable named ``name`` in the
+    current model; priors that scale with the noise (Park & Casella's Bayesian lasso, the
+    horseshoe) receive the model's ``sigma`` there.
+    """
+
+    #: names of the constructor parameters, in order
+    _param_names: tuple[str, ...] = ()
+    #: the prior on the noise scale this prior is defined with (``"halfnormal"`` or ``"jeffreys"``,
+    #: i.e. ``p(sigma^2) proportional to 1 / sigma^2``) when the likelihood does not fix sigma
+    sigma_prior: str = "halfnormal"
+    #: NUTS step-size adaptation target this prior samples well with
+    target_accept: float = 0.8
+    #: whether the prior is exactly a penalty (its MAP is a penalized fit)
+    has_penalty_twin: bool = False
+
+    def params(self) -> dict:
+        """The constructor parameters as a dict."""
+        return {key: getattr(self, key) for key in self._param_names}
+
+    @abstractmethod
+    def build(self, name: str, *, dims=None, shape=None, sigma=None, n_obs: int | None = None):
+        """Create the coefficients as a PyMC variable named ``name`` in the current model.
+
+        ``sigma`` is the model's noise scale (a tensor) and ``n_obs`` the number of observations;
+        priors that do not depend on them ignore them.
+        """
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{key}={value!r}" for key, value in self.params().items())
+        return f"{type(self).__name__}({args})"
+
+    def __eq__(self, other) -> bool:
+        return type(self) is type(other) and self.params() == other.params()
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, tuple(self.params().items())))
+
+
+class Prior(BasePrior):
+    """A penalty prior: independent and identical across coefficients, ``-log p = l1 |b| + l2 b^2 + c``.
+
+    Its MAP is a penalized least-squares fit (scikit-learn's Ridge, Lasso or ElasticNet).
+    """
+
+    has_penalty_twin = True
+
+    @property
+    @abstractmethod
+    def weights(self) -> PenaltyWeights:
+        """Weights ``(l1, l2)`` of ``-log p(b) = l1 |b| + l2 b^2 + log_normalizer``."""
+
+    @property
+    @abstractmethod
+    def log_normalizer(self) -> float:
+        """``log Z`` with ``Z = integral of exp(-l1 |b| - l2 b^2) db``."""
+
+    @abstractmethod
+    def _pymc_variable(self, name, params, **kwargs):
+        """Create the PyMC variable from the (``pm.Data``) parameters."""
+
+    @abstractmethod
+    def std(self) -> float:
+        """The standard deviation of one coefficient under the prior, in closed form."""
+
+    @abstractmethod
+    def mass_near_zero(self, eps: float) -> float:
+        """``P(|b| <= eps)`` for one coefficient under the prior, in closed form."""
+
+    def penalty(self, beta) -> float:
+        """The penalty ``l1 ||beta||_1 + l2 ||beta||_2^2`` (negative log prior up to a constant)."""
+        return self.weights.penalty(beta)
+
+    def neg_log_density(self, beta) -> float:
+        """The exact negative log density of ``beta`` (all coefficients), constant included."""
+        beta = np.atleast_1d(np.asarray(beta, dtype=float))
+        return self.penalty(beta) + beta.size * self.log_normalizer
+
+    def prox(self, v, step: float = 1.0):
+        """Proximal operator of ``step * penalty``: ``argmin_b 1/2 (b - v)^2 + step penalty(b)``.
+
+        Soft thresholding at ``step * l1`` followed by division by ``1 + 2 step l2``; the
+        result is exactly 0.0 where ``|v| <= step l1``.
+        """
+        v = np.asarray(v, dtype=float)
+        w = self.weights
+        shrunk = np.sign(v) * np.maximum(np.abs(v) - step * w.l1, 0.0)
+        return shrunk / (1.0 + 2.0 * step * w.l2)
+
+    def data_names(self, name: str) -> dict[str, str]:
+        """Names of the ``pm.Data`` containers holding this prior's parameters in a model."""
+        return {key: f"{name}_{key}" for key in self._param_names}
+
+    def build(self, name: str, *, dims=None, shape=None, sigma=None, n_obs: int | None = None):
+        """Create this prior as a PyMC variable inside the current model context.
+
+        The parameters become ``pm.Data`` containers named ``{name}_{param}``, so the strength
+        can change (:meth:`set_data`) without recompiling anything. ``sigma`` and ``n_obs`` are
+        not used: a penalty prior does not scale with the noise.
+        """
+        params = {
+            key: pm.Data(data_name, float(getattr(self, key))) for key, data_name in self.data_names(name).items()
+        }
+        return self._pymc_variable(name, params, dims=dims, shape=shape)
+
+    def set_data(self, name: str, model: pm.Model) -> None:
+        """Put this prior's parameter values into a model built by another prior of its class."""
+        pm.set_data(
+            {data_name: float(getattr(self, key)) for key, data_name in self.data_names(name).items()},
+            model=model,
+        )
+
+    def to_sklearn(self, *, sigma: float, n_samples: int):
+        """The scikit-learn estimator whose objective this prior's MAP minimizes (unfitted)."""
+        from sklearn.linear_model import ElasticNet as SkElasticNet
+
+        alpha, l1_ratio = enet_from_weights(self.weights, sigma=sigma, n_samples=n_samples)
+        return SkElasticNet(alpha=alpha, l1_ratio=l1_ratio)
+
+    def to_glmnet(self, *, sigma: float, n_samples: int, y_sd: float | None = None) -> tuple[float, float]:
+        """glmnet's gaussian ``(lambda, alpha)`` whose fit this prior's MAP is (the inverse of :func:`from_glmnet`).
+
+        glmnet divides y by its scale ``s_y`` before fitting, so in the units of y it minimizes
+        ``1/(2n) RSS + lambda alpha ||w||_1 + lambda (1 - alpha)/(2 s_y) ||w||^2``:
+        ``lambda = sigma^2 (l1 + 2 s_y l2) / n`` and ``alpha = l1 / (l1 + 2 s_y l2)``
+        (:func:`bayesreg.conversions.glmnet_from_weights`). For glmnet's ``standardize=TRUE`` the
+        MAP to compare with is ``BayesianRegression(prior, standardize=True)``.
+
+        Parameters
+        ----------
+        sigma : float
+            Fixed noise standard deviation.
+        n_samples : int
+        y_sd : float or None
+            ``s_y``: the 1/n standard deviation of the y given to glmnet, ``sqrt(mean(y^2))``
+            with ``intercept=FALSE`` (:func:`bayesreg.conversions.glmnet_y_scale`). Required when
+            the prior has an L2 part (Normal, ElasticNet); not needed for Laplace (``alpha = 1``).
+        """
+        return glmnet_from_weights(self.weights, sigma=sigma, n_samples=n_samples, y_sd=y_sd)
+
+
+def check_prior(prior) -> BasePrior:
+    """Return ``prior`` if it is a bayesreg prior, else raise a TypeError naming the argument."""
+    if not isinstance(prior, BasePrior):
+        raise TypeError(
+            f"prior must be a bayesreg prior such as bayesreg.Laplace(1.0), got {type(prior).__name__}: {prior!r}"
+        )
+    return prior

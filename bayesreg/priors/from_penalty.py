@@ -1,0 +1,146 @@
+"""Priors from the penalty strengths of scikit-learn estimators and glmnet (the rules are in
+:mod:`bayesreg.conversions`)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bayesreg._validation import check_positive
+from bayesreg.conversions import weights_from_enet, weights_from_glmnet, weights_from_ridge
+from bayesreg.priors.base import Prior
+from bayesreg.priors.penalty import prior_from_weights
+
+__all__ = ["from_sklearn", "from_glmnet"]
+
+
+def _prior_for_strength(make_weights, context: str) -> Prior:
+    """``prior_from_weights(make_weights())``; a prior that does not fit in double precision is
+    reported as a problem of the strength ``context`` names (not of the derived scale)."""
+    weights = make_weights()
+    try:
+        return prior_from_weights(weights)
+    except ValueError as exc:
+        raise ValueError(f"{context} gives {weights}, whose prior is not representable: {exc}") from None
+
+
+def _estimator_alpha(estimator, name: str) -> float:
+    fitted = getattr(estimator, "alpha_", None)
+    alpha = fitted if fitted is not None else getattr(estimator, "alpha", None)
+    alpha = np.asarray(alpha, dtype=float)
+    if alpha.size != 1:
+        raise ValueError(f"estimator: {name} with one alpha per target is not supported, got alpha={alpha!r}")
+    return float(alpha.reshape(()))
+
+
+def from_sklearn(estimator, *, sigma: float, n_samples: int | None = None) -> Prior:
+    """The prior whose MAP (noise scale ``sigma``) equals a scikit-learn penalized fit.
+
+    Parameters
+    ----------
+    estimator : Ridge, Lasso, ElasticNet, RidgeCV, LassoCV or ElasticNetCV
+        Fitted or not. For the ``*CV`` classes it must be fitted (its ``alpha_`` is used).
+    sigma : float
+        The fixed noise standard deviation of the Gaussian likelihood.
+    n_samples : int
+        Number of training samples (required for ``Lasso`` / ``ElasticNet``, whose data term
+        is divided by ``n``; ignored for ``Ridge``).
+
+    Returns
+    -------
+    Prior
+        ``Ridge(alpha)`` gives ``Normal(sigma / sqrt(alpha))``; ``Lasso(alpha)`` gives
+        ``Laplace(sigma^2 / (n alpha))``; ``ElasticNet(alpha, l1_ratio)`` gives
+        ``ElasticNet(l1 = n alpha rho / sigma^2, l2 = n alpha (1 - rho) / (2 sigma^2))``, or
+        ``Laplace`` / ``Normal`` when ``l1_ratio`` is 1 / 0.
+
+    Raises
+    ------
+    ValueError
+        Naming ``alpha`` when the prior's penalty weights overflow or underflow (0 or subnormal),
+        e.g. ``Lasso(alpha=1e-320)``.
+    """
+    from sklearn import linear_model as lm
+
+    check_positive(sigma, "sigma")
+    if isinstance(estimator, lm.MultiTaskElasticNet):  # subclasses ElasticNet, but an L2,1 penalty
+        raise TypeError(
+            f"estimator must be a single-target Ridge, Lasso or ElasticNet, got {type(estimator).__name__} "
+            "(its L2,1 penalty couples the targets: no independent prior per coefficient)"
+        )
+    if getattr(estimator, "positive", False):
+        raise ValueError("estimator: positive=True (a non-negativity constraint) has no prior twin here")
+    if isinstance(estimator, lm.Ridge | lm.RidgeCV):
+        if isinstance(estimator, lm.RidgeCV) and not hasattr(estimator, "alpha_"):
+            raise ValueError("estimator: RidgeCV must be fitted first (its alpha_ is used)")
+        alpha = _estimator_alpha(estimator, type(estimator).__name__)
+        return _prior_for_strength(lambda: weights_from_ridge(alpha, sigma=sigma), f"alpha={alpha!r}")
+    if isinstance(estimator, lm.Lasso | lm.ElasticNet | lm.LassoCV | lm.ElasticNetCV):
+        name = type(estimator).__name__
+        if name.endswith("CV") and not hasattr(estimator, "alpha_"):
+            raise ValueError(f"estimator: {name} must be fitted first (its alpha_ is used)")
+        if n_samples is None:
+            raise TypeError(f"n_samples is required to convert {name} (its data term is divided by n)")
+        if isinstance(estimator, lm.Lasso | lm.LassoCV):
+            l1_ratio = 1.0
+        else:
+            l1_ratio = getattr(estimator, "l1_ratio_", estimator.l1_ratio)
+        if np.ndim(l1_ratio) != 0:
+            raise ValueError(f"estimator: {name} must be fitted to convert a list of l1_ratio values")
+        alpha = _estimator_alpha(estimator, name)
+        return _prior_for_strength(
+            lambda: weights_from_enet(alpha, l1_ratio, sigma=sigma, n_samples=n_samples), f"alpha={alpha!r}"
+        )
+    raise TypeError(
+        "estimator must be a scikit-learn Ridge, Lasso, ElasticNet (or their CV variants, fitted), "
+        f"got {type(estimator).__name__}"
+    )
+
+
+def from_glmnet(
+    lambda_: float, alpha: float = 1.0, *, sigma: float, n_samples: int, y_sd: float | None = None
+) -> Prior:
+    """The prior whose MAP (noise scale ``sigma``) is glmnet's gaussian fit at ``lambda`` and mixing ``alpha``.
+
+    glmnet divides y by its scale ``s_y`` before fitting and reports coefficients in the units of
+    y, where its objective is
+
+    ``1/(2n) ||y - b0 - Xw||^2 + lambda alpha ||w||_1 + lambda (1 - alpha) / (2 s_y) ||w||^2``.
+
+    The L1 part is scikit-learn's ``ElasticNet(alpha=lambda, l1_ratio=alpha)``, the L2 part is not
+    (it carries ``1 / s_y``). So ``l1 = n lambda alpha / sigma^2`` and
+    ``l2 = n lambda (1 - alpha) / (2 s_y sigma^2)`` (:func:`bayesreg.conversions.weights_from_glmnet`):
+    ``alpha = 1`` gives ``Laplace(sigma^2 / (n lambda))``, ``alpha = 0`` a ``Normal``, otherwise an
+    ``ElasticNet`` prior. Checked against R glmnet 4.1-6 on 24 paths (``tests/test_glmnet_reference.py``).
+
+    Parameters
+    ----------
+    lambda_ : float
+        glmnet's ``lambda`` (> 0).
+    alpha : float in [0, 1], default 1
+        glmnet's mixing parameter (1: lasso, 0: ridge).
+    sigma : float
+        The fixed noise standard deviation of the Gaussian likelihood.
+    n_samples : int
+        Number of observations given to glmnet.
+    y_sd : float or None
+        ``s_y``: the 1/n standard deviation of the y given to glmnet, ``sqrt(mean((y - mean(y))^2))``,
+        or ``sqrt(mean(y^2))`` for ``intercept=FALSE``; :func:`bayesreg.conversions.glmnet_y_scale`
+        computes it. Required when ``alpha < 1`` (TypeError saying why if missing); not needed for
+        ``alpha = 1``.
+
+    Notes
+    -----
+    With glmnet's default ``standardize=TRUE`` the penalty acts on ``sd_j w_j`` (``sd_j`` the 1/n
+    standard deviation of column j, centred even with ``intercept=FALSE``): fit the returned prior
+    with ``BayesianRegression(prior, sigma=sigma, standardize=True, fit_intercept=intercept)``, which
+    uses the same convention. With ``standardize=FALSE`` use ``standardize=False``.
+
+    Raises
+    ------
+    ValueError
+        Bad values, and naming ``lambda_`` when the prior's weights overflow or underflow.
+    """
+    return _prior_for_strength(
+        lambda: weights_from_glmnet(lambda_, alpha, sigma=sigma, n_samples=n_samples, y_sd=y_sd),
+        f"lambda_={lambda_!r}",
+    )

@@ -1,0 +1,26 @@
+"""Figures: the textbook pictures of penalties as priors, and posterior plots.
+
+The matplotlib functions take an optional ``ax`` and return the Axes they drew on;
+:func:`plot_prior_posterior` is ArviZ's and returns its ``PlotCollection``. None of them
+shows a window or changes global matplotlib state: they work under the Agg backend.
+"""
+
+from bayesreg.viz.posterior import (
+    equal_variance_priors,
+    plot_bayesian_path,
+    plot_forest,
+    plot_laplace_vs_gaussian_posterior,
+    plot_prior_posterior,
+)
+from bayesreg.viz.textbook import plot_penalty_1d, plot_penalty_2d, plot_prior_densities
+
+__all__ = [
+    "equal_variance_priors",
+    "plot_bayesian_path",
+    "plot_forest",
+    "plot_laplace_vs_gaussian_posterior",
+    "plot_prior_posterior",
+    "plot_penalty_1d",
+    "plot_penalty_2d",
+    "plot_prior_densities",
+]
