@@ -14,7 +14,7 @@ import pymc as pm
 from pytensor.tensor.variable import TensorVariable
 
 from bayesreg.data.design import robust_std
-from bayesreg.likelihoods import Gaussian
+from bayesreg.likelihoods import Likelihood
 from bayesreg.priors import BasePrior, Prior
 
 __all__ = ["RegressionModel", "build_model", "default_sigma_prior_scale"]
@@ -33,11 +33,14 @@ class RegressionModel:
         ``y ~ likelihood(intercept + X @ beta)``, ``beta_j ~ prior``, flat prior on the intercept.
         ``X`` and ``y`` are ``pm.Data`` (``"X"``, ``"y"``), as are the prior's parameters
         (``"beta_scale"``, ...) and a fixed ``"sigma"``.
+    sigma : TensorVariable
+        The likelihood's scale (:meth:`~bayesreg.likelihoods.Likelihood.build_scale`): ``sigma`` for the
+        Gaussian, the constant 1 for the Bernoulli and Poisson likelihoods.
     """
 
     model: pm.Model
     prior: BasePrior
-    likelihood: Gaussian
+    likelihood: Likelihood
     beta: TensorVariable
     intercept: TensorVariable | None
     sigma: TensorVariable
@@ -75,18 +78,19 @@ def build_model(
     y: np.ndarray,
     prior: BasePrior,
     *,
-    likelihood: Gaussian,
+    likelihood: Likelihood,
     fit_intercept: bool = True,
     feature_names=None,
 ) -> RegressionModel:
     """Build the PyMC model for already validated float arrays ``X`` (n, p) and ``y`` (n,)."""
+    y = likelihood.check_y(y, fit_intercept=fit_intercept)
     n, p = X.shape
     names = [f"x{j}" for j in range(p)] if feature_names is None else [str(f) for f in feature_names]
     coords = {"feature": names, "obs_id": np.arange(n)}
     with pm.Model(coords=coords) as model:
         X_data = pm.Data("X", X, dims=("obs_id", "feature"))
         y_data = pm.Data("y", y, dims="obs_id")
-        sigma = likelihood.build_sigma(y_scale=default_sigma_prior_scale(y))
+        sigma = likelihood.build_scale(y_scale=default_sigma_prior_scale(y))
         beta = prior.build(COEF, dims="feature", sigma=sigma, n_obs=n)
         eta = X_data @ beta
         intercept = None

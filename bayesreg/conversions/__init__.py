@@ -1,23 +1,29 @@
 """Penalty <-> prior conversions: pure math, no models (:mod:`bayesreg.conversions.rules` derives every rule)."""
 
 from bayesreg.conversions.rules import (
+    GLMNET_FAMILIES,
     PenaltyWeights,
     enet_from_weights,
     glmnet_from_weights,
     glmnet_y_scale,
+    logistic_from_weights,
     ridge_from_weights,
     weights_from_enet,
     weights_from_glmnet,
+    weights_from_logistic,
     weights_from_ridge,
 )
 
 __all__ = [
+    "GLMNET_FAMILIES",
     "PenaltyWeights",
     "enet_from_weights",
     "glmnet_from_weights",
     "glmnet_y_scale",
+    "logistic_from_weights",
     "ridge_from_weights",
     "weights_from_enet",
     "weights_from_glmnet",
+    "weights_from_logistic",
     "weights_from_ridge",
 ]

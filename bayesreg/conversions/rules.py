@@ -77,6 +77,9 @@ __all__ = [
     "weights_from_glmnet",
     "glmnet_from_weights",
     "glmnet_y_scale",
+    "weights_from_logistic",
+    "logistic_from_weights",
+    "GLMNET_FAMILIES",
 ]
 
 
@@ -175,7 +178,43 @@ def ridge_from_weights(weights: PenaltyWeights, *, sigma) -> float:
 
 
 # --------------------------------------------------------------------------------------------
-# glmnet, gaussian family
+# scikit-learn's LogisticRegression (Bernoulli likelihood, dispersion 1)
+# --------------------------------------------------------------------------------------------
+
+
+def weights_from_logistic(C, l1_ratio=0.0) -> PenaltyWeights:
+    """Prior weights matching scikit-learn ``LogisticRegression(C, l1_ratio)`` (binary).
+
+    Its objective is ``C sum_i logloss_i + l1_ratio ||w||_1 + (1 - l1_ratio) / 2 ||w||^2`` (a sum, not a mean,
+    and no ``n``); divided by ``C`` it is the negative log posterior, so ``l1 = l1_ratio / C`` and
+    ``l2 = (1 - l1_ratio) / (2 C)``: ``Normal(sqrt(C))`` for L2, ``Laplace(C)`` for L1.
+
+    Raises
+    ------
+    ValueError
+        Naming ``C`` when a weight overflows or underflows (0 or subnormal); ``C = inf`` (no penalty) has
+        no prior twin.
+    """
+    C = check_positive(C, "C")
+    rho = check_l1_ratio(l1_ratio)
+    context = f"C={C!r} (l1_ratio={rho!r})"
+    l1 = 0.0 if rho == 0 else _product(rho, divide=(C,))
+    l2 = 0.0 if rho == 1 else _product(1.0 - rho, divide=(2.0, C))
+    return PenaltyWeights(
+        _derived(l1, context, "l1 = l1_ratio / C"), _derived(l2, context, "l2 = (1 - l1_ratio) / (2 C)")
+    )
+
+
+def logistic_from_weights(weights: PenaltyWeights) -> tuple[float, float]:
+    """scikit-learn ``LogisticRegression``'s ``(C, l1_ratio)`` matching a prior: ``C = 1 / (l1 + 2 l2)`` and
+    ``l1_ratio = l1 / (l1 + 2 l2)``."""
+    total = weights.l1 + 2.0 * weights.l2
+    C = check_normal_float(_product(1.0, divide=(total,)), f"{weights}", what="C = 1 / (l1 + 2 l2)")
+    return C, weights.l1 / total
+
+
+# --------------------------------------------------------------------------------------------
+# glmnet: the gaussian family (and, without s_y and sigma, the binomial and poisson families)
 # --------------------------------------------------------------------------------------------
 
 _Y_SD_WHY = (
@@ -215,6 +254,25 @@ def glmnet_y_scale(y, *, intercept: bool = True) -> float:
     return scale
 
 
+#: glmnet's families with a prior twin here
+GLMNET_FAMILIES = ("gaussian", "binomial", "poisson")
+
+
+def _family_scales(family, sigma, y_sd) -> tuple[float, float | None]:
+    """``(sigma, y_sd)`` of a glmnet family: the Gaussian's own (sigma required), 1 and 1 for the others
+    (then neither may be given: they would mean nothing)."""
+    if family not in GLMNET_FAMILIES:
+        raise ValueError(f"family must be one of {GLMNET_FAMILIES}, got {family!r}")
+    if family == "gaussian":
+        if sigma is None:
+            raise TypeError("sigma is required for the gaussian family (the fixed noise scale of the likelihood)")
+        return check_positive(sigma, "sigma"), y_sd
+    for name, value in (("sigma", sigma), ("y_sd", y_sd)):
+        if value is not None:
+            raise TypeError(f"{name}: the {family} family has no noise scale (its dispersion is 1); leave {name} out")
+    return 1.0, 1.0
+
+
 def _check_y_sd(y_sd, needed: bool, who: str) -> float | None:
     if y_sd is None:
         if needed:
@@ -223,11 +281,16 @@ def _check_y_sd(y_sd, needed: bool, who: str) -> float | None:
     return check_positive(y_sd, "y_sd")
 
 
-def weights_from_glmnet(lambda_, alpha=1.0, *, sigma, n_samples, y_sd=None) -> PenaltyWeights:
+def weights_from_glmnet(
+    lambda_, alpha=1.0, *, sigma=None, n_samples, y_sd=None, family: str = "gaussian"
+) -> PenaltyWeights:
     """Prior weights matching glmnet's gaussian fit with ``lambda`` and mixing ``alpha`` (``a``).
 
     In the units of y glmnet minimizes ``1/(2n) RSS + lambda a ||w||_1 + lambda (1 - a)/(2 s_y) ||w||^2``,
     so ``l1 = n lambda a / sigma^2`` and ``l2 = n lambda (1 - a) / (2 s_y sigma^2)``.
+
+    The ``binomial`` and ``poisson`` families minimize ``-(1/n) loglik + lambda a ||w||_1 + lambda (1 - a) / 2
+    ||w||^2`` (y is not rescaled, the dispersion is 1): ``l1 = n lambda a`` and ``l2 = n lambda (1 - a) / 2``.
 
     Parameters
     ----------
@@ -236,11 +299,13 @@ def weights_from_glmnet(lambda_, alpha=1.0, *, sigma, n_samples, y_sd=None) -> P
     alpha : float in [0, 1]
         glmnet's mixing parameter (1: lasso, 0: ridge).
     sigma : float
-        Fixed noise standard deviation of the Gaussian likelihood.
+        Fixed noise standard deviation of the Gaussian likelihood (gaussian family only).
     n_samples : int
     y_sd : float or None
         ``s_y``, glmnet's internal scale of y (:func:`glmnet_y_scale`). Required when ``alpha < 1``;
-        ignored (but checked when given) for ``alpha == 1``, whose objective does not involve it.
+        ignored (but checked when given) for ``alpha == 1``, whose objective does not involve it
+        (gaussian family only).
+    family : {"gaussian", "binomial", "poisson"}
 
     Raises
     ------
@@ -251,9 +316,10 @@ def weights_from_glmnet(lambda_, alpha=1.0, *, sigma, n_samples, y_sd=None) -> P
     """
     lambda_ = check_positive(lambda_, "lambda_")
     a = check_l1_ratio(alpha, "alpha")
-    sigma = check_positive(sigma, "sigma")
+    sigma, y_sd = _family_scales(family, sigma, y_sd)
     n = check_n_samples(n_samples)
-    y_sd = _check_y_sd(y_sd, a < 1, "when alpha < 1")
+    if family == "gaussian":
+        y_sd = _check_y_sd(y_sd, a < 1, "when alpha < 1")
     context = f"lambda_={lambda_!r} (alpha={a!r}, sigma={sigma!r}, n_samples={n}, y_sd={y_sd!r})"
     l1 = 0.0 if a == 0 else _product(n, lambda_, a, divide=(sigma, sigma))
     l2 = 0.0 if a == 1 else _product(n, lambda_, 1.0 - a, divide=(2.0, y_sd, sigma, sigma))
@@ -263,15 +329,19 @@ def weights_from_glmnet(lambda_, alpha=1.0, *, sigma, n_samples, y_sd=None) -> P
     )
 
 
-def glmnet_from_weights(weights: PenaltyWeights, *, sigma, n_samples, y_sd=None) -> tuple[float, float]:
-    """glmnet's gaussian ``(lambda, alpha)`` matching a prior: the inverse of :func:`weights_from_glmnet`.
+def glmnet_from_weights(
+    weights: PenaltyWeights, *, sigma=None, n_samples, y_sd=None, family: str = "gaussian"
+) -> tuple[float, float]:
+    """glmnet's ``(lambda, alpha)`` matching a prior: the inverse of :func:`weights_from_glmnet`.
 
-    ``lambda = sigma^2 (l1 + 2 s_y l2) / n`` and ``alpha = l1 / (l1 + 2 s_y l2)``; ``y_sd`` (``s_y``)
+    gaussian: ``lambda = sigma^2 (l1 + 2 s_y l2) / n`` and ``alpha = l1 / (l1 + 2 s_y l2)``; ``y_sd`` (``s_y``)
     is required when ``l2 > 0`` (a Normal or elastic-net prior) and not needed for a Laplace prior.
+    binomial and poisson: the same with ``sigma = s_y = 1``.
     """
-    sigma = check_positive(sigma, "sigma")
+    sigma, y_sd = _family_scales(family, sigma, y_sd)
     n = check_n_samples(n_samples)
-    y_sd = _check_y_sd(y_sd, weights.l2 > 0, "for a prior with an L2 part (Normal or ElasticNet)")
+    if family == "gaussian":
+        y_sd = _check_y_sd(y_sd, weights.l2 > 0, "for a prior with an L2 part (Normal or ElasticNet)")
     l2_part = 0.0 if weights.l2 == 0 else _product(2.0, y_sd, weights.l2)
     total = weights.l1 + l2_part
     lambda_ = _product(sigma, sigma, total, divide=(n,))

@@ -105,14 +105,23 @@ class Scaling:
     y_scale: float
 
     @classmethod
-    def from_data(cls, X: np.ndarray, y: np.ndarray, *, fit_intercept: bool, sigma: float | None) -> Scaling:
+    def from_data(
+        cls, X: np.ndarray, y: np.ndarray, *, fit_intercept: bool, sigma: float | None, scale_y: bool = True
+    ) -> Scaling:
         """The scaling of ``(X, y)``; raises a ValueError naming ``X``, ``y`` or ``sigma`` if the
-        working data would not be finite."""
+        working data would not be finite.
+
+        ``scale_y=False`` (a likelihood that is not a location-scale family: Bernoulli, Poisson) leaves ``y`` as
+        it is (``a = 0``, ``t = 1``); the columns are centred and scaled all the same.
+        """
         p = X.shape[1]
         x_center = _safe_mean(X) if fit_intercept else np.zeros(p)
         x_scale = power_of_two(column_scales(X, center=fit_intercept))
-        y_center = float(_safe_mean(y.reshape(-1, 1))[0]) if fit_intercept else 0.0
-        y_scale = power_of_two(sigma if sigma is not None else robust_std(y, center=fit_intercept))
+        if scale_y:
+            y_center = float(_safe_mean(y.reshape(-1, 1))[0]) if fit_intercept else 0.0
+            y_scale = power_of_two(sigma if sigma is not None else robust_std(y, center=fit_intercept))
+        else:
+            y_center, y_scale = 0.0, 1.0
         scaling = cls(np.asarray(x_center, float), np.asarray(x_scale, float), y_center, float(y_scale))
         with np.errstate(over="ignore", invalid="ignore"):
             x_working = scaling.x(X)

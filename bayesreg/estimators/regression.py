@@ -2,47 +2,25 @@
 
 from __future__ import annotations
 
-import pickle
 from pathlib import Path
 
-import cloudpickle
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.base import RegressorMixin
+from sklearn.utils.validation import validate_data
 
-from bayesreg._validation import check_bool, check_count, check_feature_columns, check_numeric_target, check_positive
+from bayesreg._validation import check_bool, check_feature_columns, check_numeric_target, check_positive
 from bayesreg._warnings import warn
-from bayesreg.data.design import Standardization
 from bayesreg.data.noise import SIGMA_MISMATCH_FACTOR, estimate_noise_scale
-from bayesreg.estimators.persistence import CloudPickled as _CloudPickled
+from bayesreg.estimators.base import BayesianLinearModel
 from bayesreg.estimators.persistence import load_estimator, save_estimator
-from bayesreg.inference.sampling import (
-    check_sampler,
-    diagnose,
-    sample_posterior,
-    warn_if_problems,
-)
 from bayesreg.likelihoods import Gaussian, predictive
 from bayesreg.model import build_model
 from bayesreg.optimize.map import MapResult, MapSolver
-from bayesreg.priors import check_prior
 
 __all__ = ["BayesianRegression"]
 
-_METHODS = ("map", "nuts")
-#: fitted attributes that only one method sets: a refit with the other method drops them
-_METHOD_ATTRIBUTES = (
-    "map_",
-    "equivalent_penalty_",
-    "idata_",
-    "diagnostics_",
-    "nuts_sampler_",
-    "coef_median_",
-    "intercept_median_",
-)
 
-
-class BayesianRegression(RegressorMixin, BaseEstimator):
+class BayesianRegression(RegressorMixin, BayesianLinearModel):
     """Linear regression with a prior on the coefficients: exact MAP or full posterior (NUTS).
 
     The model is
@@ -177,50 +155,14 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         self.progressbar = progressbar
 
     def _check_params(self):
-        prior = check_prior(self.prior)
+        prior = self._check_common_params()
         if isinstance(self.sigma, str):
             if self.sigma != "auto":
                 raise TypeError(f"sigma must be a positive number, 'auto' or None, got {self.sigma!r}")
             sigma = "auto"
         else:
             sigma = None if self.sigma is None else check_positive(self.sigma, "sigma")
-        check_bool(self.fit_intercept, "fit_intercept")
-        check_bool(self.standardize, "standardize")
-        if self.method not in _METHODS:
-            raise ValueError(f"method must be one of {_METHODS}, got {self.method!r}")
-        if self.method == "map" and not prior.has_penalty_twin:
-            raise ValueError(
-                f"prior={prior!r} is hierarchical: it has no penalty twin and no exact MAP here; use method='nuts'"
-            )
-        if self.method == "nuts":
-            check_count(self.draws, "draws")
-            check_count(self.tune, "tune", minimum=0)
-            check_count(self.chains, "chains")
-            if self.cores is not None:
-                check_count(self.cores, "cores")
-            if self.random_seed is not None:
-                check_count(self.random_seed, "random_seed", minimum=0)
-            check_sampler(self.nuts_sampler)
-            if self.target_accept is not None:
-                target = check_positive(self.target_accept, "target_accept")
-                if not target < 1.0:
-                    raise ValueError(f"target_accept must be in (0, 1), got {self.target_accept!r}")
-            check_bool(self.progressbar, "progressbar")
         return prior, sigma
-
-    def fit(self, X, y):
-        """Fit the MAP or sample the posterior. Returns self.
-
-        Every parameter is checked before anything is compiled; on any error the estimator is
-        left exactly as it was before the call.
-        """
-        before = self.__dict__.copy()
-        try:
-            return self._fit(X, y)
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(before)
-            raise
 
     def _fit(self, X, y):
         prior, sigma = self._check_params()
@@ -236,18 +178,8 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
             )
         if sigma is None and n <= 1 + int(self.fit_intercept):
             raise ValueError(f"sigma=None needs n_samples > 1 + fit_intercept to learn sigma, got n_samples={n}")
-        # glmnet's convention for a MAP without intercept: a constant column gets coefficient 0
-        standardization = Standardization.from_data(
-            X,
-            standardize=self.standardize,
-            fit_intercept=self.fit_intercept,
-            zero_constant_columns=self.method == "map",
-        )
-        X_fit = standardization.apply(X)
+        X_fit = self._standardize(X)
         sigma = self._noise_scale(sigma, X_fit, y)
-        for stale in _METHOD_ATTRIBUTES:
-            self.__dict__.pop(stale, None)
-        self._standardization = standardization
         names = getattr(self, "feature_names_in_", None)
         rm = build_model(
             X_fit,
@@ -304,71 +236,19 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         else:
             self.equivalent_penalty_.set_params(fit_intercept=self.fit_intercept)
 
-    def _fit_nuts(self, rm):
-        idata = sample_posterior(
-            rm,
-            draws=self.draws,
-            tune=self.tune,
-            chains=self.chains,
-            cores=self.cores,
-            random_seed=self.random_seed,
-            nuts_sampler=self.nuts_sampler,
-            target_accept=self.target_accept,
-            progressbar=self.progressbar,
-        )
-        # which scale the draws are on, and the transform back to X's own (as _draws applies it)
-        idata.attrs["standardized"] = bool(self.standardize)
-        idata.attrs["coefficient_scale"] = "standardized" if self.standardize else "original"
-        idata.attrs["x_center"] = [float(v) for v in self._standardization.center]
-        idata.attrs["x_scale"] = [float(v) for v in self._standardization.scale]
-        if rm.likelihood.fixed_sigma:  # the value used (sigma="auto" estimates it from the data)
-            idata.attrs["fixed_sigma"] = float(rm.likelihood.sigma)
-        self._set_posterior(idata)
-        self.diagnostics_ = diagnose(idata, var_names=self._sampled_names())
-        warn_if_problems(self.diagnostics_)
-
-    def _sampled_names(self) -> list[str]:
-        """Posterior variables that summary() and the diagnostics look at: coefficients first."""
-        posterior = self.idata_["posterior"]
-        names = [name for name in ("intercept", "beta", "sigma") if name in posterior]
-        # scalar hyperparameters (lambda, tau, c2), not the auxiliary half-Cauchy factors
-        extra = [
-            name
-            for name in posterior.data_vars
-            if name not in names and posterior[name].ndim == 2 and not name.endswith(("_a", "_b", "log_sigma"))
-        ]
-        return names + extra
-
     def _set_posterior(self, idata) -> None:
-        self.idata_ = idata
-        self.nuts_sampler_ = idata.attrs.get("nuts_sampler", "pymc")
-        beta, intercept, sigma = self._draws()
-        self.coef_ = beta.mean(axis=0)
-        self.coef_median_ = np.median(beta, axis=0)
-        self.intercept_ = float(intercept.mean()) if intercept is not None else 0.0
-        self.intercept_median_ = float(np.median(intercept)) if intercept is not None else 0.0
-        self.sigma_ = float(sigma.mean())
+        super()._set_posterior(idata)
+        self.sigma_ = float(self._draws()[2].mean())
 
     def _draws(self):
         """Posterior draws on the original scale: beta (S, p), intercept (S,) or None, sigma (S,)."""
+        beta, intercept = self._coefficient_draws()
         posterior = self.idata_["posterior"]
-        beta = self._standardization.coef(posterior["beta"].values.reshape(-1, self.n_features_in_))
-        intercept = None
-        if self.fit_intercept:
-            intercept = self._standardization.intercept(posterior["intercept"].values.reshape(-1), beta)
         if "sigma" in posterior:
             sigma = posterior["sigma"].values.reshape(-1)
         else:
             sigma = np.full(beta.shape[0], float(self.idata_.attrs.get("fixed_sigma", self.sigma)))
         return beta, intercept, sigma
-
-    def _check_predict_input(self, X):
-        check_is_fitted(self)
-        return validate_data(self, X, dtype=np.float64, reset=False)
-
-    def _require_posterior(self, what: str) -> None:
-        if not hasattr(self, "idata_"):
-            raise ValueError(f"{what} needs the posterior: fit with method='nuts' (this estimator has method='map')")
 
     def predict(self, X, return_std: bool = False):
         """Predicted mean, and with ``return_std`` the posterior predictive standard deviation.
@@ -404,58 +284,6 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         upper = predictive.mixture_quantiles(mu, sigma, (1.0 + prob) / 2.0)
         return np.column_stack([lower, upper])
 
-    def summary(self, scale: str = "original", **kwargs):
-        """ArviZ summary (mean, sd, 90% interval, ESS, r_hat) of the coefficients, intercept, sigma and hyperparameters.
-
-        Parameters
-        ----------
-        scale : {"original", "fitted"}, default="original"
-            ``"original"``: the coefficients and the intercept on the scale of ``X`` as given,
-            each draw back-transformed as ``coef_`` is (``beta_j / sd_j`` and
-            ``b0 - sum_j center_j beta_j / sd_j``), so the means are ``coef_`` and
-            ``intercept_``, and ESS and r_hat are those of these quantities. ``"fitted"``: as
-            sampled and stored in ``idata_`` (standardized columns when ``standardize=True``).
-            Without ``standardize`` both are the same.
-        **kwargs
-            Passed to :func:`arviz.summary`. Defaults here: ``var_names`` the intercept, the
-            coefficients, sigma and the prior's scalar hyperparameters; ``ci_prob=0.9`` and
-            ``ci_kind="eti"``, the central 90% interval used everywhere in bayesreg (ArviZ's own
-            default is 89%).
-
-        Returns
-        -------
-        pandas.DataFrame
-            As :func:`arviz.summary` returns it; its index is named after the scale of the
-            coefficients (``"original scale"`` or ``"standardized scale"``), also in
-            ``attrs["scale"]``. With ``fmt="xarray"`` a Dataset with the same ``attrs["scale"]``.
-        """
-        import arviz as az
-        import xarray as xr
-
-        check_is_fitted(self)
-        self._require_posterior("summary()")
-        if scale not in ("original", "fitted"):
-            raise ValueError(f"scale must be 'original' or 'fitted', got {scale!r}")
-        kwargs.setdefault("var_names", self._sampled_names())
-        kwargs.setdefault("ci_prob", 0.9)
-        kwargs.setdefault("ci_kind", "eti")
-        data = self.idata_
-        on_standardized = self.standardize and scale == "fitted"
-        if self.standardize and scale == "original":
-            posterior = data["posterior"].to_dataset()
-            beta = posterior["beta"].copy(data=self._standardization.coef(posterior["beta"].values))
-            posterior = posterior.assign(beta=beta)
-            if "intercept" in posterior:
-                intercept = self._standardization.intercept(posterior["intercept"].values, beta.values)
-                posterior = posterior.assign(intercept=posterior["intercept"].copy(data=intercept))
-            data = xr.DataTree.from_dict({"posterior": posterior})
-        table = az.summary(data, **kwargs)
-        label = "standardized scale" if on_standardized else "original scale"
-        if hasattr(table, "index"):
-            table.index.name = label
-        table.attrs["scale"] = label.split()[0]
-        return table
-
     # --- persistence -------------------------------------------------------------------------
 
     def save(self, path) -> Path:
@@ -483,20 +311,3 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         raises a ValueError naming the file and the problem.
         """
         return load_estimator(cls, path)
-
-    def __getstate__(self):
-        state = dict(super().__getstate__())  # object.__getstate__ may return __dict__ itself
-        if "model_" in state:
-            # A pm.Model holds locally defined classes that plain pickle cannot store.
-            state["model_"] = _CloudPickled(cloudpickle.dumps(state["model_"]))
-        return state
-
-    def __setstate__(self, state):
-        if isinstance(state.get("model_"), _CloudPickled):
-            state["model_"] = pickle.loads(state["model_"].payload)
-        super().__setstate__(state)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
-        return tags

@@ -1,5 +1,9 @@
-"""Likelihoods: how the observations depend on the linear predictor."""
+"""Likelihoods: how the observations depend on the linear predictor (:mod:`~bayesreg.likelihoods.base` has the
+protocol every family implements)."""
 
+from bayesreg.likelihoods.base import Likelihood
+from bayesreg.likelihoods.bernoulli import Bernoulli
 from bayesreg.likelihoods.gaussian import SIGMA_PRIORS, Gaussian
+from bayesreg.likelihoods.poisson import Poisson
 
-__all__ = ["Gaussian", "SIGMA_PRIORS"]
+__all__ = ["Bernoulli", "Gaussian", "Likelihood", "Poisson", "SIGMA_PRIORS"]

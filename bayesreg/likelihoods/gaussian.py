@@ -1,13 +1,15 @@
-"""Likelihoods: how the observations depend on the linear predictor."""
+"""The Gaussian likelihood (identity link): penalized least squares at a fixed sigma."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pymc as pm
 import pytensor.tensor as pt
 
 from bayesreg._validation import check_positive
+from bayesreg.likelihoods.base import Likelihood
 
 SIGMA_PRIORS = ("halfnormal", "jeffreys")
 
@@ -15,7 +17,7 @@ __all__ = ["Gaussian"]
 
 
 @dataclass(frozen=True)
-class Gaussian:
+class Gaussian(Likelihood):
     """``y_i ~ Normal(eta_i, sigma)`` with ``eta = b0 + X beta``.
 
     Parameters
@@ -33,6 +35,10 @@ class Gaussian:
         deterministic). The posterior is proper when ``n_samples > 1 + fit_intercept``.
     """
 
+    family = "gaussian"
+    link = "identity"
+    location_scale = True
+
     sigma: float | None = None
     sigma_prior_scale: float | None = None
     sigma_prior: str = "halfnormal"
@@ -49,7 +55,21 @@ class Gaussian:
     def fixed_sigma(self) -> bool:
         return self.sigma is not None
 
-    def build_sigma(self, *, y_scale: float):
+    def check_y(self, y: np.ndarray, *, fit_intercept: bool = True) -> np.ndarray:
+        return np.asarray(y, dtype=float)
+
+    def mean(self, eta: np.ndarray) -> np.ndarray:
+        return np.asarray(eta, dtype=float)
+
+    def working(self, y_scale: float, *, default_prior_scale: float = 1.0) -> Gaussian:
+        """The same model for ``y / y_scale``: ``sigma / y_scale``, and the prior scale of a free sigma divided
+        alike (``default_prior_scale``, in ``y``'s units, where the prior scale was left to the data)."""
+        if self.fixed_sigma:
+            return Gaussian(sigma=self.sigma / y_scale)
+        s0 = self.sigma_prior_scale if self.sigma_prior_scale is not None else default_prior_scale
+        return Gaussian(sigma=None, sigma_prior_scale=s0 / y_scale, sigma_prior=self.sigma_prior)
+
+    def build_scale(self, *, y_scale: float):
         """Create ``sigma`` in the current model.
 
         A fixed sigma is a ``pm.Data`` named ``"sigma"`` so it can change without recompiling.

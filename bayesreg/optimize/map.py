@@ -226,14 +226,10 @@ class MapSolver:
         self.rm = rm
         likelihood = rm.likelihood
         X, y = rm.X, rm.y
-        self.scaling = Scaling.from_data(X, y, fit_intercept=rm.fit_intercept, sigma=likelihood.sigma)
-        t = self.scaling.y_scale
-        if likelihood.fixed_sigma:
-            working_likelihood = Gaussian(sigma=likelihood.sigma / t)
-        else:
-            s0 = likelihood.sigma_prior_scale
-            s0 = default_sigma_prior_scale(y) if s0 is None else s0
-            working_likelihood = Gaussian(sigma=None, sigma_prior_scale=s0 / t, sigma_prior=likelihood.sigma_prior)
+        self.scaling = Scaling.from_data(
+            X, y, fit_intercept=rm.fit_intercept, sigma=likelihood.sigma, scale_y=likelihood.location_scale
+        )
+        working_likelihood = likelihood.working(self.scaling.y_scale, default_prior_scale=default_sigma_prior_scale(y))
         self.working = build_model(
             self.scaling.x(X),
             self.scaling.y(y),
@@ -245,6 +241,7 @@ class MapSolver:
         self._X = self.working.X
         self._unit_gram = None  # X_c' X_c, reused while the curvature is constant
         self._rss = None  # (RSS0, RSS_ls) of the free-sigma bracket
+        self._zero_gradient = None  # the certificate's scale for a non-quadratic likelihood
 
     # --- building blocks (working coordinates) ---------------------------------------------
 
@@ -294,11 +291,24 @@ class MapSolver:
         viol_w = kkt_violation(g_total, beta, weights.l1)
         with np.errstate(over="ignore"):  # in the user's units it may exceed float64 (then inf)
             viol = max(float(np.max(viol_w * self._user_units(), initial=0.0)), abs(g0) / self.scaling.y_scale)
-        scale = max(float(np.max(np.abs(c), initial=0.0)), float(np.max(weights.l1, initial=0.0)), np.finfo(float).tiny)
+        reference = c if self.rm.likelihood.location_scale else self._gradient_at_zero()
+        scale = max(
+            float(np.max(np.abs(reference), initial=0.0)), float(np.max(weights.l1, initial=0.0)), np.finfo(float).tiny
+        )
         rel = max(float(np.max(viol_w, initial=0.0)), abs(g0)) / scale
         if include_sigma and not self.objective.fixed_sigma:
             rel = max(rel, max(abs(g_sigma) - self._sigma_slope_roundoff(state), 0.0) / self._X.shape[0])
         return viol, rel
+
+    def _gradient_at_zero(self) -> np.ndarray:
+        """The gradient in ``beta`` at ``beta = 0`` with the intercept profiled out (to first order): its sup-norm
+        is ``lambda_max`` (the smallest ``l1`` that zeroes every coefficient) for a canonical link, where the
+        curvature at ``eta = b0`` is the same for every row. The scale of a non-quadratic family's certificate."""
+        if self._zero_gradient is None:
+            _, g0, g_beta, _, w = self.objective.evaluate(0.0, np.zeros(self._X.shape[1]), None)
+            means = (w @ self._X) / float(w.sum()) if self.rm.fit_intercept else 0.0
+            self._zero_gradient = -(g_beta - means * g0)
+        return self._zero_gradient
 
     def _sigma_slope_roundoff(self, state) -> float:
         """The rounding error of the Gaussian ``d f / d log sigma = n - RSS / sigma^2 + ...``.
@@ -319,18 +329,62 @@ class MapSolver:
     def _solve_fixed_sigma(self, state, weights: _Working, tol: float, max_iter: int):
         """Newton steps in ``(b0, beta)`` at the sigma in ``state`` until the certificate holds.
 
-        For a Gaussian likelihood the first step is exact and the second evaluation confirms it.
+        For a Gaussian likelihood the first step is exact and the second evaluation confirms it. For the
+        others each proximal Newton step is damped by a backtracking line search on the whole objective
+        (:meth:`_line_search`).
         """
+        quadratic = self.rm.likelihood.location_scale
         evaluation = self.objective.evaluate(*state)
         c, n_iter = np.full(self._X.shape[1], np.inf), 0
         while n_iter < max_iter:
             n_iter += 1
-            state, c = self.newton_step(state, evaluation, weights)
-            evaluation = self.objective.evaluate(*state)
+            trial, c = self.newton_step(state, evaluation, weights)
+            if quadratic:
+                state = trial
+                evaluation = self.objective.evaluate(*state)
+            else:
+                state, evaluation = self._line_search(state, evaluation, trial, weights)
             _, rel = self.certificate(state, evaluation, weights, c, include_sigma=False)
             if rel <= tol:
                 break
         return state, evaluation, c, n_iter
+
+    #: sufficient decrease of the line search (Armijo) and its largest number of halvings
+    _ARMIJO = 1e-4
+    _MAX_HALVINGS = 60
+    #: F is the sum of n terms: its rounding error is taken as this many ulps of |F|
+    _ROUNDOFF_FACTOR = 100.0
+
+    def _line_search(self, state, evaluation, trial, weights: _Working):
+        """The step from ``state`` towards the proximal Newton point ``trial``, halved until it decreases
+        ``F = f + penalty`` enough (Lee, Sun & Saunders 2014):
+        ``F(x + t d) <= F(x) + 1e-4 t Delta`` with ``Delta = grad f' d + P(beta + d) - P(beta) < 0``.
+
+        The full step (``t = 1``) keeps the exact zeros of the subproblem; near the mode it is always taken
+        (proximal Newton converges quadratically there). A step that cannot decrease ``F`` any more (``Delta``
+        at round-off level) is taken as it is: the certificate then decides.
+        """
+        b0, beta, log_sigma = state
+        f, g0, g_beta, _, _ = evaluation
+        t_b0, t_beta, _ = trial
+        d0, d_beta = t_b0 - b0, t_beta - beta
+        pen = weights.penalty(beta)
+        delta = g0 * d0 + float(g_beta @ d_beta) + weights.penalty(t_beta) - pen
+        start = f + pen
+        # a predicted decrease below the rounding error of F cannot be checked: take the full step
+        resolvable = delta < -self._ROUNDOFF_FACTOR * np.finfo(float).eps * max(abs(start), 1.0)
+        t = 1.0
+        for _ in range(self._MAX_HALVINGS):
+            cand = (b0 + t * d0, beta + t * d_beta if t < 1.0 else t_beta, log_sigma)
+            cand_eval = self.objective.evaluate(*cand)
+            value = cand_eval[0] + weights.penalty(cand[1])
+            if not np.isfinite(value):
+                t *= 0.5
+                continue
+            if not resolvable or value <= start + self._ARMIJO * t * delta:
+                return cand, cand_eval
+            t *= 0.5
+        return state, evaluation
 
     # --- the public entry point ------------------------------------------------------------
 

@@ -13,9 +13,11 @@ import numpy as np
 import pymc as pm
 
 from bayesreg.conversions import (
+    GLMNET_FAMILIES,
     PenaltyWeights,
     enet_from_weights,
     glmnet_from_weights,
+    logistic_from_weights,
 )
 
 __all__ = ["BasePrior", "Prior", "check_prior"]
@@ -136,14 +138,52 @@ class Prior(BasePrior):
             model=model,
         )
 
-    def to_sklearn(self, *, sigma: float, n_samples: int):
-        """The scikit-learn estimator whose objective this prior's MAP minimizes (unfitted)."""
+    def to_sklearn(self, *, sigma: float | None = None, n_samples: int | None = None, family: str = "gaussian"):
+        """The scikit-learn estimator whose objective this prior's MAP minimizes (unfitted).
+
+        ``family`` (glmnet's names) picks the likelihood:
+
+        * ``"gaussian"`` (``sigma`` and ``n_samples`` required): ``ElasticNet(alpha, l1_ratio)`` with
+          ``alpha = sigma^2 (l1 + 2 l2) / n`` and ``l1_ratio = l1 / (l1 + 2 l2)``; ``Normal`` and ``Laplace``
+          give ``Ridge`` and ``Lasso``;
+        * ``"binomial"``: ``LogisticRegression(C = 1 / (l1 + 2 l2), l1_ratio)`` (its data term is a sum: no
+          ``n``), with ``solver="saga"`` when there is an L1 part (the solvers of an L2 penalty do not take one);
+        * ``"poisson"`` (``n_samples`` required): ``PoissonRegressor(alpha = 2 l2 / n)``; only for a prior
+          without an L1 part, as ``PoissonRegressor`` has only an L2 penalty (glmnet's poisson family has both:
+          :meth:`to_glmnet`).
+        """
+        if family == "gaussian":
+            if sigma is None:
+                raise TypeError("sigma is required for the gaussian family (the fixed noise scale of the likelihood)")
+            return self._to_sklearn_gaussian(sigma=sigma, n_samples=n_samples)
+        if sigma is not None:
+            raise TypeError(f"sigma: the {family} family has no noise scale (its dispersion is 1); leave sigma out")
+        if family == "binomial":
+            from sklearn.linear_model import LogisticRegression
+
+            C, l1_ratio = logistic_from_weights(self.weights)
+            return LogisticRegression(C=C, l1_ratio=l1_ratio, solver="saga" if l1_ratio > 0 else "lbfgs")
+        if family == "poisson":
+            from sklearn.linear_model import PoissonRegressor
+
+            if self.weights.l1 != 0:
+                raise ValueError(
+                    f"family='poisson': PoissonRegressor has only an L2 penalty, and {self!r} has an L1 part; "
+                    "use to_glmnet(family='poisson', n_samples=n)"
+                )
+            alpha, _ = enet_from_weights(self.weights, sigma=1.0, n_samples=_needed_n(n_samples, "PoissonRegressor"))
+            return PoissonRegressor(alpha=alpha)
+        raise ValueError(f"family must be one of {GLMNET_FAMILIES}, got {family!r}")
+
+    def _to_sklearn_gaussian(self, *, sigma: float, n_samples: int | None):
         from sklearn.linear_model import ElasticNet as SkElasticNet
 
-        alpha, l1_ratio = enet_from_weights(self.weights, sigma=sigma, n_samples=n_samples)
+        alpha, l1_ratio = enet_from_weights(self.weights, sigma=sigma, n_samples=_needed_n(n_samples, "ElasticNet"))
         return SkElasticNet(alpha=alpha, l1_ratio=l1_ratio)
 
-    def to_glmnet(self, *, sigma: float, n_samples: int, y_sd: float | None = None) -> tuple[float, float]:
+    def to_glmnet(
+        self, *, sigma: float | None = None, n_samples: int, y_sd: float | None = None, family: str = "gaussian"
+    ) -> tuple[float, float]:
         """glmnet's gaussian ``(lambda, alpha)`` whose fit this prior's MAP is (the inverse of :func:`from_glmnet`).
 
         glmnet divides y by its scale ``s_y`` before fitting, so in the units of y it minimizes
@@ -161,8 +201,17 @@ class Prior(BasePrior):
             ``s_y``: the 1/n standard deviation of the y given to glmnet, ``sqrt(mean(y^2))``
             with ``intercept=FALSE`` (:func:`bayesreg.conversions.glmnet_y_scale`). Required when
             the prior has an L2 part (Normal, ElasticNet); not needed for Laplace (``alpha = 1``).
+        family : {"gaussian", "binomial", "poisson"}
+            glmnet's family; ``binomial`` and ``poisson`` take neither ``sigma`` nor ``y_sd``:
+            ``lambda = (l1 + 2 l2) / n``.
         """
-        return glmnet_from_weights(self.weights, sigma=sigma, n_samples=n_samples, y_sd=y_sd)
+        return glmnet_from_weights(self.weights, sigma=sigma, n_samples=n_samples, y_sd=y_sd, family=family)
+
+
+def _needed_n(n_samples: int | None, estimator: str) -> int:
+    if n_samples is None:
+        raise TypeError(f"n_samples is required to convert to {estimator} (its data term is divided by n)")
+    return n_samples
 
 
 def check_prior(prior) -> BasePrior:

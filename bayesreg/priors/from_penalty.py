@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from bayesreg._validation import check_positive
-from bayesreg.conversions import weights_from_enet, weights_from_glmnet, weights_from_ridge
+from bayesreg.conversions import weights_from_enet, weights_from_glmnet, weights_from_logistic, weights_from_ridge
 from bayesreg.priors.base import Prior
 from bayesreg.priors.penalty import prior_from_weights
 
@@ -32,18 +32,19 @@ def _estimator_alpha(estimator, name: str) -> float:
     return float(alpha.reshape(()))
 
 
-def from_sklearn(estimator, *, sigma: float, n_samples: int | None = None) -> Prior:
-    """The prior whose MAP (noise scale ``sigma``) equals a scikit-learn penalized fit.
+def from_sklearn(estimator, *, sigma: float | None = None, n_samples: int | None = None) -> Prior:
+    """The prior whose MAP equals a scikit-learn penalized fit (for a Gaussian likelihood: at noise scale ``sigma``).
 
     Parameters
     ----------
-    estimator : Ridge, Lasso, ElasticNet, RidgeCV, LassoCV or ElasticNetCV
+    estimator : Ridge, Lasso, ElasticNet, RidgeCV, LassoCV, ElasticNetCV, LogisticRegression or PoissonRegressor
         Fitted or not. For the ``*CV`` classes it must be fitted (its ``alpha_`` is used).
     sigma : float
-        The fixed noise standard deviation of the Gaussian likelihood.
+        The fixed noise standard deviation of the Gaussian likelihood: required for the regressions of
+        least squares, not given for ``LogisticRegression`` and ``PoissonRegressor`` (dispersion 1).
     n_samples : int
-        Number of training samples (required for ``Lasso`` / ``ElasticNet``, whose data term
-        is divided by ``n``; ignored for ``Ridge``).
+        Number of training samples (required for ``Lasso`` / ``ElasticNet`` / ``PoissonRegressor``, whose
+        data term is divided by ``n``; ignored for ``Ridge`` and ``LogisticRegression``, whose is a sum).
 
     Returns
     -------
@@ -51,7 +52,11 @@ def from_sklearn(estimator, *, sigma: float, n_samples: int | None = None) -> Pr
         ``Ridge(alpha)`` gives ``Normal(sigma / sqrt(alpha))``; ``Lasso(alpha)`` gives
         ``Laplace(sigma^2 / (n alpha))``; ``ElasticNet(alpha, l1_ratio)`` gives
         ``ElasticNet(l1 = n alpha rho / sigma^2, l2 = n alpha (1 - rho) / (2 sigma^2))``, or
-        ``Laplace`` / ``Normal`` when ``l1_ratio`` is 1 / 0.
+        ``Laplace`` / ``Normal`` when ``l1_ratio`` is 1 / 0. ``LogisticRegression(C, l1_ratio)`` (binary, its
+        objective ``C sum logloss + l1_ratio ||w||_1 + (1 - l1_ratio) / 2 ||w||^2``) gives
+        ``l1 = l1_ratio / C``, ``l2 = (1 - l1_ratio) / (2 C)``: ``Normal(sqrt(C))`` or ``Laplace(C)`` at the
+        ends. ``PoissonRegressor(alpha)`` (mean half deviance ``+ alpha / 2 ||w||^2``) gives
+        ``Normal(1 / sqrt(n alpha))``.
 
     Raises
     ------
@@ -61,6 +66,10 @@ def from_sklearn(estimator, *, sigma: float, n_samples: int | None = None) -> Pr
     """
     from sklearn import linear_model as lm
 
+    if isinstance(estimator, lm.LogisticRegression | lm.PoissonRegressor):
+        return _from_glm(estimator, sigma=sigma, n_samples=n_samples)
+    if sigma is None:
+        raise TypeError(f"sigma is required to convert {type(estimator).__name__} (the fixed noise scale)")
     check_positive(sigma, "sigma")
     if isinstance(estimator, lm.MultiTaskElasticNet):  # subclasses ElasticNet, but an L2,1 penalty
         raise TypeError(
@@ -92,12 +101,62 @@ def from_sklearn(estimator, *, sigma: float, n_samples: int | None = None) -> Pr
         )
     raise TypeError(
         "estimator must be a scikit-learn Ridge, Lasso, ElasticNet (or their CV variants, fitted), "
-        f"got {type(estimator).__name__}"
+        f"LogisticRegression or PoissonRegressor, got {type(estimator).__name__}"
     )
 
 
+def _logistic_l1_ratio(estimator) -> float:
+    """The effective ``l1_ratio`` of a ``LogisticRegression``: from the deprecated ``penalty`` when it is set."""
+    penalty = getattr(estimator, "penalty", "deprecated")
+    if penalty in ("deprecated", "elasticnet"):
+        return estimator.l1_ratio if estimator.l1_ratio is not None else 0.0
+    if penalty == "l1":
+        return 1.0
+    if penalty == "l2":
+        return 0.0
+    raise ValueError(f"estimator: LogisticRegression(penalty={penalty!r}) is not penalized: it has no prior twin")
+
+
+def _from_glm(estimator, *, sigma, n_samples) -> Prior:
+    from sklearn import linear_model as lm
+
+    name = type(estimator).__name__
+    if sigma is not None:
+        raise TypeError(f"sigma: {name}'s likelihood has no noise scale (its dispersion is 1); leave sigma out")
+    if isinstance(estimator, lm.PoissonRegressor):
+        alpha = float(estimator.alpha)
+        if alpha == 0:
+            raise ValueError("estimator: PoissonRegressor(alpha=0) is not penalized: it has no prior twin")
+        if n_samples is None:
+            raise TypeError("n_samples is required to convert PoissonRegressor (its data term is divided by n)")
+        return _prior_for_strength(
+            lambda: weights_from_enet(alpha, 0.0, sigma=1.0, n_samples=n_samples), f"alpha={alpha!r}"
+        )
+    if getattr(estimator, "class_weight", None) is not None:
+        raise ValueError("estimator: class_weight reweights the data term; it has no prior twin here")
+    if getattr(estimator, "solver", None) == "liblinear" and estimator.fit_intercept:
+        raise ValueError(
+            "estimator: solver='liblinear' penalizes the intercept (as a coefficient of a constant column), "
+            "while the prior twin's intercept is flat; use another solver"
+        )
+    classes = getattr(estimator, "classes_", None)
+    if classes is not None and len(classes) > 2:
+        raise ValueError(f"estimator: {len(classes)} classes; only a binary LogisticRegression has a prior twin here")
+    C = float(estimator.C)
+    if C == np.inf:
+        raise ValueError("estimator: LogisticRegression(C=inf) is not penalized: it has no prior twin")
+    l1_ratio = _logistic_l1_ratio(estimator)
+    return _prior_for_strength(lambda: weights_from_logistic(C, l1_ratio), f"C={C!r}")
+
+
 def from_glmnet(
-    lambda_: float, alpha: float = 1.0, *, sigma: float, n_samples: int, y_sd: float | None = None
+    lambda_: float,
+    alpha: float = 1.0,
+    *,
+    sigma: float | None = None,
+    n_samples: int,
+    y_sd: float | None = None,
+    family: str = "gaussian",
 ) -> Prior:
     """The prior whose MAP (noise scale ``sigma``) is glmnet's gaussian fit at ``lambda`` and mixing ``alpha``.
 
@@ -127,6 +186,10 @@ def from_glmnet(
         or ``sqrt(mean(y^2))`` for ``intercept=FALSE``; :func:`bayesreg.conversions.glmnet_y_scale`
         computes it. Required when ``alpha < 1`` (TypeError saying why if missing); not needed for
         ``alpha = 1``.
+    family : {"gaussian", "binomial", "poisson"}
+        glmnet's family. ``binomial`` and ``poisson`` minimize ``-(1/n) loglik + lambda alpha ||w||_1 +
+        lambda (1 - alpha) / 2 ||w||^2`` (dispersion 1, y not rescaled): ``l1 = n lambda alpha`` and
+        ``l2 = n lambda (1 - alpha) / 2``; they take neither ``sigma`` nor ``y_sd``.
 
     Notes
     -----
@@ -141,6 +204,6 @@ def from_glmnet(
         Bad values, and naming ``lambda_`` when the prior's weights overflow or underflow.
     """
     return _prior_for_strength(
-        lambda: weights_from_glmnet(lambda_, alpha, sigma=sigma, n_samples=n_samples, y_sd=y_sd),
+        lambda: weights_from_glmnet(lambda_, alpha, sigma=sigma, n_samples=n_samples, y_sd=y_sd, family=family),
         f"lambda_={lambda_!r}",
     )

@@ -68,7 +68,7 @@ class Normal(Prior):
     def _pymc_variable(self, name, params, **kwargs):
         return pm.Normal(name, mu=0.0, sigma=params["scale"], **kwargs)
 
-    def to_sklearn(self, *, sigma: float, n_samples: int | None = None):
+    def _to_sklearn_gaussian(self, *, sigma: float, n_samples: int | None):
         """scikit-learn ``Ridge(alpha = sigma^2 / scale^2)`` (``n_samples`` plays no role)."""
         from sklearn.linear_model import Ridge
 
@@ -120,10 +120,12 @@ class Laplace(Prior):
     def _pymc_variable(self, name, params, **kwargs):
         return pm.Laplace(name, mu=0.0, b=params["scale"], **kwargs)
 
-    def to_sklearn(self, *, sigma: float, n_samples: int):
+    def _to_sklearn_gaussian(self, *, sigma: float, n_samples: int | None):
         """scikit-learn ``Lasso(alpha = sigma^2 / (n_samples scale))``."""
         from sklearn.linear_model import Lasso
 
+        if n_samples is None:
+            raise TypeError("n_samples is required to convert to Lasso (its data term is divided by n)")
         alpha, _ = enet_from_weights(self.weights, sigma=sigma, n_samples=n_samples)
         return Lasso(alpha=alpha)
 

@@ -625,3 +625,52 @@ def test_glmnet_y_scale_at_any_scale(factor, intercept):
     assert glmnet_y_scale(y * factor, intercept=intercept) == pytest.approx(
         glmnet_y_scale(y, intercept=intercept) * factor, rel=1e-14, abs=0
     )
+
+
+# --- LogisticRegression and the glmnet binomial / poisson families (dispersion 1) --------------------------
+
+
+@pytest.mark.parametrize("C, l1_ratio", [(1.0, 0.0), (0.25, 1.0), (3.0, 0.5), (1e-3, 0.1), (7e4, 0.9)])
+def test_logistic_rules_are_the_objective_divided_by_C(C, l1_ratio):
+    """``C sum logloss + r |w|_1 + (1 - r)/2 |w|^2`` divided by C: l1 = r / C, l2 = (1 - r) / (2 C); and back."""
+    from bayesreg.conversions import logistic_from_weights, weights_from_logistic
+
+    weights = weights_from_logistic(C, l1_ratio)
+    assert weights.l1 == pytest.approx(l1_ratio / C, rel=1e-15, abs=0)
+    assert weights.l2 == pytest.approx((1 - l1_ratio) / (2 * C), rel=1e-15, abs=0)
+    back_C, back_ratio = logistic_from_weights(weights)
+    assert back_C == pytest.approx(C, rel=1e-15, abs=0) and back_ratio == pytest.approx(l1_ratio, rel=1e-15, abs=1e-16)
+
+
+def test_logistic_rules_refuse_what_has_no_prior():
+    from bayesreg.conversions import weights_from_logistic
+
+    with pytest.raises(ValueError, match="C must be finite"):
+        weights_from_logistic(np.inf)
+    with pytest.raises(ValueError, match="C must be > 0"):
+        weights_from_logistic(0.0)
+    with pytest.raises(ValueError, match=r"C=1e-320 .*overflow"):
+        weights_from_logistic(1e-320)
+    with pytest.raises(ValueError, match="l1_ratio must lie in"):
+        weights_from_logistic(1.0, 1.5)
+
+
+@pytest.mark.parametrize("family", ["binomial", "poisson"])
+def test_glmnet_glm_families_have_no_sigma_and_no_y_scale(family):
+    """-(1/n) loglik + lambda a |w|_1 + lambda (1 - a)/2 |w|^2 times n: l1 = n lambda a, l2 = n lambda (1 - a) / 2."""
+    weights = weights_from_glmnet(0.02, 0.3, n_samples=150, family=family)
+    assert weights.l1 == pytest.approx(150 * 0.02 * 0.3, rel=1e-15, abs=0)
+    assert weights.l2 == pytest.approx(150 * 0.02 * 0.7 / 2, rel=1e-15, abs=0)
+    lam, a = glmnet_from_weights(weights, n_samples=150, family=family)
+    assert lam == pytest.approx(0.02, rel=1e-15, abs=0) and a == pytest.approx(0.3, rel=1e-14, abs=0)
+    with pytest.raises(TypeError, match=f"sigma: the {family} family has no noise scale"):
+        weights_from_glmnet(0.02, 0.3, sigma=1.0, n_samples=150, family=family)
+    with pytest.raises(TypeError, match=f"y_sd: the {family} family"):
+        glmnet_from_weights(weights, n_samples=150, y_sd=2.0, family=family)
+
+
+def test_glmnet_family_is_checked_and_the_gaussian_still_needs_sigma():
+    with pytest.raises(ValueError, match="family must be one of"):
+        weights_from_glmnet(0.1, 1.0, n_samples=10, family="multinomial")
+    with pytest.raises(TypeError, match="sigma is required for the gaussian family"):
+        weights_from_glmnet(0.1, 1.0, n_samples=10)

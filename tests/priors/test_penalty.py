@@ -15,10 +15,10 @@ from sklearn.linear_model import (
 )
 from sklearn.linear_model import (
     ElasticNetCV,
+    HuberRegressor,
     Lasso,
     LassoCV,
     LinearRegression,
-    LogisticRegression,
     MultiTaskElasticNet,
     MultiTaskLasso,
     Ridge,
@@ -525,13 +525,13 @@ def test_from_sklearn_ridge_with_alpha_per_target_is_rejected():
     "estimator",
     [
         LinearRegression(),
-        LogisticRegression(),
+        HuberRegressor(),
         "ridge",
         None,
         MultiTaskLasso(alpha=1.0),
         MultiTaskElasticNet(alpha=1.0),
     ],
-    ids=["LinearRegression", "LogisticRegression", "str", "None", "MultiTaskLasso", "MultiTaskElasticNet"],
+    ids=["LinearRegression", "HuberRegressor", "str", "None", "MultiTaskLasso", "MultiTaskElasticNet"],
 )
 def test_from_sklearn_unsupported_estimator(estimator):
     # MultiTask* subclass sklearn's ElasticNet but penalize the L2,1 norm: no iid prior twin

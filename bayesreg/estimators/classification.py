@@ -1,0 +1,195 @@
+"""Binary classification with a prior on the coefficients: Bayesian logistic regression."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+from sklearn.base import ClassifierMixin
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import validate_data
+
+from bayesreg._validation import check_feature_columns
+from bayesreg.estimators.base import BayesianLinearModel
+from bayesreg.likelihoods import Bernoulli
+from bayesreg.model import build_model
+from bayesreg.optimize.map import MapSolver
+
+__all__ = ["BayesianLogisticRegression"]
+
+
+class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
+    """Logistic regression with a prior on the coefficients: exact MAP or full posterior (NUTS).
+
+    The model is
+
+    .. math::
+
+        y_i \\sim \\text{Bernoulli}(p_i), \\qquad \\operatorname{logit} p_i = b_0 + x_i^\\top \\beta, \\qquad
+        \\beta \\sim \\text{prior}, \\qquad p(b_0) \\propto 1,
+
+    with ``y_i = 1`` for the second of the two classes (``classes_[1]``). With ``method="map"`` the estimate
+    minimizes the log loss plus the prior's penalty ``l1 ||beta||_1 + l2 ||beta||_2^2``: exactly scikit-learn's
+    ``LogisticRegression(C = 1 / (l1 + 2 l2), l1_ratio = l1 / (l1 + 2 l2))`` (``prior.to_sklearn(family=
+    "binomial")``, in ``equivalent_penalty_``): ``Normal(tau)`` is ``C = tau^2`` (L2), ``Laplace(b)`` is
+    ``C = b`` (L1), with exact zeros. With ``method="nuts"`` the posterior is sampled and the predicted
+    probability is averaged over it.
+
+    Parameters
+    ----------
+    prior : Prior or ShrinkagePrior
+        A penalty prior (``bayesreg.Normal``, ``Laplace``, ``ElasticNet``), or, with ``method="nuts"`` only, a
+        hierarchical one (its scale is not multiplied by a noise scale: the Bernoulli likelihood has none).
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept (flat prior).
+    standardize : bool, default=False
+        Fit on columns scaled to unit (population) standard deviation, centred when an intercept is fitted: the
+        prior then acts on ``sd_j * beta_j`` (glmnet's ``standardize=TRUE``). ``coef_`` and ``intercept_`` are
+        on the original scale.
+    method : {"map", "nuts"}, default="map"
+    draws, tune, chains, cores, random_seed, nuts_sampler, target_accept, progressbar
+        NUTS settings, as in :class:`~bayesreg.BayesianRegression`.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+        The two class labels (sorted); ``classes_[1]`` is the event of probability ``p``.
+    coef_ : ndarray of shape (1, n_features)
+        MAP coefficients (exactly 0.0 where inactive), or posterior means; scikit-learn's layout.
+    intercept_ : ndarray of shape (1,)
+    coef_median_, intercept_median_ : ndarray
+        Posterior medians (``"nuts"`` only).
+    map_ : MapResult
+        The MAP with its certificate (``"map"`` only).
+    equivalent_penalty_ : LogisticRegression
+        Unfitted scikit-learn estimator whose solution the MAP is (``"map"`` only).
+    idata_, diagnostics_, nuts_sampler_ : as in :class:`~bayesreg.BayesianRegression` (``"nuts"`` only).
+    model_ : pymc.Model
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Only when ``X`` had string column names.
+    """
+
+    def __init__(
+        self,
+        prior,
+        *,
+        fit_intercept=True,
+        standardize=False,
+        method="map",
+        draws=1000,
+        tune=1000,
+        chains=4,
+        cores=None,
+        random_seed=None,
+        nuts_sampler=None,
+        target_accept=None,
+        progressbar=True,
+    ):
+        self.prior = prior
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.method = method
+        self.draws = draws
+        self.tune = tune
+        self.chains = chains
+        self.cores = cores
+        self.random_seed = random_seed
+        self.nuts_sampler = nuts_sampler
+        self.target_accept = target_accept
+        self.progressbar = progressbar
+
+    def _fit(self, X, y):
+        prior = self._check_common_params()
+        check_feature_columns(X)
+        X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2)
+        check_classification_targets(y)
+        target_type = type_of_target(y, input_name="y", raise_unknown=True)
+        if target_type not in ("binary", "unknown"):
+            raise ValueError(
+                f"y: Only binary classification is supported. The type of the target is {target_type} "
+                f"({np.unique(y).size} classes); BayesianLogisticRegression models two classes"
+            )
+        classes, labels = np.unique(y, return_inverse=True)
+        if classes.size != 2:
+            raise ValueError(
+                f"y: BayesianLogisticRegression needs samples of 2 classes, got 1 class: {classes.tolist()}"
+            )
+        X_fit = self._standardize(X)
+        self.classes_ = classes
+        names = getattr(self, "feature_names_in_", None)
+        rm = build_model(
+            X_fit,
+            labels.astype(float),
+            prior,
+            likelihood=Bernoulli(),
+            fit_intercept=self.fit_intercept,
+            feature_names=None if names is None else list(names),
+        )
+        self.model_ = rm.model
+        if self.method == "map":
+            result, _ = MapSolver(rm).solve()
+            coef = self._standardization.coef(result.coef)
+            self.map_ = result
+            self.coef_ = coef.reshape(1, -1)
+            intercept = self._standardization.intercept(result.intercept, coef) if self.fit_intercept else 0.0
+            self.intercept_ = np.array([float(intercept)])
+            self.equivalent_penalty_ = prior.to_sklearn(family="binomial").set_params(fit_intercept=self.fit_intercept)
+        else:
+            self._fit_nuts(rm)
+            self.coef_ = self.coef_.reshape(1, -1)
+            self.coef_median_ = self.coef_median_.reshape(1, -1)
+            self.intercept_ = np.array([self.intercept_])
+            self.intercept_median_ = np.array([self.intercept_median_])
+        return self
+
+    def decision_function(self, X):
+        """The log odds of ``classes_[1]``: ``b0 + x' beta`` at the MAP, or its posterior mean."""
+        X = self._check_predict_input(X)
+        return X @ self.coef_[0] + self.intercept_[0]
+
+    def _probability_draws(self, X) -> np.ndarray:
+        """``p_s(x) = expit(b0_s + x' beta_s)`` for every posterior draw: (S, n)."""
+        beta, intercept = self._coefficient_draws()
+        eta = beta @ X.T
+        if intercept is not None:
+            eta += intercept[:, None]
+        return special.expit(eta)
+
+    def predict_proba(self, X):
+        """Class probabilities, columns in the order of ``classes_``.
+
+        At the MAP the plug-in ``expit(b0 + x' beta)``; with ``method="nuts"`` the posterior predictive
+        probability ``E[expit(b0 + x' beta)]``, the mean over the draws (not the expit of the mean log odds).
+        """
+        X = self._check_predict_input(X)
+        if hasattr(self, "idata_"):
+            p = self._probability_draws(X).mean(axis=0)
+        else:
+            p = special.expit(X @ self.coef_[0] + self.intercept_[0])
+        return np.column_stack([1.0 - p, p])
+
+    def predict_log_proba(self, X):
+        return np.log(self.predict_proba(X))
+
+    def predict(self, X):
+        """The class of larger probability (``classes_[1]`` on a tie of 1/2 only when ``p > 1/2``)."""
+        positive = self.predict_proba(X)[:, 1] > 0.5
+        return self.classes_[positive.astype(int)]
+
+    def predict_proba_interval(self, X, prob: float = 0.9):
+        """Central ``prob`` posterior interval of the probability of ``classes_[1]`` at each row of ``X``.
+
+        The ``(1 - prob)/2`` and ``(1 + prob)/2`` quantiles of ``expit(b0_s + x' beta_s)`` over the draws
+        (``method="nuts"`` only). Returns an array (n, 2).
+        """
+        X = self._check_predict_input(X)
+        if isinstance(prob, bool) or not isinstance(prob, int | float | np.floating) or not 0.0 < prob < 1.0:
+            raise ValueError(f"prob must be a number in (0, 1), got {prob!r}")
+        self._require_posterior("predict_proba_interval")
+        draws = self._probability_draws(X)
+        return np.quantile(draws, [(1.0 - prob) / 2.0, (1.0 + prob) / 2.0], axis=0).T
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags

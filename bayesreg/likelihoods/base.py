@@ -1,0 +1,96 @@
+"""The likelihood protocol: what a likelihood owns, so that priors, the model, the MAP and the conversions
+need no knowledge of any one family.
+
+A likelihood of a generalized linear model relates ``y_i`` to the linear predictor
+``eta_i = b0 + x_i' beta`` through its inverse link, ``E[y_i] = h(eta_i)``. Its negative log density is
+
+.. math::
+
+    -\\log p(y \\mid \\eta) = \\frac{1}{\\phi} \\sum_i L(y_i, \\eta_i) + \\text{const},
+
+with ``L`` the family's unit loss (``(y - eta)^2 / 2`` for the Gaussian, the log loss for the Bernoulli,
+``exp(eta) - y eta`` for the Poisson) and ``phi`` its dispersion (``sigma^2``, 1, 1). The penalty conversions
+(:mod:`bayesreg.conversions`) only need ``phi``, through its square root, :attr:`Likelihood.scale`: a
+scikit-learn or glmnet strength on the mean loss ``(1/n) sum L`` becomes the prior weights
+``l1 = n alpha rho / phi`` and ``l2 = n alpha (1 - rho) / (2 phi)``.
+
+A family declares whether it is a *location-scale* family (Gaussian): then the MAP solver may centre and
+rescale ``y`` in its working coordinates, and the smooth part is quadratic (one Newton step is exact). For
+the others ``y`` is left as it is and the proximal Newton steps are damped by a line search.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import ClassVar
+
+import numpy as np
+
+__all__ = ["Likelihood"]
+
+
+class Likelihood(ABC):
+    """A likelihood of ``y`` given the linear predictor ``eta``: the interface every family implements.
+
+    Attributes
+    ----------
+    family : str
+        glmnet's name of the family: ``"gaussian"``, ``"binomial"``, ``"poisson"``.
+    link : str
+        The link function: ``"identity"``, ``"logit"``, ``"log"``.
+    location_scale : bool
+        Whether ``y`` may be centred and rescaled with the model unchanged (the Gaussian); then the smooth
+        part of the negative log posterior is quadratic in the coefficients at a fixed scale.
+    """
+
+    family: ClassVar[str]
+    link: ClassVar[str]
+    location_scale: ClassVar[bool] = False
+
+    @property
+    def fixed_sigma(self) -> bool:
+        """Whether every nuisance parameter is fixed (then the MAP equals a penalized fit)."""
+        return True
+
+    @property
+    def sigma(self) -> float | None:
+        """The fixed scale ``sqrt(phi)`` of the family, or None when it has a prior."""
+        return 1.0
+
+    @property
+    def scale(self) -> float:
+        """``sqrt(phi)``: the factor the penalty conversions divide by (``sigma`` for the Gaussian, 1 otherwise).
+
+        Raises a ValueError when the scale is not fixed: a penalty strength then has no single prior twin.
+        """
+        if self.sigma is None:
+            raise ValueError(
+                f"the {self.family} likelihood has a free scale (sigma=None): a penalty strength corresponds to "
+                "a prior only at a fixed sigma; give sigma"
+            )
+        return self.sigma
+
+    @abstractmethod
+    def check_y(self, y: np.ndarray, *, fit_intercept: bool = True) -> np.ndarray:
+        """``y`` as a float array, or a ValueError naming ``y`` when the family cannot have produced it."""
+
+    @abstractmethod
+    def mean(self, eta: np.ndarray) -> np.ndarray:
+        """The inverse link: ``E[y | eta]``."""
+
+    @abstractmethod
+    def build_scale(self, *, y_scale: float):
+        """Create the likelihood's scale in the current PyMC model (``"sigma"`` for the Gaussian) or return the
+        constant 1; shrinkage priors scale the coefficients by it."""
+
+    @abstractmethod
+    def build_observed(self, eta, y, scale, *, dims=None):
+        """Create the observed variable ``"y_obs"`` in the current model."""
+
+    def working(self, y_scale: float, *, default_prior_scale: float = 1.0) -> Likelihood:
+        """The same likelihood for ``y / y_scale`` (the MAP's working coordinates); only a location-scale family
+        can be rescaled, the others keep ``y`` as it is (``y_scale`` 1). ``default_prior_scale``: the scale a
+        free nuisance parameter's prior takes from the data, in ``y``'s units."""
+        if y_scale != 1.0:
+            raise ValueError(f"the {self.family} likelihood cannot be rescaled (y_scale={y_scale!r})")
+        return self

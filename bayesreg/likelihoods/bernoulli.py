@@ -1,0 +1,51 @@
+"""The Bernoulli likelihood with the logit link: logistic regression."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pymc as pm
+import pytensor.tensor as pt
+from scipy import special
+
+from bayesreg.likelihoods.base import Likelihood
+
+__all__ = ["Bernoulli"]
+
+
+@dataclass(frozen=True)
+class Bernoulli(Likelihood):
+    """``y_i ~ Bernoulli(p_i)`` with ``logit(p_i) = eta_i = b0 + x_i' beta`` and ``y_i`` in ``{0, 1}``.
+
+    The negative log likelihood is the log loss ``sum_i log(1 + exp(eta_i)) - y_i eta_i`` (dispersion 1), the
+    data term of scikit-learn's ``LogisticRegression`` (a sum) and of glmnet's ``binomial`` family (a mean).
+    """
+
+    family = "binomial"
+    link = "logit"
+
+    def check_y(self, y: np.ndarray, *, fit_intercept: bool = True) -> np.ndarray:
+        y = np.asarray(y, dtype=float)
+        bad = ~np.isin(y, (0.0, 1.0))
+        if np.any(bad):
+            first = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                f"y: a Bernoulli likelihood needs labels 0 and 1, got {float(y[first])!r} at row {first} "
+                "(encode the two classes as 0 and 1 first)"
+            )
+        if fit_intercept and np.unique(y).size < 2:
+            raise ValueError(
+                f"y: every label is {int(y[0])}; with an intercept the posterior has no mode (the intercept runs "
+                "off to infinity): give both classes"
+            )
+        return y
+
+    def mean(self, eta: np.ndarray) -> np.ndarray:
+        return special.expit(eta)
+
+    def build_scale(self, *, y_scale: float):
+        return pt.constant(1.0, dtype="float64")
+
+    def build_observed(self, eta, y, scale, *, dims=None):
+        return pm.Bernoulli("y_obs", logit_p=eta, observed=y, dims=dims)

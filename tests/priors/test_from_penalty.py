@@ -1,0 +1,75 @@
+"""Priors from (and to) scikit-learn's LogisticRegression and PoissonRegressor and glmnet's binomial and poisson
+families (the Gaussian adapters are tested in test_penalty.py). The MAP of each prior equals the fit itself:
+tests/optimize/test_map_glm.py."""
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression, PoissonRegressor
+
+import bayesreg as br
+
+
+@pytest.mark.parametrize(
+    "estimator, expected",
+    [
+        (LogisticRegression(C=4.0), br.Normal(2.0)),
+        (LogisticRegression(C=0.5, l1_ratio=1.0, solver="saga"), br.Laplace(0.5)),
+        (LogisticRegression(C=2.0, l1_ratio=0.25, solver="saga"), br.ElasticNet(0.125, 0.1875)),
+    ],
+)
+def test_logistic_regression_needs_neither_sigma_nor_n(estimator, expected):
+    prior = br.from_sklearn(estimator)
+    assert type(prior) is type(expected)
+    np.testing.assert_allclose(prior.weights.l1, expected.weights.l1, rtol=1e-15, atol=0)
+    np.testing.assert_allclose(prior.weights.l2, expected.weights.l2, rtol=1e-15, atol=0)
+    back = prior.to_sklearn(family="binomial")
+    assert isinstance(back, LogisticRegression)
+    assert back.C == pytest.approx(estimator.C, rel=1e-15, abs=0)
+    assert back.l1_ratio == pytest.approx(estimator.l1_ratio, rel=1e-15, abs=0)
+    assert back.solver == ("lbfgs" if estimator.l1_ratio == 0 else "saga")
+
+
+def test_poisson_regressor_is_a_normal_prior_with_n():
+    prior = br.from_sklearn(PoissonRegressor(alpha=0.02), n_samples=200)
+    assert isinstance(prior, br.Normal) and prior.scale == pytest.approx(1.0 / np.sqrt(200 * 0.02), rel=1e-15, abs=0)
+    back = prior.to_sklearn(family="poisson", n_samples=200)
+    assert isinstance(back, PoissonRegressor) and back.alpha == pytest.approx(0.02, rel=1e-15, abs=0)
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: br.from_sklearn(LogisticRegression(), sigma=1.0), TypeError, "sigma: LogisticRegression's likelihood"),
+        (lambda: br.from_sklearn(PoissonRegressor()), TypeError, "n_samples is required to convert PoissonRegressor"),
+        (lambda: br.from_sklearn(PoissonRegressor(alpha=0.0), n_samples=5), ValueError, "not penalized"),
+        (lambda: br.from_sklearn(LogisticRegression(C=np.inf)), ValueError, r"C=inf\) is not penalized"),
+        (lambda: br.from_sklearn(LogisticRegression(solver="liblinear")), ValueError, "penalizes the intercept"),
+        (lambda: br.from_sklearn(LogisticRegression(class_weight="balanced")), ValueError, "class_weight"),
+        (lambda: br.from_sklearn(LogisticRegression(C=1e-320)), ValueError, "C=1e-320"),
+        (lambda: br.Laplace(1.0).to_sklearn(family="poisson", n_samples=5), ValueError, "only an L2 penalty"),
+        (lambda: br.Normal(1.0).to_sklearn(family="binomial", sigma=1.0), TypeError, "no noise scale"),
+        (lambda: br.Normal(1.0).to_sklearn(family="poisson"), TypeError, "n_samples is required"),
+        (lambda: br.Normal(1.0).to_sklearn(), TypeError, "sigma is required"),
+        (lambda: br.Normal(1.0).to_sklearn(family="gamma"), ValueError, "family must be one of"),
+    ],
+)
+def test_what_has_no_prior_twin_is_refused_by_name(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_liblinear_without_an_intercept_is_fine_and_a_fitted_multiclass_model_is_refused():
+    assert isinstance(br.from_sklearn(LogisticRegression(solver="liblinear", fit_intercept=False)), br.Normal)
+    X = np.random.default_rng(0).standard_normal((30, 2))
+    fitted = LogisticRegression().fit(X, np.arange(30) % 3)
+    with pytest.raises(ValueError, match="3 classes"):
+        br.from_sklearn(fitted)
+
+
+@pytest.mark.parametrize("family", ["binomial", "poisson"])
+def test_glmnet_glm_families_round_trip(family):
+    prior = br.from_glmnet(0.05, 0.5, n_samples=100, family=family)
+    assert isinstance(prior, br.ElasticNet)
+    assert prior.weights.l1 == pytest.approx(100 * 0.05 * 0.5, rel=1e-15, abs=0)
+    lam, a = prior.to_glmnet(n_samples=100, family=family)
+    assert lam == pytest.approx(0.05, rel=1e-15, abs=0) and a == pytest.approx(0.5, rel=1e-15, abs=0)
