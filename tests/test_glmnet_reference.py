@@ -177,3 +177,52 @@ def test_the_reference_has_teeth(name, standardize, datasets):
     for (coefs, intercepts), at_least in zip(paths, [1e-2, 1e-3], strict=True):
         coef_diff, _, _ = _differences(X, coefs, intercepts, ref_coefs, ref_intercepts)
         assert coef_diff > at_least
+
+
+# --- the binomial and poisson families (make_reference_glm.R: thresh = 1e-16) ---------------------------------
+
+GLM_CASES = list(
+    itertools.product([("breast_cancer", "binomial"), ("counts", "poisson")], [1.0, 0.5, 0.0], [True, False])
+)
+
+
+def _glm_data(name: str) -> tuple[np.ndarray, np.ndarray]:
+    frame = pd.read_csv(REFERENCE / f"{name}.csv")
+    return frame.drop(columns="target").to_numpy(dtype=float), frame["target"].to_numpy(dtype=float)
+
+
+def _glm_case_id(case) -> str:
+    (name, family), a, standardize = case
+    return f"{family}-{name}-a{a:g}-{'std' if standardize else 'raw'}"
+
+
+def test_glm_reference_files_are_complete():
+    for name, p in [("breast_cancer", 30), ("counts", 8)]:
+        table = pd.read_csv(REFERENCE / f"{name}_paths.csv")
+        assert table.shape == (180, 6 + p) and not table.isna().to_numpy().any()
+        X, y = _glm_data(name)
+        assert X.shape[1] == p and set(np.unique(y)) <= (set(range(int(y.max()) + 1)))
+
+
+@pytest.mark.parametrize("case", GLM_CASES, ids=_glm_case_id)
+def test_map_of_from_glmnet_prior_is_glmnets_binomial_and_poisson_path(case):
+    """Proximal Newton MAP (flat intercept, L1 / elastic net / L2) against glmnet's own GLM paths."""
+    (name, family), a, standardize = case
+    likelihood = {"binomial": br.Bernoulli(), "poisson": br.Poisson()}[family]
+    X, y = _glm_data(name)
+    n = len(y)
+    ref = _reference(name, a, standardize, True)
+    ref_coefs, ref_intercepts = ref.iloc[:, 6:].to_numpy(), ref["a0"].to_numpy()
+    priors = [br.from_glmnet(lam, a, n_samples=n, family=family) for lam in ref["lambda"]]
+    center, scale = _design(X, standardize, True)
+    solver = MapSolver(build_model((X - center) / scale, y, priors[0], likelihood=likelihood))
+    state, coefs, intercepts = None, [], []
+    for prior in priors:
+        result, state = solver.solve(prior.weights, start=state)
+        assert result.converged and result.certificate <= 1e-8
+        coefs.append(result.coef / scale)
+        intercepts.append(result.intercept - center @ coefs[-1])
+    coef_diff, icpt_diff, mismatches = _differences(X, np.array(coefs), np.array(intercepts), ref_coefs, ref_intercepts)
+    assert coef_diff <= RTOL
+    assert icpt_diff <= RTOL
+    assert mismatches == 0
