@@ -15,11 +15,13 @@ __all__ = ["Poisson"]
 
 @dataclass(frozen=True)
 class Poisson(Likelihood):
-    """``y_i ~ Poisson(mu_i)`` with ``log(mu_i) = eta_i = b0 + x_i' beta`` and ``y_i`` a count.
+    """``y_i ~ Poisson(mu_i)`` with ``log(mu_i) = eta_i = b0 + x_i' beta`` and ``y_i >= 0``.
 
-    The negative log likelihood is ``sum_i exp(eta_i) - y_i eta_i + log(y_i!)`` (dispersion 1): half the
+    The negative log likelihood is ``sum_i exp(eta_i) - y_i eta_i + log Gamma(y_i + 1)`` (dispersion 1): half the
     Poisson deviance up to a constant, the data term of scikit-learn's ``PoissonRegressor`` (as a mean) and of
-    glmnet's ``poisson`` family.
+    glmnet's ``poisson`` family. Like both, ``y`` may be any non-negative number (a rate, a weighted count): the
+    density is then the Poisson quasi-likelihood, with the same mode and curvature; posterior predictive draws
+    are counts.
     """
 
     family = "poisson"
@@ -27,11 +29,11 @@ class Poisson(Likelihood):
 
     def check_y(self, y: np.ndarray, *, fit_intercept: bool = True) -> np.ndarray:
         y = np.asarray(y, dtype=float)
-        bad = (y < 0) | (y != np.floor(y))
+        bad = ~(y >= 0)
         if np.any(bad):
             first = int(np.flatnonzero(bad)[0])
             raise ValueError(
-                f"y: a Poisson likelihood needs non-negative integer counts, got {float(y[first])!r} at row {first}"
+                f"y: a Poisson likelihood needs non-negative values, got {float(y[first])!r} at row {first}"
             )
         if fit_intercept and not np.any(y > 0):
             raise ValueError(
@@ -48,4 +50,16 @@ class Poisson(Likelihood):
         return pt.constant(1.0, dtype="float64")
 
     def build_observed(self, eta, y, scale, *, dims=None):
-        return pm.Poisson("y_obs", mu=pt.exp(eta), observed=y, dims=dims)
+        # pm.Poisson would cast y to integers; the quasi-likelihood takes y as it is
+        return pm.CustomDist(
+            "y_obs", eta, logp=_log_density, random=_draw_counts, observed=y, dims=dims, dtype="float64"
+        )
+
+
+def _log_density(value, eta):
+    return value * eta - pt.exp(eta) - pt.gammaln(value + 1.0)
+
+
+def _draw_counts(eta, rng=None, size=None):
+    rng = np.random.default_rng() if rng is None else rng
+    return rng.poisson(np.exp(eta), size=size).astype(float)

@@ -159,7 +159,7 @@ def test_nuts_round_trip_restores_every_attribute(nuts, nuts_folder, data):
     # the diagnostics are stored, not recomputed
     with (
         mock.patch("bayesreg.inference.sampling.diagnose", side_effect=AssertionError("recomputed")),
-        mock.patch("bayesreg.estimators.regression.diagnose", side_effect=AssertionError("recomputed")),
+        mock.patch("bayesreg.estimators.base.diagnose", side_effect=AssertionError("recomputed")),
     ):
         loaded = BayesianRegression.load(nuts_folder)
     assert_same_fit(loaded, nuts)

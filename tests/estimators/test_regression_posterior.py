@@ -161,7 +161,7 @@ def test_bad_sampling_parameters(data, params, error, match, monkeypatch):
     X, y = data
     est = BayesianRegression(br.Laplace(1.0), **{**SMALL, **params})
     compiled = []
-    monkeypatch.setattr("bayesreg.estimators.regression.sample_posterior", lambda *a, **k: compiled.append(1))
+    monkeypatch.setattr("bayesreg.estimators.base.sample_posterior", lambda *a, **k: compiled.append(1))
     with pytest.raises(error, match=match):
         est.fit(X, y)
     assert not compiled and not hasattr(est, "coef_")

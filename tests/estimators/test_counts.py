@@ -1,0 +1,108 @@
+"""BayesianPoissonRegressor: a scikit-learn regressor whose MAP is PoissonRegressor's fit (L2) or glmnet's poisson
+family (L1, elastic net), and whose NUTS posterior averages the expected count."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.linear_model import PoissonRegressor
+from sklearn.utils.estimator_checks import check_estimator
+
+import bayesreg as br
+from bayesreg import BayesianPoissonRegressor
+
+REFERENCE = Path(__file__).parents[1] / "reference" / "glmnet"
+
+
+def _counts():
+    frame = pd.read_csv(REFERENCE / "counts.csv")
+    return frame.drop(columns="target"), frame["target"].to_numpy(dtype=float)
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [BayesianPoissonRegressor(br.Normal(1.0)), BayesianPoissonRegressor(br.Laplace(0.5), standardize=True)],
+    ids=["normal", "laplace-standardized"],
+)
+def test_check_estimator(estimator):
+    results = check_estimator(estimator, on_fail=None)
+    failed = {r["check_name"]: r["exception"] for r in results if r["status"] == "failed"}
+    assert len(results) > 40
+    assert not failed
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::bayesreg.inference.sampling.SamplingWarning")
+def test_check_estimator_sampling_mode():
+    estimator = BayesianPoissonRegressor(
+        br.Normal(1.0), method="nuts", draws=30, tune=30, chains=2, cores=1, random_seed=0, progressbar=False,
+        nuts_sampler="pymc",
+    )  # fmt: skip
+    results = check_estimator(estimator, on_fail=None)
+    failed = {r["check_name"]: r["exception"] for r in results if r["status"] == "failed"}
+    assert len(results) > 40
+    assert not failed
+
+
+def test_map_with_a_normal_prior_is_poisson_regressor():
+    X, y = _counts()
+    est = BayesianPoissonRegressor(br.Normal(0.2)).fit(X, y)
+    reference = clone(est.equivalent_penalty_).set_params(solver="newton-cholesky", tol=1e-14, max_iter=1000)
+    assert reference.alpha == pytest.approx(1.0 / (len(y) * 0.2**2), rel=1e-15, abs=0)
+    reference.fit(X, y)
+    np.testing.assert_allclose(est.coef_, reference.coef_, rtol=0, atol=1e-6 * np.max(np.abs(reference.coef_)))
+    assert est.intercept_ == pytest.approx(reference.intercept_, rel=0, abs=1e-6)
+    np.testing.assert_allclose(est.predict(X), reference.predict(X), rtol=1e-6, atol=0)
+    assert est.score(X, y) == pytest.approx(reference.score(X, y), rel=1e-9, abs=0)
+    assert est.map_.certificate <= 1e-8
+
+
+def test_map_with_a_laplace_prior_is_glmnets_poisson_fit_with_exact_zeros():
+    """standardize=True is glmnet's standardize=TRUE: the stored path, at a lambda where some coefficients are 0."""
+    X, y = _counts()
+    table = pd.read_csv(REFERENCE / "counts_paths.csv")
+    rows = table[(table["alpha"] == 1.0) & table["standardize"]]
+    k = 8
+    ref_coef = rows.iloc[k, 6:].to_numpy(dtype=float)
+    assert 0 < np.count_nonzero(np.abs(ref_coef) > 1e-12) < X.shape[1]
+    prior = br.from_glmnet(rows["lambda"].iloc[k], 1.0, n_samples=len(y), family="poisson")
+    est = BayesianPoissonRegressor(prior, standardize=True).fit(X, y)
+    top = np.abs(rows.iloc[:, 6:].to_numpy(dtype=float)).max()
+    np.testing.assert_allclose(est.coef_, ref_coef, rtol=0, atol=1e-6 * top)
+    np.testing.assert_array_equal(est.coef_ == 0.0, np.abs(ref_coef) <= 1e-12 * top)
+    assert est.equivalent_penalty_ is None  # scikit-learn has no L1 Poisson regression
+
+
+def test_non_integer_rates_are_accepted_like_poisson_regressor_and_negative_values_refused(monkeypatch):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 2))
+    y = np.exp(0.3 + X[:, 0]) * rng.uniform(0.5, 1.5, 40)  # a rate, not a count
+    est = BayesianPoissonRegressor(br.Normal(1.0)).fit(X, y)
+    sk = PoissonRegressor(alpha=1.0 / 40, solver="newton-cholesky", tol=1e-14).fit(X, y)
+    np.testing.assert_allclose(est.coef_, sk.coef_, rtol=0, atol=1e-7)
+    import bayesreg.estimators.counts as module
+
+    monkeypatch.setattr(module, "build_model", lambda *a, **k: pytest.fail("a model was built"))
+    fresh = BayesianPoissonRegressor(br.Normal(1.0))
+    with pytest.raises(ValueError, match=r"non-negative values, got -1\.0 at row 3"):
+        fresh.fit(X[:5], np.array([0.0, 1.0, 2.0, -1.0, 3.0]))
+    assert not hasattr(fresh, "coef_")
+
+
+@pytest.mark.filterwarnings("ignore::bayesreg.inference.sampling.SamplingWarning")
+def test_nuts_averages_the_expected_count_over_the_posterior():
+    X, y = _counts()
+    X, y = X.iloc[:80, :3], y[:80]
+    est = BayesianPoissonRegressor(
+        br.Normal(1.0), method="nuts", draws=300, tune=300, chains=2, random_seed=1, progressbar=False
+    ).fit(X, y)
+    beta = est.idata_["posterior"]["beta"].values.reshape(-1, 3)
+    b0 = est.idata_["posterior"]["intercept"].values.reshape(-1)
+    mu = np.exp(b0[:, None] + beta @ X.to_numpy().T)
+    np.testing.assert_allclose(est.predict(X), mu.mean(axis=0), rtol=1e-12, atol=0)
+    draws = est.idata_["posterior_predictive"]["y_obs"].values
+    assert np.all(draws == np.round(draws)) and np.all(draws >= 0)  # predictive draws are counts
+    map_fit = BayesianPoissonRegressor(br.Normal(1.0)).fit(X, y)
+    assert np.max(np.abs(est.coef_ - map_fit.coef_)) < 0.2
