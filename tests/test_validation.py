@@ -92,7 +92,7 @@ def test_check_regression_data_names_the_column(X, match):
 
 @pytest.mark.parametrize("X, match", BAD_FRAMES)
 def test_estimator_names_the_column_before_anything_is_built(X, match, monkeypatch):
-    estimators = importlib.import_module("bayesreg.estimators.regression")
+    estimators = importlib.import_module("bayesreg.estimators.base")
 
     def fail(*args, **kwargs):
         raise AssertionError("a model was built")

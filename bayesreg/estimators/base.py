@@ -16,6 +16,7 @@ from bayesreg._validation import check_bool, check_count, check_positive
 from bayesreg.data.design import Standardization
 from bayesreg.estimators.persistence import CloudPickled as _CloudPickled
 from bayesreg.inference.sampling import check_sampler, diagnose, sample_posterior, warn_if_problems
+from bayesreg.model import build_model
 from bayesreg.priors import check_prior
 
 __all__ = ["BayesianLinearModel", "METHODS", "METHOD_ATTRIBUTES"]
@@ -36,10 +37,38 @@ METHOD_ATTRIBUTES = (
 class BayesianLinearModel(BaseEstimator):
     """The shared part of bayesreg's estimators (not an estimator by itself).
 
-    Subclasses set the parameters ``prior``, ``fit_intercept``, ``standardize``, ``method``, ``draws``, ``tune``,
-    ``chains``, ``cores``, ``random_seed``, ``nuts_sampler``, ``target_accept`` and ``progressbar`` in their
-    ``__init__`` and implement ``_fit(X, y)``.
+    Its ``__init__`` takes the parameters every estimator has (a subclass with more, such as
+    ``BayesianRegression``'s ``sigma``, writes its own); subclasses implement ``_fit(X, y)``.
     """
+
+    def __init__(
+        self,
+        prior,
+        *,
+        fit_intercept=True,
+        standardize=False,
+        method="map",
+        draws=1000,
+        tune=1000,
+        chains=4,
+        cores=None,
+        random_seed=None,
+        nuts_sampler=None,
+        target_accept=None,
+        progressbar=True,
+    ):
+        self.prior = prior
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.method = method
+        self.draws = draws
+        self.tune = tune
+        self.chains = chains
+        self.cores = cores
+        self.random_seed = random_seed
+        self.nuts_sampler = nuts_sampler
+        self.target_accept = target_accept
+        self.progressbar = progressbar
 
     def _check_common_params(self):
         """Check the parameters every estimator has (before anything is compiled); returns the prior."""
@@ -81,6 +110,20 @@ class BayesianLinearModel(BaseEstimator):
             self.__dict__.clear()
             self.__dict__.update(before)
             raise
+
+    def _build(self, X_fit: np.ndarray, y: np.ndarray, prior, likelihood):
+        """The PyMC model of the fitted columns (feature names as coords); sets ``model_``."""
+        names = getattr(self, "feature_names_in_", None)
+        rm = build_model(
+            X_fit,
+            y,
+            prior,
+            likelihood=likelihood,
+            fit_intercept=self.fit_intercept,
+            feature_names=None if names is None else list(names),
+        )
+        self.model_ = rm.model
+        return rm
 
     def _standardize(self, X: np.ndarray) -> np.ndarray:
         """Set the standardization of ``X`` and drop the attributes of the other method; returns ``X`` as fitted.

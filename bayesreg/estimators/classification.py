@@ -11,7 +11,6 @@ from sklearn.utils.validation import validate_data
 from bayesreg._validation import check_feature_columns
 from bayesreg.estimators.base import BayesianLinearModel
 from bayesreg.likelihoods import Bernoulli
-from bayesreg.model import build_model
 from bayesreg.optimize.map import MapSolver
 
 __all__ = ["BayesianLogisticRegression"]
@@ -69,35 +68,6 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
         Only when ``X`` had string column names.
     """
 
-    def __init__(
-        self,
-        prior,
-        *,
-        fit_intercept=True,
-        standardize=False,
-        method="map",
-        draws=1000,
-        tune=1000,
-        chains=4,
-        cores=None,
-        random_seed=None,
-        nuts_sampler=None,
-        target_accept=None,
-        progressbar=True,
-    ):
-        self.prior = prior
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.method = method
-        self.draws = draws
-        self.tune = tune
-        self.chains = chains
-        self.cores = cores
-        self.random_seed = random_seed
-        self.nuts_sampler = nuts_sampler
-        self.target_accept = target_accept
-        self.progressbar = progressbar
-
     def _fit(self, X, y):
         prior = self._check_common_params()
         check_feature_columns(X)
@@ -116,16 +86,7 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
             )
         X_fit = self._standardize(X)
         self.classes_ = classes
-        names = getattr(self, "feature_names_in_", None)
-        rm = build_model(
-            X_fit,
-            labels.astype(float),
-            prior,
-            likelihood=Bernoulli(),
-            fit_intercept=self.fit_intercept,
-            feature_names=None if names is None else list(names),
-        )
-        self.model_ = rm.model
+        rm = self._build(X_fit, labels.astype(float), prior, Bernoulli())
         if self.method == "map":
             result, _ = MapSolver(rm).solve()
             coef = self._standardization.coef(result.coef)

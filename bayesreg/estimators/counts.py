@@ -9,7 +9,6 @@ from sklearn.utils.validation import validate_data
 from bayesreg._validation import check_feature_columns, check_numeric_target
 from bayesreg.estimators.base import BayesianLinearModel
 from bayesreg.likelihoods import Poisson
-from bayesreg.model import build_model
 from bayesreg.optimize.map import MapSolver
 
 __all__ = ["BayesianPoissonRegressor"]
@@ -55,35 +54,6 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
         As in :class:`~bayesreg.BayesianRegression`.
     """
 
-    def __init__(
-        self,
-        prior,
-        *,
-        fit_intercept=True,
-        standardize=False,
-        method="map",
-        draws=1000,
-        tune=1000,
-        chains=4,
-        cores=None,
-        random_seed=None,
-        nuts_sampler=None,
-        target_accept=None,
-        progressbar=True,
-    ):
-        self.prior = prior
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.method = method
-        self.draws = draws
-        self.tune = tune
-        self.chains = chains
-        self.cores = cores
-        self.random_seed = random_seed
-        self.nuts_sampler = nuts_sampler
-        self.target_accept = target_accept
-        self.progressbar = progressbar
-
     def _fit(self, X, y):
         prior = self._check_common_params()
         y = check_numeric_target(y)
@@ -92,16 +62,7 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
         likelihood = Poisson()
         y = likelihood.check_y(y, fit_intercept=self.fit_intercept)  # before anything is compiled
         X_fit = self._standardize(X)
-        names = getattr(self, "feature_names_in_", None)
-        rm = build_model(
-            X_fit,
-            y,
-            prior,
-            likelihood=likelihood,
-            fit_intercept=self.fit_intercept,
-            feature_names=None if names is None else list(names),
-        )
-        self.model_ = rm.model
+        rm = self._build(X_fit, y, prior, likelihood)
         if self.method == "map":
             result, _ = MapSolver(rm).solve()
             self.map_ = result

@@ -14,7 +14,6 @@ from bayesreg.data.noise import SIGMA_MISMATCH_FACTOR, estimate_noise_scale
 from bayesreg.estimators.base import BayesianLinearModel
 from bayesreg.estimators.persistence import load_estimator, save_estimator
 from bayesreg.likelihoods import Gaussian, predictive
-from bayesreg.model import build_model
 from bayesreg.optimize.map import MapResult, MapSolver
 
 __all__ = ["BayesianRegression"]
@@ -180,16 +179,7 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
             raise ValueError(f"sigma=None needs n_samples > 1 + fit_intercept to learn sigma, got n_samples={n}")
         X_fit = self._standardize(X)
         sigma = self._noise_scale(sigma, X_fit, y)
-        names = getattr(self, "feature_names_in_", None)
-        rm = build_model(
-            X_fit,
-            y,
-            prior,
-            likelihood=Gaussian(sigma=sigma, sigma_prior=prior.sigma_prior),
-            fit_intercept=self.fit_intercept,
-            feature_names=None if names is None else list(names),
-        )
-        self.model_ = rm.model
+        rm = self._build(X_fit, y, prior, Gaussian(sigma=sigma, sigma_prior=prior.sigma_prior))
         if self.method == "map":
             self._fit_map(rm, n)
         else:

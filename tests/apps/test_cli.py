@@ -405,7 +405,7 @@ def test_csv_problem_names_the_file_and_the_column(command, text, match, tmp_pat
     for module in [
         "bayesreg.model",
         "bayesreg.analysis.compare",
-        "bayesreg.estimators.regression",
+        "bayesreg.estimators.base",
         "bayesreg.optimize.paths",
     ]:
         monkeypatch.setattr(importlib.import_module(module), "build_model", fail)

@@ -208,7 +208,7 @@ def no_models(monkeypatch, tmp_path):
     for module in [
         "bayesreg.model",
         "bayesreg.analysis.compare",
-        "bayesreg.estimators.regression",
+        "bayesreg.estimators.base",
         "bayesreg.optimize.paths",
         "bayesreg.analysis.posterior_path",
     ]:

@@ -111,7 +111,7 @@ def test_string_and_boolean_labels_keep_their_order():
     ],
 )
 def test_bad_targets_are_refused_before_anything_is_compiled(y, match, monkeypatch):
-    import bayesreg.estimators.classification as module
+    import bayesreg.estimators.base as module
 
     monkeypatch.setattr(module, "build_model", lambda *a, **k: pytest.fail("a model was built"))
     X = np.random.default_rng(1).standard_normal((30, 2))

@@ -159,7 +159,7 @@ BAD_PARAMS = [
 
 @pytest.mark.parametrize("params,error,match", BAD_PARAMS)
 def test_bad_parameters_are_named_before_anything_is_built(params, error, match, monkeypatch):
-    import bayesreg.estimators.regression as module
+    import bayesreg.estimators.base as module
 
     def forbidden(*args, **kwargs):
         raise AssertionError("the model was built before the parameters were checked")
