@@ -54,8 +54,28 @@ class BasePrior(ABC):
         priors that do not depend on them ignore them.
         """
 
+    def get_params(self, deep: bool = True) -> dict:
+        """The constructor parameters, in scikit-learn's protocol: an estimator's ``prior__scale`` (and every other
+        parameter of its prior) can be set by ``set_params``, tuned by ``GridSearchCV`` and cloned."""
+        return self.params()
+
+    def set_params(self, **params) -> BasePrior:
+        """Change constructor parameters, checked exactly as the constructor checks them; returns ``self``.
+
+        The prior is changed only when every value is valid (a ValueError or TypeError names the bad one).
+        """
+        unknown = sorted(set(params) - set(self._param_names))
+        if unknown:
+            raise ValueError(
+                f"invalid parameter {unknown[0]!r} for prior {type(self).__name__}; valid parameters: "
+                f"{list(self._param_names)}"
+            )
+        fresh = type(self)(**{**self.params(), **params})
+        self.__dict__.update(fresh.__dict__)
+        return self
+
     def __repr__(self) -> str:
-        args = ", ".join(f"{key}={value!r}" for key, value in self.params().items())
+        args = ", ".join(f"{key}={_short(value)}" for key, value in self.params().items())
         return f"{type(self).__name__}({args})"
 
     def __eq__(self, other) -> bool:
@@ -206,6 +226,16 @@ class Prior(BasePrior):
             ``lambda = (l1 + 2 l2) / n``.
         """
         return glmnet_from_weights(self.weights, sigma=sigma, n_samples=n_samples, y_sd=y_sd, family=family)
+
+
+def _short(value) -> str:
+    """A parameter as ``repr`` shows it: floats to 6 significant digits (``Laplace(scale=5.65685)``)."""
+    if isinstance(value, float):
+        return repr(float(format(value, ".6g")))
+    if isinstance(value, tuple):
+        inner = ", ".join(_short(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    return repr(value)
 
 
 def _needed_n(n_samples: int | None, estimator: str) -> int:

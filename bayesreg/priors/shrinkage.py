@@ -57,7 +57,11 @@ def _check_gamma(value, name: str) -> tuple[float, float]:
     if isinstance(value, str) or not hasattr(value, "__len__") or len(value) != 2:
         raise TypeError(f"{name} must be a (shape, rate) pair of positive numbers, got {value!r}")
     shape, rate = value
-    return (_check_scale(shape, f"{name}[0] (shape)"), _check_scale(rate, f"{name}[1] (rate)"))
+    checked = (_check_scale(shape, f"{name}[0] (shape)"), _check_scale(rate, f"{name}[1] (rate)"))
+    # an already valid pair is kept as the very object given (scikit-learn's clone checks identity)
+    if type(value) is tuple and all(type(v) is float for v in value) and value == checked:
+        return value
+    return checked
 
 
 def _optional_positive(value, name: str) -> float | None:

@@ -73,3 +73,72 @@ def test_glmnet_glm_families_round_trip(family):
     assert prior.weights.l1 == pytest.approx(100 * 0.05 * 0.5, rel=1e-15, abs=0)
     lam, a = prior.to_glmnet(n_samples=100, family=family)
     assert lam == pytest.approx(0.05, rel=1e-15, abs=0) and a == pytest.approx(0.5, rel=1e-15, abs=0)
+
+
+@pytest.mark.parametrize(
+    "prior",
+    [
+        br.Normal(2.0),
+        br.Laplace(0.5),
+        br.ElasticNet(1.0, 3.0),
+        br.BayesianLasso(lam=0.5),
+        br.HierarchicalNormal(tau_scale=2.0),
+        br.Horseshoe(tau_scale=0.5),
+        br.RegularizedHorseshoe(n_nonzero=3.0),
+        br.BayesianElasticNet(),
+    ],
+    ids=lambda p: type(p).__name__,
+)
+def test_every_prior_speaks_scikit_learns_parameter_protocol(prior):
+    from sklearn.base import clone
+
+    params = prior.get_params()
+    assert params == prior.params() and list(params) == list(prior._param_names)
+    copy = clone(prior)
+    assert copy == prior and copy is not prior
+    name, value = next(iter(params.items()))
+    if isinstance(value, float):
+        assert copy.set_params(**{name: 2 * value}) is copy and getattr(copy, name) == 2 * value and prior != copy
+    with pytest.raises(ValueError, match=f"invalid parameter 'nope' for prior {type(prior).__name__}"):
+        prior.set_params(nope=1.0)
+
+
+def test_set_params_checks_like_the_constructor_and_changes_nothing_on_error():
+    prior = br.Laplace(1.0)
+    with pytest.raises(ValueError, match="scale must be > 0"):
+        prior.set_params(scale=-1.0)
+    with pytest.raises(ValueError, match="scale=1e-320"):
+        prior.set_params(scale=1e-320)
+    assert prior == br.Laplace(1.0) and prior.weights.l1 == 1.0
+    prior.set_params(scale=4.0)
+    assert prior.weights.l1 == 0.25  # the derived weights follow
+
+
+def test_grid_search_tunes_the_prior_scale_of_every_estimator():
+    from sklearn.datasets import load_breast_cancer, load_diabetes
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = load_diabetes(return_X_y=True)
+    search = GridSearchCV(br.BayesianRegression(br.Laplace(1.0), sigma=55.0), {"prior__scale": [0.5, 5.0, 50.0]}, cv=3)
+    search.fit(X, y)
+    assert search.best_params_["prior__scale"] in (0.5, 5.0, 50.0) and search.best_estimator_.prior.scale in (
+        0.5,
+        5.0,
+        50.0,
+    )
+    pipe = make_pipeline(StandardScaler(), br.BayesianRegression(br.Normal(1.0), sigma=55.0))
+    pipe.set_params(bayesianregression__prior__scale=10.0)
+    assert pipe[-1].prior == br.Normal(10.0)
+    assert pipe.fit(X, y).score(X, y) > 0.4
+
+    Xc, yc = load_breast_cancer(return_X_y=True)
+    pipe = make_pipeline(StandardScaler(), br.BayesianLogisticRegression(br.Laplace(1.0)))
+    search = GridSearchCV(pipe, {"bayesianlogisticregression__prior__scale": [0.01, 0.1, 1.0]}, cv=3).fit(Xc, yc)
+    assert search.best_score_ > 0.9
+    counts = np.random.default_rng(0).poisson(np.exp(0.2 + 0.3 * Xc[:, 0] / Xc[:, 0].std()))
+    search = GridSearchCV(
+        br.BayesianPoissonRegressor(br.Normal(1.0), standardize=True), {"prior__scale": [0.1, 1.0]}, cv=3
+    )
+    assert search.fit(Xc[:, :5], counts).best_params_["prior__scale"] in (0.1, 1.0)
