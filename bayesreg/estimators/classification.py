@@ -60,7 +60,8 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
     map_ : MapResult
         The MAP with its certificate (``"map"`` only).
     equivalent_penalty_ : LogisticRegression
-        Unfitted scikit-learn estimator whose solution the MAP is (``"map"`` only).
+        Unfitted scikit-learn estimator whose solution the MAP is (``"map"`` only); with ``standardize=True``, its
+        solution on the standardized columns (fit it to ``StandardScaler(with_mean=fit_intercept)``'s output).
     idata_, diagnostics_, nuts_sampler_ : as in :class:`~bayesreg.BayesianRegression` (``"nuts"`` only).
     model_ : pymc.Model
     n_features_in_ : int
@@ -108,29 +109,41 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
         X = self._check_predict_input(X)
         return X @ self.coef_[0] + self.intercept_[0]
 
-    def _probability_draws(self, X) -> np.ndarray:
-        """``p_s(x) = expit(b0_s + x' beta_s)`` for every posterior draw: (S, n)."""
+    def _eta_draws(self, X) -> np.ndarray:
+        """``b0_s + x' beta_s`` for every posterior draw: (S, n)."""
         beta, intercept = self._coefficient_draws()
         eta = beta @ X.T
         if intercept is not None:
             eta += intercept[:, None]
-        return special.expit(eta)
+        return eta
 
     def predict_proba(self, X):
         """Class probabilities, columns in the order of ``classes_``.
 
         At the MAP the plug-in ``expit(b0 + x' beta)``; with ``method="nuts"`` the posterior predictive
-        probability ``E[expit(b0 + x' beta)]``, the mean over the draws (not the expit of the mean log odds).
+        probability ``E[expit(b0 + x' beta)]``, the mean over the draws (not the expit of the mean log odds). Each
+        column is computed directly (``expit(-eta)`` for the first), not as one minus the other, so a probability
+        near 0 keeps its digits.
         """
         X = self._check_predict_input(X)
         if hasattr(self, "idata_"):
-            p = self._probability_draws(X).mean(axis=0)
-        else:
-            p = special.expit(X @ self.coef_[0] + self.intercept_[0])
-        return np.column_stack([1.0 - p, p])
+            eta = self._eta_draws(X)
+            return np.column_stack([special.expit(-eta).mean(axis=0), special.expit(eta).mean(axis=0)])
+        eta = X @ self.coef_[0] + self.intercept_[0]
+        return np.column_stack([special.expit(-eta), special.expit(eta)])
 
     def predict_log_proba(self, X):
-        return np.log(self.predict_proba(X))
+        """The logarithm of :meth:`predict_proba`, computed without underflow to ``-inf`` (``log_expit``)."""
+        X = self._check_predict_input(X)
+        if hasattr(self, "idata_"):
+            eta = self._eta_draws(X)
+            log_s = np.log(eta.shape[0])
+            log_p1 = special.logsumexp(special.log_expit(eta), axis=0) - log_s
+            log_p0 = special.logsumexp(special.log_expit(-eta), axis=0) - log_s
+        else:
+            eta = X @ self.coef_[0] + self.intercept_[0]
+            log_p1, log_p0 = special.log_expit(eta), special.log_expit(-eta)
+        return np.column_stack([log_p0, log_p1])
 
     def predict(self, X):
         """The class of larger probability (``classes_[1]`` on a tie of 1/2 only when ``p > 1/2``)."""
@@ -147,7 +160,7 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
         if isinstance(prob, bool) or not isinstance(prob, int | float | np.floating) or not 0.0 < prob < 1.0:
             raise ValueError(f"prob must be a number in (0, 1), got {prob!r}")
         self._require_posterior("predict_proba_interval")
-        draws = self._probability_draws(X)
+        draws = special.expit(self._eta_draws(X))
         return np.quantile(draws, [(1.0 - prob) / 2.0, (1.0 + prob) / 2.0], axis=0).T
 
     def __sklearn_tags__(self):

@@ -24,7 +24,8 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
         y_i \\sim \\text{Poisson}(\\mu_i), \\qquad \\log \\mu_i = b_0 + x_i^\\top \\beta, \\qquad
         \\beta \\sim \\text{prior}, \\qquad p(b_0) \\propto 1,
 
-    for non-negative integer counts ``y``. With ``method="map"`` the estimate minimizes
+    for counts ``y`` (any ``y >= 0`` is accepted, rates included, as by ``PoissonRegressor``: the Poisson
+    quasi-likelihood, whose posterior predictive draws are counts). With ``method="map"`` the estimate minimizes
     ``sum_i (mu_i - y_i log mu_i) + l1 ||beta||_1 + l2 ||beta||_2^2``: for a ``Normal(tau)`` prior exactly
     scikit-learn's ``PoissonRegressor(alpha = 1 / (n tau^2))`` (``equivalent_penalty_``); a prior with an L1 part
     is glmnet's poisson family (``prior.to_glmnet(family="poisson", n_samples=n)``). With ``method="nuts"`` the
@@ -49,7 +50,8 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
         The MAP with its certificate (``"map"`` only).
     equivalent_penalty_ : PoissonRegressor or None
         The unfitted scikit-learn estimator whose solution the MAP is, for a prior without an L1 part (``"map"``
-        only; None otherwise: scikit-learn has no L1 Poisson regression).
+        only; None otherwise: scikit-learn has no L1 Poisson regression); with ``standardize=True``, its solution
+        on the standardized columns (fit it to ``StandardScaler(with_mean=fit_intercept)``'s output).
     idata_, diagnostics_, nuts_sampler_, model_, n_features_in_, feature_names_in_
         As in :class:`~bayesreg.BayesianRegression`.
     """

@@ -116,7 +116,8 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         fixed ``"sigma"``), for the user to inspect or extend.
     equivalent_penalty_ : sklearn estimator
         Unfitted ``Ridge`` / ``Lasso`` / ``ElasticNet`` whose solution the MAP is, at ``sigma_``
-        (``"map"`` only).
+        (``"map"`` only); with ``standardize=True``, its solution on the standardized columns (fit it to
+        ``StandardScaler(with_mean=fit_intercept)``'s output).
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Only when ``X`` had string column names.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import warnings
 from dataclasses import dataclass
 
 import arviz as az
@@ -120,9 +121,13 @@ def sample_posterior(
             )
         if predictive:
             pm.compute_log_likelihood(idata, extend_inferencedata=True, progressbar=False)
-            pm.sample_posterior_predictive(
-                idata, extend_inferencedata=True, random_seed=int(seeds[1]), progressbar=False
-            )
+            with warnings.catch_warnings():
+                # a likelihood whose draws come from numpy (the Poisson quasi-likelihood) runs in Numba's object
+                # mode: correct, and not the user's concern
+                warnings.filterwarnings("ignore", message="Numba will use object mode", category=UserWarning)
+                pm.sample_posterior_predictive(
+                    idata, extend_inferencedata=True, random_seed=int(seeds[1]), progressbar=False
+                )
     idata.attrs["nuts_sampler"] = sampler
     idata.attrs["target_accept"] = float(target_accept)
     return idata

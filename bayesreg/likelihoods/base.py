@@ -36,15 +36,15 @@ class Likelihood(ABC):
     ----------
     family : str
         glmnet's name of the family: ``"gaussian"``, ``"binomial"``, ``"poisson"``.
-    link : str
-        The link function: ``"identity"``, ``"logit"``, ``"log"``.
+    link_name : str
+        The link function (:meth:`link`): ``"identity"``, ``"logit"``, ``"log"``.
     location_scale : bool
         Whether ``y`` may be centred and rescaled with the model unchanged (the Gaussian); then the smooth
         part of the negative log posterior is quadratic in the coefficients at a fixed scale.
     """
 
     family: ClassVar[str]
-    link: ClassVar[str]
+    link_name: ClassVar[str]
     location_scale: ClassVar[bool] = False
 
     @property
@@ -77,6 +77,11 @@ class Likelihood(ABC):
     @abstractmethod
     def mean(self, eta: np.ndarray) -> np.ndarray:
         """The inverse link: ``E[y | eta]``."""
+
+    @abstractmethod
+    def link(self, mu: float) -> float:
+        """The link: the linear predictor whose mean is ``mu`` (the intercept-only fit of a canonical family is
+        ``link(mean(y))``: where the MAP starts, and where ``lambda_max`` is measured)."""
 
     @abstractmethod
     def build_scale(self, *, y_scale: float):

@@ -23,7 +23,7 @@ class Bernoulli(Likelihood):
     """
 
     family = "binomial"
-    link = "logit"
+    link_name = "logit"
 
     def check_y(self, y: np.ndarray, *, fit_intercept: bool = True) -> np.ndarray:
         y = np.asarray(y, dtype=float)
@@ -43,6 +43,9 @@ class Bernoulli(Likelihood):
 
     def mean(self, eta: np.ndarray) -> np.ndarray:
         return special.expit(eta)
+
+    def link(self, mu: float) -> float:
+        return float(special.logit(mu))
 
     def build_scale(self, *, y_scale: float):
         return pt.constant(1.0, dtype="float64")

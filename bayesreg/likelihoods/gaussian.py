@@ -36,7 +36,7 @@ class Gaussian(Likelihood):
     """
 
     family = "gaussian"
-    link = "identity"
+    link_name = "identity"
     location_scale = True
 
     sigma: float | None = None
@@ -60,6 +60,9 @@ class Gaussian(Likelihood):
 
     def mean(self, eta: np.ndarray) -> np.ndarray:
         return np.asarray(eta, dtype=float)
+
+    def link(self, mu: float) -> float:
+        return float(mu)
 
     def working(self, y_scale: float, *, default_prior_scale: float = 1.0) -> Gaussian:
         """The same model for ``y / y_scale``: ``sigma / y_scale``, and the prior scale of a free sigma divided

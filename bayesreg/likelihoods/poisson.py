@@ -25,7 +25,7 @@ class Poisson(Likelihood):
     """
 
     family = "poisson"
-    link = "log"
+    link_name = "log"
 
     def check_y(self, y: np.ndarray, *, fit_intercept: bool = True) -> np.ndarray:
         y = np.asarray(y, dtype=float)
@@ -45,6 +45,10 @@ class Poisson(Likelihood):
     def mean(self, eta: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore"):
             return np.exp(eta)
+
+    def link(self, mu: float) -> float:
+        with np.errstate(divide="ignore"):
+            return float(np.log(mu))
 
     def build_scale(self, *, y_scale: float):
         return pt.constant(1.0, dtype="float64")

@@ -300,13 +300,22 @@ class MapSolver:
             rel = max(rel, max(abs(g_sigma) - self._sigma_slope_roundoff(state), 0.0) / self._X.shape[0])
         return viol, rel
 
+    def _null_intercept(self) -> float:
+        """The intercept of the intercept-only fit, in working units: ``link(mean(y))`` for a canonical family
+        (0 without an intercept). Where a non-quadratic family's Newton steps start: from ``eta = 0`` counts of
+        1e30 (or 1e-20) are so far off that no step in range can be found."""
+        if not self.rm.fit_intercept:
+            return 0.0
+        b0 = self.working.likelihood.link(float(np.mean(self.working.y)))
+        return b0 if np.isfinite(b0) else 0.0
+
     def _gradient_at_zero(self) -> np.ndarray:
-        """The gradient in ``beta`` at ``beta = 0`` with the intercept profiled out (to first order): its sup-norm
-        is ``lambda_max`` (the smallest ``l1`` that zeroes every coefficient) for a canonical link, where the
-        curvature at ``eta = b0`` is the same for every row. The scale of a non-quadratic family's certificate."""
+        """The gradient in ``beta`` at ``beta = 0`` and the intercept-only fit: its sup-norm is ``lambda_max``
+        (the smallest ``l1`` that zeroes every coefficient) for a canonical link, ``|X_c' (y - mean(y))|``, computed
+        without the cancellation of ``mu - y`` at ``eta = 0``. The scale of a non-quadratic family's certificate."""
         if self._zero_gradient is None:
-            _, g0, g_beta, _, w = self.objective.evaluate(0.0, np.zeros(self._X.shape[1]), None)
-            means = (w @ self._X) / float(w.sum()) if self.rm.fit_intercept else 0.0
+            _, g0, g_beta, _, w = self.objective.evaluate(self._null_intercept(), np.zeros(self._X.shape[1]), None)
+            means = (w @ self._X) / float(w.sum()) if self.rm.fit_intercept and w.sum() > 0 else 0.0
             self._zero_gradient = -(g_beta - means * g0)
         return self._zero_gradient
 
@@ -377,7 +386,8 @@ class MapSolver:
         for _ in range(self._MAX_HALVINGS):
             cand = (b0 + t * d0, beta + t * d_beta if t < 1.0 else t_beta, log_sigma)
             cand_eval = self.objective.evaluate(*cand)
-            value = cand_eval[0] + weights.penalty(cand[1])
+            with np.errstate(over="ignore", invalid="ignore"):  # a step out of range is halved, not reported
+                value = cand_eval[0] + weights.penalty(cand[1])
             if not np.isfinite(value):
                 t *= 0.5
                 continue
@@ -405,7 +415,8 @@ class MapSolver:
         n_modes = 1
         if self.objective.fixed_sigma:
             if start is None:
-                state = (0.0, np.zeros(p), None)
+                b0 = 0.0 if self.rm.likelihood.location_scale else self._null_intercept()
+                state = (b0, np.zeros(p), None)
             else:
                 beta = sc.beta_to_working(np.asarray(start[1], dtype=float))
                 b0 = sc.intercept_to_working(float(start[0]), np.asarray(start[1], dtype=float))

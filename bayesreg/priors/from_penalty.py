@@ -142,6 +142,14 @@ def _from_glm(estimator, *, sigma, n_samples) -> Prior:
     classes = getattr(estimator, "classes_", None)
     if classes is not None and len(classes) > 2:
         raise ValueError(f"estimator: {len(classes)} classes; only a binary LogisticRegression has a prior twin here")
+    if isinstance(estimator, lm.LogisticRegressionCV):
+        if not hasattr(estimator, "C_"):
+            raise ValueError("estimator: LogisticRegressionCV must be fitted first (its C_ and l1_ratio_ are used)")
+        C = float(np.asarray(estimator.C_, dtype=float).reshape(-1)[0])
+        l1_ratio = float(np.asarray(estimator.l1_ratio_, dtype=float).reshape(-1)[0])
+        if np.isnan(l1_ratio):  # no l1_ratios searched: the penalty it was given (L2 by default)
+            l1_ratio = {"l1": 1.0}.get(getattr(estimator, "penalty", "deprecated"), 0.0)
+        return _prior_for_strength(lambda: weights_from_logistic(C, l1_ratio), f"C_={C!r}")
     C = float(estimator.C)
     if C == np.inf:
         raise ValueError("estimator: LogisticRegression(C=inf) is not penalized: it has no prior twin")

@@ -152,3 +152,21 @@ def test_interval_needs_the_posterior():
     assert isinstance(est.equivalent_penalty_, LogisticRegression) and est.equivalent_penalty_.C == pytest.approx(
         1.0, rel=1e-15, abs=0
     )
+
+
+def test_log_probabilities_do_not_underflow_where_a_class_is_certain():
+    """Found by review: log(predict_proba) gave -inf with a divide-by-zero warning on separable data."""
+    import warnings
+
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((100, 2))
+    y = (X[:, 0] > 0).astype(int)
+    est = BayesianLogisticRegression(br.Normal(1e4)).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        log_proba = est.predict_log_proba(X)
+    assert np.all(np.isfinite(log_proba)) and np.min(log_proba) < -745  # below log(tiny): exp() would be 0
+    proba = est.predict_proba(X)
+    ok = (proba > 1e-300) & (proba < 0.5)  # the smaller probability of a row is computed without cancellation
+    np.testing.assert_allclose(log_proba[ok], np.log(proba[ok]), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(np.exp(log_proba).sum(axis=1), 1.0, rtol=1e-14, atol=0)

@@ -95,9 +95,14 @@ def test_non_integer_rates_are_accepted_like_poisson_regressor_and_negative_valu
 def test_nuts_averages_the_expected_count_over_the_posterior():
     X, y = _counts()
     X, y = X.iloc[:80, :3], y[:80]
-    est = BayesianPoissonRegressor(
-        br.Normal(1.0), method="nuts", draws=300, tune=300, chains=2, random_seed=1, progressbar=False
-    ).fit(X, y)
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        est = BayesianPoissonRegressor(
+            br.Normal(1.0), method="nuts", draws=300, tune=300, chains=2, random_seed=1, progressbar=False
+        ).fit(X, y)
+    assert not [w for w in caught if "object mode" in str(w.message)]  # found by review
     beta = est.idata_["posterior"]["beta"].values.reshape(-1, 3)
     b0 = est.idata_["posterior"]["intercept"].values.reshape(-1)
     mu = np.exp(b0[:, None] + beta @ X.to_numpy().T)
@@ -106,3 +111,35 @@ def test_nuts_averages_the_expected_count_over_the_posterior():
     assert np.all(draws == np.round(draws)) and np.all(draws >= 0)  # predictive draws are counts
     map_fit = BayesianPoissonRegressor(br.Normal(1.0)).fit(X, y)
     assert np.max(np.abs(est.coef_ - map_fit.coef_)) < 0.2
+
+
+@pytest.mark.parametrize("factor", [1e-20, 1e30])
+def test_counts_of_any_scale_start_from_the_intercept_only_fit_and_converge_quietly(factor):
+    """Found by review: y * 1e-20 gave a false ConvergenceWarning (lambda_max measured at eta = 0 cancelled to 0),
+    y * 1e30 stayed at the start (no step from eta = 0 was in range). The Newton steps now start from
+    log(mean(y)), where lambda_max is also measured."""
+    import warnings
+
+    X, y = _counts()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scaled = BayesianPoissonRegressor(br.Normal(1e-3)).fit(X, y * factor)
+    assert scaled.map_.converged and scaled.map_.certificate <= 1e-8
+    # the intercept absorbs log(factor) and the data term scales with the counts: compare with the MAP of a prior
+    # whose weight is scaled alike (l2 * factor), on the original counts
+    reference = BayesianPoissonRegressor(br.Normal(1e-3 * np.sqrt(factor))).fit(X, y)
+    np.testing.assert_allclose(scaled.coef_, reference.coef_, rtol=1e-8, atol=0)
+    assert scaled.intercept_ - np.log(factor) == pytest.approx(reference.intercept_, rel=0, abs=1e-8)
+
+
+def test_one_enormous_count_is_fit_without_overflow_warnings():
+    import warnings
+
+    X, y = _counts()
+    y = y.copy()
+    y[0] = 1e300
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        est = BayesianPoissonRegressor(br.Normal(1.0)).fit(X, y)
+    assert est.map_.converged and est.map_.certificate <= 1e-8
+    assert np.isfinite(est.intercept_) and np.all(np.isfinite(est.coef_))

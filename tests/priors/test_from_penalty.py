@@ -142,3 +142,15 @@ def test_grid_search_tunes_the_prior_scale_of_every_estimator():
         br.BayesianPoissonRegressor(br.Normal(1.0), standardize=True), {"prior__scale": [0.1, 1.0]}, cv=3
     )
     assert search.fit(Xc[:, :5], counts).best_params_["prior__scale"] in (0.1, 1.0)
+
+
+def test_logistic_regression_cv_uses_its_fitted_strength():
+    from sklearn.linear_model import LogisticRegressionCV
+
+    X = np.random.default_rng(3).standard_normal((60, 3))
+    y = (X[:, 0] + 0.3 * np.random.default_rng(4).standard_normal(60) > 0).astype(int)
+    with pytest.raises(ValueError, match="LogisticRegressionCV must be fitted first"):
+        br.from_sklearn(LogisticRegressionCV(Cs=3))
+    fitted = LogisticRegressionCV(Cs=[0.1, 1.0, 10.0], cv=3).fit(X, y)
+    prior = br.from_sklearn(fitted)
+    assert isinstance(prior, br.Normal) and prior.scale == pytest.approx(np.sqrt(fitted.C_[0]), rel=1e-15, abs=0)
