@@ -134,7 +134,7 @@ def _compare(args) -> int:
 
 
 def _demo(args) -> int:
-    from bayesreg.apps import demo
+    import bayesreg.apps.demo as demo
 
     with _validating():  # every option before any data is read, then the data, before any model is compiled
         settings = demo.check_settings(

@@ -572,7 +572,7 @@ def _figures(
     sigma: float,
 ) -> tuple[dict[str, Path], dict[str, str]]:
     """Draw every figure of :data:`FIGURES` into ``out`` (figures made without pyplot: no backend, no globals)."""
-    from bayesreg import viz as plots
+    import bayesreg.viz as plots
     from bayesreg.analysis.posterior_path import bayesian_path
 
     n, p = Xs.shape
