@@ -683,6 +683,11 @@ def quadratic_map_path(solver: MapSolver, weights_seq, *, tol: float = 1e-10) ->
     tol, _ = _check_stopping(tol, 1)
     if not solver.objective.fixed_sigma:
         raise ValueError("a MAP path needs a fixed sigma")
+    if not solver.rm.likelihood.location_scale:
+        raise ValueError(
+            f"quadratic_map_path needs a Gaussian likelihood (a quadratic smooth part), got the "
+            f"{solver.rm.likelihood.family} family: solve each strength with MapSolver.solve(weights, start=state)"
+        )
     weights_seq = list(weights_seq)
     working = [solver.working_weights(wt) for wt in weights_seq]
     p = solver._X.shape[1]

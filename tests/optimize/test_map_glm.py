@@ -199,3 +199,12 @@ def test_the_line_search_only_takes_descent_steps():
     result, _ = solver.solve(br.Laplace(0.05).weights)
     assert result.converged and steps
     assert all(after <= before + 1e-12 * abs(before) for before, after, _ in steps)
+
+
+def test_the_quadratic_path_refuses_a_non_quadratic_likelihood():
+    from bayesreg.optimize.map import quadratic_map_path
+
+    X, y = DESIGNS["collinear"]
+    solver = MapSolver(build_model(X, y, br.Laplace(1.0), likelihood=Bernoulli()))
+    with pytest.raises(ValueError, match="needs a Gaussian likelihood .* binomial family"):
+        quadratic_map_path(solver, [br.Laplace(1.0).weights])
