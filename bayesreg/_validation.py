@@ -222,13 +222,48 @@ def check_normal_float(value: float, name: str, *, what: str = "") -> float:
     raise ValueError(f"{name}{derived} ({problem}); no prior of this strength is representable in double precision")
 
 
-def check_n_samples(n_samples) -> int:
-    """Return ``n_samples`` as an int, or raise if it is not a positive integer."""
-    if isinstance(n_samples, bool) or not isinstance(n_samples, int | np.integer):
-        raise TypeError(f"n_samples must be a positive integer, got {n_samples!r}")
-    if n_samples < 1:
-        raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}")
-    return int(n_samples)
+def check_n_samples(n_samples) -> int | float:
+    """Return ``n_samples``, a positive integer, or a positive real number: with sample weights the conversions'
+    ``n`` is their sum (scikit-learn and glmnet normalize the data term by it)."""
+    if isinstance(n_samples, bool) or not isinstance(n_samples, Real | np.number):
+        raise TypeError(
+            f"n_samples must be a positive number (samples, or the sum of their weights), got {n_samples!r}"
+        )
+    if isinstance(n_samples, numbers.Integral):
+        if n_samples < 1:
+            raise ValueError(f"n_samples must be positive, got {n_samples!r}")
+        return int(n_samples)
+    return check_positive(n_samples, "n_samples")
+
+
+def check_row_values(values, n: int, name: str) -> np.ndarray:
+    """``values`` (one per row, or one number for all) as a finite float array of shape (n,), or an error naming
+    ``name``."""
+    arr = np.asarray(values)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be numeric, got values of dtype {arr.dtype}")
+    arr = arr.astype(np.float64)
+    if arr.ndim == 0:
+        arr = np.full(n, float(arr))
+    if arr.shape != (n,):
+        raise ValueError(f"{name} must have shape ({n},), got {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        first = int(np.flatnonzero(~np.isfinite(arr))[0])
+        raise ValueError(f"{name} must be finite, got {float(arr[first])!r} at row {first}")
+    return arr
+
+
+def check_sample_weight(sample_weight, n: int) -> np.ndarray | None:
+    """``sample_weight`` as a float array of shape (n,): finite, non-negative, with a positive sum (None stays None)."""
+    if sample_weight is None:
+        return None
+    sw = check_row_values(sample_weight, n, "sample_weight")
+    if np.any(sw < 0):
+        first = int(np.flatnonzero(sw < 0)[0])
+        raise ValueError(f"sample_weight must be non-negative, got {float(sw[first])!r} at row {first}")
+    if not np.sum(sw) > 0:
+        raise ValueError("sample_weight: every weight is zero; at least one observation must have a positive weight")
+    return sw
 
 
 def check_l1_ratio(l1_ratio, name: str = "l1_ratio") -> float:

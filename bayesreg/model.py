@@ -32,7 +32,7 @@ class RegressionModel:
     model : pm.Model
         ``y ~ likelihood(intercept + X @ beta)``, ``beta_j ~ prior``, flat prior on the intercept.
         ``X`` and ``y`` are ``pm.Data`` (``"X"``, ``"y"``), as are the prior's parameters
-        (``"beta_scale"``, ...) and a fixed ``"sigma"``.
+        (``"beta_scale"``, ...), a fixed ``"sigma"``, and ``"sample_weight"`` and ``"offset"`` when given.
     sigma : TensorVariable
         The likelihood's scale (:meth:`~bayesreg.likelihoods.Likelihood.build_scale`): ``sigma`` for the
         Gaussian, the constant 1 for the Bernoulli and Poisson likelihoods.
@@ -57,6 +57,16 @@ class RegressionModel:
         return self.model["y"].get_value()
 
     @property
+    def sample_weight(self) -> np.ndarray | None:
+        """The observations' weights, or None (all 1)."""
+        return self.model["sample_weight"].get_value() if "sample_weight" in self.model.named_vars else None
+
+    @property
+    def offset(self) -> np.ndarray | None:
+        """The offset of the linear predictor, or None (0)."""
+        return self.model["offset"].get_value() if "offset" in self.model.named_vars else None
+
+    @property
     def fit_intercept(self) -> bool:
         return self.intercept is not None
 
@@ -68,9 +78,10 @@ class RegressionModel:
         self.prior = prior
 
 
-def default_sigma_prior_scale(y: np.ndarray) -> float:
-    """Scale of the default ``HalfNormal`` prior on sigma: the (population) sd of ``y``, or 1 for a constant ``y``."""
-    return robust_std(y) or 1.0
+def default_sigma_prior_scale(y: np.ndarray, sample_weight: np.ndarray | None = None) -> float:
+    """Scale of the default ``HalfNormal`` prior on sigma: the (population, weighted) sd of ``y``, or 1 for a constant
+    ``y``."""
+    return robust_std(y, sample_weight=sample_weight) or 1.0
 
 
 def build_model(
@@ -81,23 +92,34 @@ def build_model(
     likelihood: Likelihood,
     fit_intercept: bool = True,
     feature_names=None,
+    sample_weight: np.ndarray | None = None,
+    offset: np.ndarray | None = None,
 ) -> RegressionModel:
-    """Build the PyMC model for already validated float arrays ``X`` (n, p) and ``y`` (n,)."""
-    y = likelihood.check_y(y, fit_intercept=fit_intercept)
+    """Build the PyMC model for already validated float arrays ``X`` (n, p) and ``y`` (n,).
+
+    ``sample_weight`` (n,), checked by :func:`~bayesreg._validation.check_sample_weight`, multiplies each
+    observation's log density; ``offset`` (n,), finite, is added to the linear predictor
+    (:mod:`bayesreg.likelihoods.base`).
+    """
+    y = likelihood.check_y(y, fit_intercept=fit_intercept, sample_weight=sample_weight)
     n, p = X.shape
     names = [f"x{j}" for j in range(p)] if feature_names is None else [str(f) for f in feature_names]
     coords = {"feature": names, "obs_id": np.arange(n)}
     with pm.Model(coords=coords) as model:
         X_data = pm.Data("X", X, dims=("obs_id", "feature"))
         y_data = pm.Data("y", y, dims="obs_id")
-        sigma = likelihood.build_scale(y_scale=default_sigma_prior_scale(y))
+        weights = None if sample_weight is None else pm.Data("sample_weight", sample_weight, dims="obs_id")
+        residual = y if offset is None else y - offset  # what sigma is the scale of, before the coefficients
+        sigma = likelihood.build_scale(y_scale=default_sigma_prior_scale(residual, sample_weight))
         beta = prior.build(COEF, dims="feature", sigma=sigma, n_obs=n)
         eta = X_data @ beta
         intercept = None
         if fit_intercept:
             intercept = pm.Flat(INTERCEPT)
             eta = intercept + eta
-        observed = likelihood.build_observed(eta, y_data, sigma, dims="obs_id")
+        if offset is not None:
+            eta = pm.Data("offset", offset, dims="obs_id") + eta
+        observed = likelihood.build_observed(eta, y_data, sigma, weights=weights, dims="obs_id")
     return RegressionModel(
         model=model,
         prior=prior,

@@ -39,39 +39,43 @@ from bayesreg.conversions import PenaltyWeights
 __all__ = ["Scaling", "Standardization", "column_scales", "power_of_two", "robust_std"]
 
 
-def column_scales(X: np.ndarray, *, center: bool = True) -> np.ndarray:
+def column_scales(X: np.ndarray, *, center: bool = True, sample_weight: np.ndarray | None = None) -> np.ndarray:
     """Population standard deviation of each column (root mean square if ``center=False``).
 
     Two-pass: the deviations from the mean are formed first (a column offset by ``1e12`` keeps its
     digits) and their own mean is removed again; then ``a_j * rms(dev_j / a_j)`` with
     ``a_j = max |dev_j|``, so the result is exact to round-off for any column float64 can hold
     (``np.std`` squares the values and over- or underflows near ``1e+-154``). A constant column
-    gives 0.0.
+    gives 0.0. With ``sample_weight`` the weighted mean and sd (``sum_i w_i dev_i^2 / sum_i w_i``): the sd of
+    the data with each row repeated ``w_i`` times; rows of weight 0 take no part.
     """
     X = np.asarray(X, dtype=float)
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D, got shape {X.shape}")
+    if sample_weight is not None:
+        keep = sample_weight > 0
+        X, sample_weight = X[keep], sample_weight[keep]
     if X.shape[0] == 0:
         return np.zeros(X.shape[1])
     with np.errstate(over="ignore", invalid="ignore"):
-        dev = X - _safe_mean(X) if center else X
+        dev = X - _safe_mean(X, sample_weight) if center else X
         if center:
-            dev = dev - _safe_mean(dev)
+            dev = dev - _safe_mean(dev, sample_weight)
     if not np.all(np.isfinite(dev)):  # columns spanning +-1e308: deviations of values divided by their peak
         peak = np.max(np.abs(X), axis=0)
         peak_safe = np.where(peak > 0, peak, 1.0)
         scaled = X / peak_safe
-        return peak * column_scales(scaled, center=center)
+        return peak * column_scales(scaled, center=center, sample_weight=sample_weight)
     spread = np.max(np.abs(dev), axis=0)
     spread_safe = np.where(spread > 0, spread, 1.0)
-    rms = np.sqrt(np.mean((dev / spread_safe) ** 2, axis=0))
+    rms = np.sqrt(np.average((dev / spread_safe) ** 2, axis=0, weights=sample_weight))
     return np.where(spread > 0, spread * rms, 0.0)
 
 
-def robust_std(v, *, center: bool = True) -> float:
-    """:func:`column_scales` of a vector: its population sd (or root mean square)."""
+def robust_std(v, *, center: bool = True, sample_weight: np.ndarray | None = None) -> float:
+    """:func:`column_scales` of a vector: its population sd (or root mean square), weighted with ``sample_weight``."""
     v = np.asarray(v, dtype=float).reshape(-1, 1)
-    return float(column_scales(v, center=center)[0])
+    return float(column_scales(v, center=center, sample_weight=sample_weight)[0])
 
 
 def power_of_two(value) -> np.ndarray | float:
@@ -201,22 +205,34 @@ class Standardization:
 
     @classmethod
     def from_data(
-        cls, X: np.ndarray, *, standardize: bool, fit_intercept: bool, zero_constant_columns: bool = False
+        cls,
+        X: np.ndarray,
+        *,
+        standardize: bool,
+        fit_intercept: bool,
+        zero_constant_columns: bool = False,
+        sample_weight: np.ndarray | None = None,
     ) -> Standardization:
         """The standardization of ``X``; the identity when ``standardize`` is False.
 
         ``zero_constant_columns`` (used by the MAP without an intercept): centre each constant
-        column on its value, so it is all zeros and its coefficient exactly 0.
+        column on its value, so it is all zeros and its coefficient exactly 0. With ``sample_weight``
+        the weighted means and sds (glmnet's convention; rows of weight 0 take no part).
         """
         p = X.shape[1]
         if not standardize:
             return cls(np.zeros(p), np.ones(p))
-        sd = column_scales(X)
+        sd = column_scales(X, sample_weight=sample_weight)
         scale = np.where(sd > 0, sd, 1.0)
         if fit_intercept:
-            center = _safe_mean(X)
+            center = (
+                _safe_mean(X[sample_weight > 0], sample_weight[sample_weight > 0])
+                if sample_weight is not None
+                else _safe_mean(X)
+            )
         elif zero_constant_columns:
-            center = np.where(sd > 0, 0.0, X[0])
+            first = X[int(np.argmax(sample_weight > 0))] if sample_weight is not None else X[0]
+            center = np.where(sd > 0, 0.0, first)
         else:
             center = np.zeros(p)
         return cls(np.asarray(center, float), np.asarray(scale, float))
@@ -234,8 +250,8 @@ class Standardization:
         return intercept_fitted - coef @ self.center
 
 
-def _safe_mean(X: np.ndarray) -> np.ndarray:
-    """Column means without overflow in the sum (values near the largest double)."""
+def _safe_mean(X: np.ndarray, sample_weight: np.ndarray | None = None) -> np.ndarray:
+    """Column means (weighted with ``sample_weight``) without overflow in the sum (values near the largest double)."""
     peak = np.max(np.abs(X), axis=0)
     peak = np.where(peak > 0, peak, 1.0)
-    return (X / peak).mean(axis=0) * peak
+    return np.average(X / peak, axis=0, weights=sample_weight) * peak

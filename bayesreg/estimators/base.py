@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from bayesreg._validation import check_bool, check_count, check_positive
+from bayesreg._validation import check_bool, check_count, check_positive, check_sample_weight
 from bayesreg.data.design import Standardization
 from bayesreg.estimators.persistence import CloudPickled as _CloudPickled
 from bayesreg.inference.sampling import check_sampler, diagnose, sample_posterior, warn_if_problems
@@ -97,21 +97,35 @@ class BayesianLinearModel(BaseEstimator):
             check_bool(self.progressbar, "progressbar")
         return prior
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit the MAP or sample the posterior. Returns self.
+
+        Parameters
+        ----------
+        X : array-like (n_samples, n_features)
+        y : array-like (n_samples,)
+        sample_weight : array-like (n_samples,) or float, optional
+            Non-negative weights, multiplying each observation's log-likelihood (frequency weights: a weight of
+            2 is the row given twice; a weight of 0 drops it). With weights the ``n_samples`` of the penalty
+            conversions is their sum, as in scikit-learn's and glmnet's normalized objectives; ``standardize``
+            uses weighted means and sds.
 
         Every parameter is checked before anything is compiled; on any error the estimator is
         left exactly as it was before the call.
         """
+        return self._fit_or_restore(X, y, sample_weight)
+
+    def _fit_or_restore(self, *args, **kwargs):
+        """``self._fit(*args, **kwargs)``, leaving the estimator exactly as it was on any error."""
         before = self.__dict__.copy()
         try:
-            return self._fit(X, y)
+            return self._fit(*args, **kwargs)
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(before)
             raise
 
-    def _build(self, X_fit: np.ndarray, y: np.ndarray, prior, likelihood):
+    def _build(self, X_fit: np.ndarray, y: np.ndarray, prior, likelihood, *, sample_weight=None, offset=None):
         """The PyMC model of the fitted columns (feature names as coords); sets ``model_``."""
         names = getattr(self, "feature_names_in_", None)
         rm = build_model(
@@ -121,11 +135,13 @@ class BayesianLinearModel(BaseEstimator):
             likelihood=likelihood,
             fit_intercept=self.fit_intercept,
             feature_names=None if names is None else list(names),
+            sample_weight=sample_weight,
+            offset=offset,
         )
         self.model_ = rm.model
         return rm
 
-    def _standardize(self, X: np.ndarray) -> np.ndarray:
+    def _standardize(self, X: np.ndarray, sample_weight: np.ndarray | None = None) -> np.ndarray:
         """Set the standardization of ``X`` and drop the attributes of the other method; returns ``X`` as fitted.
 
         glmnet's convention for a MAP without intercept: a constant column gets coefficient 0.
@@ -135,6 +151,7 @@ class BayesianLinearModel(BaseEstimator):
             standardize=self.standardize,
             fit_intercept=self.fit_intercept,
             zero_constant_columns=self.method == "map",
+            sample_weight=sample_weight,
         )
         for stale in METHOD_ATTRIBUTES:
             self.__dict__.pop(stale, None)
@@ -193,6 +210,17 @@ class BayesianLinearModel(BaseEstimator):
         if self.fit_intercept:
             intercept = self._standardization.intercept(posterior["intercept"].values.reshape(-1), beta)
         return beta, intercept
+
+    @staticmethod
+    def _sample_weight(sample_weight, n: int) -> np.ndarray | None:
+        """Checked weights; None when every weight is 1 (the unweighted model, as fast)."""
+        sw = check_sample_weight(sample_weight, n)
+        return None if sw is None or np.all(sw == 1.0) else sw
+
+    @staticmethod
+    def _n_samples(X: np.ndarray, sample_weight: np.ndarray | None):
+        """The conversions' ``n``: the number of rows, or the sum of the weights."""
+        return X.shape[0] if sample_weight is None else float(np.sum(sample_weight))
 
     def _check_predict_input(self, X):
         check_is_fitted(self)

@@ -69,7 +69,7 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
         Only when ``X`` had string column names.
     """
 
-    def _fit(self, X, y):
+    def _fit(self, X, y, sample_weight=None):
         prior = self._check_common_params()
         check_feature_columns(X)
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2)
@@ -85,9 +85,12 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
             raise ValueError(
                 f"y: BayesianLogisticRegression needs samples of 2 classes, got 1 class: {classes.tolist()}"
             )
-        X_fit = self._standardize(X)
+        sample_weight = self._sample_weight(sample_weight, X.shape[0])
+        likelihood = Bernoulli()
+        likelihood.check_y(labels.astype(float), fit_intercept=self.fit_intercept, sample_weight=sample_weight)
+        X_fit = self._standardize(X, sample_weight)
         self.classes_ = classes
-        rm = self._build(X_fit, labels.astype(float), prior, Bernoulli())
+        rm = self._build(X_fit, labels.astype(float), prior, likelihood, sample_weight=sample_weight)
         if self.method == "map":
             result, _ = MapSolver(rm).solve()
             coef = self._standardization.coef(result.coef)

@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.utils.validation import validate_data
 
-from bayesreg._validation import check_feature_columns, check_numeric_target
+from bayesreg._validation import check_feature_columns, check_numeric_target, check_row_values
 from bayesreg.estimators.base import BayesianLinearModel
 from bayesreg.likelihoods import Poisson
 from bayesreg.optimize.map import MapSolver
@@ -56,15 +56,42 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
         As in :class:`~bayesreg.BayesianRegression`.
     """
 
-    def _fit(self, X, y):
+    def fit(self, X, y, sample_weight=None, exposure=None):
+        """Fit the MAP or sample the posterior. Returns self.
+
+        Parameters
+        ----------
+        X : array-like (n_samples, n_features)
+        y : array-like (n_samples,)
+            Counts (any ``y >= 0``).
+        sample_weight : array-like (n_samples,) or float, optional
+            As in :meth:`BayesianRegression.fit <bayesreg.BayesianRegression.fit>`: multiplies each observation's
+            log-likelihood; the conversions' ``n_samples`` is then ``sum(sample_weight)``.
+        exposure : array-like (n_samples,), optional
+            Positive exposures ``E_i`` (time at risk, population, area): ``y_i ~ Poisson(E_i exp(b0 + x_i' beta))``,
+            the offset ``log E_i`` in the linear predictor (glmnet's ``offset``). The MAP then equals
+            ``PoissonRegressor`` fitted to the rates ``y / E`` with weights ``sample_weight * E`` (the
+            ``equivalent_penalty_``, whose ``alpha`` uses ``n_samples = sum(sample_weight * E)``). Give the exposures
+            of new rows to :meth:`predict`.
+
+        Every parameter is checked before anything is compiled; on any error the estimator is left exactly as it
+        was before the call.
+        """
+        return self._fit_or_restore(X, y, sample_weight, exposure)
+
+    def _fit(self, X, y, sample_weight=None, exposure=None):
         prior = self._check_common_params()
         y = check_numeric_target(y)
         check_feature_columns(X)
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2, y_numeric=True)
+        sample_weight = self._sample_weight(sample_weight, X.shape[0])
+        exposure = _check_exposure(exposure, X.shape[0])
         likelihood = Poisson()
-        y = likelihood.check_y(y, fit_intercept=self.fit_intercept)  # before anything is compiled
-        X_fit = self._standardize(X)
-        rm = self._build(X_fit, y, prior, likelihood)
+        # before anything is compiled
+        y = likelihood.check_y(y, fit_intercept=self.fit_intercept, sample_weight=sample_weight)
+        X_fit = self._standardize(X, sample_weight)
+        offset = None if exposure is None else np.log(exposure)
+        rm = self._build(X_fit, y, prior, likelihood, sample_weight=sample_weight, offset=offset)
         if self.method == "map":
             result, _ = MapSolver(rm).solve()
             self.map_ = result
@@ -73,7 +100,9 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
                 float(self._standardization.intercept(result.intercept, self.coef_)) if self.fit_intercept else 0.0
             )
             if prior.weights.l1 == 0:
-                self.equivalent_penalty_ = prior.to_sklearn(family="poisson", n_samples=X.shape[0]).set_params(
+                weights = np.ones(X.shape[0]) if sample_weight is None else sample_weight
+                n = self._n_samples(X, sample_weight) if exposure is None else float(np.sum(weights * exposure))
+                self.equivalent_penalty_ = prior.to_sklearn(family="poisson", n_samples=n).set_params(
                     fit_intercept=self.fit_intercept
                 )
             else:
@@ -82,25 +111,42 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
             self._fit_nuts(rm)
         return self
 
-    def predict(self, X):
-        """The expected count: ``exp(b0 + x' beta)`` at the MAP, or its posterior mean ``E[exp(b0 + x' beta)]``."""
+    def predict(self, X, exposure=None):
+        """The expected count: ``E exp(b0 + x' beta)`` at the MAP, or its posterior mean ``E[E exp(b0 + x' beta)]``.
+
+        ``exposure`` (n,): the rows' exposures ``E`` (default 1: the expected count per unit of exposure, the rate).
+        """
         X = self._check_predict_input(X)
+        exposure = _check_exposure(exposure, X.shape[0])
+        scale = 1.0 if exposure is None else exposure
         with np.errstate(over="ignore"):
             if hasattr(self, "idata_"):
                 beta, intercept = self._coefficient_draws()
                 eta = beta @ X.T
                 if intercept is not None:
                     eta += intercept[:, None]
-                return np.exp(eta).mean(axis=0)
-            return np.exp(X @ self.coef_ + self.intercept_)
+                return scale * np.exp(eta).mean(axis=0)
+            return scale * np.exp(X @ self.coef_ + self.intercept_)
 
-    def score(self, X, y, sample_weight=None):
-        """D^2, the fraction of Poisson deviance explained (scikit-learn's ``PoissonRegressor.score``)."""
+    def score(self, X, y, sample_weight=None, exposure=None):
+        """D^2, the fraction of Poisson deviance explained (scikit-learn's ``PoissonRegressor.score``), of the
+        counts ``y`` by :meth:`predict` ``(X, exposure)``."""
         from sklearn.metrics import d2_tweedie_score
 
-        return d2_tweedie_score(y, self.predict(X), sample_weight=sample_weight, power=1)
+        return d2_tweedie_score(y, self.predict(X, exposure), sample_weight=sample_weight, power=1)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.positive_only = True
         return tags
+
+
+def _check_exposure(exposure, n: int) -> np.ndarray | None:
+    """Positive finite exposures of shape (n,), or None."""
+    if exposure is None:
+        return None
+    values = check_row_values(exposure, n, "exposure")
+    if np.any(values <= 0):
+        first = int(np.flatnonzero(values <= 0)[0])
+        raise ValueError(f"exposure must be positive, got {float(values[first])!r} at row {first}")
+    return values

@@ -164,37 +164,41 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
             sigma = None if self.sigma is None else check_positive(self.sigma, "sigma")
         return prior, sigma
 
-    def _fit(self, X, y):
+    def _fit(self, X, y, sample_weight=None):
         prior, sigma = self._check_params()
         y = check_numeric_target(y)
         check_feature_columns(X)  # names a non-numeric, complex or non-finite column before validate_data
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2, y_numeric=True)
         n, p = X.shape
-        if self.method == "map" and sigma is None and n <= p + int(self.fit_intercept):
+        sample_weight = self._sample_weight(sample_weight, n)
+        n_used = n if sample_weight is None else int(np.count_nonzero(sample_weight))
+        if self.method == "map" and sigma is None and n_used <= p + int(self.fit_intercept):
             raise ValueError(
-                f"sigma=None needs n_samples > n_features + fit_intercept (got n_samples={n}, "
+                f"sigma=None needs n_samples > n_features + fit_intercept (got n_samples={n_used}"
+                f"{'' if sample_weight is None else ' of positive weight'}, "
                 f"n_features={p}): the joint MAP of beta and sigma does not exist otherwise; "
                 "give a fixed sigma or use method='nuts'"
             )
         if sigma is None and n <= 1 + int(self.fit_intercept):
             raise ValueError(f"sigma=None needs n_samples > 1 + fit_intercept to learn sigma, got n_samples={n}")
-        X_fit = self._standardize(X)
-        sigma = self._noise_scale(sigma, X_fit, y)
-        rm = self._build(X_fit, y, prior, Gaussian(sigma=sigma, sigma_prior=prior.sigma_prior))
+        X_fit = self._standardize(X, sample_weight)
+        sigma = self._noise_scale(sigma, X_fit, y, sample_weight)
+        likelihood = Gaussian(sigma=sigma, sigma_prior=prior.sigma_prior)
+        rm = self._build(X_fit, y, prior, likelihood, sample_weight=sample_weight)
         if self.method == "map":
-            self._fit_map(rm, n)
+            self._fit_map(rm, self._n_samples(X, sample_weight))
         else:
             self._fit_nuts(rm)
         return self
 
-    def _noise_scale(self, sigma, X_fit, y):
+    def _noise_scale(self, sigma, X_fit, y, sample_weight=None):
         """The fixed sigma to use: the data's estimate for ``"auto"``; a far-off fixed value is warned about."""
         if sigma is None:
             return None
         if sigma == "auto":
-            return estimate_noise_scale(X_fit, y, fit_intercept=self.fit_intercept).sigma
+            return estimate_noise_scale(X_fit, y, fit_intercept=self.fit_intercept, sample_weight=sample_weight).sigma
         try:
-            estimate = estimate_noise_scale(X_fit, y, fit_intercept=self.fit_intercept)
+            estimate = estimate_noise_scale(X_fit, y, fit_intercept=self.fit_intercept, sample_weight=sample_weight)
         except ValueError:  # y fit exactly: nothing to compare with
             return sigma
         ratio = sigma / estimate.sigma

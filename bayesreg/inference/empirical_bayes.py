@@ -55,7 +55,7 @@ import numpy as np
 from scipy import linalg
 from sklearn.exceptions import ConvergenceWarning
 
-from bayesreg._validation import check_bool, check_positive, check_regression_data
+from bayesreg._validation import check_bool, check_positive, check_regression_data, check_sample_weight
 from bayesreg._warnings import warn
 from bayesreg.data.design import column_scales, power_of_two, robust_std
 from bayesreg.priors import Normal
@@ -211,22 +211,6 @@ def _check_hyperprior(value, name: str) -> tuple[float, float]:
     )
 
 
-def _check_sample_weight(sample_weight, n: int) -> np.ndarray | None:
-    if sample_weight is None:
-        return None
-    sw = np.asarray(sample_weight)
-    if sw.dtype.kind not in "biuf":
-        raise TypeError(f"sample_weight must be numeric, got values of dtype {sw.dtype}")
-    sw = sw.astype(np.float64)
-    if sw.shape != (n,):
-        raise ValueError(f"sample_weight must have shape ({n},), got {sw.shape}")
-    if not np.all(np.isfinite(sw)):
-        raise ValueError("sample_weight must be finite")
-    if np.any(sw < 0) or not np.sum(sw) > 0:
-        raise ValueError("sample_weight must be non-negative with a positive sum")
-    return sw
-
-
 @dataclass(frozen=True)
 class _Units:
     """Powers of two ``c`` (of X) and ``t`` (of y) the spectrum is computed in: ``X~ = X / c``, ``y~ = y / t``.
@@ -269,7 +253,7 @@ def _prepare(X, y, fit_intercept, sample_weight):
     """Validate, centre, weight and scale the data; return the spectrum, offsets, ``Var(y)`` and the units."""
     X, y, _ = check_regression_data(X, y)
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
-    sw = _check_sample_weight(sample_weight, X.shape[0])
+    sw = check_sample_weight(sample_weight, X.shape[0])
     y_mean = float(np.average(y, weights=sw))
     y_var = float(np.average((y - y_mean) ** 2, weights=sw))
     if fit_intercept:

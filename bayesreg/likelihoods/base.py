@@ -14,6 +14,11 @@ with ``L`` the family's unit loss (``(y - eta)^2 / 2`` for the Gaussian, the log
 scikit-learn or glmnet strength on the mean loss ``(1/n) sum L`` becomes the prior weights
 ``l1 = n alpha rho / phi`` and ``l2 = n alpha (1 - rho) / (2 phi)``.
 
+**Sample weights** multiply each observation's log density (frequency weights: a weight of 2 is the row
+repeated), ``sum_i w_i log p(y_i | eta_i)``; the conversions' ``n`` is then ``sum_i w_i``, the normalization
+scikit-learn and glmnet use. An **offset** is added to the linear predictor, ``eta_i = o_i + b0 + x_i' beta``
+(a Poisson exposure ``E_i`` is the offset ``log E_i``).
+
 A family declares whether it is a *location-scale* family (Gaussian): then the MAP solver may centre and
 rescale ``y`` in its working coordinates, and the smooth part is quadratic (one Newton step is exact). For
 the others ``y`` is left as it is and the proximal Newton steps are damped by a line search.
@@ -25,6 +30,7 @@ from abc import ABC, abstractmethod
 from typing import ClassVar
 
 import numpy as np
+import pymc as pm
 
 __all__ = ["Likelihood"]
 
@@ -71,8 +77,11 @@ class Likelihood(ABC):
         return self.sigma
 
     @abstractmethod
-    def check_y(self, y: np.ndarray, *, fit_intercept: bool = True) -> np.ndarray:
-        """``y`` as a float array, or a ValueError naming ``y`` when the family cannot have produced it."""
+    def check_y(
+        self, y: np.ndarray, *, fit_intercept: bool = True, sample_weight: np.ndarray | None = None
+    ) -> np.ndarray:
+        """``y`` as a float array, or a ValueError naming ``y`` when the family cannot have produced it, or when the
+        posterior would have no mode (judged on the rows of positive ``sample_weight``)."""
 
     @abstractmethod
     def mean(self, eta: np.ndarray) -> np.ndarray:
@@ -89,8 +98,42 @@ class Likelihood(ABC):
         constant 1; shrinkage priors scale the coefficients by it."""
 
     @abstractmethod
-    def build_observed(self, eta, y, scale, *, dims=None):
-        """Create the observed variable ``"y_obs"`` in the current model."""
+    def log_density(self, value, eta, scale):
+        """The log density of each observation given its linear predictor, as a PyTensor expression."""
+
+    @abstractmethod
+    def draw(self, eta: np.ndarray, scale, rng: np.random.Generator, size=None) -> np.ndarray:
+        """Draws of ``y`` given ``eta`` and the scale (numpy): the posterior predictive of a weighted model."""
+
+    def build_observed(self, eta, y, scale, *, weights=None, dims=None):
+        """Create the observed variable ``"y_obs"`` in the current model; with ``weights`` (a tensor of shape
+        (n,)) its log density is ``sum_i w_i log p(y_i | eta_i)`` and its predictive draws those of the family."""
+        if weights is None:
+            return self._build_unweighted(eta, y, scale, dims=dims)
+        return pm.CustomDist(
+            "y_obs",
+            eta,
+            scale,
+            weights,
+            logp=self._weighted_log_density,
+            random=self._draw,
+            observed=y,
+            dims=dims,
+            dtype="float64",
+        )
+
+    def _build_unweighted(self, eta, y, scale, *, dims=None):
+        """The observed variable without weights: the family's own PyMC distribution where it has one."""
+        return pm.CustomDist(
+            "y_obs", eta, scale, logp=self.log_density, random=self._draw, observed=y, dims=dims, dtype="float64"
+        )
+
+    def _weighted_log_density(self, value, eta, scale, weights):
+        return weights * self.log_density(value, eta, scale)
+
+    def _draw(self, eta, scale, *weights, rng=None, size=None):
+        """CustomDist's ``random``: the family's draws (weights, when given, do not change a single draw)."""
+        return self.draw(eta, scale, np.random.default_rng() if rng is None else rng, size=size)
 
     def working(self, y_scale: float, *, default_prior_scale: float = 1.0) -> Likelihood:
         """The same likelihood for ``y / y_scale`` (the MAP's working coordinates); only a location-scale family

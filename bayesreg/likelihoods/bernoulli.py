@@ -25,7 +25,9 @@ class Bernoulli(Likelihood):
     family = "binomial"
     link_name = "logit"
 
-    def check_y(self, y: np.ndarray, *, fit_intercept: bool = True) -> np.ndarray:
+    def check_y(
+        self, y: np.ndarray, *, fit_intercept: bool = True, sample_weight: np.ndarray | None = None
+    ) -> np.ndarray:
         y = np.asarray(y, dtype=float)
         bad = ~np.isin(y, (0.0, 1.0))
         if np.any(bad):
@@ -34,9 +36,11 @@ class Bernoulli(Likelihood):
                 f"y: a Bernoulli likelihood needs labels 0 and 1, got {float(y[first])!r} at row {first} "
                 "(encode the two classes as 0 and 1 first)"
             )
-        if fit_intercept and np.unique(y).size < 2:
+        used = y if sample_weight is None else y[sample_weight > 0]
+        if fit_intercept and np.unique(used).size < 2:
             raise ValueError(
-                f"y: every label is {int(y[0])}; with an intercept the posterior has no mode (the intercept runs "
+                f"y: every label{'' if sample_weight is None else ' of positive weight'} is {int(used[0])}; with an "
+                "intercept the posterior has no mode (the intercept runs "
                 "off to infinity): give both classes"
             )
         return y
@@ -50,5 +54,11 @@ class Bernoulli(Likelihood):
     def build_scale(self, *, y_scale: float):
         return pt.constant(1.0, dtype="float64")
 
-    def build_observed(self, eta, y, scale, *, dims=None):
+    def log_density(self, value, eta, scale):
+        return value * eta - pt.softplus(eta)
+
+    def draw(self, eta, scale, rng, size=None):
+        return rng.binomial(1, special.expit(eta), size=size).astype(float)
+
+    def _build_unweighted(self, eta, y, scale, *, dims=None):
         return pm.Bernoulli("y_obs", logit_p=eta, observed=y, dims=dims)

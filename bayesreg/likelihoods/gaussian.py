@@ -27,7 +27,8 @@ class Gaussian(Likelihood):
         or None to give sigma a prior.
     sigma_prior_scale : float or None
         With ``sigma=None``: the scale of the weakly informative ``HalfNormal`` prior on sigma.
-        None means the standard deviation of ``y`` (set when the model is built).
+        None means the standard deviation of ``y`` (less the offset, weighted with the sample weights; set when
+        the model is built).
     sigma_prior : {"halfnormal", "jeffreys"}
         With ``sigma=None``: ``HalfNormal(sigma_prior_scale)``, or the improper
         ``p(sigma^2) proportional to 1 / sigma^2`` of Park & Casella (a flat prior on
@@ -55,7 +56,9 @@ class Gaussian(Likelihood):
     def fixed_sigma(self) -> bool:
         return self.sigma is not None
 
-    def check_y(self, y: np.ndarray, *, fit_intercept: bool = True) -> np.ndarray:
+    def check_y(
+        self, y: np.ndarray, *, fit_intercept: bool = True, sample_weight: np.ndarray | None = None
+    ) -> np.ndarray:
         return np.asarray(y, dtype=float)
 
     def mean(self, eta: np.ndarray) -> np.ndarray:
@@ -86,6 +89,11 @@ class Gaussian(Likelihood):
         # a float64 constant: a Python float is first tried as float32, which overflows (a warning) beyond 3.4e38
         return pm.HalfNormal("sigma", sigma=pt.constant(scale, dtype="float64"))
 
-    def build_observed(self, eta, y, sigma, *, dims=None):
-        """Create the observed variable ``"y_obs"`` in the current model."""
+    def log_density(self, value, eta, scale):
+        return pm.logp(pm.Normal.dist(mu=eta, sigma=scale), value)
+
+    def draw(self, eta, scale, rng, size=None):
+        return rng.normal(eta, scale, size=size)
+
+    def _build_unweighted(self, eta, y, sigma, *, dims=None):
         return pm.Normal("y_obs", mu=eta, sigma=sigma, observed=y, dims=dims)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pymc as pm
 import pytensor.tensor as pt
 
 from bayesreg.likelihoods.base import Likelihood
@@ -27,7 +26,9 @@ class Poisson(Likelihood):
     family = "poisson"
     link_name = "log"
 
-    def check_y(self, y: np.ndarray, *, fit_intercept: bool = True) -> np.ndarray:
+    def check_y(
+        self, y: np.ndarray, *, fit_intercept: bool = True, sample_weight: np.ndarray | None = None
+    ) -> np.ndarray:
         y = np.asarray(y, dtype=float)
         bad = ~(y >= 0)
         if np.any(bad):
@@ -35,9 +36,11 @@ class Poisson(Likelihood):
             raise ValueError(
                 f"y: a Poisson likelihood needs non-negative values, got {float(y[first])!r} at row {first}"
             )
-        if fit_intercept and not np.any(y > 0):
+        used = y if sample_weight is None else y[sample_weight > 0]
+        if fit_intercept and not np.any(used > 0):
             raise ValueError(
-                "y: every count is 0; with an intercept the posterior has no mode (the intercept runs off to "
+                f"y: every count{'' if sample_weight is None else ' of positive weight'} is 0; with an intercept the "
+                "posterior has no mode (the intercept runs off to "
                 "minus infinity)"
             )
         return y
@@ -53,17 +56,9 @@ class Poisson(Likelihood):
     def build_scale(self, *, y_scale: float):
         return pt.constant(1.0, dtype="float64")
 
-    def build_observed(self, eta, y, scale, *, dims=None):
+    def log_density(self, value, eta, scale):
         # pm.Poisson would cast y to integers; the quasi-likelihood takes y as it is
-        return pm.CustomDist(
-            "y_obs", eta, logp=_log_density, random=_draw_counts, observed=y, dims=dims, dtype="float64"
-        )
+        return value * eta - pt.exp(eta) - pt.gammaln(value + 1.0)
 
-
-def _log_density(value, eta):
-    return value * eta - pt.exp(eta) - pt.gammaln(value + 1.0)
-
-
-def _draw_counts(eta, rng=None, size=None):
-    rng = np.random.default_rng() if rng is None else rng
-    return rng.poisson(np.exp(eta), size=size).astype(float)
+    def draw(self, eta, scale, rng, size=None):
+        return rng.poisson(np.exp(eta), size=size).astype(float)

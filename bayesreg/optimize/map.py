@@ -146,8 +146,10 @@ class SmoothObjective:
         if self.fit_intercept:
             inputs.insert(0, model.rvs_to_values[rm.intercept])
         if not self.fixed_sigma:
-            inputs.append(model.rvs_to_values[rm.sigma])
-            terms.append(rm.sigma)
+            # HalfNormal sigma: its value is log sigma (log transform); Jeffreys: sigma = exp("log_sigma"), flat
+            free = rm.sigma if rm.sigma in model.rvs_to_values else model["log_sigma"]
+            inputs.append(model.rvs_to_values[free])
+            terms.append(free)
         f = -model.logp(vars=terms, jacobian=False)
         grads = grad(f, inputs)
         # curvature along the linear predictor: w_i = -d^2 log p(y_i | eta_i) / d eta_i^2
@@ -229,14 +231,26 @@ class MapSolver:
         self.scaling = Scaling.from_data(
             X, y, fit_intercept=rm.fit_intercept, sigma=likelihood.sigma, scale_y=likelihood.location_scale
         )
-        working_likelihood = likelihood.working(self.scaling.y_scale, default_prior_scale=default_sigma_prior_scale(y))
+        sample_weight, offset = rm.sample_weight, rm.offset
+        working_likelihood = likelihood.working(
+            self.scaling.y_scale,
+            default_prior_scale=default_sigma_prior_scale(y if offset is None else y - offset, sample_weight),
+        )
         self.working = build_model(
             self.scaling.x(X),
             self.scaling.y(y),
             _Unpenalized(),
             likelihood=working_likelihood,
             fit_intercept=rm.fit_intercept,
+            sample_weight=sample_weight,
+            # eta - a = o + (b0 - a + m' beta) + (X - m) beta, all divided by t
+            offset=None if offset is None else offset / self.scaling.y_scale,
         )
+        #: the observations' weights (ones without sample_weight), their sum, and the working offset (zeros)
+        n = X.shape[0]
+        self._weights = np.ones(n) if sample_weight is None else sample_weight
+        self._n_eff = float(n) if sample_weight is None else float(np.sum(sample_weight))
+        self._offset = np.zeros(n) if offset is None else self.working.offset
         self.objective = SmoothObjective(self.working)
         self._X = self.working.X
         self._unit_gram = None  # X_c' X_c, reused while the curvature is constant
@@ -301,13 +315,37 @@ class MapSolver:
         return viol, rel
 
     def _null_intercept(self) -> float:
-        """The intercept of the intercept-only fit, in working units: ``link(mean(y))`` for a canonical family
-        (0 without an intercept). Where a non-quadratic family's Newton steps start: from ``eta = 0`` counts of
-        1e30 (or 1e-20) are so far off that no step in range can be found."""
+        """The intercept of the intercept-only fit, in working units (0 without an intercept). Where a non-quadratic
+        family's Newton steps start: from ``eta = 0`` counts of 1e30 (or 1e-20) are so far off that no step in range
+        can be found.
+
+        Without an offset it is ``link(weighted mean of y)`` for a canonical family; with one, Newton steps on the
+        intercept alone (halved until they decrease the objective) from ``link(mean y) - mean(offset)``.
+        """
         if not self.rm.fit_intercept:
             return 0.0
-        b0 = self.working.likelihood.link(float(np.mean(self.working.y)))
-        return b0 if np.isfinite(b0) else 0.0
+        w, y = self._weights, self.working.y
+        b0 = self.working.likelihood.link(float(np.average(y, weights=w))) - float(np.average(self._offset, weights=w))
+        b0 = b0 if np.isfinite(b0) else 0.0
+        if self.rm.offset is None or self.rm.likelihood.location_scale:
+            return b0
+        zeros = np.zeros(self._X.shape[1])
+        f, g0, _, _, curv = self.objective.evaluate(b0, zeros, None)
+        for _ in range(100):
+            h = float(curv.sum())
+            if not (h > 0 and np.isfinite(f)) or abs(g0) <= 1e-13 * max(h, 1.0):
+                break
+            step = g0 / h
+            for _ in range(60):
+                trial = self.objective.evaluate(b0 - step, zeros, None)
+                if np.isfinite(trial[0]) and trial[0] <= f:
+                    break
+                step *= 0.5
+            else:
+                break
+            b0 -= step
+            f, g0, _, _, curv = trial
+        return b0
 
     def _gradient_at_zero(self) -> np.ndarray:
         """The gradient in ``beta`` at ``beta = 0`` and the intercept-only fit: its sup-norm is ``lambda_max``
@@ -331,9 +369,10 @@ class MapSolver:
             return 0.0
         b0, beta, log_sigma = state
         y = self.working.y
-        mu = self._X @ beta + (b0 if self.rm.fit_intercept else 0.0)
+        mu = self._offset + self._X @ beta + (b0 if self.rm.fit_intercept else 0.0)
         r = y - mu
-        return 2.0 * float(np.finfo(float).eps * (np.abs(r) @ (np.abs(y) + np.abs(mu))) * np.exp(-2.0 * log_sigma))
+        spread = self._weights * np.abs(r) @ (np.abs(y) + np.abs(mu))
+        return 2.0 * float(np.finfo(float).eps * spread * np.exp(-2.0 * log_sigma))
 
     def _solve_fixed_sigma(self, state, weights: _Working, tol: float, max_iter: int):
         """Newton steps in ``(b0, beta)`` at the sigma in ``state`` until the certificate holds.
@@ -466,10 +505,10 @@ class MapSolver:
 
     def _user_objective(self, f_working: float, coef: np.ndarray, weights: PenaltyWeights) -> float:
         """The user's negative log posterior: the working one shifted by the Jacobians of the scaling."""
-        n = self._X.shape[0]
         log_t = float(np.log(self.scaling.y_scale))
-        # each observation's density has one factor 1/t more; so has the density of sigma (HalfNormal)
-        shift = n * log_t
+        # each observation's density has one factor 1/t more (to the power of its weight); so has the density of
+        # sigma (HalfNormal)
+        shift = self._n_eff * log_t
         if not self.objective.fixed_sigma and self.rm.likelihood.sigma_prior == "halfnormal":
             shift += log_t
         # l1 |b| and l2 b^2 only where the weight is non-zero: 0 * inf would be NaN for huge coefficients
@@ -481,17 +520,20 @@ class MapSolver:
     # --- free sigma ------------------------------------------------------------------------
 
     def residual_sums_of_squares(self) -> tuple[float, float]:
-        """``(RSS0, RSS_ls)`` in working units: ``y`` (centred with an intercept) and its least-squares residual.
+        """``(RSS0, RSS_ls)`` in working units: ``y`` less the offset (centred with an intercept) and its
+        least-squares residual, both weighted sums of squares with ``sample_weight``.
 
         Raises a ValueError when ``y`` is fit exactly (no joint mode).
         """
         if self._rss is None:
-            X, y = self._X, self.working.y
+            X, y, w = self._X, self.working.y - self._offset, self._weights
             n = X.shape[0]
             if self.rm.fit_intercept:
-                Xc, yc = X - X.mean(axis=0), y - y.mean()
+                Xc, yc = X - np.average(X, axis=0, weights=w), y - np.average(y, weights=w)
             else:
                 Xc, yc = X, y
+            root = np.sqrt(w)
+            Xc, yc = Xc * root[:, None], yc * root
             rss0 = float(yc @ yc)
             coef_ls = np.linalg.lstsq(Xc, yc, rcond=None)[0]
             resid = yc - Xc @ coef_ls
@@ -510,7 +552,7 @@ class MapSolver:
         Raises a ValueError when ``y`` is fit exactly (no joint mode).
         """
         rss0, rss_ls = self.residual_sums_of_squares()
-        n = self._X.shape[0]
+        n = self._n_eff
         k = 0.0
         if self.working.likelihood.sigma_prior == "halfnormal":
             k = 1.0 / self.working.likelihood.sigma_prior_scale**2
@@ -615,15 +657,13 @@ class _QuadraticProfile:
 
     def __init__(self, solver: MapSolver, weights: _Working):
         p = solver._X.shape[1]
+        # at sigma = 1 (log sigma 0) the curvature is the weights themselves
         _, g0, g_beta, _, w = solver.objective.evaluate(0.0, np.zeros(p), 0.0)
         curv = solver.curvature(w)
-        scale = float(w[0])  # 1 / sigma^2 at sigma = 1
-        self.Q = curv.Q / scale
-        self.c = -(g_beta - curv.means * g0) / scale if solver.rm.fit_intercept else -g_beta / scale
-        y = solver.working.y
-        yc = y - y.mean() if solver.rm.fit_intercept else y
-        self.yy = float(yc @ yc)
-        self.n = solver._X.shape[0]
+        self.Q = curv.Q
+        self.c = -(g_beta - curv.means * g0) if solver.rm.fit_intercept else -g_beta
+        self.yy = solver.residual_sums_of_squares()[0]
+        self.n = solver._n_eff
         likelihood = solver.working.likelihood
         self.k = 1.0 / likelihood.sigma_prior_scale**2 if likelihood.sigma_prior == "halfnormal" else 0.0
         self.weights = weights

@@ -386,11 +386,11 @@ BAD_POSITIVE = [
 BAD_N = [
     (0, ValueError),
     (-3, ValueError),
-    (math.nan, TypeError),
-    (math.inf, TypeError),
+    (math.nan, ValueError),
+    (math.inf, ValueError),
     (True, TypeError),
     ("10", TypeError),
-    (10.5, TypeError),
+    (-2.5, ValueError),
     (None, TypeError),
 ]
 BAD_RATIO = [

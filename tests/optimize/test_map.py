@@ -677,3 +677,49 @@ def test_a_start_in_the_users_units_reaches_the_same_map(diabetes_std, fit_inter
     np.testing.assert_allclose(warm.coef, cold.coef, rtol=1e-9, atol=1e-9 * np.abs(cold.coef).max())
     np.testing.assert_array_equal(warm.coef == 0.0, cold.coef == 0.0)
     assert warm.intercept == pytest.approx(cold.intercept, rel=1e-9, abs=1e-9)
+
+
+# --- sample weights and offsets ------------------------------------------------------------------------------
+
+
+def test_weighted_lasso_map_equals_lasso_with_sample_weight(diabetes_std):
+    """scikit-learn rescales the weights to sum to n: its alpha converts with n_samples = sum(sample_weight)."""
+    from sklearn.linear_model import Lasso
+
+    X, y = diabetes_std
+    sw = np.random.default_rng(0).uniform(0.0, 2.0, size=len(y))
+    sk = Lasso(alpha=1.0, tol=1e-14, max_iter=1_000_000).fit(X, y, sample_weight=sw)
+    prior = br.from_sklearn(sk, sigma=50.0, n_samples=float(sw.sum()))
+    result = find_map(br.build_model(X, y, prior, likelihood=Gaussian(sigma=50.0), sample_weight=sw))
+    np.testing.assert_allclose(result.coef, sk.coef_, rtol=0, atol=1e-9 * np.abs(sk.coef_).max())
+    np.testing.assert_array_equal(result.coef == 0, sk.coef_ == 0)
+    assert result.intercept == pytest.approx(sk.intercept_, rel=1e-12)
+
+
+@pytest.mark.parametrize("sigma_prior", ["halfnormal", "jeffreys"])
+def test_free_sigma_with_integer_weights_is_the_map_of_repeated_rows(diabetes_std, sigma_prior):
+    """The joint mode of (b0, beta, sigma): weight k is the row k times, sigma's default prior scale included."""
+    X, y = diabetes_std
+    counts = np.random.default_rng(1).integers(0, 3, size=len(y))
+    likelihood = Gaussian(sigma=None, sigma_prior=sigma_prior)
+    weighted = find_map(
+        br.build_model(X, y, br.Laplace(5.0), likelihood=likelihood, sample_weight=counts.astype(float))
+    )
+    repeated = find_map(
+        br.build_model(np.repeat(X, counts, axis=0), np.repeat(y, counts), br.Laplace(5.0), likelihood=likelihood)
+    )
+    np.testing.assert_allclose(weighted.coef, repeated.coef, rtol=0, atol=1e-9 * np.abs(repeated.coef).max())
+    np.testing.assert_array_equal(weighted.coef == 0, repeated.coef == 0)
+    assert weighted.sigma == pytest.approx(repeated.sigma, rel=1e-10)
+    assert weighted.objective == pytest.approx(repeated.objective, rel=1e-10)
+    assert weighted.certificate <= 1e-10
+
+
+def test_gaussian_offset_is_subtracted_from_y(diabetes_std):
+    X, y = diabetes_std
+    offset = np.random.default_rng(2).normal(scale=30.0, size=len(y))
+    with_offset = find_map(br.build_model(X, y, br.Laplace(0.5), likelihood=Gaussian(sigma=None), offset=offset))
+    subtracted = find_map(br.build_model(X, y - offset, br.Laplace(0.5), likelihood=Gaussian(sigma=None)))
+    np.testing.assert_allclose(with_offset.coef, subtracted.coef, rtol=0, atol=1e-9 * np.abs(subtracted.coef).max())
+    assert with_offset.sigma == pytest.approx(subtracted.sigma, rel=1e-10)
+    assert with_offset.intercept == pytest.approx(subtracted.intercept, rel=1e-10)

@@ -208,3 +208,86 @@ def test_the_quadratic_path_refuses_a_non_quadratic_likelihood():
     solver = MapSolver(build_model(X, y, br.Laplace(1.0), likelihood=Bernoulli()))
     with pytest.raises(ValueError, match="needs a Gaussian likelihood .* binomial family"):
         quadratic_map_path(solver, [br.Laplace(1.0).weights])
+
+
+# --- sample weights and offsets ------------------------------------------------------------------------------
+
+
+def _weights(n, seed=0):
+    """Non-integer weights, some exactly 0 (rows dropped) and some below 1."""
+    rng = np.random.default_rng(seed)
+    sw = rng.uniform(0.2, 3.0, size=n)
+    sw[rng.choice(n, size=n // 10, replace=False)] = 0.0
+    return sw
+
+
+@pytest.mark.parametrize("C", [0.01, 0.3, 30.0])
+def test_weighted_logistic_map_equals_weighted_logistic_regression(C):
+    X, y = DESIGNS["breast_cancer"]
+    sw = _weights(X.shape[0])
+    sk = LogisticRegression(C=C, solver="newton-cholesky", tol=1e-12, max_iter=1000).fit(X, y, sample_weight=sw)
+    rm = build_model(X, y, br.from_sklearn(sk), likelihood=Bernoulli(), sample_weight=sw)
+    result = find_map(rm)
+    scale = np.abs(sk.coef_).max()
+    np.testing.assert_allclose(result.coef, sk.coef_[0], rtol=0, atol=RTOL * scale)
+    assert result.intercept == pytest.approx(sk.intercept_[0], abs=RTOL * scale)
+    assert result.certificate <= CERT
+
+
+def test_weighted_poisson_map_uses_the_sum_of_the_weights_as_n():
+    """PoissonRegressor's data term is the weighted mean: alpha converts with n_samples = sum(sample_weight)."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((300, 8))
+    y = rng.poisson(np.exp(0.3 + X @ rng.normal(scale=0.3, size=8))).astype(float)
+    sw = _weights(300, seed=4)
+    sk = PoissonRegressor(alpha=0.05, solver="newton-cholesky", tol=1e-12, max_iter=10_000).fit(X, y, sample_weight=sw)
+    prior = br.from_sklearn(sk, n_samples=float(sw.sum()))
+    result = find_map(build_model(X, y, prior, likelihood=Poisson(), sample_weight=sw))
+    np.testing.assert_allclose(result.coef, sk.coef_, rtol=0, atol=RTOL * np.abs(sk.coef_).max())
+    assert result.intercept == pytest.approx(sk.intercept_, abs=RTOL)
+    assert result.certificate <= CERT
+
+
+@pytest.mark.parametrize("prior", [br.Laplace(0.05), br.ElasticNet(20.0, 2.0)], ids=str)
+@pytest.mark.parametrize("likelihood", [Bernoulli(), Poisson()], ids=lambda lik: lik.family)
+def test_integer_weights_are_repeated_rows(prior, likelihood):
+    """Frequency weights: weight k is the row k times, with the same zeros (L1)."""
+    X, y = DESIGNS["collinear"]
+    counts = np.random.default_rng(5).integers(0, 4, size=X.shape[0])
+    weighted = find_map(build_model(X, y, prior, likelihood=likelihood, sample_weight=counts.astype(float)))
+    repeated = find_map(build_model(np.repeat(X, counts, axis=0), np.repeat(y, counts), prior, likelihood=likelihood))
+    np.testing.assert_allclose(weighted.coef, repeated.coef, rtol=0, atol=1e-9 * np.abs(repeated.coef).max())
+    np.testing.assert_array_equal(weighted.coef == 0, repeated.coef == 0)
+    assert weighted.intercept == pytest.approx(repeated.intercept, abs=1e-9)
+    assert weighted.objective == pytest.approx(repeated.objective, rel=1e-10)
+
+
+def test_poisson_offset_is_the_exposure_of_a_rate_fit():
+    """An offset log E: the MAP is PoissonRegressor's fit to the rates y / E weighted by E (same gradient)."""
+    rng = np.random.default_rng(6)
+    X = rng.standard_normal((400, 6))
+    exposure = rng.uniform(0.1, 50.0, size=400)
+    y = rng.poisson(exposure * np.exp(-2.0 + X @ rng.normal(scale=0.4, size=6))).astype(float)
+    sk = PoissonRegressor(alpha=1e-3, solver="newton-cholesky", tol=1e-12, max_iter=10_000)
+    sk.fit(X, y / exposure, sample_weight=exposure)
+    prior = br.from_sklearn(sk, n_samples=float(exposure.sum()))
+    result = find_map(build_model(X, y, prior, likelihood=Poisson(), offset=np.log(exposure)))
+    np.testing.assert_allclose(result.coef, sk.coef_, rtol=0, atol=RTOL * np.abs(sk.coef_).max())
+    assert result.intercept == pytest.approx(sk.intercept_, abs=RTOL)
+    assert result.certificate <= CERT
+
+
+@pytest.mark.parametrize("shift", [-30.0, 0.0, 25.0])
+def test_a_constant_offset_moves_only_the_intercept(shift):
+    """From any offset the intercept-only start is found (Newton on the intercept): exposures of 1e-13 to 1e11."""
+    X, y = DESIGNS["breast_cancer"]
+    counts = np.round(np.exp(1.0 + X[:, :3] @ np.array([0.3, -0.2, 0.1])))
+    base = find_map(build_model(X, counts, br.Laplace(0.02), likelihood=Poisson()))
+    moved = find_map(build_model(X, counts, br.Laplace(0.02), likelihood=Poisson(), offset=np.full(len(y), shift)))
+    np.testing.assert_allclose(moved.coef, base.coef, rtol=0, atol=1e-9)
+    np.testing.assert_array_equal(moved.coef == 0, base.coef == 0)
+    assert moved.intercept == pytest.approx(base.intercept - shift, abs=1e-9)
+    logistic = find_map(build_model(X, y, br.Normal(1.0), likelihood=Bernoulli(), offset=np.full(len(y), shift)))
+    plain = find_map(build_model(X, y, br.Normal(1.0), likelihood=Bernoulli()))
+    np.testing.assert_allclose(logistic.coef, plain.coef, rtol=0, atol=1e-8)
+    assert logistic.certificate <= CERT
