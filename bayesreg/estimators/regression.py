@@ -13,10 +13,12 @@ from bayesreg._warnings import warn
 from bayesreg.data.noise import SIGMA_MISMATCH_FACTOR, estimate_noise_scale
 from bayesreg.estimators.base import BayesianLinearModel
 from bayesreg.estimators.persistence import load_estimator, save_estimator
-from bayesreg.likelihoods import Gaussian, predictive
+from bayesreg.likelihoods import Gaussian, StudentT, predictive
 from bayesreg.optimize.map import MapResult, MapSolver
 
-__all__ = ["BayesianRegression"]
+__all__ = ["BayesianRegression", "LIKELIHOODS"]
+
+LIKELIHOODS = ("normal", "student_t")
 
 
 class BayesianRegression(RegressorMixin, BayesianLinearModel):
@@ -59,6 +61,15 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         otherwise a weakly informative ``HalfNormal(sd(y))``. For the MAP the global joint mode
         of ``(b0, beta, sigma)`` is then reported with ``equivalent_penalty_``, the penalized fit
         that has the same solution at the fitted sigma; it needs ``n_samples > n_features + 1``.
+    likelihood : {"normal", "student_t"}, default="normal"
+        The distribution of ``y`` around ``b0 + x' beta``: normal, or Student-t with ``nu`` degrees of freedom and
+        scale ``sigma`` (:class:`bayesreg.StudentT`), whose heavy tails make the fit robust to outliers. The
+        Student-t MAP needs a fixed ``sigma`` and ``nu`` (it is then a local mode, reached by monotone descent from
+        the penalized least-squares fit; it has no ``equivalent_penalty_``); with ``method="nuts"`` either may be
+        learned. ``sigma="auto"`` is refused with it (least squares, which outliers inflate).
+    nu : float or None, default=4.0
+        The Student-t degrees of freedom (``likelihood="student_t"`` only); None gives ``nu`` a ``Gamma(2, 0.1)``
+        prior (``method="nuts"``).
     fit_intercept : bool, default=True
         Fit an unpenalized intercept (flat prior).
     standardize : bool, default=False
@@ -128,6 +139,8 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         prior,
         *,
         sigma=None,
+        likelihood="normal",
+        nu=4.0,
         fit_intercept=True,
         standardize=False,
         method="map",
@@ -142,6 +155,8 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
     ):
         self.prior = prior
         self.sigma = sigma
+        self.likelihood = likelihood
+        self.nu = nu
         self.fit_intercept = fit_intercept
         self.standardize = standardize
         self.method = method
@@ -162,6 +177,20 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
             sigma = "auto"
         else:
             sigma = None if self.sigma is None else check_positive(self.sigma, "sigma")
+        if self.likelihood not in LIKELIHOODS:
+            raise ValueError(f"likelihood must be one of {LIKELIHOODS}, got {self.likelihood!r}")
+        if self.likelihood == "student_t":
+            nu = None if self.nu is None else check_positive(self.nu, "nu")
+            if sigma == "auto":
+                raise ValueError(
+                    "sigma='auto' estimates sigma by least squares, which outliers inflate: with "
+                    "likelihood='student_t' give a fixed sigma, or sigma=None (learned) with method='nuts'"
+                )
+            if self.method == "map" and (sigma is None or nu is None):
+                raise ValueError(
+                    f"likelihood='student_t' with method='map' needs a fixed sigma and nu (got sigma={sigma!r}, "
+                    f"nu={nu!r}): the MAP is computed at fixed values; to learn them use method='nuts'"
+                )
         return prior, sigma
 
     def _fit(self, X, y, sample_weight=None):
@@ -183,7 +212,10 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
             raise ValueError(f"sigma=None needs n_samples > 1 + fit_intercept to learn sigma, got n_samples={n}")
         X_fit = self._standardize(X, sample_weight)
         sigma = self._noise_scale(sigma, X_fit, y, sample_weight)
-        likelihood = Gaussian(sigma=sigma, sigma_prior=prior.sigma_prior)
+        if self.likelihood == "student_t":
+            likelihood = StudentT(nu=self.nu, sigma=sigma)
+        else:
+            likelihood = Gaussian(sigma=sigma, sigma_prior=prior.sigma_prior)
         rm = self._build(X_fit, y, prior, likelihood, sample_weight=sample_weight)
         if self.method == "map":
             self._fit_map(rm, self._n_samples(X, sample_weight))
@@ -197,6 +229,8 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
             return None
         if sigma == "auto":
             return estimate_noise_scale(X_fit, y, fit_intercept=self.fit_intercept, sample_weight=sample_weight).sigma
+        if self.likelihood == "student_t":  # outliers inflate the least-squares estimate it would be compared with
+            return sigma
         try:
             estimate = estimate_noise_scale(X_fit, y, fit_intercept=self.fit_intercept, sample_weight=sample_weight)
         except ValueError:  # y fit exactly: nothing to compare with
@@ -223,6 +257,9 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         self.sigma_ = result.sigma
         self.coef_ = coef
         self.intercept_ = float(self._standardization.intercept(result.intercept, coef)) if self.fit_intercept else 0.0
+        if self.likelihood == "student_t":  # no penalized fit in scikit-learn has a Student-t data term
+            self.equivalent_penalty_ = None
+            return
         try:
             self.equivalent_penalty_ = self.prior.to_sklearn(sigma=result.sigma, n_samples=n)
         except ValueError:
@@ -245,13 +282,23 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
             sigma = np.full(beta.shape[0], float(self.idata_.attrs.get("fixed_sigma", self.sigma)))
         return beta, intercept, sigma
 
+    def _nu_draws(self, n_draws: int) -> np.ndarray | None:
+        """The Student-t degrees of freedom of each draw (None for the normal likelihood)."""
+        if self.likelihood != "student_t":
+            return None
+        posterior = self.idata_["posterior"]
+        if "nu" in posterior:
+            return posterior["nu"].values.reshape(-1)
+        return np.full(n_draws, float(self.nu))
+
     def predict(self, X, return_std: bool = False):
         """Predicted mean, and with ``return_std`` the posterior predictive standard deviation.
 
         With ``method="map"``: ``X @ coef_ + intercept_`` (``return_std`` is not available).
         With ``method="nuts"``: the mean of the posterior predictive ``E[b0 + x' beta]`` and its
         standard deviation ``sqrt(Var[b0 + x' beta] + E[sigma^2])`` (uncertainty in the
-        coefficients plus the noise), both exact for the sampled draws.
+        coefficients plus the noise), both exact for the sampled draws; with ``likelihood="student_t"`` the noise
+        term is ``E[sigma^2 nu / (nu - 2)]``, infinite when draws have ``nu <= 2`` (no variance).
         """
         X = self._check_predict_input(X)
         return_std = check_bool(return_std, "return_std")
@@ -260,14 +307,16 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
                 self._require_posterior("return_std=True")
             return X @ self.coef_ + self.intercept_
         beta, intercept, sigma = self._draws()
-        mean, std = predictive.predictive_mean_std(predictive.linear_predictor_draws(X, beta, intercept), sigma)
+        mu = predictive.linear_predictor_draws(X, beta, intercept)
+        mean, std = predictive.predictive_mean_std(mu, sigma, self._nu_draws(sigma.size))
         return (mean, std) if return_std else mean
 
     def predict_interval(self, X, prob: float = 0.9):
         """Central ``prob`` posterior predictive interval for new observations at ``X``.
 
         The exact quantiles ``(1 - prob)/2`` and ``(1 + prob)/2`` of the mixture of
-        ``N(b0_s + x' beta_s, sigma_s^2)`` over the posterior draws. Returns an array (n, 2).
+        ``N(b0_s + x' beta_s, sigma_s^2)`` (``t_{nu_s}(b0_s + x' beta_s, sigma_s)`` with ``likelihood="student_t"``)
+        over the posterior draws. Returns an array (n, 2).
         """
         X = self._check_predict_input(X)
         if isinstance(prob, bool) or not isinstance(prob, int | float | np.floating) or not 0.0 < prob < 1.0:
@@ -275,8 +324,9 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         self._require_posterior("predict_interval")
         beta, intercept, sigma = self._draws()
         mu = predictive.linear_predictor_draws(X, beta, intercept)
-        lower = predictive.mixture_quantiles(mu, sigma, (1.0 - prob) / 2.0)
-        upper = predictive.mixture_quantiles(mu, sigma, (1.0 + prob) / 2.0)
+        nu = self._nu_draws(sigma.size)
+        lower = predictive.mixture_quantiles(mu, sigma, (1.0 - prob) / 2.0, nu=nu)
+        upper = predictive.mixture_quantiles(mu, sigma, (1.0 + prob) / 2.0, nu=nu)
         return np.column_stack([lower, upper])
 
     # --- persistence -------------------------------------------------------------------------

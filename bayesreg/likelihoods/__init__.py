@@ -5,5 +5,6 @@ from bayesreg.likelihoods.base import Likelihood
 from bayesreg.likelihoods.bernoulli import Bernoulli
 from bayesreg.likelihoods.gaussian import SIGMA_PRIORS, Gaussian
 from bayesreg.likelihoods.poisson import Poisson
+from bayesreg.likelihoods.student_t import StudentT
 
-__all__ = ["Bernoulli", "Gaussian", "Likelihood", "Poisson", "SIGMA_PRIORS"]
+__all__ = ["Bernoulli", "Gaussian", "Likelihood", "Poisson", "SIGMA_PRIORS", "StudentT"]

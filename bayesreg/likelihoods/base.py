@@ -45,13 +45,16 @@ class Likelihood(ABC):
     link_name : str
         The link function (:meth:`link`): ``"identity"``, ``"logit"``, ``"log"``.
     location_scale : bool
-        Whether ``y`` may be centred and rescaled with the model unchanged (the Gaussian); then the smooth
-        part of the negative log posterior is quadratic in the coefficients at a fixed scale.
+        Whether ``y`` may be centred and rescaled with the model unchanged (Gaussian, Student-t).
+    quadratic : bool
+        Whether the smooth part of the negative log posterior is quadratic in the coefficients at a fixed scale
+        (the Gaussian): then one Newton step is the exact MAP.
     """
 
     family: ClassVar[str]
     link_name: ClassVar[str]
     location_scale: ClassVar[bool] = False
+    quadratic: ClassVar[bool] = False
 
     @property
     def fixed_sigma(self) -> bool:
@@ -134,6 +137,12 @@ class Likelihood(ABC):
     def _draw(self, eta, scale, *weights, rng=None, size=None):
         """CustomDist's ``random``: the family's draws (weights, when given, do not change a single draw)."""
         return self.draw(eta, scale, np.random.default_rng() if rng is None else rng, size=size)
+
+    def majorizing_curvature(self, value, eta, scale):
+        """A positive curvature per observation (PyTensor) for the MAP's Newton steps where the density's own
+        ``-d^2 log p / d eta^2`` can be negative (a density that is not log-concave); None (the default) uses the
+        density's own."""
+        return None
 
     def working(self, y_scale: float, *, default_prior_scale: float = 1.0) -> Likelihood:
         """The same likelihood for ``y / y_scale`` (the MAP's working coordinates); only a location-scale family

@@ -39,6 +39,7 @@ class Gaussian(Likelihood):
     family = "gaussian"
     link_name = "identity"
     location_scale = True
+    quadratic = True
 
     sigma: float | None = None
     sigma_prior_scale: float | None = None

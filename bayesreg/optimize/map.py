@@ -68,6 +68,11 @@ from bayesreg.priors import BasePrior
 
 __all__ = ["MapResult", "MapSolver", "find_map"]
 
+#: where a density's curvature along eta is below this fraction of its majorizer's (or negative), the MAP's Newton
+#: steps use that fraction of the majorizer's. Measured (2026-11-29, Student-t nu=3 on five problems with outliers):
+#: Newton steps to a certificate of 1e-10, 21-282 with the majorizer alone (IRLS), 8-80 with 0.01, 8-78 with 0.001
+_CURVATURE_FLOOR = 0.01
+
 #: grid step of the profile over log sigma (a 1% change of sigma)
 _LOG_SIGMA_STEP = 0.01
 _MAX_GRID = 4001
@@ -157,6 +162,14 @@ class SmoothObjective:
         loglik = pm.logp(rm.observed, model.rvs_to_values[rm.observed]).sum()
         loglik = graph_replace(loglik, {rm.eta: eta}, strict=True)
         w = -grad(grad(loglik, eta).sum(), eta)
+        majorizer = rm.likelihood.majorizing_curvature(model["y"], eta, rm.sigma)
+        if majorizer is not None:
+            # a density that is not log-concave: its own curvature where it is at least a fraction of the
+            # majorizer's (Newton's steps, fast near the mode), that fraction of the majorizer elsewhere (the
+            # quadratic model stays convex; the line search keeps every step a descent)
+            if "sample_weight" in model.named_vars:
+                majorizer = model["sample_weight"] * majorizer
+            w = pt.maximum(w, _CURVATURE_FLOOR * majorizer)
         w = pt.broadcast_to(w, rm.eta.shape)
         (w,) = model.replace_rvs_by_values([graph_replace(w, {eta: rm.eta})])
         # Numba backend: on pip installs PyTensor's C backend has no BLAS and is ~100x slower
@@ -227,6 +240,12 @@ class MapSolver:
     def __init__(self, rm: RegressionModel):
         self.rm = rm
         likelihood = rm.likelihood
+        if not likelihood.fixed_sigma and not isinstance(likelihood, Gaussian):
+            raise ValueError(
+                f"the MAP of a {likelihood.family} likelihood needs its nuisance parameters fixed (sigma and nu); "
+                "the joint mode with a free scale is implemented for the Gaussian likelihood: fix them, or sample "
+                "the posterior (method='nuts')"
+            )
         X, y = rm.X, rm.y
         self.scaling = Scaling.from_data(
             X, y, fit_intercept=rm.fit_intercept, sigma=likelihood.sigma, scale_y=likelihood.location_scale
@@ -305,7 +324,7 @@ class MapSolver:
         viol_w = kkt_violation(g_total, beta, weights.l1)
         with np.errstate(over="ignore"):  # in the user's units it may exceed float64 (then inf)
             viol = max(float(np.max(viol_w * self._user_units(), initial=0.0)), abs(g0) / self.scaling.y_scale)
-        reference = c if self.rm.likelihood.location_scale else self._gradient_at_zero()
+        reference = c if self.rm.likelihood.quadratic else self._gradient_at_zero()
         scale = max(
             float(np.max(np.abs(reference), initial=0.0)), float(np.max(weights.l1, initial=0.0)), np.finfo(float).tiny
         )
@@ -374,6 +393,19 @@ class MapSolver:
         spread = self._weights * np.abs(r) @ (np.abs(y) + np.abs(mu))
         return 2.0 * float(np.finfo(float).eps * spread * np.exp(-2.0 * log_sigma))
 
+    def _least_squares_start(self, weights: _Working):
+        """The penalized (weighted) least-squares fit with the same prior at the same sigma: where a robust family
+        (Student-t) starts, as iteratively reweighted least squares does."""
+        X, w = self._X, self._weights / self.working.likelihood.sigma**2
+        curv = self.curvature(w)
+        y = self.working.y - self._offset
+        b0 = float(np.average(y, weights=self._weights)) if self.rm.fit_intercept else 0.0
+        c = (X - curv.means).T @ (w * (y - b0))
+        beta = solve_quadratic_l1(curv.Q, c, weights.l1, weights.l2).x
+        if self.rm.fit_intercept:
+            b0 -= float(curv.means @ beta)
+        return (b0, beta, None)
+
     def _solve_fixed_sigma(self, state, weights: _Working, tol: float, max_iter: int):
         """Newton steps in ``(b0, beta)`` at the sigma in ``state`` until the certificate holds.
 
@@ -381,7 +413,7 @@ class MapSolver:
         others each proximal Newton step is damped by a backtracking line search on the whole objective
         (:meth:`_line_search`).
         """
-        quadratic = self.rm.likelihood.location_scale
+        quadratic = self.rm.likelihood.quadratic
         evaluation = self.objective.evaluate(*state)
         c, n_iter = np.full(self._X.shape[1], np.inf), 0
         while n_iter < max_iter:
@@ -437,7 +469,7 @@ class MapSolver:
 
     # --- the public entry point ------------------------------------------------------------
 
-    def solve(self, weights: PenaltyWeights | None = None, *, start=None, tol: float = 1e-10, max_iter: int = 100):
+    def solve(self, weights: PenaltyWeights | None = None, *, start=None, tol: float = 1e-10, max_iter: int = 200):
         """MAP estimate under ``weights`` (default: the model's prior), from ``start``.
 
         ``start`` is ``(b0, beta, log_sigma)`` in the user's units; by default zeros. With a
@@ -454,8 +486,12 @@ class MapSolver:
         n_modes = 1
         if self.objective.fixed_sigma:
             if start is None:
-                b0 = 0.0 if self.rm.likelihood.location_scale else self._null_intercept()
-                state = (b0, np.zeros(p), None)
+                if self.rm.likelihood.quadratic:
+                    state = (0.0, np.zeros(p), None)
+                elif self.rm.likelihood.location_scale:
+                    state = self._least_squares_start(working)
+                else:
+                    state = (self._null_intercept(), np.zeros(p), None)
             else:
                 beta = sc.beta_to_working(np.asarray(start[1], dtype=float))
                 b0 = sc.intercept_to_working(float(start[0]), np.asarray(start[1], dtype=float))
@@ -723,7 +759,7 @@ def quadratic_map_path(solver: MapSolver, weights_seq, *, tol: float = 1e-10) ->
     tol, _ = _check_stopping(tol, 1)
     if not solver.objective.fixed_sigma:
         raise ValueError("a MAP path needs a fixed sigma")
-    if not solver.rm.likelihood.location_scale:
+    if not solver.rm.likelihood.quadratic:
         raise ValueError(
             f"quadratic_map_path needs a Gaussian likelihood (a quadratic smooth part), got the "
             f"{solver.rm.likelihood.family} family: solve each strength with MapSolver.solve(weights, start=state)"

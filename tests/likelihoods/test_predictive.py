@@ -99,9 +99,9 @@ def test_quantiles_take_few_newton_steps(mixture, monkeypatch):
     calls = []
     real = predictive._mixture_cdf_pdf
 
-    def counting(q, m, s):
+    def counting(q, m, s, nu=None):
         calls.append(1)
-        return real(q, m, s)
+        return real(q, m, s, nu)
 
     monkeypatch.setattr(predictive, "_mixture_cdf_pdf", counting)
     for prob in (0.001, 0.05, 0.5, 0.9, 0.999):
@@ -118,9 +118,9 @@ def test_quantile_blocks_hold_the_configured_number_of_elements(mixture, monkeyp
     sizes = []
     real = predictive._quantiles_block
 
-    def recording(m, s, prob, tol):
+    def recording(m, s, prob, tol, nu=None):
         sizes.append(m.shape)
-        return real(m, s, prob, tol)
+        return real(m, s, prob, tol, nu)
 
     monkeypatch.setattr(predictive, "_BLOCK_ELEMENTS", 80)
     monkeypatch.setattr(predictive, "_quantiles_block", recording)
@@ -130,3 +130,25 @@ def test_quantile_blocks_hold_the_configured_number_of_elements(mixture, monkeyp
     monkeypatch.setattr(predictive, "_BLOCK_ELEMENTS", 10)  # fewer elements than draws: one point per block
     mixture_quantiles(mu, sigma, 0.3)
     assert sizes == [(40, 1)] * 5
+
+
+@pytest.mark.parametrize("prob", [0.05, 0.5, 0.975])
+def test_student_t_mixture_quantiles_solve_the_mixture_cdf(prob):
+    rng = np.random.default_rng(3)
+    mu = rng.normal(size=(50, 4))
+    sigma = rng.uniform(0.5, 2.0, size=50)
+    nu = rng.uniform(0.8, 30.0, size=50)  # heavy tails included (nu < 1: no mean)
+    q = mixture_quantiles(mu, sigma, prob, nu=nu)
+    cdf = np.mean(stats.t.cdf((q[None, :] - mu) / sigma[:, None], nu[:, None]), axis=0)
+    np.testing.assert_allclose(cdf, prob, atol=1e-9)
+    # one component: the t quantile itself
+    single = mixture_quantiles(mu[:1], sigma[:1], prob, nu=nu[:1])
+    np.testing.assert_allclose(single, mu[0] + sigma[0] * stats.t.ppf(prob, nu[0]), rtol=1e-12, atol=1e-12)
+
+
+def test_student_t_predictive_sd_is_infinite_without_a_variance():
+    mu = np.zeros((3, 2))
+    _, sd = predictive_mean_std(mu, np.ones(3), nu=np.array([5.0, 5.0, 5.0]))
+    np.testing.assert_allclose(sd, np.sqrt(5.0 / 3.0))
+    _, sd = predictive_mean_std(mu, np.ones(3), nu=np.array([5.0, 2.0, 5.0]))
+    assert np.all(np.isinf(sd))

@@ -1,0 +1,88 @@
+"""The Student-t likelihood: its density, its rescaling, a MAP by majorized Newton steps, robust to outliers."""
+
+import numpy as np
+import pytest
+from scipy import optimize, stats
+
+import bayesreg as br
+from bayesreg.likelihoods import Gaussian, StudentT
+from bayesreg.model import build_model
+from bayesreg.optimize.map import MapSolver, find_map
+
+
+def _data(n=200, outliers=10, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, 5))
+    y = 1.0 + X @ np.array([1.0, -2.0, 0.0, 0.5, 0.0]) + 0.5 * rng.standard_t(3, size=n)
+    y[:outliers] += 30.0
+    return X, y
+
+
+def test_density_rescaling_and_no_conversion_scale():
+    X, y = _data(n=6, outliers=1)
+    rm = build_model(X, y, br.Normal(1.0), likelihood=StudentT(nu=3.0, sigma=0.7))
+    point = {"beta": np.array([0.5, -1.0, 0.2, 0.0, 0.3]), "intercept": np.array(0.4)}
+    logp = rm.model.compile_logp(vars=[rm.observed])(point)
+    eta = 0.4 + X @ point["beta"]
+    assert logp == pytest.approx(stats.t.logpdf(y, 3.0, loc=eta, scale=0.7).sum(), rel=1e-13)
+    assert StudentT(nu=3.0, sigma=4.0).working(2.0) == StudentT(nu=3.0, sigma=2.0)
+    assert StudentT(nu=None).working(2.0, default_prior_scale=6.0) == StudentT(nu=None, sigma_prior_scale=3.0)
+    assert not StudentT(nu=None, sigma=1.0).fixed_sigma and StudentT(nu=2.0, sigma=1.0).fixed_sigma
+    with pytest.raises(ValueError, match="no penalized twin"):
+        StudentT(sigma=1.0).scale
+    with pytest.raises(ValueError, match="nu must be > 0"):
+        StudentT(nu=0.0)
+
+
+@pytest.mark.parametrize("prior", [br.Normal(1.0), br.Laplace(0.2)], ids=str)
+def test_map_is_a_certified_mode_that_no_optimizer_improves(prior):
+    X, y = _data()
+    result = find_map(build_model(X, y, prior, likelihood=StudentT(nu=4.0, sigma=0.5)))
+    assert result.certificate <= 1e-10
+
+    def objective(theta):
+        b0, beta = theta[0], theta[1:]
+        data = -stats.t.logpdf(y, 4.0, loc=b0 + X @ beta, scale=0.5).sum()
+        return data + prior.weights.l1 * np.abs(beta).sum() + prior.weights.l2 * beta @ beta
+
+    at_map = objective(np.r_[result.intercept, result.coef])
+    rng = np.random.default_rng(1)
+    for _ in range(20):  # a local minimum: every small move goes up
+        step = rng.normal(scale=1e-4, size=6)
+        assert objective(np.r_[result.intercept, result.coef] + step) >= at_map
+    if prior.weights.l1 == 0:  # smooth: a quasi-Newton method from the MAP finds nothing lower
+        best = optimize.minimize(objective, np.r_[result.intercept, result.coef], method="BFGS", options={"gtol": 1e-9})
+        assert best.fun >= at_map - 1e-9 * abs(at_map)
+
+
+def test_outliers_barely_move_the_student_t_fit_and_drag_the_gaussian_one():
+    X, y = _data()
+    clean = find_map(build_model(X[10:], y[10:], br.Normal(10.0), likelihood=StudentT(nu=4.0, sigma=0.5)))
+    robust = find_map(build_model(X, y, br.Normal(10.0), likelihood=StudentT(nu=4.0, sigma=0.5)))
+    gaussian = find_map(build_model(X, y, br.Normal(10.0), likelihood=Gaussian(sigma=0.5)))
+    assert np.max(np.abs(robust.coef - clean.coef)) < 0.05
+    assert np.max(np.abs(gaussian.coef - clean.coef)) > 0.5
+
+
+def test_weights_and_the_working_scale_leave_the_mode_unchanged():
+    X, y = _data(n=80, outliers=4)
+    counts = np.random.default_rng(2).integers(0, 3, size=len(y))
+    likelihood = StudentT(nu=3.0, sigma=0.5)
+    weighted = find_map(build_model(X, y, br.Laplace(0.3), likelihood=likelihood, sample_weight=counts.astype(float)))
+    repeated = find_map(
+        build_model(np.repeat(X, counts, 0), np.repeat(y, counts), br.Laplace(0.3), likelihood=likelihood)
+    )
+    np.testing.assert_allclose(weighted.coef, repeated.coef, rtol=0, atol=1e-9)
+    # y, sigma and the prior in other units (x 1e6): the same coefficients, in those units
+    big = find_map(
+        build_model(X, 1e6 * y, br.Laplace(0.3e6), likelihood=StudentT(nu=3.0, sigma=0.5e6), fit_intercept=True)
+    )
+    plain = find_map(build_model(X, y, br.Laplace(0.3), likelihood=likelihood))
+    np.testing.assert_allclose(big.coef / 1e6, plain.coef, rtol=1e-8, atol=1e-12)
+
+
+def test_a_free_scale_has_no_map_here():
+    X, y = _data(n=30)
+    for likelihood in (StudentT(nu=None, sigma=1.0), StudentT(nu=4.0, sigma=None)):
+        with pytest.raises(ValueError, match="needs its nuisance parameters fixed"):
+            MapSolver(build_model(X, y, br.Normal(1.0), likelihood=likelihood))
