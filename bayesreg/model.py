@@ -103,6 +103,8 @@ def build_model(
     """
     y = likelihood.check_y(y, fit_intercept=fit_intercept, sample_weight=sample_weight)
     n, p = X.shape
+    if hasattr(prior, "factor"):
+        prior.factor(p)  # a penalty_factor of another length is refused before any model is built
     names = [f"x{j}" for j in range(p)] if feature_names is None else [str(f) for f in feature_names]
     coords = {"feature": names, "obs_id": np.arange(n)}
     with pm.Model(coords=coords) as model:

@@ -226,3 +226,59 @@ def test_map_of_from_glmnet_prior_is_glmnets_binomial_and_poisson_path(case):
     assert coef_diff <= RTOL
     assert icpt_diff <= RTOL
     assert mismatches == 0
+
+
+# --- penalty.factor, observation weights and offsets (make_reference_extras.R) --------------------------------
+
+EXTRA_CASES = list(itertools.product(["diabetes", "breast_cancer", "counts"], [1.0, 0.5]))
+
+
+def _extra_reference(name: str, a: float):
+    table = pd.read_csv(REFERENCE / "extras_paths.csv")
+    rows = table[(table["dataset"] == name) & (table["alpha"] == a)].dropna(axis=1)
+    assert len(rows) == 15 and list(rows["step"]) == list(range(15))
+    inputs = pd.read_csv(REFERENCE / "extras_inputs.csv")
+    inputs = inputs[inputs["dataset"] == name]
+    factor = rows.filter(regex=r"^f\d+$").iloc[0].to_numpy(dtype=float)
+    coefs = rows.filter(regex=r"^b\d+$").to_numpy(dtype=float)
+    return rows, coefs, factor, inputs["weight"].to_numpy(dtype=float), inputs["exposure"].to_numpy(dtype=float)
+
+
+@pytest.mark.parametrize("name, a", EXTRA_CASES, ids=lambda v: str(v))
+def test_penalty_factor_weights_and_offset_match_glmnet(name, a):
+    """A prior with glmnet's penalty.factor (one 0: unpenalized), and for the GLMs observation weights (the
+    conversions' n is their sum) and an offset log(exposure): the MAP path is glmnet's, standardized with the
+    weights as glmnet does."""
+    rows, ref_coefs, factor, weights, exposure = _extra_reference(name, a)
+    X, y = _data(name) if name == "diabetes" else _glm_data(name)
+    family = rows["family"].iloc[0]
+    center = np.average(X, axis=0, weights=weights)
+    scale = np.sqrt(np.average((X - center) ** 2, axis=0, weights=weights))
+    if family == "gaussian":
+        likelihood, sample_weight, offset = Gaussian(sigma=SIGMA), None, None
+        convert = {"sigma": SIGMA, "n_samples": len(y), "y_sd": glmnet_y_scale(y)}
+    else:
+        likelihood = {"binomial": br.Bernoulli(), "poisson": br.Poisson()}[family]
+        sample_weight, offset = weights, (np.log(exposure) if family == "poisson" else None)
+        convert = {"n_samples": float(weights.sum()), "family": family}
+    priors = [br.from_glmnet(lam, a, penalty_factor=factor, **convert) for lam in rows["lambda"]]
+    assert priors[0].penalty_factor == pytest.approx(factor * len(factor) / factor.sum())
+    rm = build_model(
+        (X - center) / scale, y, priors[0], likelihood=likelihood, sample_weight=sample_weight, offset=offset
+    )
+    solver = MapSolver(rm)
+    state, coefs, intercepts = None, [], []
+    for prior in priors:
+        rm.set_prior(prior)
+        result, state = solver.solve(prior.weights, start=state)
+        assert result.converged and result.certificate <= 1e-8
+        coefs.append(result.coef / scale)
+        intercepts.append(result.intercept - center @ coefs[-1])
+    coef_diff, icpt_diff, mismatches = _differences(
+        X, np.array(coefs), np.array(intercepts), ref_coefs, rows["a0"].to_numpy(dtype=float)
+    )
+    assert coef_diff <= RTOL
+    assert icpt_diff <= RTOL
+    assert mismatches == 0
+    # the unpenalized column is in the model from the first (largest) lambda on, in both fits
+    assert coefs[0][0] != 0 and ref_coefs[0, 0] != 0

@@ -348,3 +348,18 @@ def glmnet_from_weights(
     context = f"sigma={sigma!r} (n_samples={n}, y_sd={y_sd!r}, {weights})"
     check_normal_float(lambda_, context, what="lambda = sigma^2 (l1 + 2 y_sd l2) / n")
     return lambda_, weights.l1 / total
+
+
+def glmnet_penalty_factor(penalty_factor) -> tuple[np.ndarray, float]:
+    """glmnet's rescaling of ``penalty.factor``: ``f' = f p / sum(f)`` (its factors sum to the number of columns
+    ``p``), and ``sum(f) / p``, the factor by which a ``lambda`` for ``f`` becomes glmnet's ``lambda`` for ``f'``
+    (``lambda' f'_j = lambda f_j``).
+
+    glmnet's documentation: "the penalty factors are internally rescaled to sum to nvars, and the lambda
+    sequence will reflect this change".
+    """
+    f = np.asarray(penalty_factor, dtype=float)
+    total = float(np.sum(f))
+    if f.ndim != 1 or not total > 0 or np.any(f < 0) or not np.all(np.isfinite(f)):
+        raise ValueError(f"penalty_factor must be finite, >= 0 and not all 0, got {penalty_factor!r}")
+    return f * (f.size / total), total / f.size

@@ -144,8 +144,11 @@ class BayesianLinearModel(BaseEstimator):
     def _standardize(self, X: np.ndarray, sample_weight: np.ndarray | None = None) -> np.ndarray:
         """Set the standardization of ``X`` and drop the attributes of the other method; returns ``X`` as fitted.
 
-        glmnet's convention for a MAP without intercept: a constant column gets coefficient 0.
+        glmnet's convention for a MAP without intercept: a constant column gets coefficient 0. A prior's
+        ``penalty_factor`` of another length than the columns is refused here, before anything else.
         """
+        if hasattr(self.prior, "factor"):
+            self.prior.factor(X.shape[1])
         standardization = Standardization.from_data(
             X,
             standardize=self.standardize,
@@ -210,6 +213,14 @@ class BayesianLinearModel(BaseEstimator):
         if self.fit_intercept:
             intercept = self._standardization.intercept(posterior["intercept"].values.reshape(-1), beta)
         return beta, intercept
+
+    def _equivalent_penalty(self, prior, **kwargs):
+        """``prior.to_sklearn(**kwargs)`` with this estimator's ``fit_intercept``, or None when scikit-learn has no
+        such penalty (an L1 Poisson penalty, a per-coefficient penalty factor) or its strength is not a double."""
+        try:
+            return prior.to_sklearn(**kwargs).set_params(fit_intercept=self.fit_intercept)
+        except ValueError:
+            return None
 
     @staticmethod
     def _sample_weight(sample_weight, n: int) -> np.ndarray | None:

@@ -59,9 +59,10 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
         Posterior medians (``"nuts"`` only).
     map_ : MapResult
         The MAP with its certificate (``"map"`` only).
-    equivalent_penalty_ : LogisticRegression
+    equivalent_penalty_ : LogisticRegression or None
         Unfitted scikit-learn estimator whose solution the MAP is (``"map"`` only); with ``standardize=True``, its
         solution on the standardized columns (fit it to ``StandardScaler(with_mean=fit_intercept)``'s output).
+        None for a prior with a ``penalty_factor`` (scikit-learn penalizes every coefficient alike).
     idata_, diagnostics_, nuts_sampler_ : as in :class:`~bayesreg.BayesianRegression` (``"nuts"`` only).
     model_ : pymc.Model
     n_features_in_ : int
@@ -98,7 +99,7 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
             self.coef_ = coef.reshape(1, -1)
             intercept = self._standardization.intercept(result.intercept, coef) if self.fit_intercept else 0.0
             self.intercept_ = np.array([float(intercept)])
-            self.equivalent_penalty_ = prior.to_sklearn(family="binomial").set_params(fit_intercept=self.fit_intercept)
+            self.equivalent_penalty_ = self._equivalent_penalty(prior, family="binomial")
         else:
             self._fit_nuts(rm)
             self.coef_ = self.coef_.reshape(1, -1)

@@ -49,8 +49,9 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
     map_ : MapResult
         The MAP with its certificate (``"map"`` only).
     equivalent_penalty_ : PoissonRegressor or None
-        The unfitted scikit-learn estimator whose solution the MAP is, for a prior without an L1 part (``"map"``
-        only; None otherwise: scikit-learn has no L1 Poisson regression); with ``standardize=True``, its solution
+        The unfitted scikit-learn estimator whose solution the MAP is, for a prior without an L1 part nor a
+        ``penalty_factor`` (``"map"`` only; None otherwise: scikit-learn has no L1 Poisson regression); with
+        ``standardize=True``, its solution
         on the standardized columns (fit it to ``StandardScaler(with_mean=fit_intercept)``'s output).
     idata_, diagnostics_, nuts_sampler_, model_, n_features_in_, feature_names_in_
         As in :class:`~bayesreg.BayesianRegression`.
@@ -99,14 +100,9 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
             self.intercept_ = (
                 float(self._standardization.intercept(result.intercept, self.coef_)) if self.fit_intercept else 0.0
             )
-            if prior.weights.l1 == 0:
-                weights = np.ones(X.shape[0]) if sample_weight is None else sample_weight
-                n = self._n_samples(X, sample_weight) if exposure is None else float(np.sum(weights * exposure))
-                self.equivalent_penalty_ = prior.to_sklearn(family="poisson", n_samples=n).set_params(
-                    fit_intercept=self.fit_intercept
-                )
-            else:
-                self.equivalent_penalty_ = None
+            weights = np.ones(X.shape[0]) if sample_weight is None else sample_weight
+            n = self._n_samples(X, sample_weight) if exposure is None else float(np.sum(weights * exposure))
+            self.equivalent_penalty_ = self._equivalent_penalty(prior, family="poisson", n_samples=n)
         else:
             self._fit_nuts(rm)
         return self

@@ -125,10 +125,11 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
     model_ : pymc.Model
         The PyMC model (``pm.Data`` containers ``"X"``, ``"y"``, the prior's parameters and a
         fixed ``"sigma"``), for the user to inspect or extend.
-    equivalent_penalty_ : sklearn estimator
+    equivalent_penalty_ : sklearn estimator or None
         Unfitted ``Ridge`` / ``Lasso`` / ``ElasticNet`` whose solution the MAP is, at ``sigma_``
         (``"map"`` only); with ``standardize=True``, its solution on the standardized columns (fit it to
-        ``StandardScaler(with_mean=fit_intercept)``'s output).
+        ``StandardScaler(with_mean=fit_intercept)``'s output). None where scikit-learn has no such fit: a prior
+        with a ``penalty_factor``, ``likelihood="student_t"``, or an alpha beyond float64.
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Only when ``X`` had string column names.
@@ -260,13 +261,8 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         if self.likelihood == "student_t":  # no penalized fit in scikit-learn has a Student-t data term
             self.equivalent_penalty_ = None
             return
-        try:
-            self.equivalent_penalty_ = self.prior.to_sklearn(sigma=result.sigma, n_samples=n)
-        except ValueError:
-            # the MAP is exact, but its alpha (sigma^2 / (n b), ...) under- or overflows float64
-            self.equivalent_penalty_ = None
-        else:
-            self.equivalent_penalty_.set_params(fit_intercept=self.fit_intercept)
+        # None also when the MAP is exact but its alpha (sigma^2 / (n b), ...) under- or overflows float64
+        self.equivalent_penalty_ = self._equivalent_penalty(self.prior, sigma=result.sigma, n_samples=n)
 
     def _set_posterior(self, idata) -> None:
         super()._set_posterior(idata)

@@ -270,6 +270,8 @@ class MapSolver:
         self._weights = np.ones(n) if sample_weight is None else sample_weight
         self._n_eff = float(n) if sample_weight is None else float(np.sum(sample_weight))
         self._offset = np.zeros(n) if offset is None else self.working.offset
+        #: the prior's per-coefficient penalty factor (ones for identical priors)
+        self._factor = rm.prior.factor(X.shape[1]) if hasattr(rm.prior, "factor") else np.ones(X.shape[1])
         self.objective = SmoothObjective(self.working)
         self._X = self.working.X
         self._unit_gram = None  # X_c' X_c, reused while the curvature is constant
@@ -279,8 +281,9 @@ class MapSolver:
     # --- building blocks (working coordinates) ---------------------------------------------
 
     def working_weights(self, weights: PenaltyWeights) -> _Working:
+        """Per-coordinate working weights of ``weights``, times the prior's penalty factor (if it has one)."""
         l1, l2 = self.scaling.weights(weights)
-        return _Working(l1, l2, weights)
+        return _Working(l1 * self._factor, l2 * self._factor, weights)
 
     def curvature(self, w: np.ndarray) -> _Curvature:
         X = self._X
@@ -548,10 +551,12 @@ class MapSolver:
         if not self.objective.fixed_sigma and self.rm.likelihood.sigma_prior == "halfnormal":
             shift += log_t
         # l1 |b| and l2 b^2 only where the weight is non-zero: 0 * inf would be NaN for huge coefficients
-        penalty = weights.l1 * float(np.sum(np.abs(coef))) if weights.l1 else 0.0
+        penalized = self._factor > 0
+        f, b = self._factor[penalized], coef[penalized]
+        penalty = weights.l1 * float(f @ np.abs(b)) if weights.l1 else 0.0
         if weights.l2:
-            penalty += weights.l2 * float(np.sum(np.square(coef)))
-        return f_working + shift + penalty + coef.size * _log_normalizer(weights)
+            penalty += weights.l2 * float(f @ np.square(b))
+        return f_working + shift + penalty + _log_normalizer(weights, f)
 
     # --- free sigma ------------------------------------------------------------------------
 
@@ -715,10 +720,17 @@ class _QuadraticProfile:
         return slope, value, x
 
 
-def _log_normalizer(weights: PenaltyWeights) -> float:
+def _log_normalizer(weights: PenaltyWeights, factors: np.ndarray) -> float:
+    """``sum_j log Z(f_j l1, f_j l2)`` over the penalized coefficients (factors ``f_j > 0``)."""
     from bayesreg.priors import prior_from_weights
 
-    return prior_from_weights(weights).log_normalizer
+    values, counts = np.unique(factors, return_counts=True)
+    return float(
+        sum(
+            count * prior_from_weights(PenaltyWeights(f * weights.l1, f * weights.l2)).log_normalizer
+            for f, count in zip(values, counts, strict=True)
+        )
+    )
 
 
 def _check_stopping(tol, max_iter) -> tuple[float, int]:
@@ -778,7 +790,8 @@ def quadratic_map_path(solver: MapSolver, weights_seq, *, tol: float = 1e-10) ->
         viol = kkt_violation(grad_smooth + 2.0 * wk.l2 * x, x, wk.l1)
         return float(np.max(viol, initial=0.0)) / max(lam_max, float(np.max(wk.l1, initial=0.0)), np.finfo(float).tiny)
 
-    ridge = all(wt.l1 == 0 for wt in weights_seq)
+    # one eigendecomposition for every strength needs the same penalty on every coefficient (up to the scaling)
+    ridge = all(wt.l1 == 0 for wt in weights_seq) and bool(np.all(solver._factor == 1.0))
     if ridge and p:
         # l2_j = l2 * d_j * kappa with d_j = (t / s_j)^2 / kappa in (0, 1]
         d = (solver.scaling.y_scale / solver.scaling.x_scale) ** 2

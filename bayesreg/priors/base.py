@@ -17,6 +17,7 @@ from bayesreg.conversions import (
     PenaltyWeights,
     enet_from_weights,
     glmnet_from_weights,
+    glmnet_penalty_factor,
     logistic_from_weights,
 )
 
@@ -75,7 +76,9 @@ class BasePrior(ABC):
         return self
 
     def __repr__(self) -> str:
-        args = ", ".join(f"{key}={_short(value)}" for key, value in self.params().items())
+        # a per-coefficient penalty factor is shown only when there is one
+        shown = {key: value for key, value in self.params().items() if not (key == "penalty_factor" and value is None)}
+        args = ", ".join(f"{key}={_short(value)}" for key, value in shown.items())
         return f"{type(self).__name__}({args})"
 
     def __eq__(self, other) -> bool:
@@ -86,12 +89,52 @@ class BasePrior(ABC):
 
 
 class Prior(BasePrior):
-    """A penalty prior: independent and identical across coefficients, ``-log p = l1 |b| + l2 b^2 + c``.
+    """A penalty prior: independent across coefficients, ``-log p(b_j) = f_j (l1 |b_j| + l2 b_j^2) + c_j``.
 
-    Its MAP is a penalized least-squares fit (scikit-learn's Ridge, Lasso or ElasticNet).
+    Its MAP is a penalized least-squares fit (scikit-learn's Ridge, Lasso or ElasticNet). The optional
+    ``penalty_factor`` ``f`` (glmnet's ``penalty.factor``; default all 1, identical priors) scales coefficient
+    ``j``'s penalty: its prior is the one with weights ``(f_j l1, f_j l2)`` (``Laplace(b / f_j)``,
+    ``Normal(tau / sqrt(f_j))``), and ``f_j = 0`` leaves it unpenalized (a flat prior, like the intercept's).
+    ``weights``, ``std()``, ``mass_near_zero()`` and the conversions' strengths describe a coefficient with
+    ``f_j = 1``.
     """
 
     has_penalty_twin = True
+    penalty_factor: tuple[float, ...] | None = None
+
+    def factor(self, n_features: int) -> np.ndarray:
+        """``f`` as an array of ``n_features`` (ones without a ``penalty_factor``); a ValueError naming
+        ``penalty_factor`` when its length is not ``n_features``."""
+        if self.penalty_factor is None:
+            return np.ones(n_features)
+        if len(self.penalty_factor) != n_features:
+            raise ValueError(
+                f"penalty_factor has {len(self.penalty_factor)} entries but the model has {n_features} coefficients "
+                "(one factor per column of X)"
+            )
+        return np.asarray(self.penalty_factor, dtype=float)
+
+    def _strength_names(self) -> tuple[str, ...]:
+        """The scalar parameters (``pm.Data`` in a model): every parameter but the penalty factor."""
+        return tuple(key for key in self._param_names if key != "penalty_factor")
+
+    def coefficient_priors(self, n_features: int) -> list[Prior | None]:
+        """The prior of each coefficient on its own (factor 1), None where ``f_j = 0`` (flat)."""
+        from bayesreg.priors.penalty import prior_from_weights
+
+        w = self.weights
+        cache: dict[float, Prior] = {}
+        out = []
+        for f in self.factor(n_features):
+            if f == 0:
+                out.append(None)
+            elif f == 1 and self.penalty_factor is None:
+                out.append(type(self)(**{k: getattr(self, k) for k in self._strength_names()}))
+            else:
+                if f not in cache:
+                    cache[f] = prior_from_weights(PenaltyWeights(f * w.l1, f * w.l2))
+                out.append(cache[f])
+        return out
 
     @property
     @abstractmethod
@@ -116,47 +159,80 @@ class Prior(BasePrior):
         """``P(|b| <= eps)`` for one coefficient under the prior, in closed form."""
 
     def penalty(self, beta) -> float:
-        """The penalty ``l1 ||beta||_1 + l2 ||beta||_2^2`` (negative log prior up to a constant)."""
-        return self.weights.penalty(beta)
+        """The penalty ``sum_j f_j (l1 |beta_j| + l2 beta_j^2)`` (negative log prior up to a constant)."""
+        beta = np.atleast_1d(np.asarray(beta, dtype=float))
+        if self.penalty_factor is None:
+            return self.weights.penalty(beta)
+        w, f = self.weights, self.factor(beta.size)
+        return float(f @ (w.l1 * np.abs(beta) + w.l2 * np.square(beta)))
 
     def neg_log_density(self, beta) -> float:
-        """The exact negative log density of ``beta`` (all coefficients), constant included."""
+        """The exact negative log density of ``beta`` (all coefficients), constant included (an unpenalized
+        coefficient's flat density counts as 1)."""
         beta = np.atleast_1d(np.asarray(beta, dtype=float))
-        return self.penalty(beta) + beta.size * self.log_normalizer
+        if self.penalty_factor is None:
+            return self.penalty(beta) + beta.size * self.log_normalizer
+        priors = self.coefficient_priors(beta.size)
+        return self.penalty(beta) + sum(prior.log_normalizer for prior in priors if prior is not None)
 
     def prox(self, v, step: float = 1.0):
         """Proximal operator of ``step * penalty``: ``argmin_b 1/2 (b - v)^2 + step penalty(b)``.
 
-        Soft thresholding at ``step * l1`` followed by division by ``1 + 2 step l2``; the
-        result is exactly 0.0 where ``|v| <= step l1``.
+        Soft thresholding at ``step f_j l1`` followed by division by ``1 + 2 step f_j l2``; the
+        result is exactly 0.0 where ``|v_j| <= step f_j l1``.
         """
         v = np.asarray(v, dtype=float)
         w = self.weights
-        shrunk = np.sign(v) * np.maximum(np.abs(v) - step * w.l1, 0.0)
-        return shrunk / (1.0 + 2.0 * step * w.l2)
+        f = 1.0 if self.penalty_factor is None else self.factor(v.size).reshape(v.shape)
+        shrunk = np.sign(v) * np.maximum(np.abs(v) - step * f * w.l1, 0.0)
+        return shrunk / (1.0 + 2.0 * step * f * w.l2)
 
     def data_names(self, name: str) -> dict[str, str]:
-        """Names of the ``pm.Data`` containers holding this prior's parameters in a model."""
-        return {key: f"{name}_{key}" for key in self._param_names}
+        """Names of the ``pm.Data`` containers holding this prior's scalar parameters in a model."""
+        return {key: f"{name}_{key}" for key in self._strength_names()}
 
     def build(self, name: str, *, dims=None, shape=None, sigma=None, n_obs: int | None = None):
         """Create this prior as a PyMC variable inside the current model context.
 
-        The parameters become ``pm.Data`` containers named ``{name}_{param}``, so the strength
-        can change (:meth:`set_data`) without recompiling anything. ``sigma`` and ``n_obs`` are
-        not used: a penalty prior does not scale with the noise.
+        The parameters become ``pm.Data`` containers named ``{name}_{param}`` (and the penalty factor
+        ``{name}_penalty_factor``), so the strength can change (:meth:`set_data`) without recompiling anything.
+        ``sigma`` and ``n_obs`` are not used: a penalty prior does not scale with the noise.
         """
         params = {
             key: pm.Data(data_name, float(getattr(self, key))) for key, data_name in self.data_names(name).items()
         }
-        return self._pymc_variable(name, params, dims=dims, shape=shape)
+        if self.penalty_factor is None:
+            return self._pymc_variable(name, params, dims=dims, shape=shape)
+        factor = pm.Data(f"{name}_penalty_factor", np.asarray(self.penalty_factor, dtype=float), dims=dims)
+        return pm.CustomDist(
+            name, factor, *params.values(), logp=self._factor_logp, dims=dims, shape=shape, dtype="float64"
+        )
+
+    def _factor_logp(self, value, factor, *params):
+        """Each coefficient's log density with weights ``(f_j l1, f_j l2)``, 0 (flat) where ``f_j = 0``."""
+        import pytensor.tensor as pt
+
+        named = dict(zip(self._strength_names(), params, strict=True))
+        l1, l2 = self._symbolic_weights(named)
+        safe = pt.switch(factor > 0, factor, 1.0)  # no 0 * inf in the branch that is not taken, nor its gradient
+        return pt.switch(factor > 0, _weights_logp(value, safe * l1, safe * l2, self.weights), 0.0)
+
+    @abstractmethod
+    def _symbolic_weights(self, params: dict):
+        """``(l1, l2)`` as PyTensor expressions of the ``pm.Data`` parameters (0 where the prior has none)."""
 
     def set_data(self, name: str, model: pm.Model) -> None:
-        """Put this prior's parameter values into a model built by another prior of its class."""
-        pm.set_data(
-            {data_name: float(getattr(self, key)) for key, data_name in self.data_names(name).items()},
-            model=model,
-        )
+        """Put this prior's parameter values into a model built by another prior of its class (and the same
+        penalty factor, or none in both)."""
+        values = {data_name: float(getattr(self, key)) for key, data_name in self.data_names(name).items()}
+        has_factor = f"{name}_penalty_factor" in model.named_vars
+        if has_factor != (self.penalty_factor is not None):
+            raise TypeError(
+                f"prior {self!r}: the model was built {'with' if has_factor else 'without'} a penalty_factor"
+            )
+        if has_factor:
+            values[f"{name}_penalty_factor"] = np.asarray(self.penalty_factor, dtype=float)
+        pm.set_data(values, model=model)
 
     def to_sklearn(self, *, sigma: float | None = None, n_samples: int | None = None, family: str = "gaussian"):
         """The scikit-learn estimator whose objective this prior's MAP minimizes (unfitted).
@@ -172,6 +248,11 @@ class Prior(BasePrior):
           without an L1 part, as ``PoissonRegressor`` has only an L2 penalty (glmnet's poisson family has both:
           :meth:`to_glmnet`).
         """
+        if self.penalty_factor is not None and any(f != 1.0 for f in self.penalty_factor):
+            raise ValueError(
+                f"{self!r}: scikit-learn's penalized estimators penalize every coefficient alike; a prior with a "
+                "penalty_factor has a penalized twin in glmnet only (to_glmnet, with penalty.factor)"
+            )
         if family == "gaussian":
             if sigma is None:
                 raise TypeError("sigma is required for the gaussian family (the fixed noise scale of the likelihood)")
@@ -224,8 +305,16 @@ class Prior(BasePrior):
         family : {"gaussian", "binomial", "poisson"}
             glmnet's family; ``binomial`` and ``poisson`` take neither ``sigma`` nor ``y_sd``:
             ``lambda = (l1 + 2 l2) / n``.
+
+        With a ``penalty_factor``, give glmnet the same ``penalty.factor``: glmnet rescales it to sum to the
+        number of columns ``p``, and the ``lambda`` returned is for that, ``lambda sum(f) / p``
+        (:func:`bayesreg.conversions.glmnet_penalty_factor`).
         """
-        return glmnet_from_weights(self.weights, sigma=sigma, n_samples=n_samples, y_sd=y_sd, family=family)
+        lambda_, alpha = glmnet_from_weights(self.weights, sigma=sigma, n_samples=n_samples, y_sd=y_sd, family=family)
+        if self.penalty_factor is None:
+            return lambda_, alpha
+        _, lambda_scale = glmnet_penalty_factor(self.penalty_factor)
+        return lambda_ * lambda_scale, alpha
 
 
 def _short(value) -> str:
@@ -236,6 +325,43 @@ def _short(value) -> str:
         inner = ", ".join(_short(v) for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
     return repr(value)
+
+
+def _weights_logp(value, l1, l2, kind: PenaltyWeights):
+    """``-l1 |b| - l2 b^2 - log Z(l1, l2)`` elementwise, for the form of ``kind``'s weights (Laplace: no ``l2``,
+    Normal: no ``l1``, elastic net: both)."""
+    import pytensor.tensor as pt
+
+    from bayesreg.priors.penalty import _enet_logp
+
+    if kind.l2 == 0:
+        return -l1 * pt.abs(value) + pt.log(0.5 * l1)
+    if kind.l1 == 0:
+        return -l2 * pt.square(value) - 0.5 * pt.log(np.pi / l2)
+    return _enet_logp(value, l1, l2)
+
+
+def check_penalty_factor(penalty_factor) -> tuple[float, ...] | None:
+    """``penalty_factor`` as a tuple of finite non-negative floats, not all 0 (None stays None)."""
+    if penalty_factor is None:
+        return None
+    values = np.asarray(penalty_factor)
+    if values.dtype.kind not in "biuf" or values.dtype.kind == "b":
+        raise TypeError(f"penalty_factor must be a sequence of non-negative numbers, got {penalty_factor!r}")
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(
+            f"penalty_factor must be a non-empty 1-d sequence (one factor per column), got {penalty_factor!r}"
+        )
+    values = values.astype(float)
+    bad = ~(np.isfinite(values) & (values >= 0))
+    if np.any(bad):
+        first = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"penalty_factor must be finite and >= 0, got {float(values[first])!r} at position {first}")
+    if not np.any(values > 0):
+        raise ValueError("penalty_factor: every factor is 0, so no coefficient has a prior (an improper posterior)")
+    if isinstance(penalty_factor, tuple) and all(type(v) is float for v in penalty_factor):
+        return penalty_factor  # kept as given: scikit-learn's clone checks that a parameter is stored unchanged
+    return tuple(float(v) for v in values)
 
 
 def _needed_n(n_samples: int | None, estimator: str) -> int:

@@ -6,8 +6,14 @@ from __future__ import annotations
 import numpy as np
 
 from bayesreg._validation import check_positive
-from bayesreg.conversions import weights_from_enet, weights_from_glmnet, weights_from_logistic, weights_from_ridge
-from bayesreg.priors.base import Prior
+from bayesreg.conversions import (
+    glmnet_penalty_factor,
+    weights_from_enet,
+    weights_from_glmnet,
+    weights_from_logistic,
+    weights_from_ridge,
+)
+from bayesreg.priors.base import Prior, check_penalty_factor
 from bayesreg.priors.penalty import prior_from_weights
 
 __all__ = ["from_sklearn", "from_glmnet"]
@@ -165,6 +171,7 @@ def from_glmnet(
     n_samples: int,
     y_sd: float | None = None,
     family: str = "gaussian",
+    penalty_factor=None,
 ) -> Prior:
     """The prior whose MAP (noise scale ``sigma``) is glmnet's gaussian fit at ``lambda`` and mixing ``alpha``.
 
@@ -198,6 +205,10 @@ def from_glmnet(
         glmnet's family. ``binomial`` and ``poisson`` minimize ``-(1/n) loglik + lambda alpha ||w||_1 +
         lambda (1 - alpha) / 2 ||w||^2`` (dispersion 1, y not rescaled): ``l1 = n lambda alpha`` and
         ``l2 = n lambda (1 - alpha) / 2``; they take neither ``sigma`` nor ``y_sd``.
+    penalty_factor : sequence of float >= 0, optional
+        glmnet's ``penalty.factor``. glmnet rescales it to sum to the number of columns ``p`` before applying
+        ``lambda``; the prior gets that rescaled factor, ``f p / sum(f)``
+        (:func:`bayesreg.conversions.glmnet_penalty_factor`), 0 leaving a coefficient unpenalized.
 
     Notes
     -----
@@ -211,7 +222,11 @@ def from_glmnet(
     ValueError
         Bad values, and naming ``lambda_`` when the prior's weights overflow or underflow.
     """
-    return _prior_for_strength(
+    factor = None
+    if penalty_factor is not None:
+        factor, _ = glmnet_penalty_factor(check_penalty_factor(penalty_factor))
+    prior = _prior_for_strength(
         lambda: weights_from_glmnet(lambda_, alpha, sigma=sigma, n_samples=n_samples, y_sd=y_sd, family=family),
         f"lambda_={lambda_!r}",
     )
+    return prior if factor is None else prior.set_params(penalty_factor=factor)

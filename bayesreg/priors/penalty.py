@@ -18,7 +18,7 @@ from scipy import special, stats
 
 from bayesreg._validation import check_normal_float, check_positive
 from bayesreg.conversions import PenaltyWeights, enet_from_weights, ridge_from_weights
-from bayesreg.priors.base import Prior
+from bayesreg.priors.base import Prior, check_penalty_factor
 
 __all__ = ["Normal", "Laplace", "ElasticNet", "prior_from_weights", "equal_variance_priors"]
 
@@ -36,16 +36,23 @@ class Normal(Prior):
         Standard deviation ``tau > 0`` of each coefficient. Its penalty weight
         ``l2 = 1 / (2 tau^2)`` must be a normal double, i.e. roughly ``5e-155 <= tau <= 4.7e153``
         (ValueError naming ``scale`` otherwise).
+    penalty_factor : sequence of float >= 0, optional
+        glmnet's ``penalty.factor``, one per coefficient: coefficient ``j`` gets ``Normal(tau / sqrt(f_j))``,
+        and a flat prior where ``f_j = 0`` (see :class:`~bayesreg.priors.base.Prior`).
     """
 
-    _param_names = ("scale",)
+    _param_names = ("scale", "penalty_factor")
 
-    def __init__(self, scale: float):
+    def __init__(self, scale: float, penalty_factor=None):
         scale = check_positive(scale, "scale")
         with np.errstate(all="ignore"):
             l2 = np.float64(0.5) / scale / scale
         check_normal_float(l2, f"scale={scale!r}", what="l2 = 1 / (2 scale^2)")
         self.scale = scale
+        self.penalty_factor = check_penalty_factor(penalty_factor)
+
+    def _symbolic_weights(self, params: dict):
+        return 0.0, 0.5 / (params["scale"] * params["scale"])
 
     @property
     def weights(self) -> PenaltyWeights:
@@ -88,16 +95,23 @@ class Laplace(Prior):
         Scale ``b > 0`` (the standard deviation is ``sqrt(2) b``). Its penalty weight
         ``l1 = 1 / b`` must be a normal double, i.e. roughly ``5.6e-309 <= b <= 4.5e307``
         (ValueError naming ``scale`` otherwise).
+    penalty_factor : sequence of float >= 0, optional
+        glmnet's ``penalty.factor``, one per coefficient: coefficient ``j`` gets ``Laplace(b / f_j)``, and a
+        flat prior where ``f_j = 0`` (see :class:`~bayesreg.priors.base.Prior`).
     """
 
-    _param_names = ("scale",)
+    _param_names = ("scale", "penalty_factor")
 
-    def __init__(self, scale: float):
+    def __init__(self, scale: float, penalty_factor=None):
         scale = check_positive(scale, "scale")
         with np.errstate(all="ignore"):
             l1 = np.float64(1.0) / scale
         check_normal_float(l1, f"scale={scale!r}", what="l1 = 1 / scale")
         self.scale = scale
+        self.penalty_factor = check_penalty_factor(penalty_factor)
+
+    def _symbolic_weights(self, params: dict):
+        return 1.0 / params["scale"], 0.0
 
     @property
     def weights(self) -> PenaltyWeights:
@@ -290,17 +304,24 @@ class ElasticNet(Prior):
         Both > 0 and normal doubles (``>= 2.2e-308``; with ``l2 = 0`` use :class:`Laplace`, with
         ``l1 = 0`` :class:`Normal`). The log normalizer is then finite for every pair: for
         ``z > 1e100`` it is evaluated as its Laplace limit ``log(2 / l1)``.
+    penalty_factor : sequence of float >= 0, optional
+        glmnet's ``penalty.factor``, one per coefficient: coefficient ``j`` gets the weights
+        ``(f_j l1, f_j l2)``, and a flat prior where ``f_j = 0`` (see :class:`~bayesreg.priors.base.Prior`).
     """
 
-    _param_names = ("l1", "l2")
+    _param_names = ("l1", "l2", "penalty_factor")
 
-    def __init__(self, l1: float, l2: float):
+    def _symbolic_weights(self, params: dict):
+        return params["l1"], params["l2"]
+
+    def __init__(self, l1: float, l2: float, penalty_factor=None):
         l1 = check_normal_float(check_positive(l1, "l1"), "l1")
         l2 = check_normal_float(check_positive(l2, "l2"), "l2")
         log_z = _enet_log_normalizer(l1, l2)
         if not np.isfinite(log_z):  # cannot happen for normal l1, l2; kept as a guard
             raise ValueError(f"l1={l1!r}, l2={l2!r}: the log normalizer {log_z!r} is not finite")
         self.l1, self.l2 = l1, l2
+        self.penalty_factor = check_penalty_factor(penalty_factor)
 
     @property
     def weights(self) -> PenaltyWeights:
@@ -330,13 +351,14 @@ class ElasticNet(Prior):
         return pm.CustomDist(name, params["l1"], params["l2"], logp=_enet_logp, random=_enet_random, **kwargs)
 
 
-def prior_from_weights(weights: PenaltyWeights) -> Prior:
-    """The prior with these weights: :class:`Normal`, :class:`Laplace` or :class:`ElasticNet`."""
+def prior_from_weights(weights: PenaltyWeights, penalty_factor=None) -> Prior:
+    """The prior with these weights: :class:`Normal`, :class:`Laplace` or :class:`ElasticNet` (with the
+    ``penalty_factor``, if given)."""
     if weights.l1 == 0:
-        return Normal(scale=1.0 / np.sqrt(2.0 * weights.l2))
+        return Normal(scale=1.0 / np.sqrt(2.0 * weights.l2), penalty_factor=penalty_factor)
     if weights.l2 == 0:
-        return Laplace(scale=1.0 / weights.l1)
-    return ElasticNet(weights.l1, weights.l2)
+        return Laplace(scale=1.0 / weights.l1, penalty_factor=penalty_factor)
+    return ElasticNet(weights.l1, weights.l2, penalty_factor=penalty_factor)
 
 
 def equal_variance_priors(variance: float) -> tuple[Laplace, Normal]:

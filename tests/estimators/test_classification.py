@@ -217,3 +217,17 @@ def test_a_class_present_only_with_weight_zero_is_refused(cancer):
     sw = (y == 1).astype(float)
     with pytest.raises(ValueError, match="every label of positive weight is 1"):
         BayesianLogisticRegression(br.Normal(1.0)).fit(X, y, sample_weight=sw)
+
+
+def test_a_zero_penalty_factor_leaves_a_column_unpenalized(cancer):
+    X, y = cancer
+    factor = np.ones(X.shape[1])
+    factor[3] = 0.0
+    est = BayesianLogisticRegression(br.Laplace(1e-4, penalty_factor=factor), standardize=True).fit(X, y)
+    assert est.equivalent_penalty_ is None and est.map_.certificate <= 1e-8
+    assert np.flatnonzero(est.coef_[0]).tolist() == [3]  # a prior this strong zeroes every penalized coefficient
+    # the unpenalized coefficient is the intercept-plus-one-column logistic fit
+    alone = LogisticRegression(C=np.inf, tol=1e-12, max_iter=1000).fit(X.iloc[:, [3]], y)
+    assert est.coef_[0, 3] == pytest.approx(alone.coef_[0, 0], rel=1e-6)
+    with pytest.raises(ValueError, match="penalty_factor has 30 entries but the model has 2 coefficients"):
+        clone(est).fit(X.iloc[:, :2], y)

@@ -135,8 +135,9 @@ def refused(folder, match: str, file: str = "estimator.json") -> str:
         (br.Laplace(0.05), {"sigma": 1.0, "standardize": True}, True),
         (br.Normal(1.0), {}, False),  # sigma learned: its joint MAP
         (br.ElasticNet(2.0, 1.0), {"sigma": 1.0, "standardize": True, "fit_intercept": False}, True),
+        (br.Laplace(0.05, penalty_factor=[0.0, 1.0, 2.0, 1.0]), {"sigma": 1.0, "likelihood": "student_t"}, True),
     ],
-    ids=["laplace-standardized-frame", "normal-free-sigma-numpy", "enet-no-intercept"],
+    ids=["laplace-standardized-frame", "normal-free-sigma-numpy", "enet-no-intercept", "factor-student-t"],
 )
 def test_map_round_trip_restores_every_attribute(data, tmp_path, prior, kwargs, frame):
     X, y = data

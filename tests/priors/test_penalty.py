@@ -10,6 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy import integrate, optimize, special, stats
+from sklearn.base import clone
 from sklearn.linear_model import (
     ElasticNet as SkElasticNet,
 )
@@ -419,6 +420,9 @@ def test_prox_vectorized_matches_scalar():
 def _assert_same_prior(a, b, rtol=1e-12):
     assert type(a) is type(b), (a, b)
     for key, value in a.params().items():
+        if value is None:  # a penalty factor that neither has
+            assert b.params()[key] is None, (a, b)
+            continue
         assert b.params()[key] == pytest.approx(value, rel=rtol, abs=0), (a, b)
 
 
@@ -747,3 +751,72 @@ def test_normal_scale_limits_are_those_of_its_weight():
     assert Normal(8e-155).weights.l2 == pytest.approx(0.5 / 8e-155**2, rel=1e-15, abs=0)
     with pytest.raises(ValueError, match=r"^scale=5e-155: .*overflow"):
         Normal(5e-155)
+
+
+# --- per-coefficient penalty factors (glmnet's penalty.factor) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prior_class, args", [(br.Normal, (2.0,)), (br.Laplace, (0.5,)), (br.ElasticNet, (3.0, 0.7))], ids=str
+)
+def test_a_penalty_factor_scales_each_coefficients_weights_and_zero_is_flat(prior_class, args):
+    factor = (0.0, 1.0, 2.5)
+    prior = prior_class(*args, penalty_factor=factor)
+    beta = np.array([7.0, -0.3, 0.8])
+    w = prior.weights
+    expected = sum(f * (w.l1 * abs(b) + w.l2 * b * b) for f, b in zip(factor, beta, strict=True))
+    assert prior.penalty(beta) == pytest.approx(expected, rel=1e-15)
+    # each penalized coefficient's own prior, normalizers included; the unpenalized one contributes nothing
+    own = br.prior_from_weights(br.conversions.PenaltyWeights(2.5 * w.l1, 2.5 * w.l2))
+    expected_nld = prior_class(*args).neg_log_density(beta[1]) + own.neg_log_density(beta[2])
+    assert prior.neg_log_density(beta) == pytest.approx(expected_nld, rel=1e-13)
+    # the PyMC variable has that density
+    with pm.Model(coords={"feature": ["a", "b", "c"]}) as model:
+        prior.build("beta", dims="feature")
+    assert model.compile_logp()({"beta": beta}) == pytest.approx(-expected_nld, rel=1e-12)
+    # prox: coordinate j thresholds at step f_j l1 and shrinks by 1 + 2 step f_j l2
+    v = np.array([5.0, 0.4, -2.0])
+    expected_prox = [
+        np.sign(x) * max(abs(x) - 0.5 * f * w.l1, 0.0) / (1 + 2 * 0.5 * f * w.l2)
+        for f, x in zip(factor, v, strict=True)
+    ]
+    np.testing.assert_allclose(prior.prox(v, step=0.5), expected_prox, rtol=1e-15)
+    assert prior.prox(v, step=0.5)[0] == 5.0
+
+
+def test_penalty_factor_is_a_parameter_shown_compared_and_checked():
+    prior = br.Laplace(1.0, penalty_factor=[0, 1, 2])
+    assert prior.penalty_factor == (0.0, 1.0, 2.0)
+    assert repr(prior) == "Laplace(scale=1.0, penalty_factor=(0.0, 1.0, 2.0))"
+    assert repr(br.Laplace(1.0)) == "Laplace(scale=1.0)"
+    assert prior == br.Laplace(1.0, penalty_factor=np.array([0.0, 1.0, 2.0])) != br.Laplace(1.0)
+    assert hash(prior) == hash(br.Laplace(1.0, penalty_factor=(0, 1, 2)))
+    assert clone(prior) == prior and prior.get_params()["penalty_factor"] == (0.0, 1.0, 2.0)
+    for bad, exc, match in [
+        ([1.0, -1.0], ValueError, r"finite and >= 0, got -1.0 at position 1"),
+        ([0.0, 0.0], ValueError, "every factor is 0"),
+        ([[1.0]], ValueError, "1-d"),
+        (["a"], TypeError, "non-negative numbers"),
+        ([np.inf], ValueError, "finite"),
+    ]:
+        with pytest.raises(exc, match=match):
+            br.Laplace(1.0, penalty_factor=bad)
+    with pytest.raises(ValueError, match="penalty_factor has 3 entries but the model has 2 coefficients"):
+        prior.factor(2)
+
+
+def test_penalty_factor_conversions_go_through_glmnet_only():
+    prior = br.Laplace(0.2, penalty_factor=[0.0, 1.0, 3.0])
+    with pytest.raises(ValueError, match="penalty_factor has a penalized twin in glmnet only"):
+        prior.to_sklearn(sigma=1.0, n_samples=10)
+    with pytest.raises(ValueError, match="glmnet only"):
+        prior.to_sklearn(family="binomial")
+    # glmnet rescales the factor to sum to p = 3 (here it sums to 4): lambda' = lambda * 4 / 3, same penalty
+    lambda_, alpha = prior.to_glmnet(n_samples=50, family="binomial")
+    plain, _ = br.Laplace(0.2).to_glmnet(n_samples=50, family="binomial")
+    assert alpha == 1.0 and lambda_ == pytest.approx(plain * 4.0 / 3.0, rel=1e-15)
+    back = br.from_glmnet(lambda_, alpha, n_samples=50, family="binomial", penalty_factor=[0.0, 1.0, 3.0])
+    assert back.penalty_factor == pytest.approx((0.0, 0.75, 2.25))
+    np.testing.assert_allclose(
+        back.penalty(np.array([1.0, 2.0, -1.0])), prior.penalty(np.array([1.0, 2.0, -1.0])), rtol=1e-14
+    )
