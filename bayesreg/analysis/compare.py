@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.linear_model import ElasticNet, Ridge
+from sklearn.linear_model import ElasticNet, LogisticRegression, PoissonRegressor, Ridge
 
 from bayesreg._validation import check_positive, check_regression_data
 from bayesreg.analysis.reference import closed_form_ridge, fit_penalized, penalized_objective
-from bayesreg.likelihoods import Gaussian
+from bayesreg.likelihoods import Bernoulli, Gaussian, Poisson
 from bayesreg.model import build_model
 from bayesreg.optimize.map import MapResult, MapSolver
 from bayesreg.priors import Prior, from_sklearn
@@ -26,6 +26,10 @@ class Comparison:
     estimator : fitted scikit-learn estimator
     prior : Prior
         The prior whose MAP (at ``sigma``) minimizes the estimator's objective.
+    sigma : float or None
+        The Gaussian likelihood's fixed noise scale; None for the logistic and Poisson likelihoods (dispersion 1).
+    family : str
+        glmnet's name of the likelihood: ``"gaussian"``, ``"binomial"``, ``"poisson"``.
     map : MapResult
         The MAP estimate and its certificate.
     closed_form : ndarray or None
@@ -37,16 +41,21 @@ class Comparison:
     feature_names: list[str]
     estimator: object
     prior: Prior
-    sigma: float
+    sigma: float | None
     map: MapResult
     closed_form: np.ndarray | None
     closed_form_intercept: float | None
     objective_penalty_fit: float
     objective_map: float
+    family: str = "gaussian"
 
     @property
     def penalty_coef(self) -> np.ndarray:
-        return np.asarray(self.estimator.coef_, dtype=float)
+        return np.asarray(self.estimator.coef_, dtype=float).reshape(-1)
+
+    @property
+    def penalty_intercept(self) -> float:
+        return float(np.ravel(self.estimator.intercept_)[0])
 
     @property
     def map_coef(self) -> np.ndarray:
@@ -61,7 +70,7 @@ class Comparison:
     def max_abs_diff(self) -> float:
         """Largest ``|MAP - penalty fit|`` over the coefficients and the intercept."""
         coef = float(np.max(np.abs(self.difference), initial=0.0))
-        return max(coef, abs(self.map.intercept - float(self.estimator.intercept_)))
+        return max(coef, abs(self.map.intercept - self.penalty_intercept))
 
     @property
     def max_abs_diff_closed_form(self) -> float | None:
@@ -89,9 +98,9 @@ class Comparison:
         rows.append(
             [
                 "(intercept)",
-                f"{float(self.estimator.intercept_): .10g}",
+                f"{self.penalty_intercept: .10g}",
                 f"{self.map.intercept: .10g}",
-                f"{self.map.intercept - float(self.estimator.intercept_): .3e}",
+                f"{self.map.intercept - self.penalty_intercept: .3e}",
             ]
         )
         if self.closed_form is not None:
@@ -105,9 +114,10 @@ class Comparison:
 
     def summary(self) -> str:
         est = self.estimator
-        params = ", ".join(f"{k}={v!r}" for k, v in est.get_params().items() if k in ("alpha", "l1_ratio"))
+        params = ", ".join(f"{k}={v!r}" for k, v in est.get_params().items() if k in ("alpha", "l1_ratio", "C"))
         lines = [
-            f"{type(est).__name__}({params})  <->  prior {self.prior!r} at sigma={self.sigma:g}",
+            f"{type(est).__name__}({params})  <->  prior {self.prior!r} "
+            + (f"at sigma={self.sigma:g}" if self.sigma is not None else f"({self.family} likelihood)"),
             f"max |MAP - {type(est).__name__}| = {self.max_abs_diff:.3e}   support agrees: {self.support_agrees}   "
             f"certificate (relative KKT violation) = {self.certificate:.1e}",
             f"objective ({type(est).__name__} units): penalty fit {self.objective_penalty_fit:.12g}, "
@@ -121,39 +131,60 @@ class Comparison:
         return f"{self.summary()}\n{self.table()}"
 
 
-def compare(X, y, estimator, *, sigma: float, tol: float | None = 1e-12) -> Comparison:
-    """Fit a scikit-learn ``Ridge`` / ``Lasso`` / ``ElasticNet`` and the MAP of its prior twin.
+def compare(X, y, estimator, *, sigma: float | None = None, tol: float | None = 1e-12) -> Comparison:
+    """Fit a scikit-learn penalized estimator and the MAP of its prior twin.
 
     Parameters
     ----------
     X, y : array-like
-    estimator : Ridge, Lasso or ElasticNet
-        Its parameters define the penalty; a clone is fitted. ``fit_intercept`` is honoured.
+    estimator : Ridge, Lasso, ElasticNet, LogisticRegression or PoissonRegressor
+        Its parameters define the penalty; a clone is fitted. ``fit_intercept`` is honoured. A
+        ``LogisticRegression`` needs two classes in ``y`` (the MAP's ``y`` is 1 for ``classes_[1]``) and a
+        solver with a flat intercept (not ``"liblinear"``); for an L1 part ``"saga"`` is the one that takes it.
     sigma : float
-        Fixed noise scale: the prior is ``from_sklearn(estimator, sigma=sigma, n_samples=n)``.
+        Fixed noise scale of the Gaussian likelihood, required for ``Ridge`` / ``Lasso`` / ``ElasticNet``: the
+        prior is ``from_sklearn(estimator, sigma=sigma, n_samples=n)``. Not given for the logistic and Poisson
+        likelihoods (dispersion 1).
     tol : float or None
-        Coordinate-descent tolerance for ``Lasso`` / ``ElasticNet`` (None keeps the
-        estimator's own), so that differences show the solvers' round-off, not a loose stop.
+        The estimator's own solver tolerance (None keeps the estimator's), so that differences show the
+        solvers' round-off, not a loose stop.
 
     Returns
     -------
     Comparison
         Prints as a table (feature, penalty fit, [closed form,] MAP, difference).
     """
-    sigma = check_positive(sigma, "sigma")
-    if not isinstance(estimator, Ridge | ElasticNet):
-        raise TypeError(f"estimator must be a scikit-learn Ridge, Lasso or ElasticNet, got {type(estimator).__name__}")
-    X, y, names = check_regression_data(X, y)
+    if isinstance(estimator, Ridge | ElasticNet):
+        family = "gaussian"
+        if sigma is None:
+            raise TypeError(f"sigma is required for {type(estimator).__name__} (the fixed noise scale)")
+        sigma = check_positive(sigma, "sigma")
+    elif isinstance(estimator, LogisticRegression | PoissonRegressor):
+        family = "binomial" if isinstance(estimator, LogisticRegression) else "poisson"
+        if sigma is not None:
+            raise TypeError(f"sigma: the {family} likelihood has no noise scale (dispersion 1); leave sigma out")
+    else:
+        raise TypeError(
+            "estimator must be a scikit-learn Ridge, Lasso, ElasticNet, LogisticRegression or PoissonRegressor, "
+            f"got {type(estimator).__name__}"
+        )
+    if family == "binomial":
+        X, labels, names = _classification_data(X, y)
+    else:
+        X, labels, names = check_regression_data(X, y)
     n, p = X.shape
-    prior = from_sklearn(estimator, sigma=sigma, n_samples=n)
+    likelihood = {"gaussian": Gaussian(sigma=sigma), "binomial": Bernoulli(), "poisson": Poisson()}[family]
+    labels = likelihood.check_y(labels, fit_intercept=bool(estimator.fit_intercept))
+    prior = from_sklearn(estimator, sigma=sigma, n_samples=n)  # liblinear, a missing n, ... refused here
     fit_intercept = bool(estimator.fit_intercept)
-    fitted = fit_penalized(estimator, X, y, tol=tol)
+    fitted = fit_penalized(estimator, X, y if family == "binomial" else labels, tol=tol)
     names = names if names is not None else [f"x{j}" for j in range(p)]
-    rm = build_model(X, y, prior, likelihood=Gaussian(sigma=sigma), fit_intercept=fit_intercept, feature_names=names)
+    rm = build_model(X, labels, prior, likelihood=likelihood, fit_intercept=fit_intercept, feature_names=names)
     result, _ = MapSolver(rm).solve()
     closed, closed_b0 = None, None
     if isinstance(fitted, Ridge):
-        closed, closed_b0 = closed_form_ridge(X, y, float(fitted.alpha), fit_intercept=fit_intercept)
+        closed, closed_b0 = closed_form_ridge(X, labels, float(fitted.alpha), fit_intercept=fit_intercept)
+    penalty_b0 = float(np.ravel(fitted.intercept_)[0])
     return Comparison(
         feature_names=names,
         estimator=fitted,
@@ -162,6 +193,17 @@ def compare(X, y, estimator, *, sigma: float, tol: float | None = 1e-12) -> Comp
         map=result,
         closed_form=closed,
         closed_form_intercept=closed_b0,
-        objective_penalty_fit=penalized_objective(fitted, X, y, fitted.coef_, float(fitted.intercept_)),
-        objective_map=penalized_objective(fitted, X, y, result.coef, result.intercept),
+        objective_penalty_fit=penalized_objective(fitted, X, labels, fitted.coef_, penalty_b0),
+        objective_map=penalized_objective(fitted, X, labels, result.coef, result.intercept),
+        family=family,
     )
+
+
+def _classification_data(X, y):
+    """``X`` checked as for a regression, ``y`` any two labels, turned into 0/1 (1 for the larger, as
+    ``LogisticRegression.classes_[1]``)."""
+    classes, codes = np.unique(np.asarray(y), return_inverse=True)
+    if classes.size != 2:
+        raise ValueError(f"y: LogisticRegression here needs exactly 2 classes, got {classes.size}")
+    X, labels, names = check_regression_data(X, codes.astype(float))
+    return X, labels, names

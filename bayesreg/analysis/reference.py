@@ -6,9 +6,9 @@ Nothing here touches PyMC: these are the independent side of every equivalence t
 from __future__ import annotations
 
 import numpy as np
-from scipy import linalg
+from scipy import linalg, special
 from sklearn.base import clone
-from sklearn.linear_model import ElasticNet, Lasso, Ridge
+from sklearn.linear_model import ElasticNet, Lasso, LogisticRegression, PoissonRegressor, Ridge
 
 __all__ = ["closed_form_ridge", "penalized_objective", "fit_penalized"]
 
@@ -35,11 +35,24 @@ def penalized_objective(estimator, X, y, coef, intercept) -> float:
 
     * ``Ridge``: ``||y - b0 - Xw||^2 + alpha ||w||^2``;
     * ``Lasso``: ``1/(2n) ||y - b0 - Xw||^2 + alpha ||w||_1``;
-    * ``ElasticNet``: ``1/(2n) ||y - b0 - Xw||^2 + alpha rho ||w||_1 + alpha (1 - rho)/2 ||w||^2``.
+    * ``ElasticNet``: ``1/(2n) ||y - b0 - Xw||^2 + alpha rho ||w||_1 + alpha (1 - rho)/2 ||w||^2``;
+    * ``LogisticRegression`` (``y`` in {0, 1}, 1 for ``classes_[1]``): ``sum_i log(1 + exp(eta_i)) - y_i eta_i +
+      (rho ||w||_1 + (1 - rho)/2 ||w||^2) / C``, the log loss plus the penalty over ``C``;
+    * ``PoissonRegressor``: ``1/(2n) sum_i d(y_i, mu_i) + alpha/2 ||w||^2`` with the Poisson deviance
+      ``d = 2 (y log(y / mu) - y + mu)``.
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
-    coef = np.asarray(coef, dtype=float)
+    coef = np.asarray(coef, dtype=float).reshape(-1)
+    eta = intercept + X @ coef
+    if isinstance(estimator, LogisticRegression):
+        rho = float(estimator.l1_ratio or 0.0)
+        log_loss = float(np.sum(np.logaddexp(0.0, eta) - y * eta))
+        return log_loss + (rho * float(np.abs(coef).sum()) + (1 - rho) / 2 * float(coef @ coef)) / float(estimator.C)
+    if isinstance(estimator, PoissonRegressor):
+        mu = np.exp(eta)
+        deviance = 2.0 * (special.xlogy(y, y) - special.xlogy(y, mu) - y + mu)
+        return float(np.mean(deviance)) / 2.0 + float(estimator.alpha) / 2.0 * float(coef @ coef)
     rss = float(np.sum((y - intercept - X @ coef) ** 2))
     alpha = float(estimator.alpha)
     if isinstance(estimator, Ridge):
@@ -50,11 +63,14 @@ def penalized_objective(estimator, X, y, coef, intercept) -> float:
 
 
 def fit_penalized(estimator, X, y, *, tol: float | None = 1e-12, max_iter: int = 1_000_000):
-    """Fit a clone of a scikit-learn estimator, with coordinate descent run to ``tol``.
+    """Fit a clone of a scikit-learn estimator, its solver run to ``tol``.
 
-    ``tol=None`` keeps the estimator's own ``tol`` and ``max_iter``.
+    ``tol=None`` keeps the estimator's own ``tol`` and ``max_iter``. ``LogisticRegression`` and
+    ``PoissonRegressor`` take at most ``max_iter`` iterations of their own solver, capped at 100,000.
     """
     est = clone(estimator)
     if tol is not None and isinstance(est, ElasticNet):
         est.set_params(tol=tol, max_iter=max_iter)
+    elif tol is not None and isinstance(est, LogisticRegression | PoissonRegressor):
+        est.set_params(tol=tol, max_iter=min(max_iter, 100_000))
     return est.fit(X, y)

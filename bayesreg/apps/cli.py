@@ -29,6 +29,8 @@ examples:
   bayesreg compare                              # bundled diabetes data, standardized
   bayesreg compare --data prostate --sigma 0.7
   bayesreg compare --data my.csv --target price --alpha 0.5 --l1-ratio 0.3
+  bayesreg compare --family binomial            # breast cancer: LogisticRegression L2, L1, elastic net
+  bayesreg compare --family poisson             # synthetic counts: PoissonRegressor
 """
 
 DEMO_DESCRIPTION = """\
@@ -78,51 +80,55 @@ def _load(data: str, target: str | None) -> tuple[pd.DataFrame, pd.Series, str]:
     constant y, too few rows, ...) is a ValueError naming the file and the column
     (:func:`bayesreg.data.datasets.load_csv`), raised before anything is fitted.
     """
-    from bayesreg.data.datasets import load_csv, load_named
+    from bayesreg.data.datasets import NAMED, load_csv, load_named
 
-    if data in ("diabetes", "prostate"):
+    if data in NAMED:
         if target is not None:
             raise UsageError("--target is only for a CSV file given with --data")
         X, y = load_named(data)
         return X, y, data
     path = Path(data)
     if not path.is_file():
-        raise UsageError(f"--data: no such file {data!r} (or use 'diabetes' / 'prostate')")
+        raise UsageError(f"--data: no such file {data!r} (or use one of {', '.join(NAMED)})")
     if target is None:
         raise UsageError("--target is required with a CSV file")
     X, y = load_csv(path, target)
     return X, y, str(path)
 
 
-def _compare(args) -> int:
-    from sklearn.linear_model import ElasticNet, Lasso, Ridge
+#: the data set ``compare`` uses for each family when --data is not given
+DEFAULT_DATA = {"gaussian": "diabetes", "binomial": "breast_cancer", "poisson": "counts"}
+#: --alpha's default per family: Lasso / ElasticNet's alpha, PoissonRegressor's alpha
+DEFAULT_ALPHA = {"gaussian": 1.0, "poisson": 0.01}
 
+
+def _compare(args) -> int:
     from bayesreg._validation import check_l1_ratio, check_positive
     from bayesreg.analysis.compare import compare
-    from bayesreg.apps.demo import check_penalties, max_relative_difference, residual_sd, standardize_columns
+    from bayesreg.apps.demo import max_relative_difference, standardize_columns
 
+    family = args.family
     with _validating():  # every strength before any data is read or any model compiled
-        check_positive(args.alpha, "--alpha")
+        alpha = DEFAULT_ALPHA.get(family) if args.alpha is None else check_positive(args.alpha, "--alpha")
         check_positive(args.ridge_alpha, "--ridge-alpha")
+        check_positive(args.C, "--C")
         check_l1_ratio(args.l1_ratio, "--l1-ratio")
         if args.sigma is not None:
+            if family != "gaussian":
+                raise UsageError(f"--sigma is for --family gaussian: the {family} likelihood has no noise scale")
             check_positive(args.sigma, "--sigma")
-        X, y, label = _load(args.data, args.target)
+        if family == "binomial" and args.alpha is not None:
+            raise UsageError("--alpha is not used with --family binomial: LogisticRegression's strength is --C")
+        X, y, label = _load(args.data or DEFAULT_DATA[family], args.target)
         if args.standardize:
             X = standardize_columns(X)
-        if args.sigma is None:
-            sigma, sigma_note = residual_sd(X, y), "residual sd of least squares"
-        else:
-            sigma, sigma_note = args.sigma, "given"
-        estimators = [
-            Ridge(alpha=args.ridge_alpha),
-            Lasso(alpha=args.alpha),
-            ElasticNet(alpha=args.alpha, l1_ratio=args.l1_ratio),
-        ]
-        check_penalties(X, y, sigma, estimators)
+        estimators, sigma, sigma_note = _compare_estimators(family, X, y, args, alpha)
     n, p = X.shape
     print(f"data: {label}  (n={n}, p={p}{', standardized columns' if args.standardize else ''})")
-    print(f"sigma = {sigma:.6g} ({sigma_note})\n")
+    if family == "gaussian":
+        print(f"sigma = {sigma:.6g} ({sigma_note})\n")
+    else:
+        print(f"likelihood: {family} (dispersion 1: no sigma)\n")
     results = []
     for est in estimators:
         results.append(compare(X, y, est, sigma=sigma))
@@ -131,6 +137,44 @@ def _compare(args) -> int:
     worst = max_relative_difference(results)
     print(f"largest coefficient difference relative to the largest coefficient: {worst:.2e}")
     return 0
+
+
+def _compare_estimators(family: str, X, y, args, alpha):
+    """The scikit-learn fits ``compare`` lines up for ``family``, and sigma (None but for the Gaussian); every
+    check of the data against the family is made here, before anything is fitted."""
+    import numpy as np
+    from sklearn.linear_model import ElasticNet, Lasso, LogisticRegression, PoissonRegressor, Ridge
+
+    from bayesreg.apps.demo import check_penalties, residual_sd
+    from bayesreg.likelihoods import Poisson
+
+    if family == "gaussian":
+        if args.sigma is None:
+            sigma, sigma_note = residual_sd(X, y), "residual sd of least squares"
+        else:
+            sigma, sigma_note = args.sigma, "given"
+        estimators = [
+            Ridge(alpha=args.ridge_alpha),
+            Lasso(alpha=alpha),
+            ElasticNet(alpha=alpha, l1_ratio=args.l1_ratio),
+        ]
+        check_penalties(X, y, sigma, estimators)
+        return estimators, sigma, sigma_note
+    if family == "binomial":
+        classes = np.unique(np.asarray(y))
+        if classes.size != 2:
+            raise UsageError(f"--family binomial needs a target with 2 classes, got {classes.size}")
+        return (
+            [
+                LogisticRegression(C=args.C, solver="newton-cholesky"),
+                LogisticRegression(C=args.C, l1_ratio=1.0, solver="saga"),
+                LogisticRegression(C=args.C, l1_ratio=args.l1_ratio, solver="saga"),
+            ],
+            None,
+            None,
+        )
+    Poisson().check_y(np.asarray(y, dtype=float))
+    return [PoissonRegressor(alpha=alpha, solver="newton-cholesky")], None, None
 
 
 def _demo(args) -> int:
@@ -211,15 +255,30 @@ def build_parser() -> argparse.ArgumentParser:
     cmp = sub.add_parser(
         "compare",
         help="penalized fits vs the MAP of their prior twins",
-        description="Fit Ridge, Lasso and ElasticNet with scikit-learn and the exact MAP of the equivalent "
-        "prior (fixed sigma) in PyMC; print the coefficient tables, differences and certificates.",
+        description="Fit scikit-learn's penalized estimators and the exact MAP of the equivalent prior in PyMC; "
+        "print the coefficient tables, differences and certificates. --family gaussian (default): Ridge, Lasso "
+        "and ElasticNet at a fixed sigma; binomial: LogisticRegression with an L2, an L1 and an elastic-net "
+        "penalty; poisson: PoissonRegressor (L2).",
     )
-    cmp.add_argument("--data", default="diabetes", help="'diabetes' (default), 'prostate' or a CSV file")
+    cmp.add_argument(
+        "--family",
+        choices=("gaussian", "binomial", "poisson"),
+        default="gaussian",
+        help="the likelihood (default gaussian)",
+    )
+    cmp.add_argument(
+        "--data",
+        help="'diabetes', 'prostate', 'breast_cancer' (scikit-learn's), 'counts' (synthetic) or a CSV file "
+        "(default: diabetes, breast_cancer or counts, by --family)",
+    )
     cmp.add_argument("--target", help="target column of the CSV file")
-    cmp.add_argument("--alpha", type=float, default=1.0, help="Lasso / ElasticNet alpha (default 1.0)")
+    cmp.add_argument(
+        "--alpha", type=float, help="Lasso / ElasticNet alpha (default 1.0); PoissonRegressor alpha (default 0.01)"
+    )
     cmp.add_argument("--ridge-alpha", type=float, default=10.0, help="Ridge alpha (default 10.0)")
-    cmp.add_argument("--l1-ratio", type=float, default=0.5, help="ElasticNet l1_ratio (default 0.5)")
-    cmp.add_argument("--sigma", type=float, help="noise scale (default: residual sd of least squares)")
+    cmp.add_argument("--C", type=float, default=0.1, help="LogisticRegression C, --family binomial (default 0.1)")
+    cmp.add_argument("--l1-ratio", type=float, default=0.5, help="elastic-net l1_ratio (default 0.5)")
+    cmp.add_argument("--sigma", type=float, help="noise scale, gaussian (default: residual sd of least squares)")
     cmp.add_argument(
         "--no-standardize",
         dest="standardize",

@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "load_breast_cancer",
+    "load_counts",
     "load_csv",
     "load_diabetes",
     "load_prostate",
@@ -50,6 +52,37 @@ def load_prostate(*, subset: str = "all", standardize: bool = False) -> tuple[pd
     train = frame["train"].astype(str).str.upper().isin(["T", "1", "TRUE"])
     mask = {"all": np.ones(len(frame), dtype=bool), "train": train.to_numpy(), "test": ~train.to_numpy()}[subset]
     return X[mask], frame["lpsa"].astype(float)[mask]
+
+
+def load_breast_cancer() -> tuple[pd.DataFrame, pd.Series]:
+    """The Wisconsin breast cancer data, shipped with scikit-learn (569 x 30, no download).
+
+    The target ``benign`` is 1 for a benign tumour and 0 for a malignant one (scikit-learn's coding); the
+    columns are the 30 measurements of the cell nuclei, names with underscores (``mean_radius``, ...).
+    """
+    from sklearn.datasets import load_breast_cancer as sk_load
+
+    data = sk_load(as_frame=True)
+    X = data.data.rename(columns=lambda c: c.replace(" ", "_"))
+    return X, data.target.rename("benign")
+
+
+def load_counts() -> tuple[pd.DataFrame, pd.Series]:
+    """A synthetic Poisson regression, generated (not downloaded) the same on every machine: 200 x 8, seed
+    20261129.
+
+    Columns ``x1`` ... ``x8`` are normal with standard deviations ``(1, 2, 0.5, 1, 3, 1, 1, 0.2)``, ``x4`` is
+    ``x1`` plus noise of sd 0.3 (correlation ~0.96); the counts ``y ~ Poisson(exp(0.5 + x' beta))`` with
+    ``beta = (0.4, -0.2, 0.6, 0, 0.05, 0, -0.3, 0)``: three columns without effect. The data of glmnet's
+    poisson reference paths (``tests/reference/glmnet/counts.csv``).
+    """
+    rng = np.random.default_rng(20261129)
+    n = 200
+    X = rng.standard_normal((n, 8)) * np.array([1.0, 2.0, 0.5, 1.0, 3.0, 1.0, 1.0, 0.2])
+    X[:, 3] = X[:, 0] + 0.3 * rng.standard_normal(n)
+    beta = np.array([0.4, -0.2, 0.6, 0.0, 0.05, 0.0, -0.3, 0.0])
+    y = rng.poisson(np.exp(0.5 + X @ beta))
+    return pd.DataFrame(X, columns=[f"x{j + 1}" for j in range(8)]), pd.Series(y, name="count")
 
 
 def make_sparse_regression(
@@ -98,13 +131,21 @@ def make_collinear_regression(
     return X, y, coef
 
 
+#: the data sets the command line knows by name, and the likelihood each is for
+NAMED = {"diabetes": "gaussian", "prostate": "gaussian", "breast_cancer": "binomial", "counts": "poisson"}
+
+
 def load_named(name: str) -> tuple[pd.DataFrame, pd.Series]:
-    """``"diabetes"`` or ``"prostate"`` (all rows), as used by the command line."""
-    if name == "diabetes":
-        return load_diabetes()
-    if name == "prostate":
-        return load_prostate()
-    raise ValueError(f"unknown data set {name!r}: use 'diabetes', 'prostate' or a CSV path")
+    """A data set of :data:`NAMED` (all rows), as used by the command line."""
+    loaders = {
+        "diabetes": load_diabetes,
+        "prostate": load_prostate,
+        "breast_cancer": load_breast_cancer,
+        "counts": load_counts,
+    }
+    if name not in loaders:
+        raise ValueError(f"unknown data set {name!r}: use one of {sorted(NAMED)} or a CSV path")
+    return loaders[name]()
 
 
 def _data_rows(mask: pd.Series) -> str:

@@ -5,16 +5,22 @@ from __future__ import annotations
 import numpy as np
 
 from bayesreg._validation import check_bool, check_l1_ratio, check_positive, check_regression_data
-from bayesreg.conversions import weights_from_enet, weights_from_ridge
+from bayesreg.conversions import GLMNET_FAMILIES, weights_from_enet, weights_from_ridge
 from bayesreg.data.design import Scaling, column_scales, robust_std
-from bayesreg.likelihoods import Gaussian
+from bayesreg.likelihoods import Bernoulli, Gaussian, Poisson
 from bayesreg.model import build_model
-from bayesreg.optimize.map import MapSolver, quadratic_map_path
+from bayesreg.optimize.map import MapSolver, glm_map_path, quadratic_map_path
 from bayesreg.priors import prior_from_weights
 
 __all__ = ["map_path", "alpha_grid"]
 
 _PENALTIES = ("lasso", "ridge", "elasticnet")
+
+
+def _check_family(family) -> str:
+    if family not in GLMNET_FAMILIES:
+        raise ValueError(f"family must be one of {GLMNET_FAMILIES}, got {family!r}")
+    return family
 
 
 def alpha_grid(
@@ -26,6 +32,7 @@ def alpha_grid(
     n_alphas: int = 100,
     eps: float = 1e-3,
     fit_intercept: bool = True,
+    family: str = "gaussian",
 ) -> np.ndarray:
     """Decreasing, log-spaced alphas as scikit-learn's ``lasso_path`` / ``enet_path`` choose them.
 
@@ -35,7 +42,13 @@ def alpha_grid(
     (``sum_j ||x_j - mean_j||^2 / p``). Both are computed on scaled columns, so that no scale of
     ``X`` or ``y`` float64 can hold over- or underflows on the way; an ``alpha`` that is itself
     not representable is refused.
+
+    ``family="binomial"`` or ``"poisson"`` (alphas on the mean negative log-likelihood, see :func:`map_path`):
+    the same ``alpha_max`` (the gradient at the intercept-only fit is ``X_c' (y - mean(y))``, glmnet's
+    ``lambda_max``); the ridge grid is divided by ``n`` and multiplied by the variance ``V(mean(y))`` of that fit
+    (``m (1 - m)``, ``m``), the mean curvature of the log-likelihood per observation.
     """
+    family = _check_family(family)
     if penalty not in _PENALTIES:
         raise ValueError(f"penalty must be one of {_PENALTIES}, got {penalty!r}")
     n_alphas = _check_n_alphas(n_alphas)
@@ -56,6 +69,9 @@ def alpha_grid(
             if big == 0:
                 raise ValueError("X: every column is constant (after centring): no ridge grid")
             mean_eig = (n / p) * big * big * float(np.sum((x_sd / big) ** 2))
+            if family != "gaussian":
+                m = float(np.mean(y))
+                mean_eig *= (m * (1.0 - m) if family == "binomial" else m) / n
             top, bottom = 1e3 * mean_eig, 1e-3 * mean_eig
         else:
             y_sd = robust_std(y, center=fit_intercept)
@@ -92,10 +108,11 @@ def map_path(
     penalty: str = "lasso",
     alphas=None,
     l1_ratio: float = 0.5,
-    sigma: float = 1.0,
+    sigma: float | None = None,
     n_alphas: int = 100,
     fit_intercept: bool = True,
     return_path: bool = False,
+    family: str = "gaussian",
 ):
     """MAP estimates of the prior twin of a penalty along a path of strengths.
 
@@ -119,14 +136,20 @@ def map_path(
         in the order given (decreasing is fastest: warm starts from sparse solutions).
     l1_ratio : float in (0, 1]
         For ``"elasticnet"``.
-    sigma : float
-        Fixed noise scale of the Gaussian likelihood.
+    sigma : float, default 1.0
+        Fixed noise scale of the Gaussian likelihood (not for the other families).
     n_alphas : int
     fit_intercept : bool
         Unpenalized intercept (flat prior). ``lasso_path`` itself fits none: compare with its
         output on centred data.
     return_path : bool
         Also return the :class:`~bayesreg.optimize.map.MapPath` (intercepts and certificates).
+    family : {"gaussian", "binomial", "poisson"}
+        The likelihood (glmnet's names). For ``"binomial"`` (``y`` in {0, 1}) and ``"poisson"`` every penalty's
+        ``alpha`` is on the *mean* negative log-likelihood, ``-(1/n) log p(y | b0 + Xw) + alpha rho ||w||_1 +
+        alpha (1 - rho)/2 ||w||^2`` (``rho`` 1 for the lasso, 0 for ridge): glmnet's ``lambda``,
+        ``PoissonRegressor``'s ``alpha``, ``LogisticRegression(C = 1 / (n alpha))``. Each strength is solved
+        by proximal Newton steps warm-started from the previous one (:func:`~bayesreg.optimize.map.glm_map_path`).
 
     Returns
     -------
@@ -136,15 +159,23 @@ def map_path(
     """
     if penalty not in _PENALTIES:
         raise ValueError(f"penalty must be one of {_PENALTIES}, got {penalty!r}")
-    sigma = check_positive(sigma, "sigma")
+    family = _check_family(family)
+    if family == "gaussian":
+        sigma = 1.0 if sigma is None else check_positive(sigma, "sigma")
+    elif sigma is not None:
+        raise TypeError(f"sigma: the {family} family has no noise scale (its dispersion is 1); leave sigma out")
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
     n_alphas = _check_n_alphas(n_alphas)
     rho = check_l1_ratio(l1_ratio)
     if penalty == "elasticnet" and rho == 0:
         raise ValueError("l1_ratio must be > 0 for penalty='elasticnet' (use penalty='ridge' for 0)")
     X, y, names = check_regression_data(X, y)
+    likelihood = {"gaussian": Gaussian(sigma=sigma), "binomial": Bernoulli(), "poisson": Poisson()}[family]
+    y = likelihood.check_y(y, fit_intercept=fit_intercept)
     if alphas is None:
-        alphas = alpha_grid(X, y, penalty=penalty, l1_ratio=rho, n_alphas=n_alphas, fit_intercept=fit_intercept)
+        alphas = alpha_grid(
+            X, y, penalty=penalty, l1_ratio=rho, n_alphas=n_alphas, fit_intercept=fit_intercept, family=family
+        )
     else:
         alphas = np.asarray(alphas, dtype=float).reshape(-1)
         if alphas.size == 0:
@@ -152,20 +183,21 @@ def map_path(
         for a in alphas:
             check_positive(a, "alphas")
     n = X.shape[0]
-    if penalty == "ridge":
+    if penalty == "ridge" and family == "gaussian":
         weights = [weights_from_ridge(a, sigma=sigma) for a in alphas]
     else:
-        ratio = 1.0 if penalty == "lasso" else rho
-        weights = [weights_from_enet(a, ratio, sigma=sigma, n_samples=n) for a in alphas]
+        ratio = {"lasso": 1.0, "ridge": 0.0, "elasticnet": rho}[penalty]
+        weights = [weights_from_enet(a, ratio, sigma=sigma or 1.0, n_samples=n) for a in alphas]
     rm = build_model(
         X,
         y,
         prior_from_weights(weights[0]),
-        likelihood=Gaussian(sigma=sigma),
+        likelihood=likelihood,
         fit_intercept=fit_intercept,
         feature_names=names,
     )
-    path = quadratic_map_path(MapSolver(rm), weights)
+    solver = MapSolver(rm)
+    path = quadratic_map_path(solver, weights) if likelihood.quadratic else glm_map_path(solver, weights)
     if return_path:
         return alphas, path.coefs, path
     return alphas, path.coefs

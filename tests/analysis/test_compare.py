@@ -77,3 +77,44 @@ def test_compare_bad_data():
         br.compare(X, [1.0, 2.0, 3.0], Lasso(), sigma=1.0)
     with pytest.raises(ValueError, match="same number of samples"):
         br.compare(np.ones((3, 2)), [1.0, 2.0], Lasso(), sigma=1.0)
+
+
+# --- the logistic and Poisson likelihoods ----------------------------------------------------------------------
+
+
+def test_compare_logistic_and_poisson_fits():
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.linear_model import LogisticRegression, PoissonRegressor
+
+    X, y = load_breast_cancer(return_X_y=True)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    labels = np.where(y == 1, "benign", "malignant")  # any two labels; the MAP's 1 is classes_[1]
+    result = br.compare(X, labels, LogisticRegression(C=0.1, l1_ratio=1.0, solver="saga"))
+    assert result.family == "binomial" and result.sigma is None and isinstance(result.prior, br.Laplace)
+    assert result.max_abs_diff <= 1e-7 and result.support_agrees and result.certificate <= 1e-10
+    assert np.count_nonzero(result.map_coef == 0.0) >= 10
+    assert result.objective_map <= result.objective_penalty_fit + 1e-9
+    assert "(binomial likelihood)" in result.summary()
+    rng = np.random.default_rng(0)
+    Xp = rng.standard_normal((300, 5))
+    yp = rng.poisson(np.exp(0.5 + Xp @ np.array([0.3, -0.2, 0.0, 0.0, 0.1])))
+    result = br.compare(Xp, yp, PoissonRegressor(alpha=0.01, solver="newton-cholesky"))
+    assert result.max_abs_diff <= 1e-10 and isinstance(result.prior, br.Normal)
+    assert result.objective_map == pytest.approx(result.objective_penalty_fit, rel=1e-12)
+
+
+def test_compare_refuses_what_has_no_twin_or_needs_another_setting():
+    from sklearn.linear_model import LogisticRegression, PoissonRegressor, Ridge
+
+    X = np.random.default_rng(1).standard_normal((40, 3))
+    y01 = (X[:, 0] > 0).astype(int)
+    with pytest.raises(TypeError, match="sigma is required for Ridge"):
+        br.compare(X, X[:, 1], Ridge())
+    with pytest.raises(TypeError, match="binomial likelihood has no noise scale"):
+        br.compare(X, y01, LogisticRegression(), sigma=1.0)
+    with pytest.raises(ValueError, match="liblinear"):
+        br.compare(X, y01, LogisticRegression(solver="liblinear"))
+    with pytest.raises(ValueError, match="exactly 2 classes, got 3"):
+        br.compare(X, np.arange(40) % 3, LogisticRegression())
+    with pytest.raises(ValueError, match="non-negative"):
+        br.compare(X, X[:, 1], PoissonRegressor())

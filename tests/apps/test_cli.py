@@ -15,7 +15,7 @@ import pytest
 from sklearn.linear_model import Lasso
 
 import bayesreg as br
-from bayesreg.apps.cli import build_parser, main
+from bayesreg.apps.cli import DEFAULT_ALPHA, build_parser, main
 from bayesreg.apps.report import TITLE
 from bayesreg.data.datasets import PROSTATE_FEATURES
 
@@ -115,6 +115,49 @@ def test_compare_prostate(capsys):
     tau = float(re.search(r"<->  prior Normal\(scale=(\S+)\) at sigma=0.7$", _summary_lines(out)[0]).group(1))
     assert tau == pytest.approx(0.7 / np.sqrt(3.0), rel=5e-6, abs=0)  # tau = sigma / sqrt(alpha), printed to 6 digits
     assert 0 <= _largest_difference(out) <= 1e-6
+
+
+def test_compare_binomial_on_breast_cancer(capsys):
+    assert main(["compare", "--family", "binomial"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("data: breast_cancer  (n=569, p=30, standardized columns)")
+    assert "likelihood: binomial (dispersion 1: no sigma)" in out
+    summaries = _summary_lines(out)
+    assert [s.split("<->")[0].strip() for s in summaries] == [
+        "LogisticRegression(C=0.1, l1_ratio=0.0)",
+        "LogisticRegression(C=0.1, l1_ratio=1.0)",
+        "LogisticRegression(C=0.1, l1_ratio=0.5)",
+    ]
+    assert [s.split("prior ")[1].split("(")[0] for s in summaries] == ["Normal", "Laplace", "ElasticNet"]
+    assert out.count("support agrees: True") == 3
+    assert _row_count(out, "mean_radius") == 3
+    lasso_table = out.split(summaries[1])[1].split("\n\n")[0]  # the L1 fit's rows
+    zeros = [line.split()[0] for line in lasso_table.splitlines() if line.split()[1:3] == ["0", "0"]]
+    assert len(zeros) >= 10  # the lasso's zeros, exact in both
+    assert 0 <= _largest_difference(out) <= 1e-6
+
+
+def test_compare_poisson_on_the_synthetic_counts(capsys):
+    assert main(["compare", "--family", "poisson", "--alpha", "0.05", "--no-standardize"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("data: counts  (n=200, p=8)")
+    assert [s.split("<->")[0].strip() for s in _summary_lines(out)] == ["PoissonRegressor(alpha=0.05)"]
+    assert 0 <= _largest_difference(out) <= 1e-8
+
+
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        (["--family", "poisson", "--sigma", "2"], "--sigma is for --family gaussian"),
+        (["--family", "binomial", "--alpha", "0.1"], "strength is --C"),
+        (["--family", "binomial", "--data", "diabetes"], "needs a target with 2 classes, got 214"),
+        (["--family", "poisson", "--data", "breast_cancer", "--C", "0"], "--C"),
+        (["--family", "poisson", "--data", "prostate"], r"non-negative values, got -0\.43"),
+    ],
+)
+def test_family_mismatches_are_usage_errors(args, match, capsys):
+    message = _error_message(["compare", *args], capsys)
+    assert re.search(match, message), message
 
 
 def test_compare_csv(tmp_path, capsys):
@@ -281,7 +324,7 @@ def test_compare_help(capsys):
         main(["compare", "--help"])
     assert exc.value.code == 0
     out = capsys.readouterr().out
-    for option in ["--data", "--target", "--alpha", "--ridge-alpha", "--l1-ratio", "--sigma", "--no-standardize"]:
+    for option in ["--family", "--data", "--target", "--alpha", "--ridge-alpha", "--C", "--l1-ratio", "--sigma"]:
         assert option in out
 
 
@@ -315,7 +358,9 @@ def test_demo_parser_defaults():
     assert (args.draws, args.tune, args.chains, args.seed) == (1000, 1000, 4, 0)
     assert (args.alpha, args.ridge_alpha, args.l1_ratio) == (1.0, 10.0, 0.5)  # those of compare
     compare_args = build_parser().parse_args(["compare"])
-    assert (compare_args.alpha, compare_args.ridge_alpha, compare_args.l1_ratio) == (1.0, 10.0, 0.5)
+    # compare's --alpha defaults by family (1.0 for the Lasso, as the demo's)
+    assert (compare_args.alpha, compare_args.ridge_alpha, compare_args.l1_ratio) == (None, 10.0, 0.5)
+    assert DEFAULT_ALPHA["gaussian"] == args.alpha and compare_args.family == "gaussian"
     args = build_parser().parse_args(["demo", "--data", "x.csv", "--target", "y", "--out", "o", "--quiet"])
     assert (args.data, args.target, args.out, args.quiet) == ("x.csv", "y", "o", True)
 

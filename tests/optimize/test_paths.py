@@ -206,3 +206,47 @@ def test_elastic_net_with_l1_ratio_one_is_the_lasso(diabetes_std):
     X, y = diabetes_std
     alphas, enet = map_path(X, y, penalty="elasticnet", l1_ratio=1.0, n_alphas=4)
     np.testing.assert_allclose(enet, map_path(X, y, penalty="lasso", alphas=alphas)[1], rtol=1e-12, atol=1e-12)
+
+
+# --- the binomial and poisson families -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("penalty", ["lasso", "elasticnet", "ridge"])
+def test_glm_map_path_is_glmnets_objective_on_the_mean_log_likelihood(penalty):
+    """alpha is glmnet's lambda: every point of the path is the exact MAP of l1 = n alpha rho, l2 = n alpha (1 - rho)
+    / 2 (checked against LogisticRegression(C = 1 / (n alpha)) for the ridge, against the certificate otherwise);
+    at alpha_max the lasso is all zeros and just below it one coefficient enters."""
+    import warnings
+
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = load_breast_cancer(return_X_y=True)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # converged everywhere: no ConvergenceWarning
+        alphas, coefs, path = map_path(X, y, penalty=penalty, family="binomial", n_alphas=12, return_path=True)
+    assert np.all(path.certificates <= 1e-10) and np.all(np.diff(alphas) < 0)
+    if penalty == "ridge":
+        k = 6
+        sk = LogisticRegression(C=1.0 / (len(y) * alphas[k]), solver="newton-cholesky", tol=1e-12).fit(X, y)
+        np.testing.assert_allclose(coefs[:, k], sk.coef_[0], rtol=0, atol=1e-8 * np.abs(sk.coef_).max())
+        assert path.intercepts[k] == pytest.approx(sk.intercept_[0], abs=1e-8)
+    else:
+        assert np.all(coefs[:, 0] == 0.0)
+        rho = 1.0 if penalty == "lasso" else 0.5
+        just_below = map_path(X, y, penalty=penalty, family="binomial", alphas=[alphas[0] * (1 - 1e-3)], l1_ratio=rho)
+        assert np.count_nonzero(just_below[1]) == 1
+    grid = alpha_grid(X, y, penalty="lasso", family="poisson", n_alphas=3, eps=1e-2)
+    assert grid[0] == pytest.approx(alpha_grid(X, y, penalty="lasso", n_alphas=3)[0], rel=1e-14)
+
+
+def test_glm_map_path_settings_are_checked():
+    X = np.random.default_rng(0).standard_normal((30, 3))
+    y = (X[:, 0] > 0).astype(float)
+    with pytest.raises(TypeError, match="binomial family has no noise scale"):
+        map_path(X, y, family="binomial", sigma=2.0)
+    with pytest.raises(ValueError, match="family must be one of"):
+        map_path(X, y, family="gamma")
+    with pytest.raises(ValueError, match="labels 0 and 1"):
+        map_path(X, y + 1.0, family="binomial")

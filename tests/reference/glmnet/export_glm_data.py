@@ -9,21 +9,17 @@ Every number is written with ``repr`` (17 significant digits where needed): R re
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from sklearn.datasets import load_breast_cancer
+
+from bayesreg.data.datasets import load_counts
 
 HERE = Path(__file__).resolve().parent
 
 
 def counts() -> pd.DataFrame:
-    rng = np.random.default_rng(20261129)
-    n = 200
-    X = rng.standard_normal((n, 8)) * np.array([1.0, 2.0, 0.5, 1.0, 3.0, 1.0, 1.0, 0.2])
-    X[:, 3] = X[:, 0] + 0.3 * rng.standard_normal(n)
-    beta = np.array([0.4, -0.2, 0.6, 0.0, 0.05, 0.0, -0.3, 0.0])
-    y = rng.poisson(np.exp(0.5 + X @ beta))
-    frame = pd.DataFrame(X, columns=[f"x{j + 1}" for j in range(8)])
+    X, y = load_counts()  # the generator lives in the package: `bayesreg compare --family poisson` uses it too
+    frame = X.copy()
     frame["target"] = y
     return frame
 
