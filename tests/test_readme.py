@@ -37,7 +37,7 @@ def test_linked_files_exist():
 
 def test_every_notebook_is_linked():
     notebooks = {f"notebooks/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb")}
-    assert len(notebooks) == 5
+    assert len(notebooks) == 6
     assert notebooks <= set(_links())
 
 

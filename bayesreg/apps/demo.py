@@ -10,7 +10,9 @@
    central 90% interval and the mass near zero;
 3. samples a Gaussian prior of the Laplace prior's variance, for the picture of one coefficient
    under both;
-4. draws the figures of :mod:`bayesreg.viz` into PNG files with the fixed names of
+4. runs the classification section (:mod:`bayesreg.apps.demo_classification`: logistic regression on
+   scikit-learn's breast cancer data, L2 and L1 against the exact MAP, the Laplace prior's posterior);
+5. draws the figures of :mod:`bayesreg.viz` into PNG files with the fixed names of
    :data:`FIGURES`, and writes a self-contained ``report.html`` (:mod:`bayesreg.apps.report`).
 
 The files are written into a hidden folder next to the output folder, which is renamed into place
@@ -54,12 +56,14 @@ from bayesreg._validation import (
 )
 from bayesreg.analysis.compare import Comparison, compare
 from bayesreg.analysis.posterior_vs_penalty import PosteriorVsPenalty, posterior_vs_penalty
+from bayesreg.apps.demo_classification import run_classification
 from bayesreg.apps.demo_result import (
     FIGURE_TITLES,
     REPORT_NAME,
     DemoResult,
     Progress,
     Step,
+    comparison_frame,
     max_relative_difference,
 )
 from bayesreg.apps.report import is_report, write_report
@@ -98,6 +102,7 @@ FIGURES: tuple[str, ...] = (
     "forest.png",
     "bayesian_path.png",
     "laplace_vs_gaussian.png",
+    "classification.png",
 )
 
 #: The report's file name inside the output folder.
@@ -129,6 +134,7 @@ _STEPS = (
     ("NUTS: Laplace prior (Lasso's twin)", "NUTS Laplace"),
     ("NUTS: elastic-net prior (ElasticNet's twin)", "NUTS elastic net"),
     ("NUTS: Gaussian prior of the Laplace prior's variance", "NUTS Gaussian (Laplace's variance)"),
+    ("Classification: LogisticRegression vs exact MAP, NUTS (breast cancer)", "classification"),
     ("Figures", "figures"),
     ("Report", "report"),
 )
@@ -499,20 +505,6 @@ def _quiet_pymc() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def comparison_frame(comparison: Comparison) -> pd.DataFrame:
-    """A :class:`~bayesreg.analysis.compare.Comparison` as a table (coefficients and the intercept)."""
-    name = type(comparison.estimator).__name__
-    index = pd.Index([*comparison.feature_names, "(intercept)"], name="feature")
-    penalized = np.append(comparison.penalty_coef, float(comparison.estimator.intercept_))
-    mapped = np.append(comparison.map_coef, comparison.map.intercept)
-    columns = {name: penalized}
-    if comparison.closed_form is not None:
-        columns["closed form"] = np.append(comparison.closed_form, comparison.closed_form_intercept)
-    columns["MAP"] = mapped
-    columns["difference"] = mapped - penalized
-    return pd.DataFrame(columns, index=index) + 0.0  # no negative zeros
-
-
 def _diagnostics_row(label: str, est: BayesianRegression, seconds: float) -> dict[str, object]:
     d = est.diagnostics_
     return {
@@ -647,9 +639,14 @@ def _figures(
         f"{float(normal_row['p_near_zero']):.2f}) and its mean is {float(laplace_row['mean']):.3g}: the MAP is the "
         "mode of the joint posterior, not a summary of this coefficient's uncertainty."
     )
-    missing = set(FIGURES) - set(written)
+    if result.classification is not None:
+        fig = Figure(figsize=(12.0, 4.5), layout="constrained")
+        captions["classification.png"] = result.classification.figure(fig)
+        written["classification.png"] = _save(fig, out / "classification.png")
+    expected = [name for name in FIGURES if name != "classification.png" or result.classification is not None]
+    missing = set(expected) - set(written)
     assert not missing, f"figures not written: {sorted(missing)}"
-    return {name: written[name] for name in FIGURES}, {name: captions[name] for name in FIGURES}
+    return {name: written[name] for name in expected}, {name: captions[name] for name in expected}
 
 
 # --------------------------------------------------------------------------- the demo
@@ -672,6 +669,7 @@ def run_demo(
     seed: int = DEFAULTS["seed"],
     progressbar: bool = False,
     progress: Progress | None = None,
+    classification: bool = True,
 ) -> DemoResult:
     """Penalized fits, their priors' exact MAP and NUTS posterior, figures and an HTML report.
 
@@ -703,6 +701,10 @@ def run_demo(
         PyMC's progress bar.
     progress : callable, optional
         Called with a :class:`Step` when each step starts and when it ends.
+    classification : bool
+        Add the classification section (:mod:`bayesreg.apps.demo_classification`: scikit-learn's breast cancer
+        data, whatever ``X`` is; ``LogisticRegression`` L2 and L1 against the exact MAP, the Laplace prior's
+        posterior with the same NUTS settings) and its figure ``classification.png``.
 
     Returns
     -------
@@ -729,16 +731,18 @@ def run_demo(
     out = check_out(out)
     progressbar = check_bool(progressbar, "progressbar")
     standardize = check_bool(standardize, "standardize")
+    classification = check_bool(classification, "classification")
+    steps = [s for s in _STEPS if classification or s[1] != "classification"]
     X, y, sigma_value, sigma_note = prepare_data(X, y, standardize=standardize, sigma=settings["sigma"])
     check_penalties(X, y, sigma_value, penalty_estimators(settings).values())
     n, p = X.shape
     with _atomic_run(out) as (staging, interrupts):
         step_seconds: dict[str, float] = {}
-        total = len(_STEPS)
+        total = len(steps)
 
         @contextmanager
         def step(k: int) -> Iterator[None]:
-            title, short = _STEPS[k - 1]
+            title, short = steps[k - 1]
             if progress is not None:
                 progress(Step(k, total, title))
             start = time.perf_counter()
@@ -784,7 +788,7 @@ def run_demo(
                 pvp.table = pvp.table + 0.0  # no negative zeros
                 posteriors[name] = pvp
                 label = f"{PRIOR_OF[name]} prior ({name}'s twin)"
-                rows.append(_diagnostics_row(label, pvp.nuts_estimator, step_seconds[_STEPS[k - 1][1]]))
+                rows.append(_diagnostics_row(label, pvp.nuts_estimator, step_seconds[steps[k - 1][1]]))
                 problems += [f"{label}: {problem}" for problem in pvp.nuts_estimator.diagnostics_.problems]
             with step(5):
                 b = comparisons["Lasso"].prior.scale
@@ -794,8 +798,21 @@ def run_demo(
                     X, y, normal_prior, sigma=sigma_value, prob=PROB, near_zero=posteriors["Lasso"].eps, **nuts
                 )
             label = "Gaussian prior, Laplace's variance"
-            rows.append(_diagnostics_row(label, normal.nuts_estimator, step_seconds[_STEPS[4][1]]))
+            rows.append(_diagnostics_row(label, normal.nuts_estimator, step_seconds[steps[4][1]]))
             problems += [f"{label}: {problem}" for problem in normal.nuts_estimator.diagnostics_.problems]
+            section = None
+            if classification:
+                with step(6):
+                    section = run_classification(
+                        draws=settings["draws"],
+                        tune=settings["tune"],
+                        chains=settings["chains"],
+                        seed=settings["seed"],
+                        progressbar=progressbar,
+                    )
+                label = "Laplace prior, logistic (breast cancer)"
+                rows.append(_diagnostics_row(label, section.estimator, step_seconds["classification"]))
+                problems += [f"{label}: {problem}" for problem in section.estimator.diagnostics_.problems]
             display["NUTS"] += f" ({', '.join(sorted({row['sampler'] for row in rows}))} chosen)"
 
             result = DemoResult(
@@ -810,10 +827,11 @@ def run_demo(
                 problems=problems,
                 notes=_notes(comparisons, X, y, settings["alpha"]),
                 laplace_vs_gaussian_feature=_pick_feature(comparisons["Lasso"], normal.table["map"].to_numpy()),
+                classification=section,
             )
-            with step(6):
+            with step(total - 1):
                 result.figures, result.captions = _figures(staging, X, y, result, normal, sigma_value)
-        with step(7):
+        with step(total):
             result.timings = dict(step_seconds)
             write_report(result, staging / REPORT_NAME)
         result.timings = dict(step_seconds)

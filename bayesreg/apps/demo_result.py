@@ -11,9 +11,18 @@ import pandas as pd
 
 from bayesreg.analysis.compare import Comparison
 from bayesreg.analysis.posterior_vs_penalty import PosteriorVsPenalty
+from bayesreg.apps.demo_classification import ClassificationSection
 from bayesreg.inference.sampling import MAX_RHAT, MIN_ESS_PER_CHAIN
 
-__all__ = ["FIGURE_TITLES", "REPORT_NAME", "DemoResult", "Progress", "Step", "max_relative_difference"]
+__all__ = [
+    "FIGURE_TITLES",
+    "REPORT_NAME",
+    "DemoResult",
+    "Progress",
+    "Step",
+    "comparison_frame",
+    "max_relative_difference",
+]
 
 REPORT_NAME = "report.html"
 
@@ -25,6 +34,7 @@ FIGURE_TITLES = {
     "forest.png": "posteriors of the three priors, with least squares and the penalized fits",
     "bayesian_path.png": "Gaussian prior: exact posterior along the ridge path",
     "laplace_vs_gaussian.png": "one coefficient's posterior under Laplace and Gaussian priors of equal variance",
+    "classification.png": "logistic regression, Laplace prior: predicted probabilities and a zeroed coefficient",
 }
 
 
@@ -101,6 +111,9 @@ class DemoResult:
         Whether the output folder held a previous run (or was empty) and was replaced.
     kept : list of str
         Files of the replaced folder that the demo does not write, copied into the new one.
+    classification : ClassificationSection or None
+        The classification section (breast cancer, logistic regression; :mod:`bayesreg.apps.demo_classification`),
+        None when it was left out.
     """
 
     out: Path
@@ -120,6 +133,7 @@ class DemoResult:
     notes: list[str] = field(default_factory=list)
     replaced: bool = False
     kept: list[str] = field(default_factory=list)
+    classification: ClassificationSection | None = None
 
     @property
     def max_relative_difference(self) -> float:
@@ -160,7 +174,10 @@ class DemoResult:
             lines += ["", "Problems reported by the sampler:"] + [f"  - {p}" for p in self.problems]
         else:
             lines.append(f"All fits OK: {self.checks_passed}.")
-        lines += ["", _heading("4. Files")]
+        if self.classification is not None:
+            lines += ["", _heading("4. Classification: sparse logistic regression as a Laplace prior")]
+            lines.append(self.classification.text())
+        lines += ["", _heading("5. Files" if self.classification is not None else "4. Files")]
         width = max(len(name) for name in [*self.figures, REPORT_NAME])
         for name in self.figures:
             lines.append(f"  {name.ljust(width)}  {FIGURE_TITLES.get(name, '')}")
@@ -191,3 +208,17 @@ def max_relative_difference(comparisons: Iterable[Comparison]) -> float:
         diff = float(np.max(np.abs(c.difference), initial=0.0))
         worst = max(worst, diff / largest if largest > 0 else diff)
     return worst
+
+
+def comparison_frame(comparison: Comparison) -> pd.DataFrame:
+    """A :class:`~bayesreg.analysis.compare.Comparison` as a table (coefficients and the intercept)."""
+    name = type(comparison.estimator).__name__
+    index = pd.Index([*comparison.feature_names, "(intercept)"], name="feature")
+    penalized = np.append(comparison.penalty_coef, comparison.penalty_intercept)
+    mapped = np.append(comparison.map_coef, comparison.map.intercept)
+    columns = {name: penalized}
+    if comparison.closed_form is not None:
+        columns["closed form"] = np.append(comparison.closed_form, comparison.closed_form_intercept)
+    columns["MAP"] = mapped
+    columns["difference"] = mapped - penalized
+    return pd.DataFrame(columns, index=index) + 0.0  # no negative zeros

@@ -122,7 +122,11 @@ def render_report(result: DemoResult) -> str:
         parts.append(f'<p class="problem">Problems reported by the sampler:</p><ul class="problem">{items}</ul>')
     else:
         parts.append(f'<p class="ok">All fits passed: {e(result.checks_passed)}.</p>')
-    parts.append("<h2>4. Figures</h2>")
+    section = 4
+    if result.classification is not None:
+        parts += _classification_parts(result.classification)
+        section += 1
+    parts.append(f"<h2>{section}. Figures</h2>")
     for name, path in result.figures.items():
         parts.append(
             f'<figure id="{e(name)}"><img src="{embed_png(path)}" alt="{e(name)}">'
@@ -130,7 +134,7 @@ def render_report(result: DemoResult) -> str:
         )
     timings = {k: f"{v:.1f} s" for k, v in result.timings.items()}
     parts += [
-        "<h2>5. Run</h2>",
+        f"<h2>{section + 1}. Run</h2>",
         _pairs({**timings, "written": datetime.now().isoformat(timespec="seconds")}),
         "<h3>Versions</h3>",
         _pairs(result.versions),
@@ -138,6 +142,36 @@ def render_report(result: DemoResult) -> str:
         "</body></html>",
     ]
     return "\n".join(parts)
+
+
+def _classification_parts(section) -> list[str]:
+    """The report's classification section: both comparisons, the predicted probabilities, the coefficients."""
+    from bayesreg.apps.demo_result import comparison_frame
+
+    e = html.escape
+    row = section.coefficients.loc[section.feature]
+    parts = [
+        "<h2>4. Classification: sparse logistic regression as a Laplace prior</h2>",
+        f"<p>{e(section.text().splitlines()[0])}. scikit-learn's LogisticRegression with an L2 and an L1 penalty, "
+        "each next to the exact MAP of its prior twin (Normal and Laplace); then the Laplace prior's posterior "
+        "(NUTS).</p>",
+    ]
+    for name, comparison in section.comparisons.items():
+        parts.append(f"<h3>{e(name)} penalty</h3>")
+        parts.append("<pre>" + e(comparison.summary()) + "</pre>")
+        parts.append(_table(comparison_frame(comparison)))
+    parts += [
+        "<h3>Predicted probability of benign</h3>",
+        "<p>At the MAP (the L1 fit's plug-in probability) and under the posterior: its mean and central 90% "
+        "interval.</p>",
+        _table(section.probabilities),
+        "<h3>Coefficients</h3>",
+        f"<p>The L1 fit (MAP) next to the posterior; <em>p_near_zero</em> is the posterior mass in |beta| &le; "
+        f"{section.eps:.3g}. {e(section.feature)} is exactly 0 at the MAP, yet its posterior mean is "
+        f"{row['mean']:.3g}, 90% interval [{row['lower']:.3g}, {row['upper']:.3g}].</p>",
+        _table(section.coefficients),
+    ]
+    return parts
 
 
 def write_report(result: DemoResult, path) -> Path:

@@ -20,6 +20,7 @@ from bayesreg.conversions import (
     glmnet_penalty_factor,
     logistic_from_weights,
 )
+from bayesreg.priors._densities import weights_log_normalizer, weights_logp
 
 __all__ = ["BasePrior", "Prior", "check_prior"]
 
@@ -118,24 +119,6 @@ class Prior(BasePrior):
         """The scalar parameters (``pm.Data`` in a model): every parameter but the penalty factor."""
         return tuple(key for key in self._param_names if key != "penalty_factor")
 
-    def coefficient_priors(self, n_features: int) -> list[Prior | None]:
-        """The prior of each coefficient on its own (factor 1), None where ``f_j = 0`` (flat)."""
-        from bayesreg.priors.penalty import prior_from_weights
-
-        w = self.weights
-        cache: dict[float, Prior] = {}
-        out = []
-        for f in self.factor(n_features):
-            if f == 0:
-                out.append(None)
-            elif f == 1 and self.penalty_factor is None:
-                out.append(type(self)(**{k: getattr(self, k) for k in self._strength_names()}))
-            else:
-                if f not in cache:
-                    cache[f] = prior_from_weights(PenaltyWeights(f * w.l1, f * w.l2))
-                out.append(cache[f])
-        return out
-
     @property
     @abstractmethod
     def weights(self) -> PenaltyWeights:
@@ -172,8 +155,14 @@ class Prior(BasePrior):
         beta = np.atleast_1d(np.asarray(beta, dtype=float))
         if self.penalty_factor is None:
             return self.penalty(beta) + beta.size * self.log_normalizer
-        priors = self.coefficient_priors(beta.size)
-        return self.penalty(beta) + sum(prior.log_normalizer for prior in priors if prior is not None)
+        w = self.weights
+        factors, counts = np.unique(self.factor(beta.size), return_counts=True)
+        normalizers = sum(
+            count * weights_log_normalizer(f * w.l1, f * w.l2)
+            for f, count in zip(factors, counts, strict=True)
+            if f > 0
+        )
+        return self.penalty(beta) + normalizers
 
     def prox(self, v, step: float = 1.0):
         """Proximal operator of ``step * penalty``: ``argmin_b 1/2 (b - v)^2 + step penalty(b)``.
@@ -215,7 +204,7 @@ class Prior(BasePrior):
         named = dict(zip(self._strength_names(), params, strict=True))
         l1, l2 = self._symbolic_weights(named)
         safe = pt.switch(factor > 0, factor, 1.0)  # no 0 * inf in the branch that is not taken, nor its gradient
-        return pt.switch(factor > 0, _weights_logp(value, safe * l1, safe * l2, self.weights), 0.0)
+        return pt.switch(factor > 0, weights_logp(value, safe * l1, safe * l2, self.weights), 0.0)
 
     @abstractmethod
     def _symbolic_weights(self, params: dict):
@@ -325,20 +314,6 @@ def _short(value) -> str:
         inner = ", ".join(_short(v) for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
     return repr(value)
-
-
-def _weights_logp(value, l1, l2, kind: PenaltyWeights):
-    """``-l1 |b| - l2 b^2 - log Z(l1, l2)`` elementwise, for the form of ``kind``'s weights (Laplace: no ``l2``,
-    Normal: no ``l1``, elastic net: both)."""
-    import pytensor.tensor as pt
-
-    from bayesreg.priors.penalty import _enet_logp
-
-    if kind.l2 == 0:
-        return -l1 * pt.abs(value) + pt.log(0.5 * l1)
-    if kind.l1 == 0:
-        return -l2 * pt.square(value) - 0.5 * pt.log(np.pi / l2)
-    return _enet_logp(value, l1, l2)
 
 
 def check_penalty_factor(penalty_factor) -> tuple[float, ...] | None:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 import pymc as pm
-import pytensor.tensor as pt
 from scipy import special, stats
 
 from bayesreg._validation import check_normal_float, check_positive
 from bayesreg.conversions import PenaltyWeights, enet_from_weights, ridge_from_weights
+from bayesreg.priors._densities import _Z_ASYMPTOTIC, _enet_log_normalizer, _enet_logp, _enet_z
 from bayesreg.priors.base import Prior, check_penalty_factor
 
 __all__ = ["Normal", "Laplace", "ElasticNet", "prior_from_weights", "equal_variance_priors"]
@@ -145,9 +145,6 @@ class Laplace(Prior):
 
 
 _SQRT_PI = float(np.sqrt(np.pi))
-#: above this z = l1 / (2 sqrt(l2)), log erfcx(z) = -log(z sqrt(pi)) to double precision
-#: (the next term is -1/(2 z^2)); it also avoids erfcx(inf) = 0 when z overflows
-_Z_ASYMPTOTIC = 1e100
 #: above this z the elastic-net prior is a Laplace prior up to relative corrections 1/(2 z^2)
 #: that mass_near_zero carries explicitly (tested against 60-digit arithmetic)
 _Z_LAPLACE = 1e4
@@ -155,21 +152,6 @@ _Z_LAPLACE = 1e4
 
 def _check_eps(eps) -> float:
     return check_positive(eps, "eps", allow_zero=True)
-
-
-def _enet_z(l1: float, l2: float) -> float:
-    """``z = l1 / (2 sqrt(l2))`` (may be inf for extreme ratios; callers handle that)."""
-    with np.errstate(all="ignore"):
-        return float(np.float64(l1) / (2.0 * np.sqrt(l2)))
-
-
-def _enet_log_normalizer(l1: float, l2: float) -> float:
-    """``log Z``, ``Z = sqrt(pi / l2) erfcx(z)``, evaluated without overflow for all normal l1, l2."""
-    z = _enet_z(l1, l2)
-    if z <= _Z_ASYMPTOTIC:
-        return float(0.5 * (np.log(np.pi) - np.log(l2)) + np.log(special.erfcx(z)))
-    # erfcx(z) = 1 / (z sqrt(pi)) (1 - 1/(2 z^2) + ...) and z sqrt(l2) = l1 / 2: log Z = log(2 / l1)
-    return float(np.log(2.0) - np.log(l1))
 
 
 def _enet_hazard_taylor(z: float, r0: float, n_terms: int = 30) -> list[float]:
@@ -266,19 +248,6 @@ def _enet_std(l1: float, l2: float) -> float:
         k = _enet_cf_k(z)
         q = z * k / (1.0 + k / z)
     return float(np.sqrt(2.0 * q) / l1)
-
-
-def _enet_logp(value, l1, l2):
-    z = l1 / (2.0 * pt.sqrt(l2))
-    big = z > pt.constant(_Z_ASYMPTOTIC, dtype="float64")  # 1e100 does not fit in float32
-    # log erfcx(z) = -log(z sqrt(pi)) beyond 1e100, written without z (which may overflow)
-    log_erfcx = pt.switch(
-        big,
-        np.log(2.0) - pt.log(l1) + 0.5 * pt.log(l2) - 0.5 * np.log(np.pi),
-        pt.log(pt.erfcx(pt.switch(big, 1.0, z))),
-    )
-    log_z = 0.5 * (np.log(np.pi) - pt.log(l2)) + log_erfcx
-    return -l1 * pt.abs(value) - l2 * pt.square(value) - log_z
 
 
 def _enet_random(l1, l2, rng=None, size=None):

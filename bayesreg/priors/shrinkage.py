@@ -23,8 +23,9 @@ import pymc as pm
 import pytensor.tensor as pt
 
 from bayesreg._validation import check_positive
+from bayesreg.priors._densities import _enet_logp
 from bayesreg.priors.base import BasePrior
-from bayesreg.priors.penalty import _enet_logp, _enet_random
+from bayesreg.priors.penalty import _enet_random
 
 __all__ = [
     "ShrinkagePrior",

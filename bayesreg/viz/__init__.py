@@ -5,6 +5,7 @@ The matplotlib functions take an optional ``ax`` and return the Axes they drew o
 shows a window or changes global matplotlib state: they work under the Agg backend.
 """
 
+from bayesreg.viz.classification import plot_coefficient_posterior, plot_probability_intervals
 from bayesreg.viz.posterior import (
     equal_variance_priors,
     plot_bayesian_path,
@@ -17,10 +18,12 @@ from bayesreg.viz.textbook import plot_penalty_1d, plot_penalty_2d, plot_prior_d
 __all__ = [
     "equal_variance_priors",
     "plot_bayesian_path",
+    "plot_coefficient_posterior",
     "plot_forest",
     "plot_laplace_vs_gaussian_posterior",
     "plot_prior_posterior",
     "plot_penalty_1d",
     "plot_penalty_2d",
     "plot_prior_densities",
+    "plot_probability_intervals",
 ]

@@ -36,7 +36,7 @@ from bayesreg.optimize.paths import alpha_grid
 
 TINY = ["--draws", "100", "--tune", "100", "--chains", "2"]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-STEP_LINE = re.compile(r"^\[(\d)/7\] (.+) \.\.\. (\d+\.\d) s$", re.MULTILINE)
+STEP_LINE = re.compile(r"^\[(\d)/8\] (.+) \.\.\. (\d+\.\d) s$", re.MULTILINE)
 LARGEST = re.compile(r"^largest coefficient difference relative to the largest coefficient: (\S+)$", re.MULTILINE)
 
 pytestmark = pytest.mark.filterwarnings("ignore::bayesreg.inference.sampling.SamplingWarning")
@@ -92,8 +92,9 @@ def test_report_embeds_every_figure_and_the_tables(diabetes_run):
     # self-contained: nothing fetched from elsewhere
     assert not re.search(r"(src|href)=\"(?!data:|#)", html)
     assert "<script" not in html and "<link" not in html and "@import" not in html
-    # 3 comparison tables, 3 posterior tables, diagnostics, settings, timings, versions
-    assert html.count("<table") == 10
+    # 3 comparison tables, 3 posterior tables, diagnostics, settings, timings, versions; the classification
+    # section's 2 comparisons, probabilities and coefficients
+    assert html.count("<table") == 14
     for text in ["Ridge", "Lasso", "ElasticNet", "closed form", "MAP", "difference", "certificate"]:
         assert text in html, text
     for text in ["median", "lower", "upper", "p_near_zero", "prior_p_near_zero"]:
@@ -117,10 +118,11 @@ def test_printed_comparison(diabetes_run):
     out = diabetes_run.out
     assert out.startswith("data: diabetes (n=442, p=10, standardized columns)\n")
     assert re.search(r"^sigma: \S+ \(residual sd of least squares; fixed in every model\)$", out, re.MULTILINE)
-    summaries = [line for line in out.splitlines() if "  <->  prior " in line]
+    regression = out.split("4. Classification")[0]
+    summaries = [line for line in regression.splitlines() if "  <->  prior " in line]
     assert [s.split("(")[0] for s in summaries] == ["Ridge", "Lasso", "ElasticNet"]
-    assert out.count("support agrees: True") == 3
-    assert out.count("certificate (relative KKT violation)") == 3
+    assert regression.count("support agrees: True") == 3
+    assert regression.count("certificate (relative KKT violation)") == 3
     largest = LARGEST.findall(out)
     assert len(largest) == 1 and 0 <= float(largest[0]) <= 1e-6
 
@@ -142,26 +144,47 @@ def test_printed_posterior_and_diagnostics(diabetes_run):
         "p_near_zero",
         "prior_p_near_zero",
     ]
-    section = out[out.index("3. Sampling diagnostics") : out.index("4. Files")]
+    section = out[out.index("3. Sampling diagnostics") : out.index("4. Classification")]
     for column in ["sampler", "divergences", "max r_hat", "min ESS bulk", "min ESS tail"]:
         assert column in section
     rows = [line for line in section.splitlines() if "prior" in line and ("pymc" in line or "nutpie" in line)]
-    assert len(rows) == 4  # three twins and the Gaussian of the Laplace prior's variance
+    assert len(rows) == 5  # three twins, the Gaussian of the Laplace prior's variance, the logistic Laplace
     # 2 chains x 100 draws cannot pass the ESS check: the problems are listed, not raised as warnings
     assert "Problems reported by the sampler:" in section
     for name in [*FIGURES, REPORT_NAME]:
         assert f"  {name}  " in out
 
 
+def test_classification_section(diabetes_run):
+    """Breast cancer: LogisticRegression's L2 and L1 fits are their priors' MAPs, the L1 zeros exact; the
+    posterior's probabilities and a zeroed coefficient are printed and drawn."""
+    out = diabetes_run.out
+    section = out.split("4. Classification: sparse logistic regression as a Laplace prior")[1].split("5. Files")[0]
+    assert "breast cancer (scikit-learn's): n=569, the 10 mean_* columns standardized" in section
+    summaries = [line for line in section.splitlines() if "<->" in line]
+    assert [line.split("  <->")[0] for line in summaries] == [
+        "LogisticRegression(C=0.1, l1_ratio=0.0)",
+        "LogisticRegression(C=0.1, l1_ratio=1.0)",
+    ]
+    differences = [float(m) for m in re.findall(r"max \|MAP - LogisticRegression\| = (\S+)", section)]
+    assert len(differences) == 2 and max(differences) <= 1e-7
+    assert section.count("support agrees: True") == 2
+    assert "Predicted probability of benign" in section and "the zero is the mode's" in section
+    html = (diabetes_run.folder / REPORT_NAME).read_text(encoding="utf-8")
+    assert "4. Classification" in html and "Predicted probability of benign" in html
+    assert "Laplace prior, logistic (breast cancer)" in out  # its diagnostics row
+
+
 def test_progress_lines(diabetes_run):
     steps = STEP_LINE.findall(diabetes_run.err)
-    assert [int(k) for k, _, _ in steps] == list(range(1, 8))
+    assert [int(k) for k, _, _ in steps] == list(range(1, 9))
     titles = [title for _, title, _ in steps]
-    assert titles[1:5] == [
+    assert titles[1:6] == [
         "NUTS: Gaussian prior (Ridge's twin)",
         "NUTS: Laplace prior (Lasso's twin)",
         "NUTS: elastic-net prior (ElasticNet's twin)",
         "NUTS: Gaussian prior of the Laplace prior's variance",
+        "Classification: LogisticRegression vs exact MAP, NUTS (breast cancer)",
     ]
     assert "[" not in diabetes_run.out.splitlines()[0]  # the steps go to stderr, the results to stdout
 
@@ -178,19 +201,22 @@ def test_demo_csv_quiet(tmp_path, monkeypatch):
     frame["price"] = 3.0 + X @ [1.0, 0.4, 0.0] + rng.normal(0, 0.5, 40)
     frame.to_csv(tmp_path / "houses.csv", index=False)
     monkeypatch.chdir(tmp_path)
-    argv = ["demo", "--data", "houses.csv", "--target", "price", "--sigma", "0.5", "--quiet", *TINY]
-    status, out, err = _run([*argv, "--alpha", "0.05", "--ridge-alpha", "2"])
+    argv = ["demo", "--data", "houses.csv", "--target", "price", "--sigma", "0.5", "--quiet", "--no-classification"]
+    status, out, err = _run([*argv, *TINY, "--alpha", "0.05", "--ridge-alpha", "2"])
     assert status == 0, err
     folder = tmp_path / "bayesreg-demo-houses"
     assert out.rstrip().splitlines()[-1] == f"Report written to {folder.resolve()}"
     assert out.startswith("data: houses.csv (n=40, p=3, standardized columns)\n")
     assert "sigma: 0.5 (given; fixed in every model)" in out
     assert "Lasso(alpha=0.05)" in out and "Ridge(alpha=2.0)" in out
-    assert not STEP_LINE.search(err) and "[1/7]" not in err  # --quiet: no steps
-    for name in FIGURES:
+    assert not STEP_LINE.search(err) and "[1/8]" not in err  # --quiet: no steps
+    regression_figures = [name for name in FIGURES if name != "classification.png"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*regression_figures, REPORT_NAME])
+    for name in regression_figures:
         assert (folder / name).read_bytes().startswith(PNG_SIGNATURE)
     html = (folder / REPORT_NAME).read_text(encoding="utf-8")
-    assert "noise_col" in html and html.count("data:image/png;base64,") == len(FIGURES)
+    assert "noise_col" in html and html.count("data:image/png;base64,") == len(regression_figures)
+    assert "Classification" not in out and "Classification" not in html and "\n4. Files\n" in out
 
 
 # --------------------------------------------------------------------------------------------
@@ -575,7 +601,7 @@ def test_ctrl_c_prints_one_line_exits_130_and_writes_nothing(monkeypatch, tmp_pa
     captured = capsys.readouterr()
     assert status == 130
     # the step's open line is ended, then one line; no traceback
-    assert captured.err == "[1/7] Penalized fits vs exact MAP (Ridge, Lasso, ElasticNet) ...\nbayesreg: interrupted\n"
+    assert captured.err == "[1/8] Penalized fits vs exact MAP (Ridge, Lasso, ElasticNet) ...\nbayesreg: interrupted\n"
     assert captured.out == ""
     assert list(tmp_path.iterdir()) == []  # no output folder, no staging folder, no parents made for them
 
@@ -658,7 +684,7 @@ def test_an_interrupt_pymc_swallows_still_stops_the_demo(after_interrupt, monkey
     status = main(["demo", "--sigma", "1", "--out", str(tmp_path / "out"), *TINY])
     err = capsys.readouterr().err
     assert status == 130
-    assert err.endswith("[2/7] NUTS: Gaussian prior (Ridge's twin) ...\nbayesreg: interrupted\n"), err
+    assert err.endswith("[2/8] NUTS: Gaussian prior (Ridge's twin) ...\nbayesreg: interrupted\n"), err
     assert list(tmp_path.iterdir()) == []
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the demo's handler is gone again
 

@@ -765,15 +765,15 @@ def test_a_penalty_factor_scales_each_coefficients_weights_and_zero_is_flat(prio
     beta = np.array([7.0, -0.3, 0.8])
     w = prior.weights
     expected = sum(f * (w.l1 * abs(b) + w.l2 * b * b) for f, b in zip(factor, beta, strict=True))
-    assert prior.penalty(beta) == pytest.approx(expected, rel=1e-15)
+    assert prior.penalty(beta) == pytest.approx(expected, rel=1e-15, abs=0)
     # each penalized coefficient's own prior, normalizers included; the unpenalized one contributes nothing
     own = br.prior_from_weights(br.conversions.PenaltyWeights(2.5 * w.l1, 2.5 * w.l2))
     expected_nld = prior_class(*args).neg_log_density(beta[1]) + own.neg_log_density(beta[2])
-    assert prior.neg_log_density(beta) == pytest.approx(expected_nld, rel=1e-13)
+    assert prior.neg_log_density(beta) == pytest.approx(expected_nld, rel=1e-13, abs=0)
     # the PyMC variable has that density
     with pm.Model(coords={"feature": ["a", "b", "c"]}) as model:
         prior.build("beta", dims="feature")
-    assert model.compile_logp()({"beta": beta}) == pytest.approx(-expected_nld, rel=1e-12)
+    assert model.compile_logp()({"beta": beta}) == pytest.approx(-expected_nld, rel=1e-12, abs=0)
     # prox: coordinate j thresholds at step f_j l1 and shrinks by 1 + 2 step f_j l2
     v = np.array([5.0, 0.4, -2.0])
     expected_prox = [
@@ -814,7 +814,7 @@ def test_penalty_factor_conversions_go_through_glmnet_only():
     # glmnet rescales the factor to sum to p = 3 (here it sums to 4): lambda' = lambda * 4 / 3, same penalty
     lambda_, alpha = prior.to_glmnet(n_samples=50, family="binomial")
     plain, _ = br.Laplace(0.2).to_glmnet(n_samples=50, family="binomial")
-    assert alpha == 1.0 and lambda_ == pytest.approx(plain * 4.0 / 3.0, rel=1e-15)
+    assert alpha == 1.0 and lambda_ == pytest.approx(plain * 4.0 / 3.0, rel=1e-15, abs=0)
     back = br.from_glmnet(lambda_, alpha, n_samples=50, family="binomial", penalty_factor=[0.0, 1.0, 3.0])
     assert back.penalty_factor == pytest.approx((0.0, 0.75, 2.25))
     np.testing.assert_allclose(
