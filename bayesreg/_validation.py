@@ -266,6 +266,15 @@ def check_sample_weight(sample_weight, n: int) -> np.ndarray | None:
     return sw
 
 
+def check_prob(prob, name: str = "prob") -> float:
+    """A probability mass strictly between 0 and 1 (of a central interval), as a float; bools and strings refused."""
+    if isinstance(prob, bool) or not isinstance(prob, Real | np.number):
+        raise TypeError(f"{name} must be a real number in (0, 1), got {type(prob).__name__}: {prob!r}")
+    if not 0.0 < float(prob) < 1.0:
+        raise ValueError(f"{name} must be a number in (0, 1), got {prob!r}")
+    return float(prob)
+
+
 def check_l1_ratio(l1_ratio, name: str = "l1_ratio") -> float:
     """Return ``l1_ratio`` as a float in [0, 1], or raise."""
     value = check_positive(l1_ratio, name, allow_zero=True)

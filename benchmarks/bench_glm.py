@@ -1,6 +1,7 @@
 """Logistic and Poisson MAP paths against scikit-learn at matched accuracy (issue 10, item 8; a first measurement).
 
-Run: ``.venv/bin/python benchmarks/bench_glm.py``. For each problem, a 100-point warm-started path:
+Run: ``.venv/bin/python benchmarks/bench_glm.py [--only TEXT]``. For each problem (breast cancer 569 x 30 and a
+synthetic 10,000 x 200 logistic, L2 and L1; a synthetic 2000 x 50 Poisson L2), a 100-point warm-started path:
 
 * bayesreg: ``MapSolver.solve(weights, start=previous)``, timed twice: end to end (building the PyMC model and
   compiling it included, as a user waits for it) and the solves only;
@@ -78,6 +79,7 @@ def problems():
         Xc, y, br.Bernoulli(), False, [weights_from_logistic(C, 1.0) for C in Cs], Cs, "C",
         lambda: LogisticRegression(l1_ratio=1.0, solver="liblinear", max_iter=100_000),
     )  # fmt: skip
+    yield from _synthetic_logistic()
     rng = np.random.default_rng(0)
     n, p = 2000, 50
     Xp = rng.standard_normal((n, p))
@@ -92,12 +94,42 @@ def problems():
     )  # fmt: skip
 
 
+def _synthetic_logistic():
+    """n=10,000, p=200: correlated standard-normal columns (AR(1), rho 0.5), 10 true effects of size 0.5 to 1."""
+    rng = np.random.default_rng(1)
+    n, p = 10_000, 200
+    Z = rng.standard_normal((n, p))
+    X = np.empty_like(Z)
+    X[:, 0] = Z[:, 0]
+    for j in range(1, p):
+        X[:, j] = 0.5 * X[:, j - 1] + np.sqrt(1 - 0.25) * Z[:, j]
+    beta = np.zeros(p)
+    beta[rng.choice(p, 10, replace=False)] = rng.uniform(0.5, 1.0, 10) * rng.choice([-1.0, 1.0], 10)
+    y = (rng.random(n) < 1.0 / (1.0 + np.exp(-(X @ beta)))).astype(float)
+    lam_max = np.max(np.abs((X - X.mean(axis=0)).T @ (y - y.mean())))
+    Cs = np.logspace(0, 3, 100) / lam_max
+    yield (
+        "synthetic 10000x200, logistic L2",
+        X, y, br.Bernoulli(), True, [weights_from_logistic(C, 0.0) for C in Cs], Cs, "C",
+        lambda: LogisticRegression(solver="newton-cholesky", warm_start=True, max_iter=1000),
+    )  # fmt: skip
+    Xc = np.hstack([X, np.ones((n, 1))])
+    yield (
+        "synthetic 10000x200, logistic L1 (liblinear's penalized intercept)",
+        Xc, y, br.Bernoulli(), False, [weights_from_logistic(C, 1.0) for C in Cs], Cs, "C",
+        lambda: LogisticRegression(l1_ratio=1.0, solver="liblinear", max_iter=100_000),
+    )  # fmt: skip
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--only", help="run only the problems whose name contains this text")
     args = parser.parse_args(argv)
     print(f"bayesreg {git_revision()}; other processes' CPU use before: {fmt_busy(cpu_busy())}")
     for name, X, y, likelihood, intercept, weights, strengths, key, make in problems():
+        if args.only and args.only not in name:
+            continue
         best_e2e = best_solve = best_sk = np.inf
         penalized_intercept = not intercept  # liblinear: bayesreg fits the appended constant column
         X_sk = X[:, :-1] if penalized_intercept else X

@@ -46,9 +46,10 @@ import pandas as pd
 from scipy import stats
 from sklearn.linear_model import Lasso, Ridge, lasso_path
 
-from bayesreg._validation import check_bool, check_count, check_positive, check_regression_data
+from bayesreg._validation import check_bool, check_count, check_positive, check_prob, check_regression_data
 from bayesreg._warnings import warn
 from bayesreg.analysis.reference import closed_form_ridge
+from bayesreg.data.design import Standardization, center, gram
 from bayesreg.inference.sampling import (
     Diagnostics,
     SamplingWarning,
@@ -56,6 +57,7 @@ from bayesreg.inference.sampling import (
     diagnose,
     sample_posterior,
 )
+from bayesreg.inference.summaries import interval_bounds
 from bayesreg.likelihoods import Gaussian
 from bayesreg.model import build_model
 from bayesreg.optimize.paths import alpha_grid, map_path
@@ -223,12 +225,7 @@ def _check_probs(prob) -> tuple[float, ...]:
         raise TypeError(f"prob must be a number or a sequence of numbers in (0, 1), got {prob!r}") from None
     if not values:
         raise ValueError("prob must not be empty")
-    for q in values:
-        if isinstance(q, bool) or not isinstance(q, numbers.Real):
-            raise TypeError(f"prob must hold real numbers in (0, 1), got {prob!r}")
-        if not 0.0 < float(q) < 1.0:
-            raise ValueError(f"prob must hold numbers in (0, 1), got {prob!r}")
-    out = tuple(sorted({float(q) for q in values}))
+    out = tuple(sorted({check_prob(q) for q in values}))
     return out
 
 
@@ -247,14 +244,10 @@ def _check_grid(values, name: str) -> np.ndarray:
 
 
 def _design(X: np.ndarray, fit_intercept: bool, standardize: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``Z = (X - center) / scale`` as :class:`~bayesreg.BayesianRegression` builds it."""
-    p = X.shape[1]
-    center = X.mean(axis=0) if (standardize and fit_intercept) else np.zeros(p)
-    scale = np.ones(p)
-    if standardize:
-        sd = X.std(axis=0)
-        scale = np.where(sd > 0, sd, 1.0)
-    return (X - center) / scale, center, scale
+    """``Z = (X - center) / scale`` as :class:`~bayesreg.BayesianRegression` builds it
+    (:class:`~bayesreg.data.design.Standardization`)."""
+    design = Standardization.from_data(X, standardize=standardize, fit_intercept=fit_intercept)
+    return design.apply(X), design.center, design.scale
 
 
 # --------------------------------------------------------------------------- computations
@@ -291,9 +284,8 @@ def conjugate_normal_marginals(X, y, alphas, *, sigma: float, fit_intercept: boo
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
     alphas = _check_grid(alphas, "alphas")
     X, y, _ = check_regression_data(X, y)
-    Xc = X - X.mean(axis=0) if fit_intercept else X
-    yc = y - y.mean() if fit_intercept else y
-    eigval, eigvec = np.linalg.eigh(Xc.T @ Xc)
+    Xc, yc, _, _ = center(X, y, fit_intercept=fit_intercept)
+    eigval, eigvec = np.linalg.eigh(gram(Xc))
     eigval = np.clip(eigval, 0.0, None)  # round-off below zero on rank-deficient designs
     projected = eigvec.T @ (Xc.T @ yc)
     inv = 1.0 / (eigval[None, :] + alphas[:, None])  # (k, p)
@@ -334,8 +326,7 @@ def penalized_path(X, y, alphas, *, prior: str = "laplace", fit_intercept: bool 
     X, y, _ = check_regression_data(X, y)
     if prior == "normal":
         return np.array([closed_form_ridge(X, y, a, fit_intercept=fit_intercept)[0] for a in alphas])
-    Xc = X - X.mean(axis=0) if fit_intercept else X
-    yc = y - y.mean() if fit_intercept else y
+    Xc, yc, _, _ = center(X, y, fit_intercept=fit_intercept)
     order = np.argsort(-alphas, kind="stable")  # lasso_path sorts decreasing
     _, coefs, _ = lasso_path(Xc, yc, alphas=alphas[order], tol=1e-12, max_iter=1_000_000)
     out = np.empty((alphas.size, X.shape[1]))
@@ -344,7 +335,7 @@ def penalized_path(X, y, alphas, *, prior: str = "laplace", fit_intercept: bool 
 
 
 def _quantile_bounds(probs: tuple[float, ...]) -> np.ndarray:
-    return np.array([[(1.0 - q) / 2.0, (1.0 + q) / 2.0] for q in probs])
+    return np.array([interval_bounds(q) for q in probs])
 
 
 def _exact_normal(Z, y, alphas, sigma, fit_intercept, probs):

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from bayesreg._validation import check_prob
 from bayesreg.estimators.regression import BayesianRegression
+from bayesreg.inference.summaries import central_interval
 from bayesreg.priors import Prior
 
 __all__ = ["PosteriorVsPenalty", "posterior_vs_penalty", "prior_mass_near_zero", "prior_std"]
@@ -118,8 +120,7 @@ def posterior_vs_penalty(
     """
     if not isinstance(prior, Prior):
         raise TypeError(f"prior must be a penalty prior (Normal, Laplace or ElasticNet), got {prior!r}")
-    if isinstance(prob, bool) or not isinstance(prob, int | float) or not 0.0 < prob < 1.0:
-        raise ValueError(f"prob must be a number in (0, 1), got {prob!r}")
+    prob = check_prob(prob)
     eps = 0.1 * prior_std(prior) if near_zero is None else float(near_zero)
     if not (np.isfinite(eps) and eps > 0):
         raise ValueError(f"near_zero must be a positive number, got {near_zero!r}")
@@ -152,7 +153,7 @@ def posterior_vs_penalty(
     penalized = map_est.equivalent_penalty_.set_params(tol=1e-12, max_iter=1_000_000)
     penalized.fit(np.asarray(X, dtype=float), np.asarray(y, dtype=float))
     beta = nuts_est.idata_["posterior"]["beta"].values.reshape(-1, nuts_est.n_features_in_)
-    alpha = (1.0 - prob) / 2.0
+    lower, upper = central_interval(beta, prob)
     names = getattr(nuts_est, "feature_names_in_", None)
     index = list(names) if names is not None else [f"x{j}" for j in range(beta.shape[1])]
     table = pd.DataFrame(
@@ -161,8 +162,8 @@ def posterior_vs_penalty(
             "map": map_est.coef_,
             "mean": beta.mean(axis=0),
             "median": np.median(beta, axis=0),
-            "lower": np.quantile(beta, alpha, axis=0),
-            "upper": np.quantile(beta, 1.0 - alpha, axis=0),
+            "lower": lower,
+            "upper": upper,
             "sd": beta.std(axis=0),
             "p_near_zero": np.mean(np.abs(beta) <= eps, axis=0),
             "prior_p_near_zero": prior_mass_near_zero(prior, eps),

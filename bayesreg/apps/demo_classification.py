@@ -28,6 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from bayesreg.analysis.compare import Comparison, compare
 from bayesreg.data.datasets import load_breast_cancer
 from bayesreg.estimators.classification import BayesianLogisticRegression
+from bayesreg.inference.summaries import central_interval
 from bayesreg.priors import Laplace
 
 __all__ = ["ClassificationSection", "run_classification", "classification_data", "C_DEFAULT", "FIGURE"]
@@ -163,14 +164,15 @@ def run_classification(
         index=pd.Index([f"tumour {r}" for r in rows], name="row"),
     )
     draws_ = estimator.idata_["posterior"]["beta"].values.reshape(-1, X.shape[1])
+    lower, upper = central_interval(draws_, 0.9)
     eps = 0.1 * Laplace(C).std()
     coefficients = pd.DataFrame(
         {
             "MAP": map_coef,
             "mean": draws_.mean(axis=0),
             "median": np.median(draws_, axis=0),
-            "lower": np.quantile(draws_, 0.05, axis=0),
-            "upper": np.quantile(draws_, 0.95, axis=0),
+            "lower": lower,
+            "upper": upper,
             "p_near_zero": np.mean(np.abs(draws_) <= eps, axis=0),
         },
         index=pd.Index(list(X.columns), name="feature"),

@@ -8,8 +8,9 @@ from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import validate_data
 
-from bayesreg._validation import check_feature_columns
+from bayesreg._validation import check_feature_columns, check_prob
 from bayesreg.estimators.base import BayesianLinearModel
+from bayesreg.inference.summaries import central_interval
 from bayesreg.likelihoods import Bernoulli
 from bayesreg.optimize.map import MapSolver
 
@@ -161,11 +162,9 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
         (``method="nuts"`` only). Returns an array (n, 2).
         """
         X = self._check_predict_input(X)
-        if isinstance(prob, bool) or not isinstance(prob, int | float | np.floating) or not 0.0 < prob < 1.0:
-            raise ValueError(f"prob must be a number in (0, 1), got {prob!r}")
+        prob = check_prob(prob)
         self._require_posterior("predict_proba_interval")
-        draws = special.expit(self._eta_draws(X))
-        return np.quantile(draws, [(1.0 - prob) / 2.0, (1.0 + prob) / 2.0], axis=0).T
+        return np.column_stack(central_interval(special.expit(self._eta_draws(X)), prob))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -51,6 +51,7 @@ from bayesreg._files import replace_folder
 from bayesreg.conversions import PenaltyWeights
 from bayesreg.data.design import Standardization
 from bayesreg.inference.sampling import Diagnostics
+from bayesreg.likelihoods import REGRESSION_LIKELIHOODS
 from bayesreg.optimize.map import MapResult
 
 __all__ = ["ESTIMATOR_FILE", "FORMAT_VERSION", "IDATA_DIR", "CloudPickled", "load_estimator", "save_estimator"]
@@ -217,7 +218,16 @@ _PARAM_CHECKS = {
     "nuts_sampler": ("null or a string", lambda v: v is None or isinstance(v, str)),
     "target_accept": ("null or a number", lambda v: v is None or _is_finite_number(v)),
     "progressbar": ("true or false", lambda v: isinstance(v, bool)),
+    "likelihood": (f"one of {REGRESSION_LIKELIHOODS}", lambda v: v in REGRESSION_LIKELIHOODS),
+    "nu": ("null or a number", lambda v: v is None or _is_finite_number(v)),
 }
+#: parameters added after format 2 was defined, with the value a save without them meant
+_ADDED_PARAMS = {"likelihood": "normal", "nu": 4.0}
+
+
+def _prior_params(prior) -> dict:
+    """A prior's parameters as stored: a penalty factor only when it has one (saves before it existed load)."""
+    return {k: v for k, v in prior.params().items() if not (k == "penalty_factor" and v is None)}
 
 
 def _read_params(stored, cls, reader: _Reader) -> dict:
@@ -225,6 +235,8 @@ def _read_params(stored, cls, reader: _Reader) -> dict:
     from bayesreg.priors import prior_class
 
     names = tuple(cls._get_param_names())
+    if isinstance(stored, dict):
+        stored = {**{k: v for k, v in _ADDED_PARAMS.items() if k in names and k not in stored}, **stored}
     stored = reader.keys(stored, names, '"params"')
     params = {}
     for name, value in stored.items():
@@ -244,7 +256,7 @@ def _read_params(stored, cls, reader: _Reader) -> dict:
         prior = prior_class(name)(**spec["params"])
     except (TypeError, ValueError) as exc:
         raise reader.fail(f"parameter prior {name}({spec['params']}) cannot be rebuilt: {exc}") from None
-    if to_json(prior.params(), "prior") != spec["params"]:
+    if to_json(_prior_params(prior), "prior") != spec["params"]:
         raise reader.fail(f"parameter prior {name}({spec['params']}) is rebuilt as {prior!r}, not as stored")
     params["prior"] = prior
     return params
@@ -431,7 +443,7 @@ def _build_document(estimator) -> dict:
     params = estimator.get_params(deep=False)
     prior = params.pop("prior")
     stored_params = {name: to_json(value, f"parameter {name}") for name, value in params.items()}
-    stored_params["prior"] = {"class": type(prior).__name__, "params": to_json(prior.params(), "parameter prior")}
+    stored_params["prior"] = {"class": type(prior).__name__, "params": to_json(_prior_params(prior), "parameter prior")}
     names = getattr(estimator, "feature_names_in_", None)
     fitted = {
         "kind": kind,

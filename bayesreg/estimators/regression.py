@@ -13,12 +13,11 @@ from bayesreg._warnings import warn
 from bayesreg.data.noise import SIGMA_MISMATCH_FACTOR, estimate_noise_scale
 from bayesreg.estimators.base import BayesianLinearModel
 from bayesreg.estimators.persistence import load_estimator, save_estimator
-from bayesreg.likelihoods import Gaussian, StudentT, predictive
+from bayesreg.inference.summaries import interval_bounds
+from bayesreg.likelihoods import REGRESSION_LIKELIHOODS, Gaussian, StudentT, predictive
 from bayesreg.optimize.map import MapResult, MapSolver
 
-__all__ = ["BayesianRegression", "LIKELIHOODS"]
-
-LIKELIHOODS = ("normal", "student_t")
+__all__ = ["BayesianRegression"]
 
 
 class BayesianRegression(RegressorMixin, BayesianLinearModel):
@@ -178,8 +177,8 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
             sigma = "auto"
         else:
             sigma = None if self.sigma is None else check_positive(self.sigma, "sigma")
-        if self.likelihood not in LIKELIHOODS:
-            raise ValueError(f"likelihood must be one of {LIKELIHOODS}, got {self.likelihood!r}")
+        if self.likelihood not in REGRESSION_LIKELIHOODS:
+            raise ValueError(f"likelihood must be one of {REGRESSION_LIKELIHOODS}, got {self.likelihood!r}")
         if self.likelihood == "student_t":
             nu = None if self.nu is None else check_positive(self.nu, "nu")
             if sigma == "auto":
@@ -315,14 +314,13 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         over the posterior draws. Returns an array (n, 2).
         """
         X = self._check_predict_input(X)
-        if isinstance(prob, bool) or not isinstance(prob, int | float | np.floating) or not 0.0 < prob < 1.0:
-            raise ValueError(f"prob must be a number in (0, 1), got {prob!r}")
+        lower_q, upper_q = interval_bounds(prob)
         self._require_posterior("predict_interval")
         beta, intercept, sigma = self._draws()
         mu = predictive.linear_predictor_draws(X, beta, intercept)
         nu = self._nu_draws(sigma.size)
-        lower = predictive.mixture_quantiles(mu, sigma, (1.0 - prob) / 2.0, nu=nu)
-        upper = predictive.mixture_quantiles(mu, sigma, (1.0 + prob) / 2.0, nu=nu)
+        lower = predictive.mixture_quantiles(mu, sigma, lower_q, nu=nu)
+        upper = predictive.mixture_quantiles(mu, sigma, upper_q, nu=nu)
         return np.column_stack([lower, upper])
 
     # --- persistence -------------------------------------------------------------------------

@@ -54,7 +54,7 @@ from sklearn.utils.validation import check_X_y
 
 from bayesreg._validation import check_numeric_target
 from bayesreg._warnings import warn
-from bayesreg.data.design import column_scales, robust_std
+from bayesreg.data.design import center, column_scales, gram, robust_std
 
 __all__ = ["GibbsResult", "McemResult", "mcem_bayesian_lasso", "sample_bayesian_lasso_gibbs"]
 
@@ -246,11 +246,9 @@ class _Problem:
                     f"{name}: values of order {live.max():.3g} (sd) have squares float64 cannot hold; the Gibbs "
                     f"sampler works with X'X, X'y and y'y: rescale {name} (e.g. standardize it)"
                 )
-        x_mean = X.mean(axis=0)
-        y_mean = float(y.mean())
-        Xc = np.ascontiguousarray(X - x_mean)
-        yc = y - y_mean
-        return cls(Xc, yc, Xc.T @ Xc, Xc.T @ yc, x_mean, y_mean, names)
+        Xc, yc, x_mean, y_mean = center(X, y)
+        Xc = np.ascontiguousarray(Xc)
+        return cls(Xc, yc, gram(Xc), Xc.T @ yc, x_mean, y_mean, names)
 
     def ols(self) -> tuple[np.ndarray, float]:
         """Least-squares coefficients (minimum norm if rank deficient) and ``RSS / (n - 1 - p)`` (or ``var(y)``)."""

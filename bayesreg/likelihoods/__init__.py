@@ -7,4 +7,7 @@ from bayesreg.likelihoods.gaussian import SIGMA_PRIORS, Gaussian
 from bayesreg.likelihoods.poisson import Poisson
 from bayesreg.likelihoods.student_t import StudentT
 
-__all__ = ["Bernoulli", "Gaussian", "Likelihood", "Poisson", "SIGMA_PRIORS", "StudentT"]
+#: the likelihoods of ``BayesianRegression(likelihood=...)``, by name
+REGRESSION_LIKELIHOODS = ("normal", "student_t")
+
+__all__ = ["REGRESSION_LIKELIHOODS", "Bernoulli", "Gaussian", "Likelihood", "Poisson", "SIGMA_PRIORS", "StudentT"]

@@ -55,13 +55,12 @@ import pytensor.tensor as pt
 from pytensor.gradient import grad
 from pytensor.graph.replace import graph_replace
 from scipy import optimize
-from scipy.linalg import blas
 from sklearn.exceptions import ConvergenceWarning
 
 from bayesreg._validation import check_count, check_positive
 from bayesreg._warnings import warn
 from bayesreg.conversions import PenaltyWeights
-from bayesreg.data.design import Scaling
+from bayesreg.data.design import Scaling, gram
 from bayesreg.likelihoods import Gaussian
 from bayesreg.model import RegressionModel, build_model, default_sigma_prior_scale
 from bayesreg.optimize.active_set import FactorCache, kkt_violation, solve_quadratic_l1
@@ -196,13 +195,6 @@ class SmoothObjective:
         return f, g0, g_beta, g_sigma, w
 
 
-def _gram(Xc: np.ndarray) -> np.ndarray:
-    """``Xc' Xc`` by a symmetric rank-k update (half the flops of a general product)."""
-    Xc = np.ascontiguousarray(Xc)
-    upper = blas.dsyrk(1.0, Xc.T, trans=0, lower=0)
-    return np.triu(upper) + np.triu(upper, 1).T
-
-
 @dataclass
 class _Curvature:
     """``Q = X_c' diag(w) X_c``, the weighted means ``m`` and ``H_00 = sum(w)``."""
@@ -291,13 +283,13 @@ class MapSolver:
         if np.all(w == w[0]):
             if self._unit_gram is None:
                 means = X.mean(axis=0) if self.rm.fit_intercept else np.zeros(X.shape[1])
-                self._unit_gram = (_gram(X - means), means)
-            gram, means = self._unit_gram
-            return _Curvature(w[0] * gram, means, float(w[0]) * X.shape[0])
+                self._unit_gram = (gram(X - means), means)
+            unit, means = self._unit_gram
+            return _Curvature(w[0] * unit, means, float(w[0]) * X.shape[0])
         h00 = float(w.sum())
         means = (w @ X) / h00 if self.rm.fit_intercept else np.zeros(X.shape[1])
-        Xc = X - means
-        return _Curvature(Xc.T @ (w[:, None] * Xc), means, h00)
+        # w >= 0 (a curvature, or its positive floor): Q = (sqrt(w) Xc)' (sqrt(w) Xc) by dsyrk
+        return _Curvature(gram((X - means) * np.sqrt(np.maximum(w, 0.0))[:, None]), means, h00)
 
     def newton_step(self, state, evaluation, weights: _Working):
         """One exact proximal Newton step in ``(b0, beta)`` at fixed sigma.

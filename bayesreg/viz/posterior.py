@@ -24,11 +24,12 @@ from matplotlib.patches import Patch
 from scipy import stats
 from sklearn.base import clone
 
-from bayesreg._validation import check_positive, check_regression_data
+from bayesreg._validation import check_positive, check_prob, check_regression_data
 from bayesreg._warnings import warn
 from bayesreg.analysis.posterior_path import BayesianPath
 from bayesreg.analysis.posterior_vs_penalty import prior_mass_near_zero, prior_std
 from bayesreg.estimators.regression import BayesianRegression
+from bayesreg.inference.summaries import central_interval
 from bayesreg.priors import Laplace, Normal, equal_variance_priors
 from bayesreg.viz._axes import check_ax
 
@@ -48,14 +49,6 @@ NEAR_ZERO_COLOR = "0.6"
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _check_prob(prob) -> float:
-    if isinstance(prob, bool) or not isinstance(prob, int | float | np.integer | np.floating):
-        raise TypeError(f"prob must be a real number in (0, 1), got {type(prob).__name__}: {prob!r}")
-    if not 0.0 < prob < 1.0:
-        raise ValueError(f"prob must be a number in (0, 1), got {prob!r}")
-    return float(prob)
 
 
 def _percent(q: float) -> str:
@@ -165,7 +158,7 @@ def plot_forest(fits, *, ols=None, penalized=None, prob: float = 0.9, point: str
     """
     if not isinstance(fits, Mapping) or not fits:
         raise TypeError(f"fits must be a non-empty dict of label -> fitted estimator or DataTree, got {fits!r}")
-    prob = _check_prob(prob)
+    prob = check_prob(prob)
     if point not in ("median", "mean"):
         raise ValueError(f"point must be 'median' or 'mean', got {point!r}")
     for label, fit in fits.items():
@@ -187,11 +180,10 @@ def plot_forest(fits, *, ols=None, penalized=None, prob: float = 0.9, point: str
     rows = np.arange(p)[::-1].astype(float)  # first feature on top
     k = len(draws)
     offsets = np.linspace(0.3, -0.3, k) if k > 1 else np.zeros(1)
-    tails = [(1.0 - prob) / 2.0, (1.0 + prob) / 2.0]
     ax.axvline(0.0, color=ZERO_COLOR, linewidth=0.8, zorder=0, label="_zero")
     for i, (label, beta) in enumerate(draws.items()):
         color = f"C{i % 10}"
-        lower, upper = np.quantile(beta, tails, axis=0)
+        lower, upper = central_interval(beta, prob)
         center = np.median(beta, axis=0) if point == "median" else beta.mean(axis=0)
         y = rows + offsets[i]
         ax.hlines(y, lower, upper, color=color, linewidth=2.0, label="_interval")

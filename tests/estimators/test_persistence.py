@@ -766,3 +766,19 @@ def test_a_single_feature_fit_round_trips(tmp_path):
     loaded = BayesianRegression.load(est.save(tmp_path / "fit"))
     assert loaded.n_features_in_ == 1
     np.testing.assert_array_equal(loaded.coef_, est.coef_)
+
+
+def test_a_save_from_before_the_student_t_likelihood_and_penalty_factors_loads(map_fit, map_save):
+    """Format 2 written before ``likelihood``, ``nu`` and ``penalty_factor`` existed: it meant the normal
+    likelihood and no factor, and loads as that; a save with them keeps them."""
+
+    def older(document):
+        del document["params"]["likelihood"], document["params"]["nu"]
+        assert "penalty_factor" not in document["params"]["prior"]["params"]  # none stored when there is none
+
+    reseal(map_save, older)
+    loaded = BayesianRegression.load(map_save)
+    assert (loaded.likelihood, loaded.nu) == ("normal", 4.0)
+    assert_same_fit(loaded, map_fit)
+    reseal(map_save, lambda document: document["params"].update(likelihood="cauchy"))
+    refused(map_save, "likelihood")

@@ -184,10 +184,12 @@ def test_failed_fit_keeps_previous_state(fitted, data):
     assert hasattr(est, "idata_")
 
 
-@pytest.mark.parametrize("prob", [0.0, 1.0, "0.9", True])
-def test_bad_interval_probability(fitted, data, prob):
+@pytest.mark.parametrize(
+    "prob, exc", [(0.0, ValueError), (1.0, ValueError), ("0.9", TypeError), (True, TypeError)], ids=repr
+)
+def test_bad_interval_probability(fitted, data, prob, exc):
     X, _ = data
-    with pytest.raises(ValueError, match="prob must be a number in"):
+    with pytest.raises(exc, match="prob must be a (real )?number in"):
         fitted.predict_interval(X, prob=prob)
 
 

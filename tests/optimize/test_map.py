@@ -612,7 +612,7 @@ def test_find_map_defaults():
     defaults = {name: p.default for name, p in inspect.signature(find_map).parameters.items() if name != "rm"}
     assert defaults == {"tol": 1e-10, "max_iter": 200}
     solve = inspect.signature(MapSolver.solve).parameters
-    assert (solve["start"].default, solve["tol"].default, solve["max_iter"].default) == (None, 1e-10, 100)
+    assert (solve["start"].default, solve["tol"].default, solve["max_iter"].default) == (None, 1e-10, 200)
 
 
 @pytest.mark.parametrize(
