@@ -73,6 +73,13 @@ __all__ = ["MapPath", "MapResult", "MapSolver", "find_map", "glm_map_path", "qua
 #: Newton steps to a certificate of 1e-10, 21-282 with the majorizer alone (IRLS), 8-80 with 0.01, 8-78 with 0.001
 _CURVATURE_FLOOR = 0.01
 
+#: the MAP's Newton steps reuse the last curvature while no weight w_i has moved by more than this fraction of its
+#: own value: a step then costs O(n p) instead of O(n p^2), and the line search and the certificate keep the result
+#: exact. Measured (2026-11-29, quiet 2-core machine, 100-strength logistic paths to certificates <= 1e-10):
+#: n=10,000, p=200, L2 9.2 s -> 3.5 s (256 -> 311 steps), L1 3.9 s -> 1.5 s; breast cancer 569 x 30, 0.17 s ->
+#: 0.14 s. (Against the largest w_i instead of its own, steps with one enormous count stalled at 200.)
+_CURVATURE_REUSE = 0.05
+
 #: grid step of the profile over log sigma (a 1% change of sigma)
 _LOG_SIGMA_STEP = 0.01
 _MAX_GRID = 4001
@@ -268,6 +275,7 @@ class MapSolver:
         self.objective = SmoothObjective(self.working)
         self._X = self.working.X
         self._unit_gram = None  # X_c' X_c, reused while the curvature is constant
+        self._last_curvature = None  # (w, curvature) of the last non-constant w
         self._rss = None  # (RSS0, RSS_ls) of the free-sigma bracket
         self._zero_gradient = None  # the certificate's scale for a non-quadratic likelihood
 
@@ -286,10 +294,18 @@ class MapSolver:
                 self._unit_gram = (gram(X - means), means)
             unit, means = self._unit_gram
             return _Curvature(w[0] * unit, means, float(w[0]) * X.shape[0])
+        # a stale curvature is close enough for a proximal Newton step (the line search and the certificate keep
+        # the result exact) while w has hardly changed: a path's next strength starts where the last one ended
+        if self._last_curvature is not None:
+            last_w, last = self._last_curvature
+            if np.all(np.abs(w - last_w) <= _CURVATURE_REUSE * np.abs(last_w)):
+                return last
         h00 = float(w.sum())
         means = (w @ X) / h00 if self.rm.fit_intercept else np.zeros(X.shape[1])
         # w >= 0 (a curvature, or its positive floor): Q = (sqrt(w) Xc)' (sqrt(w) Xc) by dsyrk
-        return _Curvature(gram((X - means) * np.sqrt(np.maximum(w, 0.0))[:, None]), means, h00)
+        curv = _Curvature(gram((X - means) * np.sqrt(np.maximum(w, 0.0))[:, None]), means, h00)
+        self._last_curvature = (w.copy(), curv)
+        return curv
 
     def newton_step(self, state, evaluation, weights: _Working):
         """One exact proximal Newton step in ``(b0, beta)`` at fixed sigma.

@@ -185,7 +185,8 @@ def test_large_counts_take_damped_steps_and_reach_the_poisson_regressor_fit():
     result, _ = solver.solve(prior.weights)
     assert result.converged and result.certificate <= CERT
     assert any(damped for _, _, damped in steps)
-    assert all(after <= before for before, after, _ in steps)
+    # every step decreases F, or (its predicted decrease below F's round-off) changes it by round-off only
+    assert all(after <= before + 100 * np.finfo(float).eps * abs(before) for before, after, _ in steps)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # its own tolerance, tighter than it reaches
         sk = PoissonRegressor(alpha=1.0 / (100 * prior.scale**2), solver="newton-cholesky", tol=1e-14).fit(X, y)
