@@ -51,8 +51,12 @@ from bayesreg._warnings import warn
 from bayesreg.analysis.reference import closed_form_ridge
 from bayesreg.data.design import Standardization, center, gram
 from bayesreg.inference.sampling import (
+    CHAINS,
+    DRAWS,
+    TUNE,
     Diagnostics,
     SamplingWarning,
+    check_run_length,
     check_sampler,
     diagnose,
     sample_posterior,
@@ -387,9 +391,9 @@ def bayesian_path(
     sigma: float,
     n_points: int = 10,
     prob=(0.5, 0.9),
-    draws: int = 1000,
-    tune: int = 1000,
-    chains: int = 4,
+    draws: int = DRAWS,
+    tune: int = TUNE,
+    chains: int = CHAINS,
     random_seed: int | None = None,
     nuts_sampler: str | None = None,
     progressbar: bool = False,
@@ -456,9 +460,7 @@ def bayesian_path(
     alpha_values = None if alphas is None else _check_grid(alphas, "alphas")
     n_points = check_count(n_points, "n_points")
     if prior == "laplace":
-        check_count(draws, "draws")
-        check_count(tune, "tune", minimum=0)
-        check_count(chains, "chains")
+        check_run_length(draws, tune, chains)
         if random_seed is not None:
             check_count(random_seed, "random_seed", minimum=0)
         check_sampler(nuts_sampler)

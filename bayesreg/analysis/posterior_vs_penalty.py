@@ -16,6 +16,7 @@ import pandas as pd
 
 from bayesreg._validation import check_prob
 from bayesreg.estimators.regression import BayesianRegression
+from bayesreg.inference.sampling import CHAINS, DRAWS, TUNE
 from bayesreg.inference.summaries import central_interval
 from bayesreg.priors import Prior
 
@@ -92,9 +93,9 @@ def posterior_vs_penalty(
     fit_intercept: bool = True,
     prob: float = 0.9,
     near_zero: float | None = None,
-    draws: int = 1000,
-    tune: int = 1000,
-    chains: int = 4,
+    draws: int = DRAWS,
+    tune: int = TUNE,
+    chains: int = CHAINS,
     random_seed: int | None = None,
     nuts_sampler: str | None = None,
     progressbar: bool = False,

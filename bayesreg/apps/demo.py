@@ -70,7 +70,7 @@ from bayesreg.apps.report import is_report, write_report
 from bayesreg.data.design import Scaling
 from bayesreg.data.noise import estimate_noise_scale
 from bayesreg.estimators.regression import BayesianRegression
-from bayesreg.inference.sampling import SamplingWarning
+from bayesreg.inference.sampling import CHAINS, DRAWS, TUNE, SamplingWarning, check_run_length
 from bayesreg.optimize.paths import alpha_grid
 from bayesreg.priors import equal_variance_priors, from_sklearn
 
@@ -114,9 +114,9 @@ DEFAULTS: dict[str, float | int] = {
     "alpha": 1.0,
     "ridge_alpha": 10.0,
     "l1_ratio": 0.5,
-    "draws": 1000,
-    "tune": 1000,
-    "chains": 4,
+    "draws": DRAWS,
+    "tune": TUNE,
+    "chains": CHAINS,
     "seed": 0,
 }
 
@@ -168,11 +168,10 @@ def check_settings(
         "ridge_alpha": check_positive(ridge_alpha, _option("ridge_alpha", cli)),
         "l1_ratio": check_l1_ratio(l1_ratio, _option("l1_ratio", cli)),
         "sigma": None if sigma is None else check_positive(sigma, _option("sigma", cli)),
-        "draws": check_count(draws, _option("draws", cli)),
-        "tune": check_count(tune, _option("tune", cli), minimum=0),
-        "chains": check_count(chains, _option("chains", cli)),
-        "seed": check_count(seed, _option("seed", cli), minimum=0),
     }
+    names = tuple(_option(key, cli) for key in ("draws", "tune", "chains"))
+    values["draws"], values["tune"], values["chains"] = check_run_length(draws, tune, chains, names=names)
+    values["seed"] = check_count(seed, _option("seed", cli), minimum=0)
     if values["chains"] < 2:
         name = _option("chains", cli)
         raise ValueError(f"{name} must be >= 2: r_hat needs at least 2 chains, got {values['chains']}")

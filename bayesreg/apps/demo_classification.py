@@ -28,6 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from bayesreg.analysis.compare import Comparison, compare
 from bayesreg.data.datasets import load_breast_cancer
 from bayesreg.estimators.classification import BayesianLogisticRegression
+from bayesreg.inference.sampling import CHAINS, DRAWS, TUNE
 from bayesreg.inference.summaries import central_interval
 from bayesreg.priors import Laplace
 
@@ -131,9 +132,9 @@ class ClassificationSection:
 def run_classification(
     *,
     C: float = C_DEFAULT,
-    draws: int = 1000,
-    tune: int = 1000,
-    chains: int = 4,
+    draws: int = DRAWS,
+    tune: int = TUNE,
+    chains: int = CHAINS,
     seed: int = 0,
     progressbar: bool = False,
 ) -> ClassificationSection:

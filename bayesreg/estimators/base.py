@@ -15,7 +15,16 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from bayesreg._validation import check_bool, check_count, check_positive, check_sample_weight
 from bayesreg.data.design import Standardization
 from bayesreg.estimators.persistence import CloudPickled as _CloudPickled
-from bayesreg.inference.sampling import check_sampler, diagnose, sample_posterior, warn_if_problems
+from bayesreg.inference.sampling import (
+    CHAINS,
+    DRAWS,
+    TUNE,
+    check_run_length,
+    check_sampler,
+    diagnose,
+    sample_posterior,
+    warn_if_problems,
+)
 from bayesreg.model import build_model
 from bayesreg.priors import check_prior
 
@@ -48,9 +57,9 @@ class BayesianLinearModel(BaseEstimator):
         fit_intercept=True,
         standardize=False,
         method="map",
-        draws=1000,
-        tune=1000,
-        chains=4,
+        draws=DRAWS,
+        tune=TUNE,
+        chains=CHAINS,
         cores=None,
         random_seed=None,
         nuts_sampler=None,
@@ -82,9 +91,7 @@ class BayesianLinearModel(BaseEstimator):
                 f"prior={prior!r} is hierarchical: it has no penalty twin and no exact MAP here; use method='nuts'"
             )
         if self.method == "nuts":
-            check_count(self.draws, "draws")
-            check_count(self.tune, "tune", minimum=0)
-            check_count(self.chains, "chains")
+            check_run_length(self.draws, self.tune, self.chains)
             if self.cores is not None:
                 check_count(self.cores, "cores")
             if self.random_seed is not None:

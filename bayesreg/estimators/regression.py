@@ -13,6 +13,7 @@ from bayesreg._warnings import warn
 from bayesreg.data.noise import SIGMA_MISMATCH_FACTOR, estimate_noise_scale
 from bayesreg.estimators.base import BayesianLinearModel
 from bayesreg.estimators.persistence import load_estimator, save_estimator
+from bayesreg.inference.sampling import CHAINS, DRAWS, TUNE
 from bayesreg.inference.summaries import interval_bounds
 from bayesreg.likelihoods import REGRESSION_LIKELIHOODS, Gaussian, StudentT, predictive
 from bayesreg.optimize.map import MapResult, MapSolver
@@ -144,9 +145,9 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         fit_intercept=True,
         standardize=False,
         method="map",
-        draws=1000,
-        tune=1000,
-        chains=4,
+        draws=DRAWS,
+        tune=TUNE,
+        chains=CHAINS,
         cores=None,
         random_seed=None,
         nuts_sampler=None,

@@ -11,11 +11,16 @@ import numpy as np
 import pymc as pm
 import xarray as xr
 
+from bayesreg._validation import check_count
 from bayesreg._warnings import warn
 from bayesreg.model import RegressionModel
 
 __all__ = [
+    "CHAINS",
+    "DRAWS",
     "NUTS_SAMPLERS",
+    "TUNE",
+    "check_run_length",
     "SamplingWarning",
     "Diagnostics",
     "available_samplers",
@@ -25,6 +30,10 @@ __all__ = [
 ]
 
 NUTS_SAMPLERS = ("pymc", "nutpie")
+
+#: The NUTS settings every function and estimator defaults to (PyMC's own): draws kept per chain, tuning steps per
+#: chain, chains.
+DRAWS, TUNE, CHAINS = 1000, 1000, 4
 
 #: nutpie is chosen when chains x (tune + draws) x free parameters reaches this. Measured
 #: (2026-11-21, 2 cores, warm caches): nutpie costs about 4 s more per call than PyMC's NUTS (it
@@ -48,6 +57,15 @@ def available_samplers() -> tuple[str, ...]:
     return tuple(name for name in NUTS_SAMPLERS if name == "pymc" or importlib.util.find_spec(name) is not None)
 
 
+def check_run_length(draws, tune, chains, *, names: tuple[str, str, str] = ("draws", "tune", "chains")):
+    """``(draws, tune, chains)`` as ints: at least 1 draw, 0 tuning steps, 1 chain; errors name them by ``names``."""
+    return (
+        check_count(draws, names[0]),
+        check_count(tune, names[1], minimum=0),
+        check_count(chains, names[2]),
+    )
+
+
 def check_sampler(nuts_sampler) -> str | None:
     if nuts_sampler is None:
         return None
@@ -58,7 +76,7 @@ def check_sampler(nuts_sampler) -> str | None:
     return nuts_sampler
 
 
-def choose_sampler(rm: RegressionModel, *, draws: int = 1000, tune: int = 1000, chains: int = 4) -> str:
+def choose_sampler(rm: RegressionModel, *, draws: int = DRAWS, tune: int = TUNE, chains: int = CHAINS) -> str:
     """The faster NUTS implementation for this model and run length.
 
     nutpie when it is installed, the run is long enough to pay for its per-call compilation
@@ -75,9 +93,9 @@ def choose_sampler(rm: RegressionModel, *, draws: int = 1000, tune: int = 1000, 
 def sample_posterior(
     rm: RegressionModel,
     *,
-    draws: int = 1000,
-    tune: int = 1000,
-    chains: int = 4,
+    draws: int = DRAWS,
+    tune: int = TUNE,
+    chains: int = CHAINS,
     cores: int | None = None,
     random_seed: int | None = None,
     nuts_sampler: str | None = None,

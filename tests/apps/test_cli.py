@@ -547,7 +547,7 @@ def test_sigint_stops_a_running_demo(tmp_path):
     try:
         deadline = time.monotonic() + 240
         # the NUTS step has started and PyMC has forked its chain processes: they are sampling
-        while "[2/7]" not in "".join(err) or not _children(proc.pid):
+        while "[2/8]" not in "".join(err) or not _children(proc.pid):
             assert proc.poll() is None, "".join(err)
             assert time.monotonic() < deadline, "".join(err)
             time.sleep(0.1)
@@ -562,7 +562,7 @@ def test_sigint_stops_a_running_demo(tmp_path):
     stderr = "".join(err)
     assert status == 130, stderr
     assert "Traceback" not in stderr, stderr
-    assert stderr.endswith("[2/7] NUTS: Gaussian prior (Ridge's twin) ...\nbayesreg: interrupted\n"), stderr
+    assert stderr.endswith("[2/8] NUTS: Gaussian prior (Ridge's twin) ...\nbayesreg: interrupted\n"), stderr
     assert proc.stdout.read() == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     assert [p.name for p in out.iterdir()] == ["report.html"] and (out / "report.html").read_text() == report
