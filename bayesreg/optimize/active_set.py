@@ -319,10 +319,23 @@ def solve_quadratic_l1(
     l1 = np.broadcast_to(np.asarray(l1, dtype=float), (p,))
     l2 = np.broadcast_to(np.asarray(l2, dtype=float), (p,))
     if not np.any(l1):
-        M = Q.copy()
-        M[np.diag_indices_from(M)] += 2.0 * l2
-        x = linalg.solve(M, c, assume_a="pos", check_finite=False)
+        x = _solve_ridge(Q, c, l2, cache)
         grad = Q @ x - c + 2.0 * l2 * x
         return QuadraticL1Solution(x=x, n_iter=1, kkt=float(np.max(np.abs(grad), initial=0.0)))
     cache = FactorCache() if cache is None else cache
     return _ActiveSetSolver(Q, c, l1, l2, tol, max_iter, cache).solve(x)
+
+
+def _solve_ridge(Q, c, l2, cache: FactorCache | None) -> np.ndarray:
+    """``(Q + 2 diag(l2))^{-1} c``: from the cached factor of the whole matrix when ``cache`` holds it."""
+    p = c.shape[0]
+    everything = np.arange(p)
+    if cache is not None and cache.same_l2(l2) and np.array_equal(cache.active, everything):
+        return _cho_solve(cache.L, c)
+    M = Q.copy()
+    M[np.diag_indices_from(M)] += 2.0 * l2
+    L = _cholesky(M) if cache is not None else None
+    if L is None:
+        return linalg.solve(M, c, assume_a="pos", check_finite=False)
+    cache.store(everything, L, l2)
+    return _cho_solve(L, c)

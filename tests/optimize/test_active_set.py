@@ -113,6 +113,25 @@ def test_ridge_case_is_a_linear_solve():
     np.testing.assert_allclose(sol.x, np.linalg.solve(Q + 6.0 * np.eye(5), c), rtol=1e-12)
 
 
+def test_ridge_case_reuses_a_cached_factor_for_the_same_l2(monkeypatch):
+    """With a cache (a reused curvature), the ridge solve on the same Q and l2 is a solve with the kept factor."""
+    from bayesreg.optimize import active_set
+
+    Q, c = _problem(6, 30, 7)
+    factorizations = []
+    cholesky = active_set._cholesky
+    monkeypatch.setattr(active_set, "_cholesky", lambda M: factorizations.append(M) or cholesky(M))
+    cache = FactorCache()
+    first = solve_quadratic_l1(Q, c, 0.0, 3.0, cache=cache)
+    again = solve_quadratic_l1(Q, 2.0 * c, 0.0, 3.0, cache=cache)
+    assert len(factorizations) == 1
+    np.testing.assert_allclose(first.x, np.linalg.solve(Q + 6.0 * np.eye(7), c), rtol=1e-12)
+    np.testing.assert_allclose(again.x, 2.0 * first.x, rtol=1e-12)
+    other = solve_quadratic_l1(Q, c, 0.0, 0.5, cache=cache)
+    assert len(factorizations) == 2
+    np.testing.assert_allclose(other.x, np.linalg.solve(Q + np.eye(7), c), rtol=1e-12)
+
+
 def test_per_coordinate_weights_equal_the_rescaled_scalar_problem():
     """Weights l1_j = l1 / d_j, l2_j = l2 / d_j^2 on Q_jk d_j d_k ... is the scalar problem in x_j / d_j."""
     rng = np.random.default_rng(3)

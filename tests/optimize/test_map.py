@@ -494,7 +494,7 @@ def test_curvature_with_unequal_weights(diabetes_std, fit_intercept):
     Xw = solver.working.X
     w = np.random.default_rng(4).uniform(0.1, 3.0, size=len(y))
     w[0] = 0.05  # the smallest first: the curvature must not take w >= w[0] for constant weights
-    curv = solver.curvature(w)
+    curv, _ = solver.curvature(w)
     means = (w @ Xw) / w.sum() if fit_intercept else np.zeros(Xw.shape[1])
     Xc = Xw - means
     np.testing.assert_allclose(curv.means, means, rtol=1e-13, atol=1e-15)

@@ -202,6 +202,54 @@ def test_the_line_search_only_takes_descent_steps():
     assert all(after <= before + 1e-12 * abs(before) for before, after, _ in steps)
 
 
+@pytest.mark.parametrize("l1_ratio", [0.0, 1.0])
+def test_a_reused_curvature_is_refreshed_when_its_steps_stop_converging(l1_ratio):
+    """Allowed to reuse the curvature however far w has moved, the Newton steps still refresh it as soon as a step
+    fails to cut the certificate tenfold: a few steps per strength (measured: at most 9; with stale curvatures
+    throughout, thousands), and the path of fresh curvatures (within the certificate)."""
+    X, y = DESIGNS["breast_cancer"]
+    weights_seq = [weights_from_logistic(C, l1_ratio) for C in _c_grid(X, y)]
+    fresh = MapSolver(build_model(X, y, br.Normal(1.0), likelihood=Bernoulli()))
+    fresh._reuse_fraction = 0.0
+    lenient = MapSolver(build_model(X, y, br.Normal(1.0), likelihood=Bernoulli()))
+    lenient._reuse_fraction = np.inf
+    state_f = state_l = None
+    for weights in weights_seq:
+        expected, state_f = fresh.solve(weights, start=state_f)
+        result, state_l = lenient.solve(weights, start=state_l)
+        assert result.converged and result.n_iter <= 12
+        assert np.max(np.abs(result.coef - expected.coef)) <= 1e-7 * np.max(np.abs(expected.coef))
+        np.testing.assert_array_equal(result.coef == 0, expected.coef == 0)
+
+
+def test_a_warm_start_where_the_last_solve_ended_reuses_its_evaluation():
+    """The smooth part is the same at every strength: the next strength of a path starts from the last evaluation
+    (one model evaluation fewer) and reaches the MAP a cold solver reaches from the same start."""
+    X, y = DESIGNS["collinear"]
+    first, second = br.Laplace(0.5).weights, br.Laplace(0.2).weights
+    solver = MapSolver(build_model(X, y, br.Normal(1.0), likelihood=Bernoulli()))
+    _, state = solver.solve(first)
+    exit_beta = solver._last_exit[1][1]
+    calls = []
+    evaluate = solver.objective.evaluate
+    solver.objective.evaluate = lambda *args: calls.append(args) or evaluate(*args)
+    warm, _ = solver.solve(second, start=(state[0], state[1].copy(), None))
+    cold_solver = MapSolver(build_model(X, y, br.Normal(1.0), likelihood=Bernoulli()))
+    cold_calls = []
+    cold_evaluate = cold_solver.objective.evaluate
+    cold_solver.objective.evaluate = lambda *args: cold_calls.append(args) or cold_evaluate(*args)
+    cold, _ = cold_solver.solve(second, start=state)
+    # the cold solver evaluates its start first; the warm one never evaluates it again
+    np.testing.assert_allclose(cold_calls[0][1], exit_beta, rtol=1e-14)
+    assert not any(np.allclose(beta, exit_beta, rtol=1e-14, atol=0) for _, beta, _ in calls)
+    np.testing.assert_allclose(warm.coef, cold.coef, rtol=0, atol=1e-9 * np.max(np.abs(cold.coef)))
+    np.testing.assert_array_equal(warm.coef == 0, cold.coef == 0)
+    # another start is evaluated where it is
+    calls.clear()
+    solver.solve(second, start=(state[0], 0.5 * state[1], None))
+    assert np.array_equal(calls[0][1], solver.scaling.beta_to_working(0.5 * state[1]))
+
+
 def test_the_quadratic_path_refuses_a_non_quadratic_likelihood():
     from bayesreg.optimize.map import quadratic_map_path
 
