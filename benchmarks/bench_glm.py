@@ -68,22 +68,8 @@ def sklearn_path(make, X, y, strengths, key, penalized_intercept):
 
 def problems():
     X, y = load_breast_cancer(return_X_y=True)
-    X = StandardScaler().fit_transform(X)
-    y = y.astype(float)
-    lam_max = np.max(np.abs((X - X.mean(axis=0)).T @ (y - y.mean())))
-    Cs = np.logspace(0, 3, 100) / lam_max
-    yield (
-        "breast cancer 569x30, logistic L2",
-        X, y, br.Bernoulli(), True, [weights_from_logistic(C, 0.0) for C in Cs], Cs, "C",
-        lambda: LogisticRegression(solver="newton-cholesky", warm_start=True, max_iter=1000),
-    )  # fmt: skip
-    Xc = np.hstack([X, np.ones((X.shape[0], 1))])
-    yield (
-        "breast cancer 569x30, logistic L1 (liblinear's penalized intercept)",
-        Xc, y, br.Bernoulli(), False, [weights_from_logistic(C, 1.0) for C in Cs], Cs, "C",
-        lambda: LogisticRegression(l1_ratio=1.0, solver="liblinear", max_iter=100_000),
-    )  # fmt: skip
-    yield from _synthetic_logistic()
+    yield from _logistic_pair("breast cancer 569x30", StandardScaler().fit_transform(X), y.astype(float))
+    yield from _logistic_pair("synthetic 10000x200", *_synthetic_logistic())
     rng = np.random.default_rng(0)
     n, p = 2000, 50
     Xp = rng.standard_normal((n, p))
@@ -95,6 +81,24 @@ def problems():
         "synthetic 2000x50, Poisson L2",
         Xp, yp, br.Poisson(), True, [weights_from_enet(a, 0.0, sigma=1.0, n_samples=n) for a in alphas], alphas,
         "alpha", lambda: PoissonRegressor(solver="newton-cholesky", warm_start=True, max_iter=1000),
+    )  # fmt: skip
+
+
+def _logistic_pair(label, X, y):
+    """The L2 path (flat intercept, ``newton-cholesky``) and the L1 path (liblinear, whose intercept is the
+    penalized coefficient of a constant column: bayesreg fits that column) over C from 1 / lambda_max up 1000x."""
+    lam_max = np.max(np.abs((X - X.mean(axis=0)).T @ (y - y.mean())))
+    Cs = np.logspace(0, 3, 100) / lam_max
+    yield (
+        f"{label}, logistic L2",
+        X, y, br.Bernoulli(), True, [weights_from_logistic(C, 0.0) for C in Cs], Cs, "C",
+        lambda: LogisticRegression(solver="newton-cholesky", warm_start=True, max_iter=1000),
+    )  # fmt: skip
+    yield (
+        f"{label}, logistic L1 (liblinear's penalized intercept)",
+        np.hstack([X, np.ones((X.shape[0], 1))]), y, br.Bernoulli(), False,
+        [weights_from_logistic(C, 1.0) for C in Cs], Cs, "C",
+        lambda: LogisticRegression(l1_ratio=1.0, solver="liblinear", max_iter=100_000),
     )  # fmt: skip
 
 
@@ -110,19 +114,7 @@ def _synthetic_logistic():
     beta = np.zeros(p)
     beta[rng.choice(p, 10, replace=False)] = rng.uniform(0.5, 1.0, 10) * rng.choice([-1.0, 1.0], 10)
     y = (rng.random(n) < 1.0 / (1.0 + np.exp(-(X @ beta)))).astype(float)
-    lam_max = np.max(np.abs((X - X.mean(axis=0)).T @ (y - y.mean())))
-    Cs = np.logspace(0, 3, 100) / lam_max
-    yield (
-        "synthetic 10000x200, logistic L2",
-        X, y, br.Bernoulli(), True, [weights_from_logistic(C, 0.0) for C in Cs], Cs, "C",
-        lambda: LogisticRegression(solver="newton-cholesky", warm_start=True, max_iter=1000),
-    )  # fmt: skip
-    Xc = np.hstack([X, np.ones((n, 1))])
-    yield (
-        "synthetic 10000x200, logistic L1 (liblinear's penalized intercept)",
-        Xc, y, br.Bernoulli(), False, [weights_from_logistic(C, 1.0) for C in Cs], Cs, "C",
-        lambda: LogisticRegression(l1_ratio=1.0, solver="liblinear", max_iter=100_000),
-    )  # fmt: skip
+    return X, y
 
 
 def main(argv=None) -> None:

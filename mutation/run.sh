@@ -6,6 +6,7 @@
 #   TESTS_REV=06513fd mutation/run.sh noise before    (the tests of an older commit, the sources of today)
 #   SRC_REV=2db7c96 mutation/rerun.sh priors before after   (the sources the "before" session was made from)
 #   CARRY_FROM=mutation/results/map-rest.sqlite mutation/run.sh map rest-after   (its survivors, today's sources)
+#   LINES="$(mutation/changed_lines.sh 9d46a73 bayesreg/optimize/map.py)" mutation/run.sh map-glm new   (new lines)
 #
 # <module> names mutation/<module>.toml (module-path, timeout, test command of the module's own test file).
 # The session database and the report go to mutation/results/<module>-<tag>.{sqlite,txt}.
@@ -51,6 +52,8 @@ fi
 if [ -n "${CARRY_FROM:-}" ]; then python "$here/carry.py" "$CARRY_FROM" "$db"; fi
 # SAMPLE=<fraction>: run only a random sample of the (pending) mutants (sample.py)
 if [ -n "${SAMPLE:-}" ]; then python "$here/sample.py" "$db" "$SAMPLE"; fi
+# LINES=<lines> (e.g. "$(mutation/changed_lines.sh <rev> <file>)"): run only the mutants on those lines (lines.py)
+if [ -n "${LINES:-}" ]; then python "$here/lines.py" "$db" "$LINES"; fi
 cosmic-ray baseline cr.toml
 # which tests run which line of the module (linemap.py): forkclient.py then runs only those for a mutant
 target=$(python -c 'import tomllib; print(tomllib.load(open("cr.toml", "rb"))["cosmic-ray"]["module-path"])')

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import bayesreg as br
-from bayesreg.likelihoods import Bernoulli, Gaussian, Poisson
+from bayesreg.likelihoods import Bernoulli, Gaussian, Poisson, StudentT
 from bayesreg.model import build_model
 
 
@@ -20,8 +20,15 @@ def _data(family, rng):
 
 @pytest.mark.parametrize(
     "likelihood",
-    [Gaussian(sigma=None), Gaussian(sigma=0.7), Bernoulli(), Poisson()],
-    ids=["gaussian-free", "gaussian-fixed", "binomial", "poisson"],
+    [
+        Gaussian(sigma=None),
+        Gaussian(sigma=0.7),
+        Bernoulli(),
+        Poisson(),
+        StudentT(nu=None, sigma=None),
+        StudentT(nu=4.0, sigma=0.7),
+    ],
+    ids=["gaussian-free", "gaussian-fixed", "binomial", "poisson", "student_t-free", "student_t-fixed"],
 )
 @pytest.mark.parametrize("prior", [br.Laplace(0.5), br.BayesianLasso()], ids=str)
 def test_integer_weights_give_the_log_density_of_repeated_rows(likelihood, prior):

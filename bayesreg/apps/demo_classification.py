@@ -30,6 +30,7 @@ from bayesreg.data.datasets import load_breast_cancer
 from bayesreg.estimators.classification import BayesianLogisticRegression
 from bayesreg.inference.sampling import CHAINS, DRAWS, TUNE
 from bayesreg.inference.summaries import central_interval
+from bayesreg.likelihoods import Bernoulli
 from bayesreg.priors import Laplace
 
 __all__ = ["ClassificationSection", "run_classification", "classification_data", "C_DEFAULT", "FIGURE"]
@@ -148,7 +149,7 @@ def run_classification(
         Laplace(C), method="nuts", draws=draws, tune=tune, chains=chains, random_seed=seed, progressbar=progressbar
     ).fit(X, y)
     map_coef = comparisons["L1"].map_coef
-    map_probability = 1.0 / (1.0 + np.exp(-(comparisons["L1"].map.intercept + X.to_numpy() @ map_coef)))
+    map_probability = Bernoulli().mean(comparisons["L1"].map.intercept + X.to_numpy() @ map_coef)
     rows = sorted(
         {int(np.argmin(np.abs(map_probability - target))) for target in _PROBABILITY_TARGETS},
         key=lambda r: map_probability[r],

@@ -115,8 +115,8 @@ class StudentT(Likelihood):
             scale,
             nu,
             weights,
-            logp=_weighted_log_density,
-            random=_draw,
+            logp=self._weighted_log_density,
+            random=self._draw,
             observed=y,
             dims=dims,
             dtype="float64",
@@ -130,6 +130,12 @@ class StudentT(Likelihood):
         nu = self.nu if nu is None else nu
         return eta + scale * rng.standard_t(nu, size=size)
 
+    def _weighted_log_density(self, value, eta, scale, nu, weights):
+        return weights * self.log_density(value, eta, scale, nu)
+
+    def _draw(self, eta, scale, nu, *weights, rng=None, size=None):
+        return self.draw(eta, scale, np.random.default_rng() if rng is None else rng, size=size, nu=nu)
+
     def majorizing_curvature(self, value, eta, scale):
         """``(nu + 1) / (nu sigma^2 + r^2)``: the curvature of the quadratic that majorizes each observation's
         negative log density at ``r = y - eta`` (the weight of iteratively reweighted least squares, EM's for the
@@ -138,12 +144,3 @@ class StudentT(Likelihood):
         Newton steps use the density's own where it is not below 1% of this one."""
         nu = self._nu()
         return (nu + 1.0) / (nu * pt.square(scale) + pt.square(value - eta))
-
-
-def _weighted_log_density(value, eta, scale, nu, weights):
-    return weights * pm.logp(pm.StudentT.dist(nu=nu, mu=eta, sigma=scale), value)
-
-
-def _draw(eta, scale, nu, weights, rng=None, size=None):
-    rng = np.random.default_rng() if rng is None else rng
-    return eta + scale * rng.standard_t(nu, size=size)
