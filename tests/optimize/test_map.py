@@ -715,6 +715,26 @@ def test_free_sigma_with_integer_weights_is_the_map_of_repeated_rows(diabetes_st
     assert weighted.certificate <= 1e-10
 
 
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_free_sigma_bracket_uses_the_weighted_least_squares_fit(diabetes_std, fit_intercept):
+    """RSS0 and RSS_ls of the bracket: weighted sums of squares of y less its weighted mean (with an intercept) and
+    of the weighted least-squares residual, for columns that are not centred (in working units: over t^2)."""
+    X, y = diabetes_std
+    X = X + np.linspace(1.0, 3.0, X.shape[1])
+    w = np.random.default_rng(2).uniform(0.1, 2.0, size=len(y))
+    rm = br.build_model(
+        X, y, br.Laplace(5.0), likelihood=Gaussian(sigma=None), sample_weight=w, fit_intercept=fit_intercept
+    )
+    rss0, rss_ls = MapSolver(rm).residual_sums_of_squares()
+    A = np.c_[np.ones(len(y)), X] if fit_intercept else X
+    root = np.sqrt(w)
+    resid = y - A @ np.linalg.lstsq(A * root[:, None], y * root, rcond=None)[0]
+    centred = y - np.average(y, weights=w) if fit_intercept else y
+    t2 = MapSolver(rm).scaling.y_scale ** 2
+    assert rss0 * t2 == pytest.approx(float(w @ centred**2), rel=1e-12, abs=0)
+    assert rss_ls * t2 == pytest.approx(float(w @ resid**2), rel=1e-9, abs=0)
+
+
 def test_gaussian_offset_is_subtracted_from_y(diabetes_std):
     X, y = diabetes_std
     offset = np.random.default_rng(2).normal(scale=30.0, size=len(y))

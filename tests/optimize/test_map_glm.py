@@ -250,6 +250,19 @@ def test_a_warm_start_where_the_last_solve_ended_reuses_its_evaluation():
     assert np.array_equal(calls[0][1], solver.scaling.beta_to_working(0.5 * state[1]))
 
 
+def test_a_far_warm_start_under_a_strong_lasso_prior_descends_at_every_step():
+    """From |beta_j| = 30 under a strong Laplace prior the penalty dominates F: the sufficient decrease is measured
+    with the change of the penalty (P(beta + d) - P(beta)), so every damped step still decreases F."""
+    X, y = DESIGNS["collinear"]
+    prior = br.Laplace(0.05)
+    solver = MapSolver(build_model(X, y, prior, likelihood=Bernoulli()))
+    steps = _record_line_search(solver)
+    start = 30.0 * np.array([1.0, -1.0, 1.0, -1.0, 1.0, 1.0, -1.0, 1.0])
+    result, _ = solver.solve(prior.weights, start=(0.0, start, None))
+    assert result.converged and any(damped for _, _, damped in steps)
+    assert all(after <= before + 100 * np.finfo(float).eps * abs(before) for before, after, _ in steps)
+
+
 def test_the_quadratic_path_refuses_a_non_quadratic_likelihood():
     from bayesreg.optimize.map import quadratic_map_path
 
