@@ -15,9 +15,10 @@ from pytensor.tensor.variable import TensorVariable
 
 from bayesreg.data.design import robust_std
 from bayesreg.likelihoods import Likelihood
+from bayesreg.likelihoods._recession import improving_direction
 from bayesreg.priors import BasePrior, Prior
 
-__all__ = ["RegressionModel", "build_model", "default_sigma_prior_scale"]
+__all__ = ["RegressionModel", "build_model", "check_mode_exists", "default_sigma_prior_scale", "flat_columns"]
 
 COEF = "beta"
 INTERCEPT = "intercept"
@@ -78,6 +79,60 @@ class RegressionModel:
         self.prior = prior
 
 
+def flat_columns(prior: BasePrior, n_features: int) -> np.ndarray:
+    """Which coefficients have a flat prior: those of penalty factor 0 (a penalty prior's strength is positive, and a
+    hierarchical prior is proper on every coefficient).
+
+    Refuses a ``penalty_factor`` of another length than ``n_features`` (ValueError)."""
+    if not hasattr(prior, "factor"):
+        return np.zeros(n_features, dtype=bool)
+    return prior.factor(n_features) == 0
+
+
+def check_mode_exists(
+    X: np.ndarray,
+    y: np.ndarray,
+    prior: BasePrior,
+    likelihood: Likelihood,
+    *,
+    fit_intercept: bool,
+    sample_weight: np.ndarray | None = None,
+    names: list[str] | None = None,
+) -> None:
+    """Refuse (ValueError) data on which the coefficients under a flat prior, with the intercept, leave the posterior
+    without a mode: linearly dependent columns (a flat ridge of modes), or a direction along which the likelihood
+    improves without limit (:meth:`~bayesreg.likelihoods.Likelihood.recession_signs`: separated classes, zero counts
+    fitted by ``-inf``). The intercept alone is the likelihood's own ``check_y``."""
+    p = X.shape[1]
+    flat = flat_columns(prior, p)
+    if not np.any(flat):
+        return
+    rows = slice(None) if sample_weight is None else sample_weight > 0
+    A = X[rows][:, flat]
+    if fit_intercept:
+        A = np.column_stack([np.ones(A.shape[0]), A])
+    names = [f"x{j}" for j in range(p)] if names is None else names
+    which = ["the intercept"] * fit_intercept + [names[j] for j in np.flatnonzero(flat)]
+    listed = ", ".join(which[:8]) + (f" and {len(which) - 8} more" if len(which) > 8 else "")
+    listed += ": penalty factor 0"
+    of_rows = " on the rows of positive weight" if sample_weight is not None else ""
+    scaled = A / np.maximum(np.max(np.abs(A), axis=0), np.finfo(float).tiny)
+    if np.linalg.matrix_rank(scaled) < A.shape[1]:
+        raise ValueError(
+            f"prior: the coefficients with a flat prior ({listed}) are linearly dependent{of_rows}: the posterior is "
+            "flat along a direction the data cannot tell apart, so it has no mode and is improper. Give one of them a "
+            "positive penalty_factor, or drop a column"
+        )
+    signs = likelihood.recession_signs(y[rows])
+    if signs is not None and improving_direction(A, signs) is not None:
+        what = {"binomial": "separate the classes", "poisson": "can fit the zero counts by a linear predictor of -inf"}
+        raise ValueError(
+            f"prior: the coefficients with a flat prior ({listed}) {what.get(likelihood.family, 'improve the fit')}"
+            f"{of_rows}: the likelihood keeps increasing along a direction of them, so the posterior has no mode and "
+            "is improper (the estimates would run off to infinity). Give them a positive penalty_factor"
+        )
+
+
 def default_sigma_prior_scale(y: np.ndarray, sample_weight: np.ndarray | None = None) -> float:
     """Scale of the default ``HalfNormal`` prior on sigma: the (population, weighted) sd of ``y``, or 1 for a constant
     ``y``."""
@@ -103,9 +158,8 @@ def build_model(
     """
     y = likelihood.check_y(y, fit_intercept=fit_intercept, sample_weight=sample_weight)
     n, p = X.shape
-    if hasattr(prior, "factor"):
-        prior.factor(p)  # a penalty_factor of another length is refused before any model is built
     names = [f"x{j}" for j in range(p)] if feature_names is None else [str(f) for f in feature_names]
+    check_mode_exists(X, y, prior, likelihood, fit_intercept=fit_intercept, sample_weight=sample_weight, names=names)
     coords = {"feature": names, "obs_id": np.arange(n)}
     with pm.Model(coords=coords) as model:
         X_data = pm.Data("X", X, dims=("obs_id", "feature"))

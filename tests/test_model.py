@@ -59,3 +59,59 @@ def test_weights_change_the_density_and_an_offset_shifts_the_linear_predictor():
     assert shifted.model.compile_logp()(moved) == pytest.approx(plain.model.compile_logp()(point), rel=1e-12, abs=0)
     assert shifted.offset == pytest.approx(np.full(len(y), 0.25)) and plain.offset is None
     assert halved.sample_weight == pytest.approx(np.full(len(y), 0.5)) and plain.sample_weight is None
+
+
+# --- coefficients under a flat prior: the posterior must have a mode ----------------------------------------------
+
+
+def _flat_prior_data(rng, n=60):
+    x = rng.normal(size=n)
+    return x, rng.normal(size=n)
+
+
+@pytest.mark.parametrize("likelihood", [Gaussian(sigma=1.0), Bernoulli(), Poisson(), StudentT(nu=4.0, sigma=1.0)])
+@pytest.mark.parametrize("prior", [br.Normal(1.0, penalty_factor=[0, 0, 1]), br.Laplace(1.0, penalty_factor=[0, 0, 1])])
+def test_linearly_dependent_unpenalized_columns_are_refused(likelihood, prior):
+    """Two equal columns with penalty factor 0: a flat ridge of modes (an improper posterior), for every family."""
+    rng = np.random.default_rng(0)
+    x, z = _flat_prior_data(rng)
+    y = (rng.random(60) < 0.5).astype(float) if likelihood.family != "poisson" else rng.poisson(2.0, 60).astype(float)
+    with pytest.raises(ValueError, match=r"prior: the coefficients with a flat prior \(the intercept, a, b: penalty "):
+        build_model(np.c_[x, x, z], y, prior, likelihood=likelihood, feature_names=["a", "b", "c"])
+    # dependent only through the intercept: a column constant on the rows that count (rows 0 and 1, of
+    # different y, not separated)
+    y[:2] = [0.0, 1.0] if likelihood.family == "binomial" else [1.0, 3.0]
+    w = np.ones(60)
+    w[:2] = 0.0
+    const = np.full(60, 2.0)
+    const[:2] = 5.0
+    with pytest.raises(ValueError, match="linearly dependent on the rows of positive weight"):
+        build_model(np.c_[const, x, z], y, prior, likelihood=likelihood, sample_weight=w)
+    build_model(np.c_[const, x, z], y, prior, likelihood=likelihood)  # with row 0 it has a mode
+    build_model(np.c_[x, -x + z, z], y, prior, likelihood=likelihood)  # independent columns
+
+
+def test_a_flat_prior_on_separating_columns_is_refused_and_a_penalized_one_is_not():
+    rng = np.random.default_rng(1)
+    x, z = _flat_prior_data(rng)
+    y = (x > 0).astype(float)
+    with pytest.raises(ValueError, match=r"\(the intercept, x0: penalty factor 0\) separate the classes"):
+        build_model(np.c_[x, z], y, br.Laplace(0.1, penalty_factor=[0, 1]), likelihood=Bernoulli())
+    y_tie = y.copy()
+    y_tie[np.argmax(x)] = 0.0  # the largest x in the other class: the classes overlap
+    build_model(np.c_[x, z], y_tie, br.Laplace(0.1, penalty_factor=[0, 1]), likelihood=Bernoulli())
+    build_model(np.c_[x, z], y, br.Laplace(0.1), likelihood=Bernoulli())  # the penalty bounds it
+    with pytest.raises(ValueError, match=r"\(x0: penalty factor 0\) separate the classes"):  # no intercept
+        build_model(np.c_[x, z], y, br.Normal(1.0, penalty_factor=[0, 1]), likelihood=Bernoulli(), fit_intercept=False)
+
+
+def test_a_flat_prior_on_an_indicator_of_zero_counts_is_refused():
+    rng = np.random.default_rng(2)
+    indicator = (rng.random(80) < 0.2).astype(float)
+    z = rng.normal(size=80)
+    y = rng.poisson(2.0, 80).astype(float)
+    y[indicator == 1] = 0.0
+    with pytest.raises(ValueError, match="can fit the zero counts by a linear predictor of -inf"):
+        build_model(np.c_[indicator, z], y, br.Normal(1.0, penalty_factor=[0, 1]), likelihood=Poisson())
+    y[np.flatnonzero(indicator)[0]] = 1.0
+    build_model(np.c_[indicator, z], y, br.Normal(1.0, penalty_factor=[0, 1]), likelihood=Poisson())

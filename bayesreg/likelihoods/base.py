@@ -138,6 +138,13 @@ class Likelihood(ABC):
         """CustomDist's ``random``: the family's draws (weights, when given, do not change a single draw)."""
         return self.draw(eta, scale, np.random.default_rng() if rng is None else rng, size=size)
 
+    def recession_signs(self, y: np.ndarray) -> np.ndarray | None:
+        """Signs ``s_i`` such that a direction ``d`` of flat-prior coefficients with ``s_i a_i' d >= 0`` (and
+        ``a_i' d = 0`` where ``s_i = 0``), positive somewhere, improves the log-likelihood without limit
+        (:mod:`bayesreg.likelihoods._recession`); None (the default) for a family whose log-likelihood tends to
+        minus infinity along every direction that changes the fit (Gaussian, Student-t)."""
+        return None
+
     def majorizing_curvature(self, value, eta, scale):
         """A positive curvature per observation (PyTensor) for the MAP's Newton steps where the density's own
         ``-d^2 log p / d eta^2`` can be negative (a density that is not log-concave); None (the default) uses the

@@ -48,6 +48,11 @@ class Bernoulli(Likelihood):
     def mean(self, eta: np.ndarray) -> np.ndarray:
         return special.expit(eta)
 
+    def recession_signs(self, y: np.ndarray) -> np.ndarray:
+        """``2 y - 1``: a direction that never lowers the predicted log odds of a 1 nor raises those of a 0
+        separates the classes (completely or quasi-completely)."""
+        return 2.0 * np.asarray(y, dtype=float) - 1.0
+
     def link(self, mu: float) -> float:
         return float(special.logit(mu))
 

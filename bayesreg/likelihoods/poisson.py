@@ -49,6 +49,11 @@ class Poisson(Likelihood):
         with np.errstate(over="ignore"):
             return np.exp(eta)
 
+    def recession_signs(self, y: np.ndarray) -> np.ndarray:
+        """``-1`` for a zero count, ``0`` for a positive one: a direction that lowers the linear predictor of zero
+        counts only (``exp(eta) -> 0`` there) and leaves the others alone."""
+        return np.where(np.asarray(y, dtype=float) > 0, 0.0, -1.0)
+
     def link(self, mu: float) -> float:
         with np.errstate(divide="ignore"):
             return float(np.log(mu))
