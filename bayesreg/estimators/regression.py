@@ -64,8 +64,10 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
     likelihood : {"normal", "student_t"}, default="normal"
         The distribution of ``y`` around ``b0 + x' beta``: normal, or Student-t with ``nu`` degrees of freedom and
         scale ``sigma`` (:class:`bayesreg.StudentT`), whose heavy tails make the fit robust to outliers. The
-        Student-t MAP needs a fixed ``sigma`` and ``nu`` (it is then a local mode, reached by monotone descent from
-        the penalized least-squares fit; it has no ``equivalent_penalty_``); with ``method="nuts"`` either may be
+        Student-t MAP needs a fixed ``sigma`` and ``nu``; the posterior can then have several modes, and the MAP is
+        the better of those reached by monotone descent from the penalized least-squares fit and from the median of
+        ``y`` with zero coefficients (``map_.n_modes`` says whether they differed; it has no
+        ``equivalent_penalty_``); with ``method="nuts"`` either may be
         learned. ``sigma="auto"`` is refused with it (least squares, which outliers inflate).
     nu : float or None, default=4.0
         The Student-t degrees of freedom (``likelihood="student_t"`` only); None gives ``nu`` a ``Gamma(2, 0.1)``

@@ -38,8 +38,10 @@ class StudentT(Likelihood):
     Notes
     -----
     The density is not log-concave in the coefficients: the posterior may have several modes (an outlier either
-    fitted or discounted). The MAP (fixed ``nu`` and ``sigma`` only) is the mode reached by monotone descent from
-    the penalized least-squares fit with the same prior; NUTS explores all of the posterior.
+    fitted or discounted). The MAP (fixed ``nu`` and ``sigma`` only) is the better of the modes reached by monotone
+    descent from the penalized least-squares fit with the same prior (outliers fitted) and from the median of ``y``
+    with zero coefficients (outliers discounted, even at high leverage); ``MapResult.n_modes`` is 2 when they
+    differ. It is not guaranteed to be the global mode; NUTS explores all of the posterior.
     """
 
     family = "student_t"

@@ -124,12 +124,13 @@ class MapResult:
         when ``y`` is fit almost exactly), whichever is larger. It does not change when
         ``X``, ``y`` or ``sigma`` are rescaled; never NaN.
     n_iter : int
-        Newton steps taken (over all candidate sigmas with a free sigma).
+        Newton steps taken (over all candidate sigmas with a free sigma, over both starts for a Student-t).
     converged : bool
         ``certificate <= tol``; otherwise a ``ConvergenceWarning`` was raised.
     n_modes : int
         With a free sigma, the number of local modes of the profile over ``log sigma`` that were
-        compared (the global one is reported); 1 with a fixed sigma.
+        compared (the global one is reported). For a likelihood that is not log-concave (Student-t), the
+        number of distinct modes reached from its two starting points (the better one is reported). 1 otherwise.
     """
 
     coef: np.ndarray
@@ -435,6 +436,32 @@ class MapSolver:
             b0 -= float(curv.means @ beta)
         return (b0, beta, None)
 
+    @property
+    def _robust_starts(self) -> bool:
+        """Whether a cold start tries several starting points: a location-scale density that is not log-concave
+        (Student-t), whose posterior can have several modes."""
+        likelihood = self.rm.likelihood
+        return likelihood.location_scale and not likelihood.quadratic
+
+    def _solve_from_robust_starts(self, weights: _Working, tol: float, max_iter: int):
+        """The better of the modes reached from the penalized least-squares fit (where outliers are fitted) and
+        from the (weighted) median of ``y`` with zero coefficients (where they are discounted, however far the
+        rows lie in ``X``); ``n_modes`` counts the distinct modes reached."""
+        y = self.working.y - self._offset
+        median = _weighted_median(y, self._weights) if self.rm.fit_intercept else 0.0
+        starts = [self._least_squares_start(weights), (median, np.zeros(self._X.shape[1]), None)]
+        ends, total = [], 0
+        for start in starts:
+            state, evaluation, c, n_iter = self._solve_fixed_sigma(start, weights, tol, max_iter)
+            total += n_iter
+            ends.append((evaluation[0] + weights.penalty(state[1]), state, evaluation, c))
+        value, state, evaluation, c = min(ends, key=lambda end: end[0])
+        first, second = ends[0][1], ends[1][1]
+        size = max(float(np.max(np.abs(first[1]), initial=0.0)), abs(first[0]), 1e-300)
+        apart = max(float(np.max(np.abs(first[1] - second[1]), initial=0.0)), abs(first[0] - second[0]))
+        n_modes = 2 if apart > 1e-6 * size else 1
+        return state, evaluation, c, total, n_modes
+
     def _solve_fixed_sigma(self, state, weights: _Working, tol: float, max_iter: int, evaluation=None):
         """Newton steps in ``(b0, beta)`` at the sigma in ``state`` until the certificate holds.
 
@@ -519,21 +546,22 @@ class MapSolver:
         sc = self.scaling
         n_modes = 1
         if self.objective.fixed_sigma:
-            if start is None:
-                if self.rm.likelihood.quadratic:
-                    state = (0.0, np.zeros(p), None)
-                elif self.rm.likelihood.location_scale:
-                    state = self._least_squares_start(working)
-                else:
-                    state = (self._null_intercept(), np.zeros(p), None)
-            evaluation = None
-            if start is not None and self._is_last_exit(start):
-                _, state, evaluation = self._last_exit
-            elif start is not None:
-                beta = sc.beta_to_working(np.asarray(start[1], dtype=float))
-                b0 = sc.intercept_to_working(float(start[0]), np.asarray(start[1], dtype=float))
-                state = (b0 if self.rm.fit_intercept else 0.0, beta, None)
-            state, evaluation, c, n_iter = self._solve_fixed_sigma(state, working, tol, max_iter, evaluation)
+            if start is None and self._robust_starts:
+                state, evaluation, c, n_iter, n_modes = self._solve_from_robust_starts(working, tol, max_iter)
+            else:
+                if start is None:
+                    if self.rm.likelihood.quadratic:
+                        state = (0.0, np.zeros(p), None)
+                    else:
+                        state = (self._null_intercept(), np.zeros(p), None)
+                evaluation = None
+                if start is not None and self._is_last_exit(start):
+                    _, state, evaluation = self._last_exit
+                elif start is not None:
+                    beta = sc.beta_to_working(np.asarray(start[1], dtype=float))
+                    b0 = sc.intercept_to_working(float(start[0]), np.asarray(start[1], dtype=float))
+                    state = (b0 if self.rm.fit_intercept else 0.0, beta, None)
+                state, evaluation, c, n_iter = self._solve_fixed_sigma(state, working, tol, max_iter, evaluation)
         else:
             state, evaluation, c, n_iter, n_modes = self._solve_free_sigma(working, tol, max_iter)
         viol, rel = self.certificate(state, evaluation, working, c)
@@ -762,6 +790,14 @@ class _QuadraticProfile:
         slope = -rss / v + self.n + self.k * v
         value = rss / (2.0 * v) + self.n * s + 0.5 * self.k * v + w.penalty(x)
         return slope, value, x
+
+
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    """The smallest value at which the cumulative weight reaches half the total (the median for equal weights,
+    the lower one of the middle two for an even count)."""
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cumulative, 0.5 * cumulative[-1])])
 
 
 def _log_normalizer(weights: PenaltyWeights, factors: np.ndarray) -> float:

@@ -64,6 +64,42 @@ def test_outliers_barely_move_the_student_t_fit_and_drag_the_gaussian_one():
     assert np.max(np.abs(gaussian.coef - clean.coef)) > 0.5
 
 
+def _leverage_outliers(seed=0):
+    """Slope 2, then 60 of 200 rows moved to x ~ 5, y ~ -10: least squares follows them (slope < 0)."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=200)
+    y = 2.0 * x + 0.3 * rng.standard_t(4, size=200)
+    rows = rng.choice(200, 60, replace=False)
+    x[rows], y[rows] = rng.normal(5.0, 0.5, 60), rng.normal(-10.0, 1.0, 60)
+    return x[:, None], y
+
+
+def test_leverage_outliers_give_two_modes_and_the_better_one_is_reported():
+    """From the least-squares fit Newton steps reach the mode that fits the outliers (slope -1.7); from the median
+    with zero coefficients, the mode that discounts them (slope 1.9), whose objective is lower: that one is the
+    MAP, with n_modes = 2."""
+    X, y = _leverage_outliers()
+    prior = br.Normal(100.0)
+    solver = MapSolver(build_model(X, y, prior, likelihood=StudentT(nu=4.0, sigma=0.3)))
+    result, _ = solver.solve()
+    fitted, _ = solver.solve(start=(float(np.mean(y)), np.array([float(np.polyfit(X[:, 0], y, 1)[0])]), None))
+    assert result.n_modes == 2 and result.certificate <= 1e-10
+    assert result.coef[0] == pytest.approx(1.89, abs=0.05) and fitted.coef[0] < 0
+    assert result.objective < fitted.objective - 10.0
+    # without the outliers one mode, reached from both starts
+    clean = MapSolver(build_model(*_data(outliers=0), prior, likelihood=StudentT(nu=4.0, sigma=0.5))).solve()[0]
+    assert clean.n_modes == 1
+
+
+def test_the_weighted_median_start():
+    from bayesreg.optimize.map import _weighted_median
+
+    assert _weighted_median(np.array([3.0, 1.0, 2.0]), np.ones(3)) == 2.0
+    assert _weighted_median(np.array([3.0, 1.0, 2.0, 4.0]), np.ones(4)) == 2.0
+    assert _weighted_median(np.array([3.0, 1.0, 2.0]), np.array([0.0, 1.0, 0.5])) == 1.0
+    assert _weighted_median(np.array([3.0, 1.0, 2.0]), np.array([5.0, 1.0, 0.0])) == 3.0
+
+
 def test_weights_and_the_working_scale_leave_the_mode_unchanged():
     X, y = _data(n=80, outliers=4)
     counts = np.random.default_rng(2).integers(0, 3, size=len(y))
