@@ -7,6 +7,7 @@ from sklearn.base import RegressorMixin
 from sklearn.utils.validation import validate_data
 
 from bayesreg._validation import check_feature_columns, check_numeric_target, check_row_values
+from bayesreg._warnings import warn
 from bayesreg.estimators.base import BayesianLinearModel
 from bayesreg.likelihoods import Poisson
 from bayesreg.optimize.map import MapSolver
@@ -92,6 +93,7 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
         y = likelihood.check_y(y, fit_intercept=self.fit_intercept, sample_weight=sample_weight)
         X_fit = self._standardize(X, sample_weight)
         offset = None if exposure is None else np.log(exposure)
+        self._fitted_with_exposure = exposure is not None
         rm = self._build(X_fit, y, prior, likelihood, sample_weight=sample_weight, offset=offset)
         if self.method == "map":
             result, _ = MapSolver(rm).solve()
@@ -126,8 +128,23 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
 
     def score(self, X, y, sample_weight=None, exposure=None):
         """D^2, the fraction of Poisson deviance explained (scikit-learn's ``PoissonRegressor.score``), of the
-        counts ``y`` by :meth:`predict` ``(X, exposure)``."""
+        counts ``y`` by :meth:`predict` ``(X, exposure)``.
+
+        A model fitted with ``exposure`` and scored without it compares counts with rates (exposure 1): a
+        ``UserWarning`` says so. In ``GridSearchCV`` or ``cross_val_score`` the exposures reach ``score`` only
+        through scikit-learn's metadata routing: ``sklearn.set_config(enable_metadata_routing=True)`` and
+        ``est.set_fit_request(exposure=True).set_score_request(exposure=True)``, then ``fit(X, y, exposure=E)``
+        (``params={"exposure": E}`` for ``cross_val_score``).
+        """
         from sklearn.metrics import d2_tweedie_score
+
+        if exposure is None and getattr(self, "_fitted_with_exposure", False):
+            warn(
+                "score: the model was fitted with exposure= but none is given here, so it predicts the rates "
+                "(exposure 1) and compares them with the counts y. Pass exposure=; in GridSearchCV or "
+                "cross_val_score route it with sklearn.set_config(enable_metadata_routing=True) and "
+                "est.set_fit_request(exposure=True).set_score_request(exposure=True)"
+            )
 
         return d2_tweedie_score(y, self.predict(X, exposure), sample_weight=sample_weight, power=1)
 

@@ -164,7 +164,32 @@ def test_exposure_is_an_offset_and_the_equivalent_penalty_fits_the_weighted_rate
     rate = est.predict(X)
     np.testing.assert_allclose(est.predict(X, exposure=exposure), exposure * rate, rtol=1e-15)
     np.testing.assert_allclose(rate, sk.predict(Xs), rtol=1e-8)
-    assert est.score(X, counts, exposure=exposure) > est.score(X, counts)
+    with pytest.warns(UserWarning, match="fitted with exposure= but none is given here"):
+        rates_against_counts = est.score(X, counts)
+    assert est.score(X, counts, exposure=exposure) > rates_against_counts
+
+
+def test_exposure_reaches_score_in_a_grid_search_through_metadata_routing():
+    """As the score docstring says: with routing on, GridSearchCV scores each fold with its rows' exposures (the
+    same D^2 as scoring the best estimator by hand on the same split), and nothing warns."""
+    import sklearn
+    from sklearn.model_selection import GridSearchCV, KFold
+
+    X, y = _counts()
+    X = np.asarray(X)
+    rng = np.random.default_rng(3)
+    exposure = rng.uniform(0.5, 20.0, size=len(y))
+    counts = rng.poisson(exposure * (y + 0.5) / 4.0).astype(float)
+    folds = KFold(3)
+    with sklearn.config_context(enable_metadata_routing=True):
+        est = BayesianPoissonRegressor(br.Normal(1.0)).set_fit_request(exposure=True).set_score_request(exposure=True)
+        search = GridSearchCV(est, {"prior__scale": [0.1, 1.0]}, cv=folds).fit(X, counts, exposure=exposure)
+    train, test = next(folds.split(X))
+    by_hand = BayesianPoissonRegressor(br.Normal(search.best_params_["prior__scale"]))
+    by_hand.fit(X[train], counts[train], exposure=exposure[train])
+    first_fold = search.cv_results_["split0_test_score"][search.best_index_]
+    assert first_fold == pytest.approx(by_hand.score(X[test], counts[test], exposure=exposure[test]), rel=1e-12, abs=0)
+    assert first_fold > 0
 
 
 @pytest.mark.parametrize(
