@@ -17,9 +17,10 @@ DESCRIPTION = """\
 bayesreg: regression penalties as priors.
 
 A ridge penalty is a Gaussian prior, a lasso penalty a Laplace prior, the elastic net their
-product. 'bayesreg compare' fits scikit-learn's Ridge, Lasso and ElasticNet and the exact MAP
-estimate of the equivalent prior in PyMC, and prints them side by side with the largest
-difference and the MAP's optimality certificate. 'bayesreg demo' adds the full posterior of
+product. 'bayesreg compare' fits scikit-learn's Ridge, Lasso and ElasticNet (or, with --family
+binomial or poisson, LogisticRegression or PoissonRegressor) and the exact MAP estimate of the
+equivalent prior in PyMC, and prints them side by side with the largest difference and the
+MAP's optimality certificate. 'bayesreg demo' adds the full posterior of
 each prior (NUTS), its diagnostics, figures and a self-contained HTML report.
 """
 
@@ -103,6 +104,8 @@ def _load(data: str, target: str | None) -> tuple[pd.DataFrame, pd.Series, str]:
 DEFAULT_DATA = {"gaussian": "diabetes", "binomial": "breast_cancer", "poisson": "counts"}
 #: --alpha's default per family: Lasso / ElasticNet's alpha, PoissonRegressor's alpha
 DEFAULT_ALPHA = {"gaussian": 1.0, "poisson": 0.01}
+#: the other strengths' defaults (each used by the families of _FAMILY_OPTIONS)
+COMPARE_DEFAULTS = {"ridge_alpha": 10.0, "C": 0.1, "l1_ratio": 0.5}
 
 
 def _compare(args) -> int:
@@ -112,16 +115,14 @@ def _compare(args) -> int:
 
     family = args.family
     with _validating():  # every strength before any data is read or any model compiled
+        _refuse_unused_options(args)
         alpha = DEFAULT_ALPHA.get(family) if args.alpha is None else check_positive(args.alpha, "--alpha")
-        check_positive(args.ridge_alpha, "--ridge-alpha")
-        check_positive(args.C, "--C")
-        check_l1_ratio(args.l1_ratio, "--l1-ratio")
+        for name, check in (("ridge_alpha", check_positive), ("C", check_positive), ("l1_ratio", check_l1_ratio)):
+            value = getattr(args, name)
+            value = COMPARE_DEFAULTS[name] if value is None else value
+            setattr(args, name, check(value, "--" + name.replace("_", "-")))
         if args.sigma is not None:
-            if family != "gaussian":
-                raise UsageError(f"--sigma is for --family gaussian: the {family} likelihood has no noise scale")
             check_positive(args.sigma, "--sigma")
-        if family == "binomial" and args.alpha is not None:
-            raise UsageError("--alpha is not used with --family binomial: LogisticRegression's strength is --C")
         X, y, label = _load(args.data or DEFAULT_DATA[family], args.target)
         if args.standardize:
             X = standardize_columns(X)
@@ -140,6 +141,31 @@ def _compare(args) -> int:
     worst = max_relative_difference(results)
     print(f"largest coefficient difference relative to the largest coefficient: {worst:.2e}")
     return 0
+
+
+#: which ``compare`` options each family uses (the others are refused rather than ignored)
+_FAMILY_OPTIONS = {
+    "gaussian": {"alpha", "ridge_alpha", "l1_ratio", "sigma"},
+    "binomial": {"C", "l1_ratio"},
+    "poisson": {"alpha"},
+}
+_WHAT = {
+    "alpha": "--alpha (Lasso / ElasticNet's, PoissonRegressor's alpha)",
+    "ridge_alpha": "--ridge-alpha (Ridge's alpha)",
+    "C": "--C (LogisticRegression's C)",
+    "l1_ratio": "--l1-ratio (the elastic net's)",
+    "sigma": "--sigma (the Gaussian noise scale)",
+}
+
+
+def _refuse_unused_options(args) -> None:
+    """A strength given for another family than ``--family`` would be ignored: refuse it, naming what the family
+    uses."""
+    used = _FAMILY_OPTIONS[args.family]
+    for name, what in _WHAT.items():
+        if getattr(args, name) is not None and name not in used:
+            takes = ", ".join("--" + option.replace("_", "-") for option in sorted(used))
+            raise UsageError(f"{what.split(' (')[0]} is not used with --family {args.family}, which takes {takes}")
 
 
 def _compare_estimators(family: str, X, y, args, alpha):
@@ -287,9 +313,11 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument(
         "--alpha", type=float, help="Lasso / ElasticNet alpha (default 1.0); PoissonRegressor alpha (default 0.01)"
     )
-    cmp.add_argument("--ridge-alpha", type=float, default=10.0, help="Ridge alpha (default 10.0)")
-    cmp.add_argument("--C", type=float, default=0.1, help="LogisticRegression C, --family binomial (default 0.1)")
-    cmp.add_argument("--l1-ratio", type=float, default=0.5, help="elastic-net l1_ratio (default 0.5)")
+    cmp.add_argument("--ridge-alpha", type=float, help="Ridge alpha, --family gaussian (default 10.0)")
+    cmp.add_argument("--C", type=float, help="LogisticRegression C, --family binomial (default 0.1)")
+    cmp.add_argument(
+        "--l1-ratio", type=float, help="elastic-net l1_ratio, --family gaussian and binomial (default 0.5)"
+    )
     cmp.add_argument("--sigma", type=float, help="noise scale, gaussian (default: residual sd of least squares)")
     cmp.add_argument(
         "--no-standardize",

@@ -70,7 +70,8 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         ``equivalent_penalty_``); with ``method="nuts"`` either may be
         learned. ``sigma="auto"`` is refused with it (least squares, which outliers inflate).
     nu : float or None, default=4.0
-        The Student-t degrees of freedom (``likelihood="student_t"`` only); None gives ``nu`` a ``Gamma(2, 0.1)``
+        The Student-t degrees of freedom (``likelihood="student_t"`` only: another value with the normal likelihood
+        is refused, as it would be ignored); None gives ``nu`` a ``Gamma(2, 0.1)``
         prior (``method="nuts"``).
     fit_intercept : bool, default=True
         Fit an unpenalized intercept (flat prior).
@@ -194,6 +195,12 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
                     f"likelihood='student_t' with method='map' needs a fixed sigma and nu (got sigma={sigma!r}, "
                     f"nu={nu!r}): the MAP is computed at fixed values; to learn them use method='nuts'"
                 )
+        elif self.nu is None or self.nu != 4.0:
+            # a default differs from any value the user sets on purpose: one that would be ignored is refused
+            raise ValueError(
+                f"nu={self.nu!r} is the Student-t degrees of freedom and applies to likelihood='student_t' only; "
+                f"with likelihood={self.likelihood!r} leave nu at its default (4.0)"
+            )
         return prior, sigma
 
     def _fit(self, X, y, sample_weight=None):

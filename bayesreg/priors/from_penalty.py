@@ -43,8 +43,10 @@ def from_sklearn(estimator, *, sigma: float | None = None, n_samples: int | None
 
     Parameters
     ----------
-    estimator : Ridge, Lasso, ElasticNet, RidgeCV, LassoCV, ElasticNetCV, LogisticRegression or PoissonRegressor
-        Fitted or not. For the ``*CV`` classes it must be fitted (its ``alpha_`` is used).
+    estimator : scikit-learn estimator
+        ``Ridge``, ``Lasso``, ``ElasticNet``, ``RidgeCV``, ``LassoCV``, ``ElasticNetCV``, ``LogisticRegression``,
+        ``LogisticRegressionCV`` or ``PoissonRegressor``; fitted or not. For the ``*CV`` classes it must be
+        fitted (its ``alpha_``, or for ``LogisticRegressionCV`` its ``C_`` and ``l1_ratio_``, are used).
     sigma : float
         The fixed noise standard deviation of the Gaussian likelihood: required for the regressions of
         least squares, not given for ``LogisticRegression`` and ``PoissonRegressor`` (dispersion 1).
@@ -74,6 +76,8 @@ def from_sklearn(estimator, *, sigma: float | None = None, n_samples: int | None
 
     if isinstance(estimator, lm.LogisticRegression | lm.PoissonRegressor):
         return _from_glm(estimator, sigma=sigma, n_samples=n_samples)
+    if not isinstance(estimator, lm.Ridge | lm.RidgeCV | lm.Lasso | lm.ElasticNet | lm.LassoCV | lm.ElasticNetCV):
+        raise TypeError(_UNSUPPORTED.format(name=type(estimator).__name__))
     if sigma is None:
         raise TypeError(f"sigma is required to convert {type(estimator).__name__} (the fixed noise scale)")
     check_positive(sigma, "sigma")
@@ -89,26 +93,28 @@ def from_sklearn(estimator, *, sigma: float | None = None, n_samples: int | None
             raise ValueError("estimator: RidgeCV must be fitted first (its alpha_ is used)")
         alpha = _estimator_alpha(estimator, type(estimator).__name__)
         return _prior_for_strength(lambda: weights_from_ridge(alpha, sigma=sigma), f"alpha={alpha!r}")
-    if isinstance(estimator, lm.Lasso | lm.ElasticNet | lm.LassoCV | lm.ElasticNetCV):
-        name = type(estimator).__name__
-        if name.endswith("CV") and not hasattr(estimator, "alpha_"):
-            raise ValueError(f"estimator: {name} must be fitted first (its alpha_ is used)")
-        if n_samples is None:
-            raise TypeError(f"n_samples is required to convert {name} (its data term is divided by n)")
-        if isinstance(estimator, lm.Lasso | lm.LassoCV):
-            l1_ratio = 1.0
-        else:
-            l1_ratio = getattr(estimator, "l1_ratio_", estimator.l1_ratio)
-        if np.ndim(l1_ratio) != 0:
-            raise ValueError(f"estimator: {name} must be fitted to convert a list of l1_ratio values")
-        alpha = _estimator_alpha(estimator, name)
-        return _prior_for_strength(
-            lambda: weights_from_enet(alpha, l1_ratio, sigma=sigma, n_samples=n_samples), f"alpha={alpha!r}"
-        )
-    raise TypeError(
-        "estimator must be a scikit-learn Ridge, Lasso, ElasticNet (or their CV variants, fitted), "
-        f"LogisticRegression or PoissonRegressor, got {type(estimator).__name__}"
+    # Lasso, ElasticNet and their CV variants
+    name = type(estimator).__name__
+    if name.endswith("CV") and not hasattr(estimator, "alpha_"):
+        raise ValueError(f"estimator: {name} must be fitted first (its alpha_ is used)")
+    if n_samples is None:
+        raise TypeError(f"n_samples is required to convert {name} (its data term is divided by n)")
+    if isinstance(estimator, lm.Lasso | lm.LassoCV):
+        l1_ratio = 1.0
+    else:
+        l1_ratio = getattr(estimator, "l1_ratio_", estimator.l1_ratio)
+    if np.ndim(l1_ratio) != 0:
+        raise ValueError(f"estimator: {name} must be fitted to convert a list of l1_ratio values")
+    alpha = _estimator_alpha(estimator, name)
+    return _prior_for_strength(
+        lambda: weights_from_enet(alpha, l1_ratio, sigma=sigma, n_samples=n_samples), f"alpha={alpha!r}"
     )
+
+
+_UNSUPPORTED = (
+    "estimator must be a scikit-learn Ridge, Lasso, ElasticNet (or their CV variants, fitted), "
+    "LogisticRegression (or LogisticRegressionCV, fitted) or PoissonRegressor, got {name}"
+)
 
 
 def _logistic_l1_ratio(estimator) -> float:

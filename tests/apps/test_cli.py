@@ -15,7 +15,7 @@ import pytest
 from sklearn.linear_model import Lasso
 
 import bayesreg as br
-from bayesreg.apps.cli import DEFAULT_ALPHA, build_parser, main
+from bayesreg.apps.cli import COMPARE_DEFAULTS, DEFAULT_ALPHA, build_parser, main
 from bayesreg.apps.report import TITLE
 from bayesreg.data.datasets import PROSTATE_FEATURES
 
@@ -148,10 +148,13 @@ def test_compare_poisson_on_the_synthetic_counts(capsys):
 @pytest.mark.parametrize(
     "args, match",
     [
-        (["--family", "poisson", "--sigma", "2"], "--sigma is for --family gaussian"),
-        (["--family", "binomial", "--alpha", "0.1"], "strength is --C"),
+        (["--family", "poisson", "--sigma", "2"], "--sigma is not used with --family poisson, which takes --alpha"),
+        (["--family", "binomial", "--alpha", "0.1"], "--alpha is not used with --family binomial, which takes --C"),
+        (["--family", "binomial", "--ridge-alpha", "3"], "--ridge-alpha is not used with --family binomial"),
+        (["--C", "2"], "--C is not used with --family gaussian, which takes --alpha, --l1-ratio, --ridge-alpha"),
+        (["--family", "poisson", "--l1-ratio", "0.3"], "--l1-ratio is not used with --family poisson"),
         (["--family", "binomial", "--data", "diabetes"], "needs a target with 2 classes, got 214"),
-        (["--family", "poisson", "--data", "breast_cancer", "--C", "0"], "--C"),
+        (["--family", "binomial", "--C", "0"], "--C must be > 0"),
         (["--family", "poisson", "--data", "prostate"], r"non-negative values, got -0\.43"),
     ],
 )
@@ -358,9 +361,11 @@ def test_demo_parser_defaults():
     assert (args.draws, args.tune, args.chains, args.seed) == (1000, 1000, 4, 0)
     assert (args.alpha, args.ridge_alpha, args.l1_ratio) == (1.0, 10.0, 0.5)  # those of compare
     compare_args = build_parser().parse_args(["compare"])
-    # compare's --alpha defaults by family (1.0 for the Lasso, as the demo's)
-    assert (compare_args.alpha, compare_args.ridge_alpha, compare_args.l1_ratio) == (None, 10.0, 0.5)
+    # compare's strengths default by family (the demo's for the Gaussian); unset, an option of another family is
+    # refused
+    assert (compare_args.alpha, compare_args.ridge_alpha, compare_args.l1_ratio, compare_args.C) == (None,) * 4
     assert DEFAULT_ALPHA["gaussian"] == args.alpha and compare_args.family == "gaussian"
+    assert (COMPARE_DEFAULTS["ridge_alpha"], COMPARE_DEFAULTS["l1_ratio"]) == (args.ridge_alpha, args.l1_ratio)
     args = build_parser().parse_args(["demo", "--data", "x.csv", "--target", "y", "--out", "o", "--quiet"])
     assert (args.data, args.target, args.out, args.quiet) == ("x.csv", "y", "o", True)
 

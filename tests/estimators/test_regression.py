@@ -335,6 +335,8 @@ def test_student_t_regression_is_robust_and_its_map_is_the_likelihoods(diabetes_
         ({"likelihood": "student_t", "sigma": "auto"}, "outliers inflate"),
         ({"likelihood": "student_t"}, "needs a fixed sigma and nu"),
         ({"likelihood": "student_t", "sigma": 1.0, "nu": None}, "needs a fixed sigma and nu"),
+        ({"nu": 3.0, "sigma": 1.0}, r"nu=3.0 is the Student-t degrees of freedom .* likelihood='normal'"),
+        ({"nu": None, "sigma": 1.0}, "applies to likelihood='student_t' only"),
     ],
 )
 def test_student_t_settings_are_checked_before_anything_is_compiled(diabetes_std, params, message, monkeypatch):

@@ -543,6 +543,14 @@ def test_from_sklearn_unsupported_estimator(estimator):
         br.from_sklearn(estimator, sigma=1.0, n_samples=10)
 
 
+def test_an_unsupported_estimator_is_named_before_sigma_is_asked_for():
+    from sklearn.linear_model import GammaRegressor, SGDClassifier
+
+    for estimator in (SGDClassifier(), GammaRegressor()):
+        with pytest.raises(TypeError, match=f"estimator must be a scikit-learn .* got {type(estimator).__name__}"):
+            br.from_sklearn(estimator)
+
+
 @pytest.mark.parametrize("estimator", [Lasso(alpha=1.0), SkElasticNet(alpha=1.0)], ids=["Lasso", "ElasticNet"])
 def test_from_sklearn_needs_n_samples_for_l1(estimator):
     with pytest.raises(TypeError, match="n_samples"):
