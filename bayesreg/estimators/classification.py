@@ -151,7 +151,8 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
         return np.column_stack([log_p0, log_p1])
 
     def predict(self, X):
-        """The class of larger probability (``classes_[1]`` on a tie of 1/2 only when ``p > 1/2``)."""
+        """The class of larger probability: ``classes_[1]`` where ``p > 1/2``, ``classes_[0]`` otherwise (a tie at
+        exactly 1/2 included, as in scikit-learn)."""
         positive = self.predict_proba(X)[:, 1] > 0.5
         return self.classes_[positive.astype(int)]
 

@@ -232,7 +232,8 @@ class Prior(BasePrior):
           ``alpha = sigma^2 (l1 + 2 l2) / n`` and ``l1_ratio = l1 / (l1 + 2 l2)``; ``Normal`` and ``Laplace``
           give ``Ridge`` and ``Lasso``;
         * ``"binomial"``: ``LogisticRegression(C = 1 / (l1 + 2 l2), l1_ratio)`` (its data term is a sum: no
-          ``n``), with ``solver="saga"`` when there is an L1 part (the solvers of an L2 penalty do not take one);
+          ``n``), with ``solver="saga"`` when there is an L1 part (the solvers of an L2 penalty do not take one),
+          ``"newton-cholesky"`` otherwise (it reaches round-off; with thousands of features ``"lbfgs"`` is lighter);
         * ``"poisson"`` (``n_samples`` required): ``PoissonRegressor(alpha = 2 l2 / n)``; only for a prior
           without an L1 part, as ``PoissonRegressor`` has only an L2 penalty (glmnet's poisson family has both:
           :meth:`to_glmnet`).
@@ -252,7 +253,7 @@ class Prior(BasePrior):
             from sklearn.linear_model import LogisticRegression
 
             C, l1_ratio = logistic_from_weights(self.weights)
-            return LogisticRegression(C=C, l1_ratio=l1_ratio, solver="saga" if l1_ratio > 0 else "lbfgs")
+            return LogisticRegression(C=C, l1_ratio=l1_ratio, solver="saga" if l1_ratio > 0 else "newton-cholesky")
         if family == "poisson":
             from sklearn.linear_model import PoissonRegressor
 

@@ -26,7 +26,7 @@ def test_logistic_regression_needs_neither_sigma_nor_n(estimator, expected):
     assert isinstance(back, LogisticRegression)
     assert back.C == pytest.approx(estimator.C, rel=1e-15, abs=0)
     assert back.l1_ratio == pytest.approx(estimator.l1_ratio, rel=1e-15, abs=0)
-    assert back.solver == ("lbfgs" if estimator.l1_ratio == 0 else "saga")
+    assert back.solver == ("newton-cholesky" if estimator.l1_ratio == 0 else "saga")
 
 
 def test_poisson_regressor_is_a_normal_prior_with_n():
