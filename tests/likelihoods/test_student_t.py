@@ -91,6 +91,34 @@ def test_leverage_outliers_give_two_modes_and_the_better_one_is_reported():
     assert clean.n_modes == 1
 
 
+def test_the_newton_curvature_is_the_densitys_own_floored_at_a_hundredth_of_the_majorizer():
+    """w_i = max(-d^2 log p / d eta^2, 0.01 (nu + 1) / (nu sigma^2 + r^2)) in working units: the density's own near
+    the fit, the floor where a residual is large (own curvature negative)."""
+    X, y = _data(n=40, outliers=5)
+    solver = MapSolver(build_model(X, y, br.Normal(1.0), likelihood=StudentT(nu=3.0, sigma=0.5)))
+    beta = np.full(5, 0.1)
+    *_, w = solver.objective.evaluate(0.2, beta, None)
+    sigma, r = solver.working.likelihood.sigma, solver.working.y - (0.2 + solver._X @ beta)
+    own = 4.0 * (3.0 * sigma**2 - r**2) / (3.0 * sigma**2 + r**2) ** 2
+    floor = 0.01 * 4.0 / (3.0 * sigma**2 + r**2)
+    np.testing.assert_allclose(w, np.maximum(own, floor), rtol=1e-12)
+    assert np.any(own < 0) and np.any(own > floor)
+
+
+def test_the_least_squares_start_is_the_gaussian_map_at_the_same_sigma():
+    """Where the Student-t MAP starts: the penalized weighted least-squares fit with the same prior and sigma."""
+    X, y = _data(n=60, outliers=5)
+    X = X + 2.0  # columns not centred: the intercept of the start matters
+    sw = np.random.default_rng(4).uniform(0.5, 2.0, size=len(y))
+    prior = br.Laplace(0.3)
+    solver = MapSolver(build_model(X, y, prior, likelihood=StudentT(nu=3.0, sigma=0.5), sample_weight=sw))
+    b0, beta, _ = solver._least_squares_start(solver.working_weights(prior.weights))
+    gaussian = find_map(build_model(X, y, prior, likelihood=Gaussian(sigma=0.5), sample_weight=sw))
+    coef = solver.scaling.beta_from_working(beta)
+    np.testing.assert_allclose(coef, gaussian.coef, rtol=0, atol=1e-9 * np.abs(gaussian.coef).max())
+    assert solver.scaling.intercept_from_working(b0, coef) == pytest.approx(gaussian.intercept, rel=1e-9, abs=0)
+
+
 def test_the_weighted_median_start():
     from bayesreg.optimize.map import _weighted_median
 

@@ -263,6 +263,20 @@ def test_a_far_warm_start_under_a_strong_lasso_prior_descends_at_every_step():
     assert all(after <= before + 100 * np.finfo(float).eps * abs(before) for before, after, _ in steps)
 
 
+@pytest.mark.parametrize("weight", [1.0, 1e-3])
+def test_the_certificate_scale_is_the_gradient_at_the_intercept_only_fit(weight):
+    """|X_c' W (y - mean_w y)| (working units), lambda_max of a canonical link: uncentred columns, weights summing
+    to less than 1 included."""
+    X, y = DESIGNS["collinear"]
+    X = X + 3.0
+    sw = weight * np.random.default_rng(6).uniform(0.5, 1.5, size=len(y))
+    solver = MapSolver(build_model(X, y, br.Laplace(1.0), likelihood=Bernoulli(), sample_weight=sw))
+    Xw = solver._X
+    centred = Xw - np.average(Xw, axis=0, weights=sw)
+    expected = centred.T @ (sw * (y - np.average(y, weights=sw)))
+    np.testing.assert_allclose(solver._gradient_at_zero(), expected, rtol=1e-9, atol=0)
+
+
 def test_the_quadratic_path_refuses_a_non_quadratic_likelihood():
     from bayesreg.optimize.map import quadratic_map_path
 
