@@ -292,7 +292,7 @@ def diagnose(idata, var_names=None) -> Diagnostics:
         else:
             what = "the chains do not agree"
         problems.append(
-            f"max r_hat is {max_rhat:.3f} > {MAX_RHAT}: {what}. Try more tune and draws, "
+            f"max r_hat is {_above(max_rhat, MAX_RHAT)} > {MAX_RHAT}: {what}. Try more tune and draws, "
             "or check for multimodality (summary() shows which parameters)."
         )
     bad_ess = list(dict.fromkeys(bad_bulk + bad_tail))
@@ -327,3 +327,9 @@ def warn_if_problems(diagnostics: Diagnostics) -> None:
     """Raise each problem of ``diagnostics`` as a :class:`SamplingWarning` pointing at the caller outside bayesreg."""
     for problem in diagnostics.problems:
         warn(problem, SamplingWarning)
+
+
+def _above(value: float, limit: float) -> str:
+    """``value`` to 3 decimals, or with every digit when 3 decimals would not show it above ``limit``."""
+    short = f"{value:.3f}"
+    return short if float(short) > limit else f"{value:.17g}"

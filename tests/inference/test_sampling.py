@@ -196,7 +196,7 @@ def _diagnose_with(monkeypatch, *, rhat, ess, chains=4, diverging=0):
     ("rhat", "ess", "diverging", "problem"),
     [
         (1.01, 400.0, 0, None),  # every threshold exactly met
-        (np.nextafter(1.01, 2.0), 400.0, 0, "max r_hat is 1.010 > 1.01"),
+        (np.nextafter(1.01, 2.0), 400.0, 0, "max r_hat is 1.0100000000000002 > 1.01"),
         (1.01, np.nextafter(400.0, 0.0), 0, "below 100 per chain (400 for 4 chains)"),
         (1.01, 400.0, 1, "1 divergent transitions"),
     ],
