@@ -105,11 +105,12 @@ def test_the_newton_curvature_is_the_densitys_own_floored_at_a_hundredth_of_the_
     assert np.any(own < 0) and np.any(own > floor)
 
 
-def test_the_least_squares_start_is_the_gaussian_map_at_the_same_sigma():
+@pytest.mark.parametrize("weighted", [False, True])
+def test_the_least_squares_start_is_the_gaussian_map_at_the_same_sigma(weighted):
     """Where the Student-t MAP starts: the penalized weighted least-squares fit with the same prior and sigma."""
     X, y = _data(n=60, outliers=5)
     X = X + 2.0  # columns not centred: the intercept of the start matters
-    sw = np.random.default_rng(4).uniform(0.5, 2.0, size=len(y))
+    sw = np.random.default_rng(4).uniform(0.5, 2.0, size=len(y)) if weighted else None
     prior = br.Laplace(0.3)
     solver = MapSolver(build_model(X, y, prior, likelihood=StudentT(nu=3.0, sigma=0.5), sample_weight=sw))
     b0, beta, _ = solver._least_squares_start(solver.working_weights(prior.weights))
