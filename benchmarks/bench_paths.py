@@ -68,7 +68,7 @@ TARGETS = {"diabetes": 1.0, "synthetic": 2.0}
 
 
 def load_diabetes_std():
-    X, y = bayesreg.data.datasets.load_diabetes()
+    X, y = bayesreg.datasets.load_diabetes()
     X = StandardScaler().fit_transform(X.to_numpy(dtype=float))
     return X, y.to_numpy(dtype=float)
 

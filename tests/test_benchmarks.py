@@ -1,0 +1,32 @@
+"""The benchmark scripts run: their data builders and one small problem each (no timing is checked here)."""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import bench_glm  # noqa: E402
+import bench_paths  # noqa: E402
+
+
+def test_bench_paths_runs_one_problem_on_diabetes():
+    X, y = bench_paths.load_diabetes_std()
+    assert X.shape == (442, 10)
+    result = bench_paths.run_problem("lasso", X, y, "lasso", 1, lambda *args: None)
+    assert result is not None
+    Xs, ys = bench_paths.make_synthetic(n=60, p=20, k=3)
+    assert Xs.shape == (60, 20) and np.all(np.isfinite(ys))
+
+
+def test_bench_glm_builds_its_problems_and_times_one_path():
+    problems = list(bench_glm.problems())
+    assert [p[0].split(",")[0] for p in problems] == ["breast cancer 569x30"] * 2 + ["synthetic 10000x200"] * 2 + [
+        "synthetic 2000x50"
+    ]
+    name, X, y, likelihood, intercept, weights, strengths, key, make = problems[0]
+    e2e, solve, coefs = bench_glm.bayesreg_path(X, y, likelihood, weights[:5], fit_intercept=intercept)
+    seconds, sk = bench_glm.sklearn_path(lambda: make().set_params(tol=1e-10), X, y, strengths[:5], key, False)
+    assert coefs.shape == sk.shape == (5, 30)
+    assert np.max(np.abs(coefs - sk)) <= 1e-6 * np.max(np.abs(coefs))
