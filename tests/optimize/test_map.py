@@ -440,6 +440,22 @@ def test_quadratic_map_path_is_the_map_at_every_strength(diabetes_std, weights, 
         assert path.intercepts[k] == pytest.approx(single.intercept, rel=1e-7, abs=1e-9 * abs(y).max())
 
 
+def test_quadratic_ridge_path_with_penalty_factors_is_the_map_at_every_strength(diabetes_std):
+    """Factors below 1 (one coefficient penalized half as much): not the one-eigendecomposition ridge path of equal
+    penalties, and still the MAP at every strength."""
+    from bayesreg.optimize.map import quadratic_map_path
+
+    X, y = diabetes_std
+    factor = (0.5,) + (1.0,) * 9
+    sigma = 1.5 * y.std()
+    weights = [br.Normal(t, penalty_factor=factor).weights for t in (0.05, 0.3, 2.0)]
+    rm = br.build_model(X, y, br.Normal(1.0, penalty_factor=factor), likelihood=Gaussian(sigma=sigma))
+    path = quadratic_map_path(MapSolver(rm), weights)
+    for k, t in enumerate((0.05, 0.3, 2.0)):
+        single = find_map(br.build_model(X, y, br.Normal(t, penalty_factor=factor), likelihood=Gaussian(sigma=sigma)))
+        np.testing.assert_allclose(path.coefs[:, k], single.coef, rtol=1e-7, atol=1e-9 * np.abs(single.coef).max())
+
+
 def test_quadratic_map_path_needs_a_fixed_sigma(diabetes_std):
     from bayesreg.optimize.map import quadratic_map_path
 

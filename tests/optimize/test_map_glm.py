@@ -277,6 +277,37 @@ def test_the_certificate_scale_is_the_gradient_at_the_intercept_only_fit(weight)
     np.testing.assert_allclose(solver._gradient_at_zero(), expected, rtol=1e-9, atol=0)
 
 
+def test_the_intercept_only_fit_with_an_offset_is_the_closed_form():
+    """Poisson with exposures E (offset log E) and weights w: the intercept-only MAP is log(sum w y / sum w E), found
+    by Newton steps on the intercept; it is where the MAP starts and where lambda_max is measured."""
+    rng = np.random.default_rng(8)
+    X = rng.standard_normal((300, 4))
+    exposure = np.exp(rng.uniform(-6.0, 6.0, size=300))
+    y = rng.poisson(exposure * 0.3).astype(float)
+    sw = rng.uniform(0.5, 2.0, size=300)
+    solver = MapSolver(
+        build_model(X, y, br.Normal(1.0), likelihood=Poisson(), offset=np.log(exposure), sample_weight=sw)
+    )
+    b0 = solver._null_intercept()
+    expected = np.log(np.sum(sw * y) / np.sum(sw * exposure))
+    assert solver.scaling.intercept_from_working(b0, np.zeros(4)) == pytest.approx(expected, rel=0, abs=1e-10)
+
+
+def test_the_intercept_only_fit_with_a_wide_offset_is_a_root_of_the_score():
+    """Bernoulli with offsets from -30 to 30: from link(mean y) - mean(offset) the full Newton step on the intercept
+    overshoots and is halved; the result solves sum_i (expit(b0 + o_i) - y_i) = 0."""
+    from scipy import optimize, special
+
+    rng = np.random.default_rng(9)
+    offset = rng.uniform(-30.0, 30.0, size=200)
+    y = (rng.random(200) < special.expit(offset + 2.0)).astype(float)
+    X = rng.standard_normal((200, 3))
+    solver = MapSolver(build_model(X, y, br.Normal(1.0), likelihood=Bernoulli(), offset=offset))
+    b0 = solver.scaling.intercept_from_working(solver._null_intercept(), np.zeros(3))
+    root = optimize.brentq(lambda b: np.sum(special.expit(b + offset) - y), -50.0, 50.0, xtol=1e-14)
+    assert b0 == pytest.approx(root, rel=0, abs=1e-9)
+
+
 def test_the_quadratic_path_refuses_a_non_quadratic_likelihood():
     from bayesreg.optimize.map import quadratic_map_path
 
