@@ -22,7 +22,7 @@ from sklearn.linear_model import LogisticRegression, PoissonRegressor
 from sklearn.preprocessing import StandardScaler
 
 import bayesreg as br
-from bayesreg.conversions import weights_from_enet, weights_from_logistic
+from bayesreg.conversions import PenaltyWeights, weights_from_enet, weights_from_logistic
 from bayesreg.likelihoods import Bernoulli, Poisson
 from bayesreg.model import build_model
 from bayesreg.optimize.map import MapSolver, find_map
@@ -306,6 +306,23 @@ def test_the_intercept_only_fit_with_a_wide_offset_is_a_root_of_the_score():
     b0 = solver.scaling.intercept_from_working(solver._null_intercept(), np.zeros(3))
     root = optimize.brentq(lambda b: np.sum(special.expit(b + offset) - y), -50.0, 50.0, xtol=1e-14)
     assert b0 == pytest.approx(root, rel=0, abs=1e-9)
+
+
+def test_the_certificate_is_relative_whatever_the_size_of_the_objective():
+    """Weights c w and prior weights c l1 scale the objective by c: the certificate at any point is unchanged, for c
+    small enough that every gradient is below 1."""
+    X, y = DESIGNS["collinear"]
+    beta = np.full(X.shape[1], 0.1)
+    rels = []
+    for c in (1.0, 1e-6):
+        sw = c * np.ones(len(y))
+        solver = MapSolver(build_model(X, y, br.Laplace(1.0), likelihood=Bernoulli(), sample_weight=sw))
+        working = solver.working_weights(PenaltyWeights(c * 0.5, 0.0))
+        state = (0.1, beta, None)
+        evaluation = solver.objective.evaluate(*state)
+        assert np.max(np.abs(evaluation[2])) < 1.0 or c == 1.0
+        rels.append(solver.certificate(state, evaluation, working, np.zeros_like(beta))[1])
+    assert rels[1] == pytest.approx(rels[0], rel=1e-9, abs=0) and rels[0] > 1e-3
 
 
 def test_the_quadratic_path_refuses_a_non_quadratic_likelihood():
