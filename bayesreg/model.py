@@ -116,6 +116,14 @@ def check_mode_exists(
     listed = ", ".join(which[:8]) + (f" and {len(which) - 8} more" if len(which) > 8 else "")
     listed += ": penalty factor 0"
     of_rows = " on the rows of positive weight" if sample_weight is not None else ""
+    zero = [names[j] for j in np.flatnonzero(flat) if not np.any(X[rows][:, j])]
+    if zero:
+        raise ValueError(
+            f"prior: {', '.join(zero[:8])} (penalty factor 0) {'is' if len(zero) == 1 else 'are'} 0 on every row"
+            f"{of_rows} (a constant column, once centred or standardized, becomes 0): the data say nothing about "
+            "its coefficient and its prior is flat, so the posterior has no mode and is improper. Drop the column or "
+            "give it a positive penalty_factor"
+        )
     scaled = A / np.maximum(np.max(np.abs(A), axis=0), np.finfo(float).tiny)
     if np.linalg.matrix_rank(scaled) < A.shape[1]:
         raise ValueError(
@@ -125,9 +133,8 @@ def check_mode_exists(
         )
     signs = likelihood.recession_signs(y[rows])
     if signs is not None and improving_direction(A, signs) is not None:
-        what = {"binomial": "separate the classes", "poisson": "can fit the zero counts by a linear predictor of -inf"}
         raise ValueError(
-            f"prior: the coefficients with a flat prior ({listed}) {what.get(likelihood.family, 'improve the fit')}"
+            f"prior: the coefficients with a flat prior ({listed}) {likelihood.recession_message(signs)}"
             f"{of_rows}: the likelihood keeps increasing along a direction of them, so the posterior has no mode and "
             "is improper (the estimates would run off to infinity). Give them a positive penalty_factor"
         )

@@ -115,3 +115,14 @@ def test_a_flat_prior_on_an_indicator_of_zero_counts_is_refused():
         build_model(np.c_[indicator, z], y, br.Normal(1.0, penalty_factor=[0, 1]), likelihood=Poisson())
     y[np.flatnonzero(indicator)[0]] = 1.0
     build_model(np.c_[indicator, z], y, br.Normal(1.0, penalty_factor=[0, 1]), likelihood=Poisson())
+
+
+def test_a_flat_column_of_zeros_and_a_single_class_without_intercept_are_named():
+    rng = np.random.default_rng(3)
+    X = np.c_[np.zeros(30), rng.normal(size=30)]
+    y = (rng.random(30) < 0.5).astype(float)
+    with pytest.raises(ValueError, match=r"prior: x0 \(penalty factor 0\) is 0 on every row"):
+        build_model(X, y, br.Normal(1.0, penalty_factor=[0, 1]), likelihood=Bernoulli())
+    X[:, 0] = 2.0
+    with pytest.raises(ValueError, match="can fit y, which has a single class, with probabilities of exactly 0 or 1"):
+        build_model(X, np.ones(30), br.Normal(1.0, penalty_factor=[0, 1]), likelihood=Bernoulli(), fit_intercept=False)

@@ -165,7 +165,8 @@ def _refuse_unused_options(args) -> None:
     for name, what in _WHAT.items():
         if getattr(args, name) is not None and name not in used:
             takes = ", ".join("--" + option.replace("_", "-") for option in sorted(used))
-            raise UsageError(f"{what.split(' (')[0]} is not used with --family {args.family}, which takes {takes}")
+            why = f" (the {args.family} likelihood has no noise scale)" if name == "sigma" else ""
+            raise UsageError(f"{what.split(' (')[0]} is not used with --family {args.family}{why}, which takes {takes}")
 
 
 def _compare_estimators(family: str, X, y, args, alpha):

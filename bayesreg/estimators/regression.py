@@ -71,7 +71,7 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         learned. ``sigma="auto"`` is refused with it (least squares, which outliers inflate).
     nu : float or None, default=4.0
         The Student-t degrees of freedom (``likelihood="student_t"`` only: another value with the normal likelihood
-        is refused, as it would be ignored); None gives ``nu`` a ``Gamma(2, 0.1)``
+        is not used, and a UserWarning says so); None gives ``nu`` a ``Gamma(2, 0.1)``
         prior (``method="nuts"``).
     fit_intercept : bool, default=True
         Fit an unpenalized intercept (flat prior).
@@ -196,10 +196,10 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
                     f"nu={nu!r}): the MAP is computed at fixed values; to learn them use method='nuts'"
                 )
         elif self.nu is None or self.nu != 4.0:
-            # a default differs from any value the user sets on purpose: one that would be ignored is refused
-            raise ValueError(
-                f"nu={self.nu!r} is the Student-t degrees of freedom and applies to likelihood='student_t' only; "
-                f"with likelihood={self.likelihood!r} leave nu at its default (4.0)"
+            # warned, not refused: a grid search over likelihood with another nu fits its normal candidates too
+            warn(
+                f"nu={self.nu!r} is the Student-t degrees of freedom and is not used with "
+                f"likelihood={self.likelihood!r} (set likelihood='student_t' to use it)"
             )
         return prior, sigma
 

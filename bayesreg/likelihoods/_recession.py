@@ -15,8 +15,10 @@ from scipy import optimize
 
 __all__ = ["improving_direction"]
 
-#: a total margin below this many times the number of rows is the linear programme's round-off, not a direction
-_MARGIN_TOL = 1e-6
+#: a direction is genuine when its largest margin exceeds the largest violation of the constraints (the linear
+#: programme's feasibility tolerance, about 1e-7) by this factor, and is above round-off
+_GENUINE = 1e3
+_ROUNDOFF = 1e-9
 
 
 def improving_direction(A: np.ndarray, signs: np.ndarray) -> np.ndarray | None:
@@ -49,8 +51,8 @@ def improving_direction(A: np.ndarray, signs: np.ndarray) -> np.ndarray | None:
     if res.status != 0:
         return None
     margins = signed @ res.x
-    total = float(margins.sum())
+    largest = float(margins[free].max(initial=0.0))
     violation = max(float(-margins[free].min(initial=0.0)), float(np.abs((A / col)[~free] @ res.x).max(initial=0.0)))
-    if total <= _MARGIN_TOL * n or violation > _MARGIN_TOL * total:
+    if largest <= _ROUNDOFF or violation * _GENUINE > largest:
         return None
     return res.x / col

@@ -145,6 +145,10 @@ class Likelihood(ABC):
         minus infinity along every direction that changes the fit (Gaussian, Student-t)."""
         return None
 
+    def recession_message(self, signs: np.ndarray) -> str:
+        """What the coefficients do along a direction of :meth:`recession_signs`, for an error message."""
+        return "improve the fit without limit"
+
     def majorizing_curvature(self, value, eta, scale):
         """A positive curvature per observation (PyTensor) for the MAP's Newton steps where the density's own
         ``-d^2 log p / d eta^2`` can be negative (a density that is not log-concave); None (the default) uses the

@@ -53,6 +53,11 @@ class Bernoulli(Likelihood):
         separates the classes (completely or quasi-completely)."""
         return 2.0 * np.asarray(y, dtype=float) - 1.0
 
+    def recession_message(self, signs: np.ndarray) -> str:
+        if np.unique(signs).size == 1:
+            return "can fit y, which has a single class, with probabilities of exactly 0 or 1"
+        return "separate the classes"
+
     def link(self, mu: float) -> float:
         return float(special.logit(mu))
 

@@ -54,6 +54,9 @@ class Poisson(Likelihood):
         counts only (``exp(eta) -> 0`` there) and leaves the others alone."""
         return np.where(np.asarray(y, dtype=float) > 0, 0.0, -1.0)
 
+    def recession_message(self, signs: np.ndarray) -> str:
+        return "can fit the zero counts by a linear predictor of -inf"
+
     def link(self, mu: float) -> float:
         with np.errstate(divide="ignore"):
             return float(np.log(mu))

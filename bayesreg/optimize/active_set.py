@@ -334,8 +334,11 @@ def _solve_ridge(Q, c, l2, cache: FactorCache | None) -> np.ndarray:
         return _cho_solve(cache.L, c)
     M = Q.copy()
     M[np.diag_indices_from(M)] += 2.0 * l2
-    L = _cholesky(M) if cache is not None else None
+    L = _cholesky(M)
     if L is None:
-        return linalg.solve(M, c, assume_a="pos", check_finite=False)
-    cache.store(everything, L, l2)
+        # not positive definite in float64 (columns collinear to round-off): a least-squares solution; the MAP's
+        # line search and certificate judge the step it gives
+        return linalg.lstsq(M, c, check_finite=False)[0]
+    if cache is not None:
+        cache.store(everything, L, l2)
     return _cho_solve(L, c)

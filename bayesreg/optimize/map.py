@@ -303,8 +303,9 @@ class MapSolver:
         l1, l2 = self.scaling.weights(weights)
         return _Working(l1 * self._factor, l2 * self._factor, weights)
 
-    def curvature(self, w: np.ndarray, *, reuse: bool = True) -> tuple[_Curvature, bool]:
-        """The curvature at weights ``w``, and whether it is the last one reused (``reuse`` allows that)."""
+    def curvature(self, w: np.ndarray, *, reuse: bool = False) -> tuple[_Curvature, bool]:
+        """The curvature at weights ``w``, and whether it is the last one reused: ``reuse=True`` (a Newton step) allows
+        that while ``w`` is close to the last one; without it the curvature is the exact one at ``w``."""
         X = self._X
         if np.all(w == w[0]):
             if self._unit_gram is None:
@@ -314,9 +315,13 @@ class MapSolver:
             return _Curvature(w[0] * unit, means, float(w[0]) * X.shape[0]), False
         # a stale curvature is close enough for a proximal Newton step (the line search and the certificate keep
         # the result exact) while w has hardly changed: a path's next strength starts where the last one ended
-        if reuse and self._last_curvature is not None:
+        if self._last_curvature is not None:
             last_w, last = self._last_curvature
-            if np.all(np.abs(w - last_w) <= self._reuse_fraction * np.abs(last_w)):
+            ratio = float(w[0] / last_w[0]) if last_w[0] > 0 else 0.0
+            if ratio > 0 and np.all(np.abs(w - ratio * last_w) <= 1e-13 * np.abs(w)):
+                # the same weights up to one factor (a Gaussian at another sigma): the exact curvature, scaled
+                return _Curvature(ratio * last.Q, last.means, ratio * last.h00), False
+            if reuse and np.all(np.abs(w - last_w) <= self._reuse_fraction * np.abs(last_w)):
                 return last, True
         h00 = float(w.sum())
         means = (w @ X) / h00 if self.rm.fit_intercept else np.zeros(X.shape[1])
@@ -457,7 +462,8 @@ class MapSolver:
             ends.append((evaluation[0] + weights.penalty(state[1]), state, evaluation, c))
         value, state, evaluation, c = min(ends, key=lambda end: end[0])
         first, second = ends[0][1], ends[1][1]
-        size = max(float(np.max(np.abs(first[1]), initial=0.0)), abs(first[0]), 1e-300)
+        # working units: y and the columns of X on the scale of 1, so a difference below 1e-6 is round-off
+        size = max(float(np.max(np.abs(first[1]), initial=0.0)), abs(first[0]), 1.0)
         apart = max(float(np.max(np.abs(first[1] - second[1]), initial=0.0)), abs(first[0] - second[0]))
         n_modes = 2 if apart > 1e-6 * size else 1
         return state, evaluation, c, total, n_modes
@@ -473,7 +479,8 @@ class MapSolver:
         if evaluation is None:
             evaluation = self.objective.evaluate(*state)
         c, n_iter = np.full(self._X.shape[1], np.inf), 0
-        reuse, last_rel = True, np.inf
+        # a quadratic smooth part is solved by one step with the exact curvature: never a reused one
+        reuse, last_rel = not quadratic, np.inf
         while n_iter < max_iter:
             n_iter += 1
             trial, c = self.newton_step(state, evaluation, weights, reuse=reuse)
@@ -486,7 +493,7 @@ class MapSolver:
             if rel <= tol:
                 break
             # a step with a reused curvature that did not cut the certificate by _STALE_PROGRESS: refresh it
-            reuse = not (self._stale and rel > _STALE_PROGRESS * last_rel)
+            reuse = not quadratic and not (self._stale and rel > _STALE_PROGRESS * last_rel)
             last_rel = rel
         return state, evaluation, c, n_iter
 

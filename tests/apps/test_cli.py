@@ -148,7 +148,10 @@ def test_compare_poisson_on_the_synthetic_counts(capsys):
 @pytest.mark.parametrize(
     "args, match",
     [
-        (["--family", "poisson", "--sigma", "2"], "--sigma is not used with --family poisson, which takes --alpha"),
+        (
+            ["--family", "poisson", "--sigma", "2"],
+            r"--sigma is not used with --family poisson \(the poisson likelihood has no noise scale\), which takes",
+        ),
         (["--family", "binomial", "--alpha", "0.1"], "--alpha is not used with --family binomial, which takes --C"),
         (["--family", "binomial", "--ridge-alpha", "3"], "--ridge-alpha is not used with --family binomial"),
         (["--C", "2"], "--C is not used with --family gaussian, which takes --alpha, --l1-ratio, --ridge-alpha"),

@@ -50,3 +50,15 @@ def test_the_scale_of_a_column_does_not_matter():
         d = improving_direction(np.column_stack([np.ones(6), scale * x]), signs)
         assert d is not None
     assert improving_direction(np.empty((0, 2)), np.empty(0)) is None
+
+
+def test_one_separated_row_among_many_is_found():
+    """A dummy column with one observation, of class 1 (quasi-complete separation): its margin does not shrink with
+    the number of rows."""
+    rng = np.random.default_rng(1)
+    n = 200_000
+    dummy = np.zeros(n)
+    dummy[0] = 1.0
+    signs = np.where(rng.random(n) < 0.5, 1.0, -1.0)
+    signs[0] = 1.0
+    assert improving_direction(np.column_stack([np.ones(n), dummy]), signs) is not None
