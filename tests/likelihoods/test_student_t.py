@@ -91,17 +91,19 @@ def test_leverage_outliers_give_two_modes_and_the_better_one_is_reported():
     assert clean.n_modes == 1
 
 
-def test_the_newton_curvature_is_the_densitys_own_floored_at_a_hundredth_of_the_majorizer():
-    """w_i = max(-d^2 log p / d eta^2, 0.01 (nu + 1) / (nu sigma^2 + r^2)) in working units: the density's own near
-    the fit, the floor where a residual is large (own curvature negative)."""
+@pytest.mark.parametrize("weighted", [False, True])
+def test_the_newton_curvature_is_the_densitys_own_floored_at_a_hundredth_of_the_majorizer(weighted):
+    """w_i = s_i max(-d^2 log p / d eta^2, 0.01 (nu + 1) / (nu sigma^2 + r^2)) in working units, s_i the sample
+    weights: the density's own near the fit, the floor where a residual is large (own curvature negative)."""
     X, y = _data(n=40, outliers=5)
-    solver = MapSolver(build_model(X, y, br.Normal(1.0), likelihood=StudentT(nu=3.0, sigma=0.5)))
+    sw = np.random.default_rng(5).uniform(0.2, 3.0, size=40) if weighted else None
+    solver = MapSolver(build_model(X, y, br.Normal(1.0), likelihood=StudentT(nu=3.0, sigma=0.5), sample_weight=sw))
     beta = np.full(5, 0.1)
     *_, w = solver.objective.evaluate(0.2, beta, None)
     sigma, r = solver.working.likelihood.sigma, solver.working.y - (0.2 + solver._X @ beta)
     own = 4.0 * (3.0 * sigma**2 - r**2) / (3.0 * sigma**2 + r**2) ** 2
     floor = 0.01 * 4.0 / (3.0 * sigma**2 + r**2)
-    np.testing.assert_allclose(w, np.maximum(own, floor), rtol=1e-12)
+    np.testing.assert_allclose(w, (1.0 if sw is None else sw) * np.maximum(own, floor), rtol=1e-12)
     assert np.any(own < 0) and np.any(own > floor)
 
 

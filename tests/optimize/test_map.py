@@ -733,13 +733,21 @@ def test_free_sigma_with_integer_weights_is_the_map_of_repeated_rows(diabetes_st
 
 @pytest.mark.parametrize("fit_intercept", [True, False])
 def test_free_sigma_bracket_uses_the_weighted_least_squares_fit(diabetes_std, fit_intercept):
-    """RSS0 and RSS_ls of the bracket: weighted sums of squares of y less its weighted mean (with an intercept) and
-    of the weighted least-squares residual, for columns that are not centred (in working units: over t^2)."""
+    """RSS0 and RSS_ls of the bracket: weighted sums of squares of y less the offset and its weighted mean (with an
+    intercept) and of the weighted least-squares residual, for columns that are not centred (in working units: over
+    t^2)."""
     X, y = diabetes_std
     X = X + np.linspace(1.0, 3.0, X.shape[1])
     w = np.random.default_rng(2).uniform(0.1, 2.0, size=len(y))
+    offset = np.random.default_rng(3).normal(scale=50.0, size=len(y))
     rm = br.build_model(
-        X, y, br.Laplace(5.0), likelihood=Gaussian(sigma=None), sample_weight=w, fit_intercept=fit_intercept
+        X,
+        y + offset,
+        br.Laplace(5.0),
+        likelihood=Gaussian(sigma=None),
+        sample_weight=w,
+        fit_intercept=fit_intercept,
+        offset=offset,
     )
     rss0, rss_ls = MapSolver(rm).residual_sums_of_squares()
     A = np.c_[np.ones(len(y)), X] if fit_intercept else X
