@@ -97,7 +97,7 @@ def test_the_newton_curvature_is_the_densitys_own_floored_at_a_hundredth_of_the_
     weights: the density's own near the fit, the floor where a residual is large (own curvature negative)."""
     X, y = _data(n=40, outliers=5)
     sw = np.random.default_rng(5).uniform(0.2, 3.0, size=40) if weighted else None
-    solver = MapSolver(build_model(X, y, br.Normal(1.0), likelihood=StudentT(nu=3.0, sigma=0.5), sample_weight=sw))
+    solver = MapSolver(build_model(X, y, br.Normal(1.0), likelihood=StudentT(nu=3.0, sigma=0.7), sample_weight=sw))
     beta = np.full(5, 0.1)
     *_, w = solver.objective.evaluate(0.2, beta, None)
     sigma, r = solver.working.likelihood.sigma, solver.working.y - (0.2 + solver._X @ beta)
@@ -120,6 +120,33 @@ def test_the_least_squares_start_is_the_gaussian_map_at_the_same_sigma(weighted)
     coef = solver.scaling.beta_from_working(beta)
     np.testing.assert_allclose(coef, gaussian.coef, rtol=0, atol=1e-9 * np.abs(gaussian.coef).max())
     assert solver.scaling.intercept_from_working(b0, coef) == pytest.approx(gaussian.intercept, rel=1e-9, abs=0)
+
+
+def test_defaults_the_nu_prior_and_immutability():
+    import dataclasses
+
+    import pymc as pm
+
+    likelihood = StudentT()
+    assert likelihood.nu == 4.0 and likelihood.sigma is None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        likelihood.nu = 3.0
+    X, y = _data(n=20, outliers=2)
+    rm = build_model(X, y, br.Normal(1.0), likelihood=StudentT(nu=None, sigma=1.0))
+    for value in (0.5, 4.0, 40.0):  # Gamma(2, rate 0.1): mean 20
+        logp = pm.logp(rm.model["nu"], value).eval()
+        assert logp == pytest.approx(stats.gamma(2.0, scale=10.0).logpdf(value), rel=1e-12, abs=0)
+
+
+def test_draws_are_eta_plus_scale_times_a_t_variate_from_the_given_generator():
+    eta = np.array([0.0, 5.0, -3.0])
+    likelihood = StudentT(nu=3.0, sigma=2.0)
+    draws = likelihood.draw(eta, 2.0, np.random.default_rng(0), size=(4, 3))
+    np.testing.assert_array_equal(draws, eta + 2.0 * np.random.default_rng(0).standard_t(3.0, size=(4, 3)))
+    # the CustomDist's random (weighted models): the same draws, from its rng, with the nu it is given
+    weights = np.ones(3)
+    custom = likelihood._draw(eta, 2.0, 5.0, weights, rng=np.random.default_rng(1), size=(2, 3))
+    np.testing.assert_array_equal(custom, eta + 2.0 * np.random.default_rng(1).standard_t(5.0, size=(2, 3)))
 
 
 def test_the_weighted_median_start():
