@@ -58,6 +58,9 @@ def weights_log_normalizer(l1: float, l2: float) -> float:
 def weights_logp(value, l1, l2, kind: PenaltyWeights):
     """``-l1 |b| - l2 b^2 - log Z(l1, l2)`` elementwise (PyTensor), for the form of ``kind``'s weights (Laplace: no
     ``l2``, Normal: no ``l1``, elastic net: both)."""
+    # PyTensor makes a Python float that float32 holds exactly (1.5) a float32 constant, and would then take its log
+    # in float32 (1e-8 off): float64 throughout (lossless, as those values are exact)
+    l1, l2 = pt.cast(l1, "float64"), pt.cast(l2, "float64")
     if kind.l2 == 0:
         return -l1 * pt.abs(value) + pt.log(0.5 * l1)
     if kind.l1 == 0:

@@ -828,3 +828,17 @@ def test_penalty_factor_conversions_go_through_glmnet_only():
     np.testing.assert_allclose(
         back.penalty(np.array([1.0, 2.0, -1.0])), prior.penalty(np.array([1.0, 2.0, -1.0])), rtol=1e-14
     )
+
+
+@pytest.mark.parametrize("l1, l2", [(1.0, 1.0), (1.0, 0.3), (2.5, 1.0), (1.0, 0.0), (0.0, 1.0), (3.0, 0.0)])
+def test_penalty_densities_at_unit_weights_integrate_to_one(l1, l2):
+    """exp(-l1 |b| - l2 b^2 - log Z): log Z against numerical integration, for weights of exactly 1 too (where the
+    Laplace, Normal and elastic-net forms must not be confused)."""
+    from bayesreg.conversions import PenaltyWeights
+    from bayesreg.priors._densities import weights_log_normalizer, weights_logp
+
+    Z, _ = integrate.quad(lambda b: math.exp(-l1 * abs(b) - l2 * b * b), -np.inf, np.inf, epsabs=0, epsrel=1e-13)
+    assert weights_log_normalizer(l1, l2) == pytest.approx(math.log(Z), rel=1e-10, abs=1e-12)
+    values = np.array([-1.0, 0.3, 2.0])
+    logp = weights_logp(pt.as_tensor(values), l1, l2, PenaltyWeights(l1, l2)).eval()
+    np.testing.assert_allclose(logp, -l1 * np.abs(values) - l2 * values**2 - math.log(Z), rtol=1e-12)
