@@ -114,9 +114,9 @@ def test_the_least_squares_start_is_the_gaussian_map_at_the_same_sigma(weighted)
     X = X + 2.0  # columns not centred: the intercept of the start matters
     sw = np.random.default_rng(4).uniform(0.5, 2.0, size=len(y)) if weighted else None
     prior = br.Laplace(0.3)
-    solver = MapSolver(build_model(X, y, prior, likelihood=StudentT(nu=3.0, sigma=0.5), sample_weight=sw))
+    solver = MapSolver(build_model(X, y, prior, likelihood=StudentT(nu=3.0, sigma=0.7), sample_weight=sw))
     b0, beta, _ = solver._least_squares_start(solver.working_weights(prior.weights))
-    gaussian = find_map(build_model(X, y, prior, likelihood=Gaussian(sigma=0.5), sample_weight=sw))
+    gaussian = find_map(build_model(X, y, prior, likelihood=Gaussian(sigma=0.7), sample_weight=sw))
     coef = solver.scaling.beta_from_working(beta)
     np.testing.assert_allclose(coef, gaussian.coef, rtol=0, atol=1e-9 * np.abs(gaussian.coef).max())
     assert solver.scaling.intercept_from_working(b0, coef) == pytest.approx(gaussian.intercept, rel=1e-9, abs=0)
