@@ -116,7 +116,8 @@ def check_mode_exists(
     listed = ", ".join(which[:8]) + (f" and {len(which) - 8} more" if len(which) > 8 else "")
     listed += ": penalty factor 0"
     of_rows = " on the rows of positive weight" if sample_weight is not None else ""
-    zero = [names[j] for j in np.flatnonzero(flat) if not np.any(X[rows][:, j])]
+    flat_A = A[:, 1:] if fit_intercept else A
+    zero = [names[j] for j, column in zip(np.flatnonzero(flat), flat_A.T, strict=True) if not np.any(column)]
     if zero:
         raise ValueError(
             f"prior: {', '.join(zero[:8])} (penalty factor 0) {'is' if len(zero) == 1 else 'are'} 0 on every row"

@@ -120,7 +120,7 @@ def _compare(args) -> int:
         for name, check in (("ridge_alpha", check_positive), ("C", check_positive), ("l1_ratio", check_l1_ratio)):
             value = getattr(args, name)
             value = COMPARE_DEFAULTS[name] if value is None else value
-            setattr(args, name, check(value, "--" + name.replace("_", "-")))
+            setattr(args, name, check(value, _flag(name)))
         if args.sigma is not None:
             check_positive(args.sigma, "--sigma")
         X, y, label = _load(args.data or DEFAULT_DATA[family], args.target)
@@ -149,24 +149,21 @@ _FAMILY_OPTIONS = {
     "binomial": {"C", "l1_ratio"},
     "poisson": {"alpha"},
 }
-_WHAT = {
-    "alpha": "--alpha (Lasso / ElasticNet's, PoissonRegressor's alpha)",
-    "ridge_alpha": "--ridge-alpha (Ridge's alpha)",
-    "C": "--C (LogisticRegression's C)",
-    "l1_ratio": "--l1-ratio (the elastic net's)",
-    "sigma": "--sigma (the Gaussian noise scale)",
-}
 
 
 def _refuse_unused_options(args) -> None:
     """A strength given for another family than ``--family`` would be ignored: refuse it, naming what the family
     uses."""
     used = _FAMILY_OPTIONS[args.family]
-    for name, what in _WHAT.items():
-        if getattr(args, name) is not None and name not in used:
-            takes = ", ".join("--" + option.replace("_", "-") for option in sorted(used))
+    for name in sorted(set().union(*_FAMILY_OPTIONS.values()) - used):
+        if getattr(args, name) is not None:
+            takes = ", ".join(_flag(option) for option in sorted(used))
             why = f" (the {args.family} likelihood has no noise scale)" if name == "sigma" else ""
-            raise UsageError(f"{what.split(' (')[0]} is not used with --family {args.family}{why}, which takes {takes}")
+            raise UsageError(f"{_flag(name)} is not used with --family {args.family}{why}, which takes {takes}")
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
 
 
 def _compare_estimators(family: str, X, y, args, alpha):

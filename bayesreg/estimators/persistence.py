@@ -51,7 +51,7 @@ from bayesreg._files import replace_folder
 from bayesreg.conversions import PenaltyWeights
 from bayesreg.data.design import Standardization
 from bayesreg.inference.sampling import Diagnostics
-from bayesreg.likelihoods import REGRESSION_LIKELIHOODS
+from bayesreg.likelihoods import DEFAULT_NU, REGRESSION_LIKELIHOODS
 from bayesreg.optimize.map import MapResult
 
 __all__ = ["ESTIMATOR_FILE", "FORMAT_VERSION", "IDATA_DIR", "CloudPickled", "load_estimator", "save_estimator"]
@@ -222,7 +222,7 @@ _PARAM_CHECKS = {
     "nu": ("null or a number", lambda v: v is None or _is_finite_number(v)),
 }
 #: parameters added after format 2 was defined, with the value a save without them meant
-_ADDED_PARAMS = {"likelihood": "normal", "nu": 4.0}
+_ADDED_PARAMS = {"likelihood": "normal", "nu": DEFAULT_NU}
 
 
 def _prior_params(prior) -> dict:

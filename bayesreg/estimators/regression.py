@@ -15,7 +15,7 @@ from bayesreg.estimators.base import BayesianLinearModel
 from bayesreg.estimators.persistence import load_estimator, save_estimator
 from bayesreg.inference.sampling import CHAINS, DRAWS, TUNE
 from bayesreg.inference.summaries import interval_bounds
-from bayesreg.likelihoods import REGRESSION_LIKELIHOODS, Gaussian, StudentT, predictive
+from bayesreg.likelihoods import DEFAULT_NU, REGRESSION_LIKELIHOODS, Gaussian, StudentT, predictive
 from bayesreg.optimize.map import MapResult, MapSolver
 
 __all__ = ["BayesianRegression"]
@@ -144,7 +144,7 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         *,
         sigma=None,
         likelihood="normal",
-        nu=4.0,
+        nu=DEFAULT_NU,
         fit_intercept=True,
         standardize=False,
         method="map",
@@ -195,7 +195,7 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
                     f"likelihood='student_t' with method='map' needs a fixed sigma and nu (got sigma={sigma!r}, "
                     f"nu={nu!r}): the MAP is computed at fixed values; to learn them use method='nuts'"
                 )
-        elif self.nu is None or self.nu != 4.0:
+        elif self.nu is None or self.nu != DEFAULT_NU:
             # warned, not refused: a grid search over likelihood with another nu fits its normal candidates too
             warn(
                 f"nu={self.nu!r} is the Student-t degrees of freedom and is not used with "

@@ -11,11 +11,14 @@ import pytensor.tensor as pt
 from bayesreg._validation import check_positive
 from bayesreg.likelihoods.base import Likelihood
 
-__all__ = ["StudentT", "NU_PRIOR"]
+__all__ = ["DEFAULT_NU", "NU_PRIOR", "StudentT"]
 
 #: the Gamma(alpha=2, beta=0.1) prior on a free ``nu`` (Juarez & Steel 2010; brms' default): mean 20, mode 10, with
 #: about 5% of its mass below nu = 3.6
 NU_PRIOR = (2.0, 0.1)
+
+#: the degrees of freedom of a Student-t likelihood unless told otherwise (fixed)
+DEFAULT_NU = 4.0
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class StudentT(Likelihood):
     link_name = "identity"
     location_scale = True
 
-    nu: float | None = 4.0
+    nu: float | None = DEFAULT_NU
     sigma: float | None = None
     sigma_prior_scale: float | None = None
 
