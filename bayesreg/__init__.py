@@ -52,6 +52,7 @@ _EXPORTS = {
     "BayesianLasso": "bayesreg.priors.shrinkage",
     "HierarchicalNormal": "bayesreg.priors.shrinkage",
     "Horseshoe": "bayesreg.priors.shrinkage",
+    "HorseshoePlus": "bayesreg.priors.shrinkage",
     "RegularizedHorseshoe": "bayesreg.priors.shrinkage",
     "ShrinkagePrior": "bayesreg.priors.shrinkage",
 }
@@ -75,6 +76,7 @@ __all__ = [
     "GibbsResult",
     "HierarchicalNormal",
     "Horseshoe",
+    "HorseshoePlus",
     "Laplace",
     "MapResult",
     "McemResult",

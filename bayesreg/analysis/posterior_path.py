@@ -369,7 +369,9 @@ def _nuts_laplace(Z, y, scales, sigma, names, fit_intercept, probs, seeds, sampl
     for k, scale in enumerate(scales):
         rm.set_prior(Laplace(float(scale)))
         seed = None if seeds is None else seeds[k]
-        idata = sample_posterior(rm, random_seed=seed, predictive=False, **sampler_kwargs)
+        idata = sample_posterior(
+            rm, method="nuts", random_seed=seed, store_log_likelihood=False, store_predictive=False, **sampler_kwargs
+        )
         beta = idata["posterior"]["beta"].values.reshape(-1, p)
         median[k], mean[k] = np.median(beta, axis=0), beta.mean(axis=0)
         quantiles = np.quantile(beta, bounds, axis=0).reshape(n_prob, 2, p)

@@ -21,16 +21,21 @@ from bayesreg.inference.sampling import (
     TUNE,
     check_run_length,
     check_sampler,
+    check_store,
     diagnose,
     sample_posterior,
     warn_if_problems,
+)
+from bayesreg.inference.sampling import (
+    METHODS as POSTERIOR_METHODS,
 )
 from bayesreg.model import build_model
 from bayesreg.priors import check_prior
 
 __all__ = ["BayesianLinearModel", "METHODS", "METHOD_ATTRIBUTES"]
 
-METHODS = ("map", "nuts")
+#: the exact MAP, or the posterior sampled by the fastest exact sampler, a Gibbs kernel or NUTS
+METHODS = ("map", *POSTERIOR_METHODS)
 #: fitted attributes that only one method sets: a refit with the other method drops them
 METHOD_ATTRIBUTES = (
     "map_",
@@ -38,6 +43,7 @@ METHOD_ATTRIBUTES = (
     "idata_",
     "diagnostics_",
     "nuts_sampler_",
+    "sampler_",
     "coef_median_",
     "intercept_median_",
 )
@@ -65,6 +71,8 @@ class BayesianLinearModel(BaseEstimator):
         nuts_sampler=None,
         target_accept=None,
         progressbar=True,
+        store_log_likelihood="auto",
+        store_predictive="auto",
     ):
         self.prior = prior
         self.fit_intercept = fit_intercept
@@ -78,6 +86,8 @@ class BayesianLinearModel(BaseEstimator):
         self.nuts_sampler = nuts_sampler
         self.target_accept = target_accept
         self.progressbar = progressbar
+        self.store_log_likelihood = store_log_likelihood
+        self.store_predictive = store_predictive
 
     def _check_common_params(self):
         """Check the parameters every estimator has (before anything is compiled); returns the prior."""
@@ -88,9 +98,9 @@ class BayesianLinearModel(BaseEstimator):
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
         if self.method == "map" and not prior.has_penalty_twin:
             raise ValueError(
-                f"prior={prior!r} is hierarchical: it has no penalty twin and no exact MAP here; use method='nuts'"
+                f"prior={prior!r} is hierarchical: it has no penalty twin and no exact MAP here; use method='sample'"
             )
-        if self.method == "nuts":
+        if self.method != "map":
             check_run_length(self.draws, self.tune, self.chains)
             if self.cores is not None:
                 check_count(self.cores, "cores")
@@ -102,6 +112,8 @@ class BayesianLinearModel(BaseEstimator):
                 if not target < 1.0:
                     raise ValueError(f"target_accept must be in (0, 1), got {self.target_accept!r}")
             check_bool(self.progressbar, "progressbar")
+            check_store(self.store_log_likelihood, "store_log_likelihood")
+            check_store(self.store_predictive, "store_predictive")
         return prior
 
     def fit(self, X, y, sample_weight=None):
@@ -168,9 +180,10 @@ class BayesianLinearModel(BaseEstimator):
         self._standardization = standardization
         return standardization.apply(X)
 
-    def _fit_nuts(self, rm):
+    def _fit_posterior(self, rm):
         idata = sample_posterior(
             rm,
+            method=self.method,
             draws=self.draws,
             tune=self.tune,
             chains=self.chains,
@@ -179,6 +192,8 @@ class BayesianLinearModel(BaseEstimator):
             nuts_sampler=self.nuts_sampler,
             target_accept=self.target_accept,
             progressbar=self.progressbar,
+            store_log_likelihood=self.store_log_likelihood,
+            store_predictive=self.store_predictive,
         )
         # which scale the draws are on, and the transform back to X's own (as _draws applies it)
         idata.attrs["standardized"] = bool(self.standardize)
@@ -205,7 +220,8 @@ class BayesianLinearModel(BaseEstimator):
 
     def _set_posterior(self, idata) -> None:
         self.idata_ = idata
-        self.nuts_sampler_ = idata.attrs.get("nuts_sampler", "pymc")
+        self.sampler_ = idata.attrs.get("sampler", "nuts")
+        self.nuts_sampler_ = idata.attrs.get("nuts_sampler", "pymc") if self.sampler_ == "nuts" else None
         beta, intercept = self._coefficient_draws()
         self.coef_ = beta.mean(axis=0)
         self.coef_median_ = np.median(beta, axis=0)
@@ -246,7 +262,10 @@ class BayesianLinearModel(BaseEstimator):
 
     def _require_posterior(self, what: str) -> None:
         if not hasattr(self, "idata_"):
-            raise ValueError(f"{what} needs the posterior: fit with method='nuts' (this estimator has method='map')")
+            raise ValueError(
+                f"{what} needs the posterior: fit with method='sample' (or 'gibbs', 'nuts'); this estimator has "
+                "method='map'"
+            )
 
     def summary(self, scale: str = "original", **kwargs):
         """ArviZ summary (mean, sd, 90% interval, ESS, r_hat) of the coefficients, intercept, sigma and hyperparameters.

@@ -102,7 +102,7 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
             self.intercept_ = np.array([float(intercept)])
             self.equivalent_penalty_ = self._equivalent_penalty(prior, family="binomial")
         else:
-            self._fit_nuts(rm)
+            self._fit_posterior(rm)
             self.coef_ = self.coef_.reshape(1, -1)
             self.coef_median_ = self.coef_median_.reshape(1, -1)
             self.intercept_ = np.array([self.intercept_])

@@ -106,7 +106,7 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
             n = self._n_samples(X, sample_weight) if exposure is None else float(np.sum(weights * exposure))
             self.equivalent_penalty_ = self._equivalent_penalty(prior, family="poisson", n_samples=n)
         else:
-            self._fit_nuts(rm)
+            self._fit_posterior(rm)
         return self
 
     def predict(self, X, exposure=None):

@@ -69,7 +69,7 @@ _KIND_FIELDS = {
     "nuts": ("coef_median_", "intercept_median_", "nuts_sampler_", "diagnostics_"),
 }
 #: fitted attributes of the estimator that are deliberately not saved
-_NOT_SAVED = ("model_",)
+_NOT_SAVED = ("model_", "sampler_")  # sampler_ is read back from the posterior's attrs
 #: the scikit-learn estimators ``equivalent_penalty_`` may be
 _PENALTY_CLASSES = ("Ridge", "Lasso", "ElasticNet")
 #: stored point estimates must agree with the ones recomputed from map_ / the posterior to this
@@ -350,7 +350,8 @@ def _read_fitted(stored, reader: _Reader) -> _Fitted:
     else:
         out["coef_median_"] = reader.vector(stored["coef_median_"], "fitted.coef_median_", n)
         out["intercept_median_"] = reader.number(stored["intercept_median_"], "fitted.intercept_median_")
-        out["nuts_sampler_"] = reader.string(stored["nuts_sampler_"], "fitted.nuts_sampler_")
+        nuts_sampler = stored["nuts_sampler_"]  # null for a Gibbs posterior
+        out["nuts_sampler_"] = None if nuts_sampler is None else reader.string(nuts_sampler, "fitted.nuts_sampler_")
         out["diagnostics_"] = _read_dataclass(stored["diagnostics_"], Diagnostics, "fitted.diagnostics_", reader, n)
     return _Fitted(kind, out, n)
 
@@ -683,6 +684,7 @@ def load_estimator(cls: type[BaseEstimator], path: str | os.PathLike) -> BaseEst
     _check_posterior_agreement(estimator, attributes, idata, reader)
     estimator.__dict__.update(attributes)
     estimator.idata_ = idata
+    estimator.sampler_ = idata.attrs.get("sampler", "nuts")
     return estimator
 
 

@@ -156,6 +156,8 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         nuts_sampler=None,
         target_accept=None,
         progressbar=True,
+        store_log_likelihood="auto",
+        store_predictive="auto",
     ):
         self.prior = prior
         self.sigma = sigma
@@ -172,6 +174,8 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         self.nuts_sampler = nuts_sampler
         self.target_accept = target_accept
         self.progressbar = progressbar
+        self.store_log_likelihood = store_log_likelihood
+        self.store_predictive = store_predictive
 
     def _check_params(self):
         prior = self._check_common_params()
@@ -230,7 +234,7 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         if self.method == "map":
             self._fit_map(rm, self._n_samples(X, sample_weight))
         else:
-            self._fit_nuts(rm)
+            self._fit_posterior(rm)
         return self
 
     def _noise_scale(self, sigma, X_fit, y, sample_weight=None):

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import importlib.util
+import logging
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import arviz as az
 import numpy as np
 import pymc as pm
 import xarray as xr
+from arviz_base import from_dict
 
 from bayesreg._validation import check_count
 from bayesreg._warnings import warn
+from bayesreg.inference.gibbs_sampler import GibbsPlan, default_cores, gibbs_plan, sample_gibbs
 from bayesreg.model import RegressionModel
 
 __all__ = [
     "CHAINS",
     "DRAWS",
+    "METHODS",
     "NUTS_SAMPLERS",
+    "STORE_LIMIT",
     "TUNE",
     "check_run_length",
     "SamplingWarning",
@@ -30,6 +36,11 @@ __all__ = [
 ]
 
 NUTS_SAMPLERS = ("pymc", "nutpie")
+#: the samplers of the posterior: the fastest exact one for the model, a Gibbs kernel, NUTS
+METHODS = ("sample", "gibbs", "nuts")
+#: ``store_log_likelihood`` / ``store_predictive="auto"`` keep a per-observation group while it holds at most this
+#: many values (chains x draws x n: 160 MB of float64)
+STORE_LIMIT = 20_000_000
 
 #: The NUTS settings every function and estimator defaults to (PyMC's own): draws kept per chain, tuning steps per
 #: chain, chains.
@@ -90,9 +101,46 @@ def choose_sampler(rm: RegressionModel, *, draws: int = DRAWS, tune: int = TUNE,
     return "nutpie" if chains * (tune + draws) * n_params >= NUTPIE_MIN_WORK else "pymc"
 
 
+def check_method(method) -> str:
+    """``method`` if it is one of :data:`METHODS`, else a ValueError naming it."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    return method
+
+
+def check_store(value, name: str):
+    """``"auto"``, True or False, else a ValueError naming ``name``."""
+    if isinstance(value, str) and value == "auto":
+        return value
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    raise ValueError(f"{name} must be 'auto', True or False, got {value!r}")
+
+
+def _stored(setting, chains: int, draws: int, n: int) -> bool:
+    """Whether a per-observation group is kept: as asked, or (``"auto"``) while it holds at most
+    :data:`STORE_LIMIT` values."""
+    return setting if isinstance(setting, bool) else chains * draws * n <= STORE_LIMIT
+
+
+@contextmanager
+def _quiet_pymc(quiet: bool = True):
+    """PyMC's log lines ("Initializing NUTS...", "Sampling: [y_obs]", "Only 5 samples per chain...") held back
+    while ``quiet``: bayesreg reports what matters itself (progress bar, :class:`SamplingWarning`)."""
+    logger = logging.getLogger("pymc")
+    level = logger.level
+    if quiet:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def sample_posterior(
     rm: RegressionModel,
     *,
+    method: str = "sample",
     draws: int = DRAWS,
     tune: int = TUNE,
     chains: int = CHAINS,
@@ -101,54 +149,177 @@ def sample_posterior(
     nuts_sampler: str | None = None,
     target_accept: float | None = None,
     progressbar: bool = True,
-    predictive: bool = True,
+    store_log_likelihood="auto",
+    store_predictive="auto",
 ):
-    """NUTS draws of the model's posterior, with the posterior predictive and the log likelihood.
+    """Draws of the model's posterior by the fastest exact sampler, with the log likelihood and the posterior
+    predictive when they are stored.
 
-    Returns an ArviZ ``DataTree`` with the groups ``posterior``, ``posterior_predictive``,
-    ``log_likelihood``, ``sample_stats``, ``observed_data`` and ``constant_data``
-    (``predictive=False`` leaves out the two computed after sampling, ``posterior_predictive``
-    and ``log_likelihood``, for callers that only summarize the draws). The same
-    ``random_seed`` gives identical draws. ``target_accept=None`` takes the prior's own
-    recommendation (0.99 for the horseshoe, 0.8 for most).
+    Parameters
+    ----------
+    method : {"sample", "gibbs", "nuts"}
+        ``"sample"``: a compiled Gibbs kernel when one samples this model exactly
+        (:func:`bayesreg.inference.gibbs_sampler.gibbs_plan`: the Gaussian likelihood with a penalty prior, the
+        Bayesian lasso, the hierarchical normal, the horseshoe or the horseshoe+), else NUTS. ``"gibbs"`` refuses
+        (ValueError, saying why) a model without a kernel; ``"nuts"`` always takes NUTS.
+    draws, tune, chains : int
+        Draws kept per chain, tuning steps (NUTS) or burn-in sweeps (Gibbs) per chain, chains.
+    cores : int or None
+        Chains run at once; None: one per core available, at most one per chain.
+    nuts_sampler, target_accept : NUTS only
+        ``nuts_sampler=None`` picks PyMC's or nutpie (:func:`choose_sampler`); ``target_accept=None`` takes the
+        prior's recommendation (0.99 for the horseshoes, 0.8 for most).
+    progressbar : bool
+        PyMC's progress bar and log lines for NUTS (both off with False).
+    store_log_likelihood, store_predictive : {"auto", True, False}
+        Keep the pointwise log likelihood (``log_likelihood``, for ``arviz.loo``) and draws of ``y`` at the
+        observed rows (``posterior_predictive``); ``"auto"`` keeps each while it holds at most
+        :data:`STORE_LIMIT` values (chains x draws x n), so a large ``n`` does not fill memory.
+
+    Returns
+    -------
+    DataTree
+        ``posterior`` (the model's free and deterministic variables, its names, dims and coords),
+        ``sample_stats``, ``observed_data``, ``constant_data`` and, when stored, ``log_likelihood`` and
+        ``posterior_predictive``. ``attrs["sampler"]`` is ``"gibbs"`` or ``"nuts"`` and
+        ``attrs["sampler_reason"]`` says why. The same ``random_seed`` gives identical draws.
     """
+    method = check_method(method)
+    plan = gibbs_plan(rm) if method != "nuts" else "method='nuts' was asked for"
+    if method == "gibbs" and not isinstance(plan, GibbsPlan):
+        raise ValueError(f"method='gibbs': {plan}; use method='sample' (NUTS where there is no kernel) or 'nuts'")
+    seeds = np.random.SeedSequence(random_seed).generate_state(2)
+    n = rm.X.shape[0]
+    if isinstance(plan, GibbsPlan):
+        idata = _sample_by_gibbs(rm, plan, draws, tune, chains, cores, int(seeds[0]))
+        reason = plan.reason
+    else:
+        idata = _sample_by_nuts(rm, draws, tune, chains, cores, int(seeds[0]), nuts_sampler, target_accept, progressbar)
+        reason = plan
+    with _quiet_pymc():
+        if _stored(store_log_likelihood, chains, draws, n):
+            _add_log_likelihood(rm, idata)
+        if _stored(store_predictive, chains, draws, n):
+            _add_predictive(rm, idata, int(seeds[1]))
+    idata.attrs["sampler"] = "gibbs" if isinstance(plan, GibbsPlan) else "nuts"
+    idata.attrs["sampler_reason"] = reason
+    return idata
+
+
+def _sample_by_nuts(rm, draws, tune, chains, cores, seed, nuts_sampler, target_accept, progressbar):
     sampler = nuts_sampler or choose_sampler(rm, draws=draws, tune=tune, chains=chains)
     if target_accept is None:
         target_accept = rm.prior.target_accept
-    seeds = np.random.SeedSequence(random_seed).generate_state(2)
     kwargs = {}
     if sampler == "pymc":
-        kwargs["cores"] = min(chains, 2) if cores is None else cores
-    with rm.model:
+        kwargs["cores"] = default_cores(chains) if cores is None else cores
+    with rm.model, _quiet_pymc(not progressbar):
         idata = pm.sample(
             draws=draws,
             tune=tune,
             chains=chains,
-            random_seed=int(seeds[0]),
+            random_seed=seed,
             nuts_sampler=sampler,
             target_accept=target_accept,
             progressbar=progressbar,
             compute_convergence_checks=False,
             **kwargs,
         )
-        # PyMC catches Ctrl-C and returns the draws made so far: a cut-short posterior is not a result
-        got = (idata["posterior"].sizes["chain"], idata["posterior"].sizes["draw"])
-        if got != (chains, draws):
-            raise KeyboardInterrupt(
-                f"sampling was interrupted: {got[1]} of {draws} draws in {got[0]} of {chains} chains; nothing was kept"
-            )
-        if predictive:
-            pm.compute_log_likelihood(idata, extend_inferencedata=True, progressbar=False)
-            with warnings.catch_warnings():
-                # a likelihood whose draws come from numpy (the Poisson quasi-likelihood) runs in Numba's object
-                # mode: correct, and not the user's concern
-                warnings.filterwarnings("ignore", message="Numba will use object mode", category=UserWarning)
-                pm.sample_posterior_predictive(
-                    idata, extend_inferencedata=True, random_seed=int(seeds[1]), progressbar=False
-                )
+    # PyMC catches Ctrl-C and returns the draws made so far: a cut-short posterior is not a result
+    got = (idata["posterior"].sizes["chain"], idata["posterior"].sizes["draw"])
+    if got != (chains, draws):
+        raise KeyboardInterrupt(
+            f"sampling was interrupted: {got[1]} of {draws} draws in {got[0]} of {chains} chains; nothing was kept"
+        )
     idata.attrs["nuts_sampler"] = sampler
     idata.attrs["target_accept"] = float(target_accept)
     return idata
+
+
+def _sample_by_gibbs(rm, plan, draws, tune, chains, cores, seed):
+    posterior, extra = sample_gibbs(rm, plan, draws=draws, tune=tune, chains=chains, cores=cores, random_seed=seed)
+    model = rm.model
+    dims = {name: list(model.named_vars_to_dims.get(name, ())) for name in posterior}
+    data = {name: var.get_value() for name, var in ((v.name, v) for v in model.data_vars)}
+    observed = data.pop("y")
+    constant = data  # as pm.sample stores them: every pm.Data but the observed y
+    dims.update({name: list(model.named_vars_to_dims.get(name, ())) for name in constant})
+    dims["y_obs"] = ["obs_id"]
+    idata = from_dict(
+        {
+            "posterior": posterior,
+            "sample_stats": extra["sample_stats"],
+            "observed_data": {"y_obs": observed},
+            "constant_data": constant,
+        },
+        coords={name: np.asarray(values) for name, values in model.coords.items()},
+        dims=dims,
+    )
+    idata["sample_stats"].attrs["sampling_time"] = extra["sampling_time"]
+    idata["sample_stats"].attrs["tuning_steps"] = tune
+    idata.attrs["gibbs_cores"] = extra["cores"]
+    return idata
+
+
+def _linear_predictor(rm: RegressionModel, posterior) -> np.ndarray:
+    """``eta`` of every draw at every observed row, (chain, draw, n)."""
+    beta = np.asarray(posterior[rm.beta.name])
+    eta = beta @ rm.X.T
+    if rm.fit_intercept:
+        eta += np.asarray(posterior[rm.intercept.name])[..., None]
+    if rm.offset is not None:
+        eta += rm.offset
+    return eta
+
+
+def _scale_draws(rm: RegressionModel, posterior) -> np.ndarray | float:
+    """The likelihood's scale of every draw, (chain, draw, 1), or its fixed value."""
+    if "sigma" in posterior and not rm.likelihood.fixed_sigma:
+        return np.asarray(posterior["sigma"])[..., None]
+    return rm.likelihood.sigma
+
+
+def _add_log_likelihood(rm: RegressionModel, idata) -> None:
+    if not _has_pointwise(rm):
+        pm.compute_log_likelihood(idata, model=rm.model, extend_inferencedata=True, progressbar=False)
+        return
+    posterior = idata["posterior"]
+    values = rm.likelihood.pointwise_log_density(rm.y, _linear_predictor(rm, posterior), _scale_draws(rm, posterior))
+    if rm.sample_weight is not None:
+        values *= rm.sample_weight
+    _add_group(idata, "log_likelihood", values, posterior)
+
+
+def _add_predictive(rm: RegressionModel, idata, seed: int) -> None:
+    posterior = idata["posterior"]
+    if not _has_pointwise(rm):
+        with rm.model, warnings.catch_warnings():
+            # a likelihood whose draws come from numpy (the Poisson quasi-likelihood) runs in Numba's object
+            # mode: correct, and not the user's concern
+            warnings.filterwarnings("ignore", message="Numba will use object mode", category=UserWarning)
+            pm.sample_posterior_predictive(idata, extend_inferencedata=True, random_seed=seed, progressbar=False)
+        return
+    eta = _linear_predictor(rm, posterior)
+    values = rm.likelihood.draw(eta, _scale_draws(rm, posterior), np.random.default_rng(seed))
+    _add_group(idata, "posterior_predictive", values, posterior)
+
+
+def _has_pointwise(rm: RegressionModel) -> bool:
+    """Whether the likelihood computes its log density and draws with numpy (vectorized, no compilation)."""
+    return hasattr(rm.likelihood, "pointwise_log_density")
+
+
+def _add_group(idata, group: str, values: np.ndarray, posterior) -> None:
+    """Add ``group`` with the variable ``"y_obs"`` (chain, draw, obs_id)."""
+    dataset = xr.Dataset(
+        {"y_obs": (("chain", "draw", "obs_id"), values)},
+        coords={
+            "chain": posterior["chain"].values,
+            "draw": posterior["draw"].values,
+            "obs_id": np.arange(values.shape[-1]),
+        },
+    )
+    idata[group] = xr.DataTree(dataset)
 
 
 @dataclass(frozen=True)

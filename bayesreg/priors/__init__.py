@@ -17,6 +17,7 @@ from bayesreg.priors.shrinkage import (
     BayesianLasso,
     HierarchicalNormal,
     Horseshoe,
+    HorseshoePlus,
     RegularizedHorseshoe,
     ShrinkagePrior,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "ElasticNet",
     "HierarchicalNormal",
     "Horseshoe",
+    "HorseshoePlus",
     "Laplace",
     "Normal",
     "Prior",

@@ -9,6 +9,7 @@ from bayesreg.priors.shrinkage import (
     BayesianLasso,
     HierarchicalNormal,
     Horseshoe,
+    HorseshoePlus,
     RegularizedHorseshoe,
 )
 
@@ -27,6 +28,7 @@ def prior_class(name: str) -> type[BasePrior]:
             BayesianElasticNet,
             HierarchicalNormal,
             Horseshoe,
+            HorseshoePlus,
             RegularizedHorseshoe,
         )
     }

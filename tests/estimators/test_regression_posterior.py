@@ -169,7 +169,7 @@ def test_bad_sampling_parameters(data, params, error, match, monkeypatch):
 
 def test_hierarchical_prior_has_no_map(data):
     X, y = data
-    with pytest.raises(ValueError, match="hierarchical.*use method='nuts'"):
+    with pytest.raises(ValueError, match="hierarchical.*use method='sample'"):
         BayesianRegression(Horseshoe()).fit(X, y)
 
 

@@ -1,5 +1,7 @@
 """Sampler choice, argument checks and the diagnostics that turn into warnings (no sampling here)."""
 
+import os
+
 import numpy as np
 import pymc as pm
 import pytest
@@ -8,7 +10,7 @@ from arviz_base import from_dict
 import bayesreg as br
 from bayesreg.inference import sampling
 from bayesreg.inference.sampling import SamplingWarning, check_sampler, choose_sampler, diagnose, warn_if_problems
-from bayesreg.likelihoods import Gaussian
+from bayesreg.likelihoods import Bernoulli, Gaussian
 from bayesreg.model import build_model
 
 
@@ -87,16 +89,39 @@ def test_diagnose_restricted_to_named_variables():
     assert diagnose(idata, var_names=["beta", "sigma"]).ok
 
 
-def test_predictive_false_skips_only_the_groups_computed_after_sampling(small_frame):
+def test_store_false_skips_only_the_groups_computed_after_sampling(small_frame):
     X, y = small_frame
     rm = build_model(X.to_numpy(), y, br.Laplace(1.0), likelihood=Gaussian(sigma=1.0))
-    kwargs = {"draws": 30, "tune": 30, "chains": 2, "random_seed": 3, "nuts_sampler": "pymc", "progressbar": False}
-    full = sampling.sample_posterior(rm, **kwargs)
-    bare = sampling.sample_posterior(rm, predictive=False, **kwargs)
-    assert {"posterior_predictive", "log_likelihood"} <= set(full.children)
-    assert not {"posterior_predictive", "log_likelihood"} & set(bare.children)
-    assert {"posterior", "sample_stats"} <= set(bare.children)
-    np.testing.assert_array_equal(bare["posterior"]["beta"].values, full["posterior"]["beta"].values)
+    kwargs = {"draws": 30, "tune": 30, "chains": 2, "random_seed": 3, "progressbar": False}
+    for method in ("nuts", "gibbs"):
+        full = sampling.sample_posterior(rm, method=method, **kwargs)
+        bare = sampling.sample_posterior(
+            rm, method=method, store_log_likelihood=False, store_predictive=False, **kwargs
+        )
+        assert {"posterior_predictive", "log_likelihood"} <= set(full.children)
+        assert not {"posterior_predictive", "log_likelihood"} & set(bare.children)
+        assert {"posterior", "sample_stats"} <= set(bare.children)
+        np.testing.assert_array_equal(bare["posterior"]["beta"].values, full["posterior"]["beta"].values)
+
+
+def test_store_auto_keeps_a_group_up_to_the_limit(small_frame, monkeypatch):
+    X, y = small_frame
+    rm = build_model(X.to_numpy(), y, br.Laplace(1.0), likelihood=Gaussian(sigma=1.0))
+    n = X.shape[0]
+    kwargs = {"method": "gibbs", "draws": 10, "tune": 10, "chains": 2, "random_seed": 3}
+    monkeypatch.setattr(sampling, "STORE_LIMIT", 2 * 10 * n)
+    assert {"posterior_predictive", "log_likelihood"} <= set(sampling.sample_posterior(rm, **kwargs).children)
+    monkeypatch.setattr(sampling, "STORE_LIMIT", 2 * 10 * n - 1)
+    lean = sampling.sample_posterior(rm, **kwargs)
+    assert not {"posterior_predictive", "log_likelihood"} & set(lean.children)
+    kept = sampling.sample_posterior(rm, store_log_likelihood=True, **kwargs)
+    assert "log_likelihood" in kept.children and "posterior_predictive" not in kept.children
+
+
+@pytest.mark.parametrize("value", ["yes", None, 1, "Auto"])
+def test_check_store_refuses_other_values(value):
+    with pytest.raises(ValueError, match="store_predictive must be 'auto', True or False"):
+        sampling.check_store(value, "store_predictive")
 
 
 # --------------------------------------------------------------------------- NaN, one chain and the thresholds
@@ -296,27 +321,32 @@ def _capture(calls, name):
 
 @pytest.mark.parametrize(
     ("sampler", "chains", "cores", "expected"),
-    [("pymc", 4, None, 2), ("pymc", 1, None, 1), ("pymc", 4, 3, 3), ("nutpie", 4, None, None)],
+    [("pymc", 4, None, 3), ("pymc", 2, None, 2), ("pymc", 1, None, 1), ("pymc", 4, 5, 5), ("nutpie", 4, None, None)],
 )
-def test_pymc_runs_at_most_two_chains_at_once_by_default(monkeypatch, sampler, chains, cores, expected):
+def test_pymc_runs_one_chain_per_available_core_by_default(monkeypatch, sampler, chains, cores, expected):
     calls = {}
     monkeypatch.setattr(sampling.pm, "sample", _capture(calls, "sample"))
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
     with pytest.raises(_Captured):
-        sampling.sample_posterior(_model(2), chains=chains, cores=cores, nuts_sampler=sampler, progressbar=False)
+        sampling.sample_posterior(
+            _model(2), method="nuts", chains=chains, cores=cores, nuts_sampler=sampler, progressbar=False
+        )
     assert calls["sample"].get("cores") == expected
     assert calls["sample"]["nuts_sampler"] == sampler and calls["sample"]["progressbar"] is False
 
 
 @pytest.mark.parametrize("progressbar", [True, False])
 def test_predictive_draws_are_quiet_whatever_the_sampling_progressbar(monkeypatch, progressbar):
-    rm = _model(2)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 2))
+    rm = build_model(X, (X[:, 0] + rng.normal(size=30) > 0).astype(float), br.Laplace(1.0), likelihood=Bernoulli())
     fake_idata = from_dict({"posterior": {"beta": np.zeros((2, 5, 2))}})
     calls = {}
     monkeypatch.setattr(sampling.pm, "sample", lambda **kwargs: fake_idata)
     monkeypatch.setattr(sampling.pm, "compute_log_likelihood", lambda *a, **kwargs: calls.update(loglik=kwargs))
     monkeypatch.setattr(sampling.pm, "sample_posterior_predictive", _capture(calls, "predictive"))
     with pytest.raises(_Captured):
-        sampling.sample_posterior(rm, draws=5, chains=2, nuts_sampler="pymc", progressbar=progressbar)
+        sampling.sample_posterior(rm, method="nuts", draws=5, chains=2, nuts_sampler="pymc", progressbar=progressbar)
     assert calls["loglik"]["progressbar"] is False and calls["predictive"]["progressbar"] is False
 
 
@@ -361,9 +391,10 @@ def test_sample_posterior_defaults_are_a_standard_run_and_the_sampler_is_chosen(
     monkeypatch.setattr(sampling.pm, "sample", _capture(calls, "sample"))
     monkeypatch.setattr(sampling, "available_samplers", lambda: ("pymc",))
     with pytest.raises(_Captured):
-        sampling.sample_posterior(_model(2))
+        sampling.sample_posterior(_model(2), method="nuts")
     kwargs = calls["sample"]
-    assert (kwargs["draws"], kwargs["tune"], kwargs["chains"], kwargs["cores"]) == (1000, 1000, 4, 2)
+    assert (kwargs["draws"], kwargs["tune"], kwargs["chains"]) == (1000, 1000, 4)
+    assert kwargs["cores"] == min(4, len(os.sched_getaffinity(0)))
     assert kwargs["progressbar"] is True and kwargs["nuts_sampler"] == "pymc"
     assert kwargs["target_accept"] == 0.8 and kwargs["compute_convergence_checks"] is False
 

@@ -1,0 +1,296 @@
+"""Sample a built model's posterior with a compiled Gibbs kernel, when one exists for it.
+
+:func:`gibbs_plan` reads a :class:`~bayesreg.model.RegressionModel` (likelihood, prior, prior on sigma) and says
+which kernel of :mod:`bayesreg.inference.gibbs_kernels` samples exactly its posterior, or why none does.
+:func:`sample_gibbs` runs the chains (in parallel threads: the kernels release the GIL) and returns the same
+ArviZ ``DataTree`` NUTS would: the same variables (free and deterministic, under the model's names, dims and
+coords), ``sample_stats``, ``observed_data`` and ``constant_data``, and, when stored, ``log_likelihood`` and
+``posterior_predictive``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from pytensor.tensor.random.basic import HalfNormalRV
+from threadpoolctl import threadpool_limits
+
+from bayesreg.inference import gibbs_kernels as gk
+from bayesreg.likelihoods import Gaussian
+from bayesreg.model import RegressionModel
+from bayesreg.priors import BayesianLasso, HierarchicalNormal, Horseshoe, HorseshoePlus, Prior
+
+__all__ = ["GibbsPlan", "gibbs_plan", "sample_gibbs"]
+
+_KINDS = {BayesianLasso: gk.LASSO, Horseshoe: gk.HORSESHOE, HorseshoePlus: gk.HORSESHOE_PLUS}
+
+
+@dataclass(frozen=True, eq=False)
+class GibbsPlan:
+    """What a Gibbs kernel needs to know about a model beyond its data."""
+
+    kind: int
+    sigma_kind: int
+    #: the fixed sigma, or the HalfNormal prior's scale, or 1 (Jeffreys)
+    sigma_scale: float
+    #: the penalty weights (l1, l2) of each coefficient (zeros but for a penalty prior)
+    l1: np.ndarray
+    l2: np.ndarray
+    #: the prior's hyperparameters as the kernel takes them
+    hyper: np.ndarray
+    reason: str
+
+
+def gibbs_plan(rm: RegressionModel) -> GibbsPlan | str:
+    """The Gibbs kernel for ``rm``, or a sentence saying why there is none (then NUTS samples it)."""
+    likelihood, prior = rm.likelihood, rm.prior
+    if type(likelihood) is not Gaussian:
+        return f"no Gibbs kernel for the {likelihood.family} ({type(likelihood).__name__}) likelihood"
+    if likelihood.fixed_sigma:
+        sigma_kind, sigma_scale = gk.SIGMA_FIXED, float(likelihood.sigma)
+    elif likelihood.sigma_prior == "jeffreys":
+        sigma_kind, sigma_scale = gk.SIGMA_JEFFREYS, 1.0
+    else:
+        sigma_rv = rm.sigma.owner
+        if not isinstance(getattr(sigma_rv, "op", None), HalfNormalRV):
+            return "the prior on sigma is not the HalfNormal the model builder makes"
+        scale = sigma_rv.inputs[-1]
+        sigma_kind = gk.SIGMA_HALFNORMAL
+        sigma_scale = float(scale.get_value() if hasattr(scale, "get_value") else scale.data)
+    p = rm.X.shape[1]
+    zeros = np.zeros(p)
+    if isinstance(prior, Prior):
+        weights, factor = prior.weights, prior.factor(p)
+        kind, l1, l2, hyper = gk.PENALTY, factor * weights.l1, factor * weights.l2, np.zeros(1)
+    elif type(prior) in _KINDS:
+        kind, l1, l2 = _KINDS[type(prior)], zeros, zeros
+        if kind == gk.LASSO:
+            hyper = np.array([prior.lam or 0.0, *prior.lam2_prior])
+        else:
+            hyper = np.array([prior.tau_scale])
+    elif type(prior) is HierarchicalNormal:
+        kind, l1, l2, hyper = gk.HIERARCHICAL_NORMAL, zeros, zeros, np.array([prior.tau_scale])
+    else:
+        return f"no Gibbs kernel for the {type(prior).__name__} prior"
+    plan = GibbsPlan(
+        kind=kind,
+        sigma_kind=sigma_kind,
+        sigma_scale=sigma_scale,
+        l1=np.ascontiguousarray(l1, dtype=float),
+        l2=np.ascontiguousarray(l2, dtype=float),
+        hyper=np.ascontiguousarray(hyper, dtype=float),
+        reason=f"the Gaussian likelihood with a {type(prior).__name__} prior is conditionally conjugate: exact Gibbs",
+    )
+    expected = _posterior_names(rm)
+    produced = set(_name_map(rm, plan))
+    if produced != expected:
+        return f"the model's variables {sorted(expected)} are not those of the Gibbs kernel {sorted(produced)}"
+    return plan
+
+
+def _posterior_names(rm: RegressionModel) -> set[str]:
+    """The variables PyMC's ``pm.sample`` puts in the posterior: free variables and deterministics."""
+    model = rm.model
+    return {rv.name for rv in model.free_RVs} | {var.name for var in model.deterministics}
+
+
+def _name_map(rm: RegressionModel, plan: GibbsPlan) -> dict[str, str]:
+    """Each posterior variable's name and what it is: a key of :func:`_draws`' output."""
+    coef = rm.beta.name
+    names = {coef: "beta"}
+    if rm.fit_intercept:
+        names[rm.intercept.name] = "intercept"
+    if plan.sigma_kind == gk.SIGMA_HALFNORMAL:
+        names["sigma"] = "sigma"
+    elif plan.sigma_kind == gk.SIGMA_JEFFREYS:
+        names.update({"sigma": "sigma", "log_sigma": "log_sigma"})
+    prior = rm.prior
+    if plan.kind == gk.LASSO:
+        if prior.lam is None:
+            names.update({f"{coef}_lam2": "lam2", f"{coef}_lam": "lam"})
+        if prior.noncentered:
+            names[f"{coef}_z"] = "z"
+    elif plan.kind == gk.HIERARCHICAL_NORMAL:
+        names[f"{coef}_tau"] = "tau"
+        if prior.noncentered:
+            names[f"{coef}_z"] = "z"
+    elif plan.kind in (gk.HORSESHOE, gk.HORSESHOE_PLUS):
+        names.update({f"{coef}_tau": "tau", f"{coef}_lam": "lam", f"{coef}_z": "z"})
+        if plan.kind == gk.HORSESHOE_PLUS:
+            names[f"{coef}_eta"] = "eta"
+    return names
+
+
+@dataclass(frozen=True, eq=False)
+class _Statistics:
+    """The weighted, centred sufficient statistics of the data (and the data themselves when ``p > n``)."""
+
+    XtX: np.ndarray
+    Xty: np.ndarray
+    yty: float
+    Xw: np.ndarray
+    yw: np.ndarray
+    n_eff: float
+    sum_w: float
+    x_mean: np.ndarray
+    y_mean: float
+
+    @classmethod
+    def from_model(cls, rm: RegressionModel) -> _Statistics:
+        X, y = rm.X, rm.y
+        if rm.offset is not None:
+            y = y - rm.offset
+        n, p = X.shape
+        w = rm.sample_weight
+        sum_w = float(n) if w is None else float(np.sum(w))
+        if rm.fit_intercept:
+            x_mean = X.mean(axis=0) if w is None else (w @ X) / sum_w
+            y_mean = float(y.mean()) if w is None else float(w @ y) / sum_w
+        else:
+            x_mean, y_mean = np.zeros(p), 0.0
+        Xc, yc = X - x_mean, y - y_mean
+        if w is not None:
+            root = np.sqrt(w)
+            Xc, yc = Xc * root[:, None], yc * root
+        Xc = np.ascontiguousarray(Xc)
+        n_rows = n if w is None else int(np.count_nonzero(w))
+        bhattacharya = p > n_rows
+        return cls(
+            XtX=Xc.T @ Xc,
+            Xty=Xc.T @ yc,
+            yty=float(yc @ yc),
+            Xw=Xc if bhattacharya else np.empty((0, p)),
+            yw=yc if bhattacharya else np.empty(0),
+            n_eff=sum_w - float(rm.fit_intercept),
+            sum_w=sum_w,
+            x_mean=np.ascontiguousarray(x_mean, dtype=float),
+            y_mean=y_mean,
+        )
+
+
+def _initial_state(plan: GibbsPlan, stats: _Statistics, p: int, rng: np.random.Generator):
+    """A dispersed start: sigma from the data's spread, the latent scales near their prior's centre, both jittered
+    per chain so that r_hat can see chains that do not mix."""
+    spread = np.sqrt(max(stats.yty, 1e-300) / max(stats.sum_w, 1.0))
+    if plan.sigma_kind == gk.SIGMA_FIXED:
+        sigma2 = plan.sigma_scale**2
+    else:
+        sigma2 = (spread * np.exp(0.5 * rng.standard_normal())) ** 2
+    local = np.ones((p, gk.N_LOCAL))
+    glob = np.ones(gk.N_GLOBAL)
+    jitter = np.exp(rng.standard_normal())
+    if plan.kind == gk.PENALTY:
+        local[:, 0] = np.maximum(plan.l1**2, 1e-300) * jitter
+    elif plan.kind == gk.LASSO:
+        lam2 = plan.hyper[0] ** 2 if plan.hyper[0] > 0 else plan.hyper[1] / plan.hyper[2] * jitter
+        glob[0] = lam2
+        local[:, 0] = lam2
+    else:
+        glob[0] = jitter * (plan.hyper[0] ** 2 if plan.kind == gk.HIERARCHICAL_NORMAL else 1.0)
+    return sigma2, local, glob
+
+
+def _run_chain(plan: GibbsPlan, stats: _Statistics, fit_intercept: bool, draws: int, tune: int, seed) -> dict:
+    rng = np.random.default_rng(seed)
+    p = stats.Xty.shape[0]
+    sigma2, local, glob = _initial_state(plan, stats, p, rng)
+    out = {
+        "beta": np.empty((draws, p)),
+        "sigma": np.empty(draws),
+        "intercept": np.zeros(draws),
+        "local": np.empty((draws, p, gk.N_LOCAL)),
+        "glob": np.empty((draws, gk.N_GLOBAL)),
+        "accepted": np.empty(draws, dtype=np.bool_),
+    }
+    gk.gaussian_chain(
+        plan.kind,
+        plan.sigma_kind,
+        stats.XtX,
+        stats.Xty,
+        stats.yty,
+        stats.Xw,
+        stats.yw,
+        stats.n_eff,
+        stats.sum_w,
+        stats.x_mean,
+        stats.y_mean,
+        fit_intercept,
+        plan.l1,
+        plan.l2,
+        plan.hyper,
+        plan.sigma_scale,
+        sigma2,
+        local,
+        glob,
+        tune,
+        rng,
+        out["beta"],
+        out["sigma"],
+        out["intercept"],
+        out["local"],
+        out["glob"],
+        out["accepted"],
+    )
+    return out
+
+
+def _draws(plan: GibbsPlan, chains: list[dict]) -> dict[str, np.ndarray]:
+    """Every quantity a posterior variable can be, stacked (chain, draw, ...)."""
+    beta = np.stack([c["beta"] for c in chains])
+    sigma = np.stack([c["sigma"] for c in chains])
+    local = np.stack([c["local"] for c in chains])
+    glob = np.stack([c["glob"] for c in chains])
+    out = {"beta": beta, "intercept": np.stack([c["intercept"] for c in chains]), "sigma": sigma}
+    out["log_sigma"] = np.log(sigma)
+    if plan.kind == gk.LASSO:
+        lam = np.sqrt(glob[..., 0])
+        out.update(lam2=glob[..., 0], lam=lam, z=beta * (lam / sigma)[..., None])
+    elif plan.kind == gk.HIERARCHICAL_NORMAL:
+        tau = np.sqrt(glob[..., 0])
+        out.update(tau=tau, z=beta / (tau * sigma)[..., None])
+    elif plan.kind in (gk.HORSESHOE, gk.HORSESHOE_PLUS):
+        tau, lam = np.sqrt(glob[..., 0]), np.sqrt(local[..., 0])
+        out.update(tau=tau, lam=lam, z=beta / (lam * (tau * sigma)[..., None]), eta=np.sqrt(local[..., 2]))
+    return out
+
+
+def default_cores(chains: int) -> int:
+    """Chains run at once: one per core this process may use, at most one per chain."""
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        available = os.cpu_count() or 1
+    return max(1, min(chains, available))
+
+
+def sample_gibbs(
+    rm: RegressionModel,
+    plan: GibbsPlan,
+    *,
+    draws: int,
+    tune: int,
+    chains: int,
+    cores: int | None = None,
+    random_seed: int | None = None,
+) -> tuple[dict[str, np.ndarray], dict]:
+    """Run ``chains`` Gibbs chains of ``tune + draws`` sweeps; returns the posterior (the model's variable names,
+    arrays (chain, draw, ...)) and the sample stats (``sigma_accepted``, ``diverging``) with the timing."""
+    stats = _Statistics.from_model(rm)
+    seeds = np.random.SeedSequence(random_seed).spawn(chains)
+    workers = default_cores(chains) if cores is None else min(cores, chains)
+    start = time.perf_counter()
+    if workers == 1:
+        results = [_run_chain(plan, stats, rm.fit_intercept, draws, tune, seed) for seed in seeds]
+    else:  # one BLAS thread per chain: chains in parallel threads, each calling a threaded BLAS, oversubscribe
+        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(lambda s: _run_chain(plan, stats, rm.fit_intercept, draws, tune, s), seeds))
+    elapsed = time.perf_counter() - start
+    values = _draws(plan, results)
+    posterior = {name: values[key] for name, key in _name_map(rm, plan).items()}
+    accepted = np.stack([c["accepted"] for c in results])
+    sample_stats = {"sigma_accepted": accepted, "diverging": np.zeros_like(accepted)}
+    return posterior, {"sample_stats": sample_stats, "sampling_time": elapsed, "cores": workers}

@@ -1,0 +1,272 @@
+"""The compiled Gibbs kernels: which models get one, the DataTree they return, and their draws against the exact
+posterior (the Normal prior) and against NUTS on the same PyMC model (every kernel)."""
+
+import arviz as az
+import numpy as np
+import pytest
+from scipy import stats
+
+import bayesreg as br
+from bayesreg.inference import sampling
+from bayesreg.inference.gibbs_sampler import GibbsPlan, gibbs_plan
+from bayesreg.likelihoods import Bernoulli, Gaussian, Poisson, StudentT
+from bayesreg.model import build_model
+
+Z_MAX = 4.0  # agreement within 4 Monte Carlo standard errors
+
+
+def _data(n, p, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p))
+    coef = np.zeros(p)
+    coef[:3] = [1.5, -1.0, 0.5]
+    return X, 2.0 + X @ coef + rng.normal(size=n)
+
+
+# --------------------------------------------------------------------------- which models get a kernel
+
+
+@pytest.mark.parametrize(
+    "prior",
+    [
+        br.Normal(1.0),
+        br.Laplace(1.0),
+        br.ElasticNet(1.0, 1.0),
+        br.Normal(1.0, penalty_factor=(0.0, 1.0, 2.0)),
+        br.BayesianLasso(),
+        br.BayesianLasso(lam=0.5, noncentered=True),
+        br.HierarchicalNormal(),
+        br.HierarchicalNormal(noncentered=True),
+        br.Horseshoe(),
+        br.HorseshoePlus(),
+    ],
+)
+@pytest.mark.parametrize("sigma", [None, 1.0])
+def test_gaussian_models_with_scale_mixture_priors_get_a_kernel(prior, sigma):
+    X, y = _data(20, 3)
+    rm = build_model(X, y, prior, likelihood=Gaussian(sigma=sigma, sigma_prior=prior.sigma_prior))
+    assert isinstance(gibbs_plan(rm), GibbsPlan)
+
+
+@pytest.mark.parametrize(
+    ("prior", "likelihood", "reason"),
+    [
+        (br.Laplace(1.0), Bernoulli(), "no Gibbs kernel for the binomial"),
+        (br.Laplace(1.0), Poisson(), "no Gibbs kernel for the poisson"),
+        (br.Laplace(1.0), StudentT(nu=4.0, sigma=1.0), "no Gibbs kernel for the student_t \\(StudentT\\)"),
+        (br.RegularizedHorseshoe(n_nonzero=1), Gaussian(), "no Gibbs kernel for the RegularizedHorseshoe prior"),
+        (br.BayesianElasticNet(), Gaussian(sigma_prior="jeffreys"), "no Gibbs kernel for the BayesianElasticNet"),
+    ],
+)
+def test_other_models_say_why_they_have_none(prior, likelihood, reason):
+    X, y = _data(20, 3)
+    y = (y > 2).astype(float) if likelihood.family in ("binomial", "poisson") else y
+    rm = build_model(X, y, prior, likelihood=likelihood)
+    assert gibbs_plan(rm).startswith(reason.replace("\\", ""))
+    with pytest.raises(ValueError, match=f"method='gibbs': {reason}"):
+        sampling.sample_posterior(rm, method="gibbs", draws=5, tune=5, chains=1)
+
+
+def test_an_extended_model_is_left_to_nuts():
+    X, y = _data(20, 3)
+    rm = build_model(X, y, br.Normal(1.0), likelihood=Gaussian())
+    with rm.model:
+        br_extra = __import__("pymc").Normal("extra", 0.0, 1.0)
+    assert br_extra is not None
+    assert "are not those of the Gibbs kernel" in gibbs_plan(rm)
+
+
+def test_method_sample_falls_back_to_nuts_and_says_why(monkeypatch):
+    X, y = _data(20, 3)
+    rm = build_model(X, (y > 2).astype(float), br.Laplace(1.0), likelihood=Bernoulli())
+    idata = sampling.sample_posterior(rm, draws=20, tune=20, chains=1, random_seed=1, progressbar=False)
+    assert idata.attrs["sampler"] == "nuts" and "binomial" in idata.attrs["sampler_reason"]
+    rm = build_model(X, y, br.Laplace(1.0), likelihood=Gaussian())
+    idata = sampling.sample_posterior(rm, draws=20, tune=20, chains=1, random_seed=1)
+    assert idata.attrs["sampler"] == "gibbs" and "exact Gibbs" in idata.attrs["sampler_reason"]
+    assert "nuts_sampler" not in idata.attrs
+
+
+# --------------------------------------------------------------------------- the DataTree
+
+
+@pytest.mark.parametrize(
+    ("prior", "sigma"),
+    [(br.Horseshoe(), None), (br.BayesianLasso(), None), (br.Laplace(2.0, penalty_factor=(0.0, 1.0, 1.0)), 1.0)],
+)
+def test_the_datatree_has_the_layout_of_nuts(prior, sigma):
+    X, y = _data(25, 3)
+    weights = np.linspace(0.5, 2.0, 25)
+    rm = build_model(
+        X, y, prior, likelihood=Gaussian(sigma=sigma, sigma_prior=prior.sigma_prior), sample_weight=weights
+    )
+    kwargs = {"draws": 20, "tune": 20, "chains": 2, "random_seed": 1, "progressbar": False}
+    gibbs = sampling.sample_posterior(rm, method="gibbs", **kwargs)
+    nuts = sampling.sample_posterior(rm, method="nuts", nuts_sampler="pymc", **kwargs)
+    assert set(gibbs.children) == set(nuts.children)
+    for group in ("posterior", "log_likelihood", "posterior_predictive", "observed_data", "constant_data"):
+        mine, theirs = gibbs[group], nuts[group]
+        assert set(mine.data_vars) == set(theirs.data_vars), group
+        for name in mine.data_vars:
+            assert mine[name].dims == theirs[name].dims, (group, name)
+            assert mine[name].shape == theirs[name].shape, (group, name)
+        for dim in ("feature", "obs_id"):
+            if dim in theirs.coords:
+                np.testing.assert_array_equal(mine[dim].values, theirs[dim].values)
+    np.testing.assert_array_equal(gibbs["observed_data"]["y_obs"].values, y)
+    assert not gibbs["sample_stats"]["diverging"].values.any()
+
+
+def test_log_likelihood_and_predictive_are_those_of_the_draws():
+    X, y = _data(30, 3)
+    weights = np.linspace(0.0, 2.0, 30)
+    offset = np.linspace(-1.0, 1.0, 30)
+    rm = build_model(X, y, br.Normal(1.0), likelihood=Gaussian(), sample_weight=weights, offset=offset)
+    idata = sampling.sample_posterior(rm, method="gibbs", draws=50, tune=10, chains=2, random_seed=4)
+    post = idata["posterior"]
+    eta = post["beta"].values @ X.T + post["intercept"].values[..., None] + offset
+    sigma = post["sigma"].values[..., None]
+    expected = weights * stats.norm.logpdf(y, eta, sigma)
+    np.testing.assert_allclose(idata["log_likelihood"]["y_obs"].values, expected, rtol=1e-12, atol=1e-12)
+    z = (idata["posterior_predictive"]["y_obs"].values - eta) / sigma
+    assert abs(z.mean()) < Z_MAX / np.sqrt(z.size) and abs(z.std() - 1.0) < Z_MAX / np.sqrt(2 * z.size)
+
+
+def test_same_seed_same_draws_whatever_the_cores():
+    X, y = _data(30, 4)
+    rm = build_model(X, y, br.Horseshoe(), likelihood=Gaussian())
+    kwargs = {"method": "gibbs", "draws": 30, "tune": 30, "chains": 3, "random_seed": 7}
+    one = sampling.sample_posterior(rm, cores=1, **kwargs)["posterior"]
+    two = sampling.sample_posterior(rm, cores=2, **kwargs)["posterior"]
+    other = sampling.sample_posterior(rm, cores=2, **{**kwargs, "random_seed": 8})["posterior"]
+    for name in one.data_vars:
+        np.testing.assert_array_equal(one[name].values, two[name].values)
+    assert not np.array_equal(one["beta"].values, other["beta"].values)
+    # the chains start apart and run independent streams
+    assert not np.array_equal(one["beta"].values[0], one["beta"].values[1])
+
+
+# --------------------------------------------------------------------------- exactness: the Normal prior
+
+
+def _exact_normal_posterior(X, y, scale, sigma, weights, offset, factor):
+    """Mean and covariance of (intercept, beta) under a flat intercept and beta_j ~ N(0, scale^2 / f_j)."""
+    A = np.column_stack([np.ones(len(y)), X])
+    prior_precision = np.concatenate([[0.0], factor / scale**2])
+    precision = A.T @ (weights[:, None] * A) / sigma**2 + np.diag(prior_precision)
+    cov = np.linalg.inv(precision)
+    return cov @ (A.T @ (weights * (y - offset))) / sigma**2, cov
+
+
+@pytest.mark.parametrize(("n", "p"), [(40, 5), (12, 30)])  # Rue's draw (n >= p), Bhattacharya's (p > n)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_normal_prior_at_a_fixed_sigma_draws_the_exact_posterior(n, p, weighted):
+    X, y = _data(n, p, seed=n)
+    rng = np.random.default_rng(1)
+    weights = rng.uniform(0.5, 2.0, n) if weighted else np.ones(n)
+    offset = rng.normal(size=n) if weighted else np.zeros(n)
+    factor = np.where(np.arange(p) == 1, 0.0, 1.0) if n > p else np.ones(p)  # a flat coefficient where n > p
+    prior = br.Normal(0.7, penalty_factor=factor if n > p else None)
+    rm = build_model(
+        X,
+        y,
+        prior,
+        likelihood=Gaussian(sigma=1.3),
+        sample_weight=weights if weighted else None,
+        offset=offset if weighted else None,
+    )
+    idata = sampling.sample_posterior(rm, method="gibbs", draws=2000, tune=0, chains=2, random_seed=2)
+    post = idata["posterior"]
+    draws = np.column_stack([post["intercept"].values.ravel(), post["beta"].values.reshape(-1, p)])
+    mean, cov = _exact_normal_posterior(X, y, 0.7, 1.3, weights, offset, factor)
+    sd = np.sqrt(np.diag(cov))
+    # with sigma and the prior fixed the sweeps are independent draws: Monte Carlo errors sd / sqrt(N)
+    N = draws.shape[0]
+    assert np.max(np.abs(draws.mean(axis=0) - mean) / (sd / np.sqrt(N))) < Z_MAX
+    assert np.max(np.abs(draws.std(axis=0) - sd) / (sd / np.sqrt(2 * N))) < Z_MAX
+    corr = np.corrcoef(draws[:, 1], draws[:, 2])[0, 1]
+    exact_corr = cov[1, 2] / (sd[1] * sd[2])
+    assert abs(corr - exact_corr) < Z_MAX * (1 - exact_corr**2) / np.sqrt(N)
+
+
+def test_normal_prior_with_a_learned_sigma_matches_quadrature():
+    """sigma ~ HalfNormal(s) is drawn by an independence Metropolis-Hastings step: its posterior mean and sd against
+    the exact marginal p(sigma | y), computed on a grid (beta and the intercept integrated out in closed form)."""
+    X, y = _data(15, 3, seed=3)
+    scale = 0.8
+    rm = build_model(X, y, br.Normal(scale), likelihood=Gaussian(sigma_prior_scale=0.7))
+    idata = sampling.sample_posterior(rm, method="gibbs", draws=3000, tune=200, chains=4, random_seed=5)
+    sigma_draws = idata["posterior"]["sigma"]
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    grid = np.linspace(0.05, 6.0, 6000)
+    log_post = np.empty_like(grid)
+    for k, s in enumerate(grid):
+        cov = s**2 * np.eye(len(y)) + scale**2 * Xc @ Xc.T
+        # the intercept's flat prior leaves the n - 1 dimensions orthogonal to 1: on them cov acts as on R^n
+        # (Xc' 1 = 0), and the direction 1 contributes the constant factor s^2 that is divided out
+        sign, logdet = np.linalg.slogdet(cov)
+        log_post[k] = -0.5 * (logdet - np.log(s**2)) - 0.5 * yc @ np.linalg.solve(cov, yc) - 0.5 * (s / 0.7) ** 2
+    weight = np.exp(log_post - log_post.max())
+    weight /= weight.sum()
+    mean = weight @ grid
+    sd = np.sqrt(weight @ (grid - mean) ** 2)
+    ess = float(az.ess(sigma_draws.values))
+    assert abs(float(sigma_draws.mean()) - mean) < Z_MAX * sd / np.sqrt(ess)
+    assert abs(float(sigma_draws.std()) - sd) < Z_MAX * sd / np.sqrt(2 * ess)
+    accepted = idata["sample_stats"]["sigma_accepted"].values
+    assert 0.3 < accepted.mean() < 1.0  # a Metropolis step that moves, and is not a Gibbs draw in disguise
+
+
+# --------------------------------------------------------------------------- every kernel against NUTS
+
+
+def _summary(idata, names):
+    """Median, sd and their Monte Carlo standard errors of every scalar in ``names``."""
+    out = {}
+    for name in names:
+        values = idata["posterior"][name].values
+        values = values.reshape(values.shape[0], values.shape[1], -1)
+        for j in range(values.shape[-1]):
+            x = values[..., j]
+            ess = float(az.ess(x, method="bulk"))
+            sd = x.std()
+            # the median's standard error, sqrt(pi / 2) sd / sqrt(ess) for a normal-shaped posterior, and the sd's
+            out[f"{name}[{j}]"] = (np.median(x), sd, 1.26 * sd / np.sqrt(ess), sd / np.sqrt(2 * ess))
+    return out
+
+
+CASES = [
+    ("laplace", br.Laplace(0.5), None, (40, 4)),
+    ("enet_factor", br.ElasticNet(1.0, 2.0, penalty_factor=(0.0, 1.0, 1.0, 2.0)), 1.2, (40, 4)),
+    ("bayesian_lasso", br.BayesianLasso(lam2_prior=(1.0, 0.5)), None, (40, 4)),
+    ("bayesian_lasso_fixed", br.BayesianLasso(lam=2.0, noncentered=True), None, (40, 4)),
+    ("hierarchical_normal", br.HierarchicalNormal(), None, (40, 4)),
+    ("hierarchical_normal_p>n", br.HierarchicalNormal(noncentered=True), None, (10, 15)),
+    ("horseshoe", br.Horseshoe(), None, (40, 4)),
+    ("horseshoe_plus", br.HorseshoePlus(), None, (40, 4)),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("label", "prior", "sigma", "shape"), CASES, ids=[c[0] for c in CASES])
+def test_every_kernel_agrees_with_nuts_on_the_same_model(label, prior, sigma, shape):
+    X, y = _data(*shape, seed=11)
+    rm = build_model(X, y, prior, likelihood=Gaussian(sigma=sigma, sigma_prior=prior.sigma_prior))
+    kwargs = {"draws": 2000, "tune": 1000, "chains": 4, "random_seed": 3, "progressbar": False}
+    gibbs = sampling.sample_posterior(rm, method="gibbs", store_log_likelihood=False, store_predictive=False, **kwargs)
+    nuts = sampling.sample_posterior(
+        rm,
+        method="nuts",
+        nuts_sampler="pymc",
+        target_accept=0.99,
+        store_log_likelihood=False,
+        store_predictive=False,
+        **kwargs,
+    )
+    assert sampling.diagnose(nuts).n_divergences == 0, "the reference itself is not clean"
+    names = [name for name in nuts["posterior"].data_vars if name != "log_sigma"]
+    mine, theirs = _summary(gibbs, names), _summary(nuts, names)
+    for key, (median, sd, se_median, se_sd) in mine.items():
+        ref = theirs[key]
+        assert abs(median - ref[0]) < Z_MAX * np.hypot(se_median, ref[2]), (key, median, ref[0])
+        assert abs(sd - ref[1]) < Z_MAX * np.hypot(se_sd, ref[3]), (key, sd, ref[1])
