@@ -10,9 +10,11 @@ from bayesreg.conversions.rules import (
     logistic_from_weights,
     ridge_from_weights,
     weights_from_enet,
+    weights_from_enet_path,
     weights_from_glmnet,
     weights_from_logistic,
     weights_from_ridge,
+    weights_from_ridge_path,
 )
 
 __all__ = [
@@ -25,7 +27,9 @@ __all__ = [
     "logistic_from_weights",
     "ridge_from_weights",
     "weights_from_enet",
+    "weights_from_enet_path",
     "weights_from_glmnet",
     "weights_from_logistic",
     "weights_from_ridge",
+    "weights_from_ridge_path",
 ]

@@ -68,11 +68,15 @@ import numpy as np
 
 from bayesreg._validation import check_l1_ratio, check_n_samples, check_normal_float, check_positive
 
+_TINY = float(np.finfo(float).tiny)  # the smallest normal double
+
 __all__ = [
     "PenaltyWeights",
     "weights_from_enet",
+    "weights_from_enet_path",
     "enet_from_weights",
     "weights_from_ridge",
+    "weights_from_ridge_path",
     "ridge_from_weights",
     "weights_from_glmnet",
     "glmnet_from_weights",
@@ -100,6 +104,14 @@ class PenaltyWeights:
         if self.l1 == 0 and self.l2 == 0:
             raise ValueError("l1 and l2 cannot both be 0: that is a flat (improper) prior")
 
+    @classmethod
+    def _checked(cls, l1: float, l2: float) -> PenaltyWeights:
+        """Weights already checked (by :func:`_path_weights`): the same object, without checking them again."""
+        weights = object.__new__(cls)
+        object.__setattr__(weights, "l1", l1)
+        object.__setattr__(weights, "l2", l2)
+        return weights
+
     def penalty(self, beta) -> float:
         """``l1 ||beta||_1 + l2 ||beta||_2^2``."""
         beta = np.asarray(beta, dtype=float)
@@ -120,6 +132,38 @@ def _product(*factors: float, divide: tuple[float, ...] = ()) -> float:
         for d in divide:
             value = value / np.float64(d)
     return float(value)
+
+
+def _products(*factors, divide: tuple[float, ...] = ()) -> np.ndarray:
+    """:func:`_product` elementwise, a factor being a scalar or an array (the same operations in the same order,
+    each exactly rounded: the same numbers)."""
+    with np.errstate(all="ignore"):
+        value = np.float64(1.0)
+        for f in factors:
+            value = value * np.asarray(f, dtype=np.float64)
+        for d in divide:
+            value = value / np.float64(d)
+    return np.asarray(value, dtype=np.float64)
+
+
+def _strengths(values, name: str) -> np.ndarray:
+    """``values`` as a 1-D float array, each a finite positive real (else :func:`check_positive`'s error for the
+    first that is not)."""
+    arr = np.asarray(values)
+    if not (arr.dtype.kind in "iuf" and np.all(np.isfinite(arr)) and np.all(arr > 0)):
+        return np.array([check_positive(value, name) for value in arr.reshape(-1).tolist()], dtype=np.float64)
+    return arr.astype(np.float64).reshape(-1)
+
+
+def _path_weights(l1, l2, scalar_rule) -> list[PenaltyWeights]:
+    """One :class:`PenaltyWeights` per strength from weights computed elementwise; where one is not 0 or a normal
+    double, ``scalar_rule(k)`` (the rule for that strength alone) raises its error."""
+    l1, l2 = np.broadcast_arrays(np.asarray(l1, dtype=np.float64), np.asarray(l2, dtype=np.float64))
+    good = ((l1 == 0) | (np.isfinite(l1) & (l1 >= _TINY))) & ((l2 == 0) | (np.isfinite(l2) & (l2 >= _TINY)))
+    good &= (l1 != 0) | (l2 != 0)
+    if not good.all():
+        scalar_rule(int(np.argmin(good)))
+    return [PenaltyWeights._checked(a, b) for a, b in zip(l1.tolist(), l2.tolist(), strict=True)]
 
 
 def weights_from_enet(alpha, l1_ratio, *, sigma, n_samples) -> PenaltyWeights:
@@ -145,6 +189,18 @@ def weights_from_enet(alpha, l1_ratio, *, sigma, n_samples) -> PenaltyWeights:
     )
 
 
+def weights_from_enet_path(alphas, l1_ratio, *, sigma, n_samples) -> list[PenaltyWeights]:
+    """:func:`weights_from_enet` of each of ``alphas``: the same weights and the same errors, computed and checked
+    for all at once (a 100-strength path in 0.1 ms rather than 2)."""
+    alphas = _strengths(alphas, "alpha")
+    rho = check_l1_ratio(l1_ratio)
+    sigma = check_positive(sigma, "sigma")
+    n = check_n_samples(n_samples)
+    l1 = 0.0 if rho == 0 else _products(n, alphas, rho, divide=(sigma, sigma))
+    l2 = 0.0 if rho == 1 else _products(n, alphas, 1.0 - rho, divide=(2.0, sigma, sigma))
+    return _path_weights(l1, l2, lambda k: weights_from_enet(alphas[k], rho, sigma=sigma, n_samples=n))
+
+
 def enet_from_weights(weights: PenaltyWeights, *, sigma, n_samples) -> tuple[float, float]:
     """scikit-learn ``(alpha, l1_ratio)`` of the ``ElasticNet`` objective matching a prior.
 
@@ -166,6 +222,14 @@ def weights_from_ridge(alpha, *, sigma) -> PenaltyWeights:
     return PenaltyWeights(
         0.0, check_normal_float(l2, f"alpha={alpha!r} (sigma={sigma!r})", what="l2 = alpha / (2 sigma^2)")
     )
+
+
+def weights_from_ridge_path(alphas, *, sigma) -> list[PenaltyWeights]:
+    """:func:`weights_from_ridge` of each of ``alphas``: the same weights and errors, for all at once."""
+    alphas = _strengths(alphas, "alpha")
+    sigma = check_positive(sigma, "sigma")
+    l2 = _products(alphas, divide=(2.0, sigma, sigma))
+    return _path_weights(0.0, l2, lambda k: weights_from_ridge(alphas[k], sigma=sigma))
 
 
 def ridge_from_weights(weights: PenaltyWeights, *, sigma) -> float:

@@ -26,6 +26,7 @@ the others ``y`` is left as it is and the proximal Newton steps are damped by a 
 
 from __future__ import annotations
 
+import dataclasses
 from abc import ABC, abstractmethod
 from typing import ClassVar
 
@@ -55,6 +56,10 @@ class Likelihood(ABC):
     link_name: ClassVar[str]
     location_scale: ClassVar[bool] = False
     quadratic: ClassVar[bool] = False
+    #: the fields whose values the model holds as ``pm.Data`` of the same name (a fixed ``sigma``, the scale of a
+    #: free sigma's prior) when it holds them at all: they can change without recompiling the model, so only whether
+    #: they are given is part of its :meth:`structure`
+    data_fields: ClassVar[tuple[str, ...]] = ()
 
     @property
     def fixed_sigma(self) -> bool:
@@ -137,6 +142,18 @@ class Likelihood(ABC):
     def _draw(self, eta, scale, *weights, rng=None, size=None):
         """CustomDist's ``random``: the family's draws (weights, when given, do not change a single draw)."""
         return self.draw(eta, scale, np.random.default_rng() if rng is None else rng, size=size)
+
+    def structure(self) -> tuple:
+        """What of this likelihood shapes the graph it builds (the MAP's compiled functions are shared by models of
+        one structure): its class and its fields, of the :attr:`data_fields` only whether they are given.
+
+        A likelihood that is not a dataclass is its own structure (shared only with itself)."""
+        if not dataclasses.is_dataclass(self):
+            return (type(self), id(self))
+        return (type(self),) + tuple(
+            (f.name, getattr(self, f.name) is None if f.name in self.data_fields else getattr(self, f.name))
+            for f in dataclasses.fields(self)
+        )
 
     def recession_signs(self, y: np.ndarray) -> np.ndarray | None:
         """Signs ``s_i`` such that a direction ``d`` of flat-prior coefficients with ``s_i a_i' d >= 0`` (and

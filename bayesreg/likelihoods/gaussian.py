@@ -40,6 +40,7 @@ class Gaussian(Likelihood):
     link_name = "identity"
     location_scale = True
     quadratic = True
+    data_fields = ("sigma", "sigma_prior_scale")
 
     sigma: float | None = None
     sigma_prior_scale: float | None = None
@@ -87,8 +88,9 @@ class Gaussian(Likelihood):
             log_sigma = pm.Flat("log_sigma")
             return pm.Deterministic("sigma", pt.exp(log_sigma))
         scale = self.sigma_prior_scale if self.sigma_prior_scale is not None else y_scale
-        # a float64 constant: a Python float is first tried as float32, which overflows (a warning) beyond 3.4e38
-        return pm.HalfNormal("sigma", sigma=pt.constant(scale, dtype="float64"))
+        # a float64 pm.Data: it can change without recompiling (the MAP's compiled functions are shared), and a
+        # Python float would first be tried as float32, which overflows (a warning) beyond 3.4e38
+        return pm.HalfNormal("sigma", sigma=pm.Data("sigma_prior_scale", np.float64(scale)))
 
     def log_density(self, value, eta, scale):
         return pm.logp(pm.Normal.dist(mu=eta, sigma=scale), value)

@@ -50,6 +50,7 @@ class StudentT(Likelihood):
     family = "student_t"
     link_name = "identity"
     location_scale = True
+    data_fields = ("sigma", "sigma_prior_scale")
 
     nu: float | None = DEFAULT_NU
     sigma: float | None = None
@@ -102,7 +103,8 @@ class StudentT(Likelihood):
         if self.sigma is not None:
             return pm.Data("sigma", self.sigma)
         scale = self.sigma_prior_scale if self.sigma_prior_scale is not None else y_scale
-        return pm.HalfNormal("sigma", sigma=pt.constant(scale, dtype="float64"))
+        # a float64 pm.Data: it can change without recompiling (the MAP's compiled functions are shared)
+        return pm.HalfNormal("sigma", sigma=pm.Data("sigma_prior_scale", np.float64(scale)))
 
     def _nu(self):
         if self.nu is not None:

@@ -40,18 +40,27 @@ is fit almost exactly (``RSS_ls < 1e-6 RSS0``), where that form cancels its digi
 model's own residuals are used.
 
 The compiled function does not depend on the penalty strength: changing the prior's
-parameters never recompiles anything.
+parameters never recompiles anything. Nor does it depend on the data, only on the model's
+structure (the likelihood and which of its parameters are fixed, the intercept, sample weights,
+offset, the shape of ``X``): the data and the fixed sigma are ``pm.Data`` of the working model,
+and a solver takes a compiled function of its structure from a bounded pool (:data:`OBJECTIVES`)
+when one is free, puts its data in and gives it back when it is garbage collected. A refit, a
+cross-validation fold or a second ``map_path`` call on data of the same shape compiles nothing,
+and gets bit for bit the result of a fresh compile.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
 import pymc as pm
 import pytensor
 import pytensor.tensor as pt
+from pymc.pytensorf import convert_observed_data
 from pytensor.gradient import grad
 from pytensor.graph.replace import graph_replace
 from scipy import optimize
@@ -61,12 +70,13 @@ from bayesreg._validation import check_count, check_positive
 from bayesreg._warnings import warn
 from bayesreg.conversions import PenaltyWeights
 from bayesreg.data.design import Scaling, gram
-from bayesreg.likelihoods import Gaussian
-from bayesreg.model import RegressionModel, build_model, default_sigma_prior_scale
-from bayesreg.optimize.active_set import FactorCache, kkt_violation, solve_quadratic_l1
+from bayesreg.likelihoods import Gaussian, Likelihood
+from bayesreg.model import RegressionModel, build_model, check_mode_exists, default_sigma_prior_scale
+from bayesreg.optimize.active_set import FactorCache, kkt_violation, solve_quadratic_l1, solve_quadratic_l1_path
+from bayesreg.optimize.cache import CompiledPool
 from bayesreg.priors import BasePrior
 
-__all__ = ["MapPath", "MapResult", "MapSolver", "find_map", "glm_map_path", "quadratic_map_path"]
+__all__ = ["MapPath", "MapProblem", "MapResult", "MapSolver", "find_map", "glm_map_path", "quadratic_map_path"]
 
 #: where a density's curvature along eta is below this fraction of its majorizer's (or negative), the MAP's Newton
 #: steps use that fraction of the majorizer's. Measured (2026-11-29, Student-t nu=3 on five problems with outliers):
@@ -149,15 +159,14 @@ class MapResult:
         return int(np.count_nonzero(self.coef))
 
 
-class SmoothObjective:
-    """Compiled smooth part of a model's negative log posterior and its derivatives.
-
-    ``evaluate(b0, beta, log_sigma)`` returns ``f``, ``df/db0``, ``df/dbeta``,
-    ``df/dlog_sigma`` and the curvature ``w`` along the linear predictor.
+class _Compiled:
+    """A working model and the compiled smooth part of its negative log posterior: what the pool of compiled
+    objectives holds (:data:`OBJECTIVES`). Its data are the model's ``pm.Data``; it is used by one solver at a time.
     """
 
     def __init__(self, rm: RegressionModel):
         model = rm.model
+        self.rm = rm
         self.fixed_sigma = rm.likelihood.fixed_sigma
         self.fit_intercept = rm.fit_intercept
         beta_v = model.rvs_to_values[rm.beta]
@@ -189,11 +198,111 @@ class SmoothObjective:
         (w,) = model.replace_rvs_by_values([graph_replace(w, {eta: rm.eta})])
         # Numba backend: on pip installs PyTensor's C backend has no BLAS and is ~100x slower
         # per call for a large X (measured: 15 ms vs 0.15 ms at n=2000, p=500).
-        self._fn = pytensor.function(inputs, [f, *grads, w], on_unused_input="ignore", mode="NUMBA")
-        # Numba compiles (or loads from its cache) on the first call: do it here, with the rest
-        # of the compilation, not inside the first solve.
-        p = rm.X.shape[1]
-        self.evaluate(0.0, np.zeros(p), None if self.fixed_sigma else 0.0)
+        self.fn = pytensor.function(inputs, [f, *grads, w], on_unused_input="ignore", mode="NUMBA")
+        #: the names of the model's data (shared variables): all of them are set before each use
+        self.data_names = frozenset(var.name for var in model.data_vars)
+
+    def set_data(self, data: dict) -> None:
+        """Put the values of a problem of this structure into the model's data (every one of them).
+
+        As ``pm.Model.set_data`` does, less its checks of the dimensions' lengths (each evaluates a PyTensor graph,
+        milliseconds): a problem of this structure has the shapes the model was built with."""
+        model = self.rm.model
+        for name, value in data.items():
+            model[name].set_value(convert_observed_data(value))
+
+    def release(self) -> None:
+        """Drop the data arrays (kept small while the function waits in the pool); every one is set again on use."""
+        model = self.rm.model
+        for name in self.data_names:
+            shared = model[name]
+            if shared.ndim:
+                shared.set_value(np.zeros((0,) * shared.ndim, dtype=shared.dtype))
+
+
+#: the pool of compiled smooth objectives, keyed on a model's structure (:func:`_objective_key`): a second solver
+#: of the same structure (a refit, a cross-validation fold, the next ``map_path`` call) compiles nothing. At most
+#: 4 free objectives for each of the 16 structures used last; their data are dropped while they are free.
+OBJECTIVES = CompiledPool(max_keys=16, per_key=4, release=_Compiled.release)
+
+
+class SmoothObjective:
+    """Compiled smooth part of a model's negative log posterior and its derivatives.
+
+    ``evaluate(b0, beta, log_sigma)`` returns ``f``, ``df/db0``, ``df/dbeta``,
+    ``df/dlog_sigma`` and the curvature ``w`` along the linear predictor.
+
+    Build one with :meth:`for_data`: it takes a compiled function of the same structure from :data:`OBJECTIVES`
+    (or compiles one) and gives it back when this objective and its working model are garbage collected.
+    """
+
+    def __init__(self, compiled: _Compiled, working: RegressionModel):
+        self._compiled = compiled
+        self._fn = compiled.fn
+        self.fixed_sigma = compiled.fixed_sigma
+        self.fit_intercept = compiled.fit_intercept
+        #: the working model whose data the compiled function evaluates (its likelihood is this problem's)
+        self.working = working
+
+    @classmethod
+    def for_data(
+        cls,
+        X: np.ndarray,
+        y: np.ndarray,
+        *,
+        likelihood,
+        fit_intercept: bool,
+        sample_weight: np.ndarray | None = None,
+        offset: np.ndarray | None = None,
+    ) -> SmoothObjective:
+        """The smooth part of the model of ``y ~ likelihood(offset + b0 + X beta)`` with a flat prior on the
+        coefficients (the MAP's working model; data already validated and in working coordinates).
+
+        A compiled function of the same structure is reused with these data put in: bit for bit the result of a
+        fresh compile. A new one is compiled (and evaluated once, so that numba compiles now, not in a solve)
+        otherwise.
+        """
+        key = _objective_key(X, y, likelihood, fit_intercept, sample_weight, offset)
+        data = {"X": X, "y": y}
+        if sample_weight is not None:
+            data["sample_weight"] = sample_weight
+        if offset is not None:
+            data["offset"] = offset
+        for name in likelihood.data_fields:
+            if getattr(likelihood, name) is not None:
+                data[name] = np.float64(getattr(likelihood, name))
+        compiled = OBJECTIVES.take(key)
+        fresh = compiled is None
+        if not fresh:
+            compiled.set_data({name: value for name, value in data.items() if name in compiled.data_names})
+        else:
+            rm = build_model(
+                X,
+                y,
+                _Unpenalized(),
+                likelihood=likelihood,
+                fit_intercept=fit_intercept,
+                sample_weight=sample_weight,
+                offset=offset,
+            )
+            compiled = _Compiled(rm)
+            # only a function whose every datum is one of these (and holds what these put in) can serve another
+            # problem of this structure: anything else taken from the data would be a constant of its graph
+            model = rm.model
+            if not compiled.data_names <= data.keys() or not all(
+                np.array_equal(model[name].get_value(), data[name]) for name in compiled.data_names
+            ):
+                key = None
+        working = dataclasses.replace(compiled.rm, likelihood=likelihood)
+        objective = cls(compiled, working)
+        if key is not None:
+            # back to the pool once nothing uses it (the finalizer refers to the pool, not to the objective)
+            weakref.finalize(working, OBJECTIVES.give_back, key, compiled).atexit = False
+        if fresh:
+            # Numba compiles (or loads from its cache) on the first call: do it here, with the rest of the
+            # compilation, not inside the first solve
+            objective.evaluate(0.0, np.zeros(X.shape[1]), None if objective.fixed_sigma else 0.0)
+        return objective
 
     def evaluate(self, b0: float, beta: np.ndarray, log_sigma: float | None):
         args = [beta]
@@ -208,6 +317,21 @@ class SmoothObjective:
         g_beta = rest.pop(0)
         g_sigma = float(rest.pop(0)) if not self.fixed_sigma else 0.0
         return f, g0, g_beta, g_sigma, w
+
+
+def _objective_key(X, y, likelihood, fit_intercept, sample_weight, offset) -> tuple:
+    """The structure of a working model: what its compiled graph depends on (everything else is data)."""
+    return (
+        likelihood.structure(),
+        bool(fit_intercept),
+        sample_weight is not None,
+        offset is not None,
+        X.shape,
+        X.dtype.str,
+        y.dtype.str,
+        None if sample_weight is None else sample_weight.dtype.str,
+        None if offset is None else offset.dtype.str,
+    )
 
 
 @dataclass
@@ -240,14 +364,49 @@ class _Working:
         return float(self.l1 @ np.abs(beta_w) + self.l2 @ np.square(beta_w))
 
 
+@dataclass(frozen=True, eq=False)
+class MapProblem:
+    """What a :class:`MapSolver` needs of a model, without its PyMC model (:meth:`MapSolver.from_data`): validated
+    float arrays and the description of the prior and likelihood, as in :class:`~bayesreg.model.RegressionModel`."""
+
+    X: np.ndarray
+    y: np.ndarray
+    prior: BasePrior
+    likelihood: Likelihood
+    fit_intercept: bool = True
+    sample_weight: np.ndarray | None = None
+    offset: np.ndarray | None = None
+
+
 class MapSolver:
     """Exact MAP for one built model; reusable across penalty strengths without recompiling.
 
     The smooth part is compiled from the model rebuilt in working coordinates
-    (:class:`~bayesreg.data.design.Scaling`); ``rm`` itself is not compiled.
+    (:class:`~bayesreg.data.design.Scaling`); ``rm`` itself is not compiled. A compiled function of the same
+    structure (likelihood, intercept, weights, offset, shape of ``X``) is reused when one is free
+    (:class:`SmoothObjective`): a second solver of that structure compiles nothing.
     """
 
-    def __init__(self, rm: RegressionModel):
+    @classmethod
+    def from_data(
+        cls,
+        X: np.ndarray,
+        y: np.ndarray,
+        prior: BasePrior,
+        *,
+        likelihood: Likelihood,
+        fit_intercept: bool = True,
+        sample_weight: np.ndarray | None = None,
+        offset: np.ndarray | None = None,
+    ) -> MapSolver:
+        """The solver of the model :func:`~bayesreg.model.build_model` would build from these arguments (validated
+        float arrays), with the same checks of ``y`` and of the mode's existence, without building that PyMC
+        model (only its working twin is compiled, or reused); ``solver.rm`` is then a :class:`MapProblem`."""
+        y = likelihood.check_y(y, fit_intercept=fit_intercept, sample_weight=sample_weight)
+        check_mode_exists(X, y, prior, likelihood, fit_intercept=fit_intercept, sample_weight=sample_weight)
+        return cls(MapProblem(X, y, prior, likelihood, fit_intercept, sample_weight, offset))
+
+    def __init__(self, rm: RegressionModel | MapProblem):
         self.rm = rm
         likelihood = rm.likelihood
         if not likelihood.fixed_sigma and not isinstance(likelihood, Gaussian):
@@ -265,16 +424,18 @@ class MapSolver:
             self.scaling.y_scale,
             default_prior_scale=default_sigma_prior_scale(y if offset is None else y - offset, sample_weight),
         )
-        self.working = build_model(
+        # the model in working coordinates: its compiled smooth part comes from the pool when one of the same
+        # structure is free (OBJECTIVES), its data put in
+        self.objective = SmoothObjective.for_data(
             self.scaling.x(X),
             self.scaling.y(y),
-            _Unpenalized(),
             likelihood=working_likelihood,
             fit_intercept=rm.fit_intercept,
             sample_weight=sample_weight,
             # eta - a = o + (b0 - a + m' beta) + (X - m) beta, all divided by t
             offset=None if offset is None else offset / self.scaling.y_scale,
         )
+        self.working = self.objective.working
         #: the observations' weights (ones without sample_weight), their sum, and the working offset (zeros)
         n = X.shape[0]
         self._weights = np.ones(n) if sample_weight is None else sample_weight
@@ -282,7 +443,6 @@ class MapSolver:
         self._offset = np.zeros(n) if offset is None else self.working.offset
         #: the prior's per-coefficient penalty factor (ones for identical priors)
         self._factor = rm.prior.factor(X.shape[1]) if hasattr(rm.prior, "factor") else np.ones(X.shape[1])
-        self.objective = SmoothObjective(self.working)
         self._X = self.working.X
         self._unit_gram = None  # X_c' X_c, reused while the curvature is constant
         self._last_curvature = None  # (w, curvature) of the last non-constant w
@@ -302,6 +462,20 @@ class MapSolver:
         """Per-coordinate working weights of ``weights``, times the prior's penalty factor (if it has one)."""
         l1, l2 = self.scaling.weights(weights)
         return _Working(l1 * self._factor, l2 * self._factor, weights)
+
+    def working_weight_arrays(self, weights_seq: list[PenaltyWeights]) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`working_weights` of each of ``weights_seq`` at once: ``(l1, l2)``, one row per weights (the same
+        numbers, computed alike); the same ValueError for a weight that overflows."""
+        ratio = self.scaling.y_scale / self.scaling.x_scale
+        l1 = np.array([w.l1 for w in weights_seq], dtype=float)[:, None]
+        l2 = np.array([w.l2 for w in weights_seq], dtype=float)[:, None]
+        with np.errstate(over="ignore"):
+            l1 = l1 * ratio
+            l2 = l2 * ratio * ratio
+        finite = np.isfinite(l1).all(axis=1) & np.isfinite(l2).all(axis=1)
+        if not finite.all():
+            self.scaling.weights(weights_seq[int(np.argmin(finite))])  # raises its ValueError
+        return l1 * self._factor, l2 * self._factor
 
     def curvature(self, w: np.ndarray, *, reuse: bool = False) -> tuple[_Curvature, bool]:
         """The curvature at weights ``w``, and whether it is the last one reused: ``reuse=True`` (a Newton step) allows
@@ -729,7 +903,7 @@ class MapSolver:
             elif slopes[k + 1] == 0:
                 root = s_b
             else:
-                root = optimize.brentq(
+                root = _brentq(
                     lambda s_, w=warm_a: profile(s_, w)[0], s_a, s_b, xtol=1e-14, rtol=4 * np.finfo(float).eps
                 )
             _, value, info = profile(root, warm_a)
@@ -761,7 +935,7 @@ class MapSolver:
         slope_a, slope_b = exact(a, warm)[0], exact(b, warm)[0]
         if slope_a * slope_b >= 0:
             return (a if abs(slope_a) <= abs(slope_b) else b), warm
-        root = optimize.brentq(lambda s_: exact(s_, warm)[0], a, b, xtol=1e-14, rtol=4 * np.finfo(float).eps)
+        root = _brentq(lambda s_: exact(s_, warm)[0], a, b, xtol=1e-14, rtol=4 * np.finfo(float).eps)
         return root, warm
 
 
@@ -797,6 +971,17 @@ class _QuadraticProfile:
         slope = -rss / v + self.n + self.k * v
         value = rss / (2.0 * v) + self.n * s + 0.5 * self.k * v + w.penalty(x)
         return slope, value, x
+
+
+def _brentq(f, a: float, b: float, **kwargs) -> float:
+    """``scipy.optimize.brentq``, without letting it keep ``f`` alive: scipy wraps ``f`` in a function that refers to
+    itself, a reference cycle that only a garbage collection frees, and ``f`` (a closure over the solver) would keep
+    the solver and its compiled function (:data:`OBJECTIVES`) out of use until then."""
+    box = [f]
+    try:
+        return optimize.brentq(lambda x: box[0](x), a, b, **kwargs)
+    finally:
+        box.clear()
 
 
 def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
@@ -864,19 +1049,12 @@ def quadratic_map_path(solver: MapSolver, weights_seq, *, tol: float = 1e-10) ->
             f"{solver.rm.likelihood.family} family: solve each strength with MapSolver.solve(weights, start=state)"
         )
     weights_seq = list(weights_seq)
-    working = [solver.working_weights(wt) for wt in weights_seq]
+    l1, l2 = solver.working_weight_arrays(weights_seq)
     p = solver._X.shape[1]
     _, g0, g_beta, _, w = solver.objective.evaluate(0.0, np.zeros(p), None)
     curv, _ = solver.curvature(w)
     c = -(g_beta - curv.means * g0) if solver.rm.fit_intercept else -g_beta
-    lam_max = float(np.max(np.abs(c), initial=0.0))
     coefs_w = np.empty((p, len(weights_seq)))
-    certs = np.empty(len(weights_seq))
-
-    def relative(x, wk, grad_smooth):
-        viol = kkt_violation(grad_smooth + 2.0 * wk.l2 * x, x, wk.l1)
-        return float(np.max(viol, initial=0.0)) / max(lam_max, float(np.max(wk.l1, initial=0.0)), np.finfo(float).tiny)
-
     # one eigendecomposition for every strength needs the same penalty on every coefficient (up to the scaling)
     ridge = all(wt.l1 == 0 for wt in weights_seq) and bool(np.all(solver._factor == 1.0))
     if ridge and p:
@@ -888,25 +1066,21 @@ def quadratic_map_path(solver: MapSolver, weights_seq, *, tol: float = 1e-10) ->
         root = 1.0 / np.sqrt(d)
         eigval, eigvec = np.linalg.eigh(curv.Q * np.outer(root, root))
         ct = eigvec.T @ (c * root)
-        for k, wk in enumerate(working):
-            mu = 2.0 * wk.l2[0] / d[0]
-            x = root * (eigvec @ (ct / (eigval + mu)))
-            coefs_w[:, k] = x
-            certs[k] = relative(x, wk, curv.Q @ x - c)
+        for k in range(len(weights_seq)):
+            mu = 2.0 * l2[k, 0] / d[0]
+            coefs_w[:, k] = root * (eigvec @ (ct / (eigval + mu)))
     else:
-        x = np.zeros(p)
-        cache = FactorCache()
-        for k, wk in enumerate(working):
-            sol = solve_quadratic_l1(curv.Q, c, wk.l1, wk.l2, x0=x, cache=cache)
-            x = sol.x
-            coefs_w[:, k] = x
-            certs[k] = relative(x, wk, curv.Q @ x - c)
+        coefs_w[:] = solve_quadratic_l1_path(curv.Q, c, l1, l2).T
+    # the certificates of all strengths at once: the largest violation relative to max(lambda_max, l1)
+    grads = curv.Q @ coefs_w - c[:, None] + 2.0 * l2.T * coefs_w
+    viol = kkt_violation(grads, coefs_w, l1.T).max(axis=0, initial=0.0)
+    lam_max = float(np.max(np.abs(c), initial=0.0))
+    certs = viol / np.maximum(np.maximum(lam_max, l1.max(axis=1, initial=0.0)), np.finfo(float).tiny)
     coefs = coefs_w * (solver.scaling.y_scale / solver.scaling.x_scale)[:, None]
     if solver.rm.fit_intercept:
         b0_w = -g0 / curv.h00 - curv.means @ coefs_w
-        intercepts = np.array(
-            [solver.scaling.intercept_from_working(b, coefs[:, k]) for k, b in enumerate(b0_w)], dtype=float
-        )
+        sc = solver.scaling
+        intercepts = sc.y_scale * b0_w + sc.y_center - sc.x_center @ coefs
     else:
         intercepts = np.zeros(len(weights_seq))
     if not np.all(np.isfinite(certs)):

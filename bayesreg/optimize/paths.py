@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from bayesreg._validation import check_bool, check_l1_ratio, check_positive, check_regression_data
-from bayesreg.conversions import GLMNET_FAMILIES, weights_from_enet, weights_from_ridge
+from bayesreg.conversions import GLMNET_FAMILIES, weights_from_enet_path, weights_from_ridge_path
 from bayesreg.data.design import Scaling, column_scales, robust_std
 from bayesreg.likelihoods import Bernoulli, Gaussian, Poisson
-from bayesreg.model import build_model
 from bayesreg.optimize.map import MapSolver, glm_map_path, quadratic_map_path
 from bayesreg.priors import prior_from_weights
 
@@ -169,7 +168,7 @@ def map_path(
     rho = check_l1_ratio(l1_ratio)
     if penalty == "elasticnet" and rho == 0:
         raise ValueError("l1_ratio must be > 0 for penalty='elasticnet' (use penalty='ridge' for 0)")
-    X, y, names = check_regression_data(X, y)
+    X, y, _ = check_regression_data(X, y)
     likelihood = {"gaussian": Gaussian(sigma=sigma), "binomial": Bernoulli(), "poisson": Poisson()}[family]
     y = likelihood.check_y(y, fit_intercept=fit_intercept)
     if alphas is None:
@@ -184,19 +183,14 @@ def map_path(
             check_positive(a, "alphas")
     n = X.shape[0]
     if penalty == "ridge" and family == "gaussian":
-        weights = [weights_from_ridge(a, sigma=sigma) for a in alphas]
+        weights = weights_from_ridge_path(alphas, sigma=sigma)
     else:
         ratio = {"lasso": 1.0, "ridge": 0.0, "elasticnet": rho}[penalty]
-        weights = [weights_from_enet(a, ratio, sigma=sigma or 1.0, n_samples=n) for a in alphas]
-    rm = build_model(
-        X,
-        y,
-        prior_from_weights(weights[0]),
-        likelihood=likelihood,
-        fit_intercept=fit_intercept,
-        feature_names=names,
+        weights = weights_from_enet_path(alphas, ratio, sigma=sigma or 1.0, n_samples=n)
+    # the solver needs no PyMC model of the user's (only its working twin, compiled once per structure)
+    solver = MapSolver.from_data(
+        X, y, prior_from_weights(weights[0]), likelihood=likelihood, fit_intercept=fit_intercept
     )
-    solver = MapSolver(rm)
     path = quadratic_map_path(solver, weights) if likelihood.quadratic else glm_map_path(solver, weights)
     if return_path:
         return alphas, path.coefs, path

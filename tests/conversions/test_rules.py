@@ -7,6 +7,7 @@ twin equals the fitted scikit-learn estimator).
 """
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -24,8 +25,10 @@ from bayesreg.conversions import (
     glmnet_y_scale,
     ridge_from_weights,
     weights_from_enet,
+    weights_from_enet_path,
     weights_from_glmnet,
     weights_from_ridge,
+    weights_from_ridge_path,
 )
 from bayesreg.likelihoods import Gaussian
 
@@ -674,3 +677,32 @@ def test_glmnet_family_is_checked_and_the_gaussian_still_needs_sigma():
         weights_from_glmnet(0.1, 1.0, n_samples=10, family="multinomial")
     with pytest.raises(TypeError, match="sigma is required for the gaussian family"):
         weights_from_glmnet(0.1, 1.0, n_samples=10)
+
+
+# --- the same rules along a path of strengths ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rho", [1.0, 0.5, 0.1, 0.0])
+def test_path_weights_are_the_rules_own_for_each_strength(rho):
+    alphas = np.geomspace(1e4, 1e-4, 37)
+    got = weights_from_enet_path(alphas, rho, sigma=1.7, n_samples=442)
+    assert got == [weights_from_enet(a, rho, sigma=1.7, n_samples=442) for a in alphas]
+    assert all(type(w.l1) is float and type(w.l2) is float for w in got)
+    ridge = weights_from_ridge_path(list(alphas), sigma=0.3)
+    assert ridge == [weights_from_ridge(a, sigma=0.3) for a in alphas]
+
+
+@pytest.mark.parametrize("alphas", [[1.0, -1.0], [1.0, np.nan], [2.0, 1e-320], [True], ["a"], [1.0, np.inf]])
+def test_path_weights_refuse_what_the_rules_refuse_with_their_messages(alphas):
+    for path_rule, rule in [
+        (
+            lambda v: weights_from_enet_path(v, 0.5, sigma=1.0, n_samples=442),
+            lambda a: weights_from_enet(a, 0.5, sigma=1.0, n_samples=442),
+        ),
+        (lambda v: weights_from_ridge_path(v, sigma=1.0), lambda a: weights_from_ridge(a, sigma=1.0)),
+    ]:
+        with pytest.raises((TypeError, ValueError)) as expected:
+            for a in alphas:
+                rule(a)
+        with pytest.raises(expected.type, match=re.escape(str(expected.value))):
+            path_rule(alphas)

@@ -387,3 +387,106 @@ def test_a_violation_far_below_the_scale_still_joins():
     assert sol.x[1] == pytest.approx(5e-12, rel=1e-4, abs=0)
     assert sol.x[2] == 0.0
     assert sol.kkt <= 1e-15
+
+
+# --- a whole path: solve_quadratic_l1_path -----------------------------------------------------------------------
+
+
+def _path_problem(seed, n, p, *, l2_ratio, factor_zero=False, increasing=False):
+    Q, c = _problem(seed, n, p)
+    rng = np.random.default_rng(seed)
+    lam_max = np.abs(c).max()
+    scales = np.geomspace(1.0, 1e-3, 40)
+    if increasing:
+        scales = scales[::-1]
+    per_coordinate = rng.uniform(0.5, 2.0, size=p)  # the working coordinates' weights are per coordinate
+    if factor_zero:
+        per_coordinate[0] = 0.0  # an unpenalized coefficient
+    l1 = np.outer(lam_max * scales, per_coordinate)
+    l2 = l2_ratio * np.outer(lam_max * scales, per_coordinate**2)
+    return Q, c, l1, l2
+
+
+@pytest.mark.parametrize(
+    "seed, n, p, l2_ratio, factor_zero, increasing",
+    [
+        (0, 60, 8, 0.0, False, False),
+        (1, 60, 8, 0.5, False, False),
+        (2, 15, 30, 0.0, False, False),  # p > n: singular Q_AA at the end of the lasso path
+        (3, 15, 30, 1e-3, False, False),
+        (4, 40, 12, 0.0, True, False),
+        (5, 40, 12, 0.2, False, True),  # strengths increasing: coefficients leave
+    ],
+)
+def test_a_path_is_each_strengths_own_solution(monkeypatch, seed, n, p, l2_ratio, factor_zero, increasing):
+    from bayesreg.optimize import active_set
+
+    Q, c, l1, l2 = _path_problem(seed, n, p, l2_ratio=l2_ratio, factor_zero=factor_zero, increasing=increasing)
+    searches = []
+    original = active_set.solve_quadratic_l1
+    monkeypatch.setattr(active_set, "solve_quadratic_l1", lambda *a, **k: searches.append(1) or original(*a, **k))
+    path = active_set.solve_quadratic_l1_path(Q, c, l1, l2)
+    monkeypatch.undo()
+    assert path.shape == l1.shape
+    if n > p:  # most strengths keep the support and signs of the one before: no search
+        assert len(searches) < 0.6 * len(l1)
+    for k in range(len(l1)):
+        cold = solve_quadratic_l1(Q, c, l1[k], l2[k])
+        np.testing.assert_array_equal(path[k] == 0, cold.x == 0, err_msg=f"strength #{k}")
+        grad = Q @ path[k] - c + 2.0 * l2[k] * path[k]
+        viol = kkt_violation(grad, path[k], l1[k]).max()
+        assert viol <= 1e-10 * max(np.abs(c).max(), l1[k].max()), f"strength #{k}"
+        if p < n:  # unique solution
+            assert np.max(np.abs(path[k] - cold.x)) <= 1e-10 * max(np.abs(cold.x).max(), 1.0)
+
+
+def test_a_path_without_an_l1_part_is_ridge():
+    from bayesreg.optimize.active_set import solve_quadratic_l1_path
+
+    Q, c, _, l2 = _path_problem(7, 50, 6, l2_ratio=1.0)
+    path = solve_quadratic_l1_path(Q, c, np.zeros_like(l2), l2)
+    for k in range(len(l2)):
+        np.testing.assert_allclose(path[k], np.linalg.solve(Q + 2.0 * np.diag(l2[k]), c), rtol=1e-12, atol=0)
+
+
+def test_the_compiled_warm_solution_says_when_the_warm_support_is_the_solution():
+    from bayesreg.optimize._kernels import warm_solution
+    from bayesreg.optimize.active_set import _factor
+
+    Q, c = _problem(11, 50, 6)
+    l1 = np.full(6, 0.3 * np.abs(c).max())
+    l2 = np.zeros(6)
+    exact = solve_quadratic_l1(Q, c, l1).x
+    active = np.flatnonzero(exact)
+    assert 0 < active.size < 6
+    L = _factor(Q, l2, active)
+    out = np.full(6, np.nan)
+    warm = np.where(exact != 0, np.sign(exact), 0.0)  # the right support and signs, the wrong values
+    assert warm_solution(Q, c, l1, warm, active[::-1].copy(), _factor(Q, l2, active[::-1].copy()), 1e-13, out) == 1
+    np.testing.assert_allclose(out, exact, rtol=1e-12, atol=0)
+    assert np.all(out[exact == 0] == 0.0)
+    # not the support of the warm start
+    assert warm_solution(Q, c, l1, warm, active[:-1].copy(), L[:-1, :-1].copy(), 1e-13, out) == -1
+    other = warm.copy()
+    other[active[0]] = 0.0
+    other[np.flatnonzero(exact == 0)[0]] = 1.0
+    assert warm_solution(Q, c, l1, other, active, L, 1e-13, out) == -1
+    # a sign that the minimizer on the support does not keep
+    flipped = warm.copy()
+    flipped[active[0]] *= -1.0
+    assert warm_solution(Q, c, l1, flipped, active, L, 1e-13, out) == 0
+    # a coordinate off the support that violates its condition: a weaker penalty brings it in
+    weaker = 0.5 * l1
+    assert solve_quadratic_l1(Q, c, weaker).x.nonzero()[0].size > active.size
+    assert warm_solution(Q, c, weaker, warm, active, L, 1e-13, out) == 0
+
+
+def test_a_triangular_solve_column_by_column_is_the_solve():
+    from scipy.linalg import solve_triangular
+
+    from bayesreg.optimize.active_set import _cholesky, _lower_solve
+
+    Q, _ = _problem(12, 30, 7)
+    L = _cholesky(Q)
+    B = np.random.default_rng(0).normal(size=(7, 3))
+    np.testing.assert_allclose(_lower_solve(L, B), solve_triangular(L, B, lower=True), rtol=1e-13, atol=0)
