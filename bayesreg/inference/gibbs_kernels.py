@@ -1,9 +1,8 @@
 """Compiled (numba) Gibbs sweeps for the Gaussian likelihood under every prior that is a scale mixture of normals.
 
 Each prior writes the coefficients as conditionally normal, :math:`\\beta_j \\mid v_j \\sim N(0, v_j)`, with
-latent variances :math:`v_j` that have conjugate full conditionals once the half-Cauchy scales are written with
-inverse-gamma auxiliaries (Makalic & Schmidt 2016). The likelihood, with frequency weights :math:`w_i` and the
-intercept's flat prior integrated out (the data centred at their weighted means), is
+latent variances :math:`v_j` whose full conditionals can be drawn exactly. The likelihood, with frequency weights
+:math:`w_i` and the intercept's flat prior integrated out (the data centred at their weighted means), is
 
 .. math::
 
@@ -12,42 +11,51 @@ intercept's flat prior integrated out (the data centred at their weighted means)
 
 with :math:`\\mathrm{RSS}(\\beta) = y_c^\\top W y_c - 2 \\beta^\\top X_c^\\top W y_c + \\beta^\\top X_c^\\top W X_c
 \\beta`: a sweep costs :math:`O(p^3)` from the sufficient statistics whatever ``n`` (or :math:`O(n^2 p)` when
-``p > n``). One sweep draws, in order:
+``p > n``). The draws:
 
-1. :math:`\\beta \\mid \\cdot \\sim N(Q^{-1} X_c^\\top W y_c / \\sigma^2, Q^{-1})`,
-   :math:`Q = X_c^\\top W X_c / \\sigma^2 + \\operatorname{diag}(1 / v)`: Rue's (2001) algorithm on the Cholesky
-   factor of :math:`Q` when ``n >= p``; Bhattacharya, Chakraborty & Mallick's (2016) when ``p > n``
-   (:math:`u \\sim N(0, D)`, :math:`\\delta \\sim N(0, I_n)`, :math:`v = \\Phi u + \\delta`,
-   :math:`w = (\\Phi D \\Phi^\\top + I_n)^{-1}(\\alpha - v)`, :math:`\\beta = u + D\\Phi^\\top w`, with
-   :math:`\\Phi = W^{1/2} X_c / \\sigma`, :math:`\\alpha = W^{1/2} y_c / \\sigma`, :math:`D = \\operatorname{diag}(v)`).
-2. :math:`\\sigma` given :math:`\\beta` and the latent scales. With :math:`v_j = \\sigma^2 \\psi_j` for the
-   :math:`p_s` coefficients whose prior scales with :math:`\\sigma` (the shrinkage priors),
-   :math:`\\pi(\\sigma \\mid \\cdot) \\propto \\sigma^{-(n_e + p_s)} e^{-B / \\sigma^2} \\pi_0(\\sigma)`,
-   :math:`B = (\\mathrm{RSS} + \\sum_j \\beta_j^2 / \\psi_j) / 2`. Under Jeffreys' :math:`\\pi_0(\\sigma^2)
-   \\propto 1/\\sigma^2` this is :math:`\\sigma^2 \\sim \\operatorname{InvGamma}((n_e + p_s)/2, B)`; under
-   :math:`\\sigma \\sim \\operatorname{HalfNormal}(s)` that draw is an independence Metropolis-Hastings proposal,
-   accepted with probability :math:`\\min(1, \\sigma' e^{-\\sigma'^2 / 2s^2} / (\\sigma e^{-\\sigma^2 / 2s^2}))`
-   (the target over the proposal is :math:`\\sigma \\pi_0(\\sigma)`).
-3. The latent scales (inverse-gamma and inverse-Gaussian full conditionals):
+* :math:`\\beta \\mid \\cdot \\sim N(Q^{-1} X_c^\\top W y_c / \\sigma^2, Q^{-1})`,
+  :math:`Q = X_c^\\top W X_c / \\sigma^2 + \\operatorname{diag}(1 / v)`: Rue's (2001) algorithm on the Cholesky
+  factor of :math:`Q` when ``n >= p``; Bhattacharya, Chakraborty & Mallick's (2016) when ``p > n``
+  (:math:`u \\sim N(0, D)`, :math:`\\delta \\sim N(0, I_n)`, :math:`v = \\Phi u + \\delta`,
+  :math:`w = (\\Phi D \\Phi^\\top + I_n)^{-1}(\\alpha - v)`, :math:`\\beta = u + D\\Phi^\\top w`, with
+  :math:`\\Phi = W^{1/2} X_c / \\sigma`, :math:`\\alpha = W^{1/2} y_c / \\sigma`, :math:`D = \\operatorname{diag}(v)`).
+* :math:`\\sigma` given :math:`\\beta` and the latent scales. With :math:`v_j = \\sigma^2 \\psi_j` for the
+  :math:`p_s` coefficients whose prior scales with :math:`\\sigma`,
+  :math:`\\pi(\\sigma \\mid \\cdot) \\propto \\sigma^{-(n_e + p_s)} e^{-B / \\sigma^2} \\pi_0(\\sigma)`,
+  :math:`B = (\\mathrm{RSS} + \\sum_j \\beta_j^2 / \\psi_j) / 2`. Under Jeffreys' :math:`\\pi_0(\\sigma^2)
+  \\propto 1/\\sigma^2` this is :math:`\\sigma^2 \\sim \\operatorname{InvGamma}((n_e + p_s)/2, B)`; under
+  :math:`\\sigma \\sim \\operatorname{HalfNormal}(s)` that draw is an independence Metropolis-Hastings proposal,
+  accepted with probability :math:`\\min(1, \\sigma' e^{-\\sigma'^2 / 2s^2} / (\\sigma e^{-\\sigma^2 / 2s^2}))`
+  (the target over the proposal is :math:`\\sigma \\pi_0(\\sigma)`).
+* The latent scales:
 
-   * penalty prior :math:`-\\log p(\\beta_j) = l_{1j} |\\beta_j| + l_{2j} \\beta_j^2` (Normal, Laplace, elastic
-     net; flat where both are 0): :math:`e^{-l_1 |b|} = \\int N(b; 0, u) \\tfrac{l_1^2}{2} e^{-l_1^2 u / 2} du`,
-     so the prior precision is :math:`2 l_{2j} + 1/u_j` with
-     :math:`1/u_j \\mid \\beta_j \\sim \\operatorname{InvGaussian}(l_{1j} / |\\beta_j|, l_{1j}^2)`;
-   * Bayesian lasso (Park & Casella 2008): :math:`\\psi_j = \\tau_j^2`,
-     :math:`1/\\tau_j^2 \\sim \\operatorname{InvGaussian}(\\lambda\\sigma / |\\beta_j|, \\lambda^2)`,
-     :math:`\\lambda^2 \\sim \\operatorname{Gamma}(p + r, \\sum_j \\tau_j^2 / 2 + \\delta)` when learned;
-   * horseshoe: :math:`\\psi_j = \\lambda_j^2 \\tau^2`, :math:`\\lambda_j^2 \\sim \\operatorname{IG}(1,
-     1/\\nu_j + \\beta_j^2 / (2\\tau^2\\sigma^2))`, :math:`\\nu_j \\sim \\operatorname{IG}(1, 1 + 1/\\lambda_j^2)`;
-   * horseshoe+ (Bhadra et al. 2017), :math:`\\lambda_j \\sim C^+(0, \\eta_j)`, :math:`\\eta_j \\sim C^+(0, 1)`:
-     as the horseshoe with :math:`\\nu_j \\sim \\operatorname{IG}(1, 1/\\eta_j^2 + 1/\\lambda_j^2)`,
-     :math:`\\eta_j^2 \\sim \\operatorname{IG}(1, 1/\\nu_j + 1/\\phi_j)`,
-     :math:`\\phi_j \\sim \\operatorname{IG}(1, 1 + 1/\\eta_j^2)`;
-   * hierarchical normal: :math:`\\psi_j = \\tau^2`;
-   * the global scale of the last three, :math:`\\tau \\sim C^+(0, s)`:
-     :math:`\\tau^2 \\sim \\operatorname{IG}((p + 1)/2, 1/\\xi + \\sum_j \\beta_j^2 / (2 \\sigma^2 \\lambda_j^2))`,
-     :math:`\\xi \\sim \\operatorname{IG}(1, 1/s^2 + 1/\\tau^2)` (:math:`\\lambda_j = 1` for the hierarchical
-     normal).
+  * penalty prior :math:`-\\log p(\\beta_j) = l_{1j} |\\beta_j| + l_{2j} \\beta_j^2` (Normal, Laplace, elastic
+    net; flat where both are 0): :math:`e^{-l_1 |b|} = \\int N(b; 0, u) \\tfrac{l_1^2}{2} e^{-l_1^2 u / 2} du`,
+    so the prior precision is :math:`2 l_{2j} + 1/u_j` with
+    :math:`1/u_j \\mid \\beta_j \\sim \\operatorname{InvGaussian}(l_{1j} / |\\beta_j|, l_{1j}^2)`;
+  * Bayesian lasso (Park & Casella 2008): :math:`\\psi_j = \\tau_j^2`,
+    :math:`1/\\tau_j^2 \\sim \\operatorname{InvGaussian}(\\lambda\\sigma / |\\beta_j|, \\lambda^2)`,
+    :math:`\\lambda^2 \\sim \\operatorname{Gamma}(p + r, \\sum_j \\tau_j^2 / 2 + \\delta)` when learned;
+  * horseshoe, :math:`\\psi_j = \\lambda_j^2 \\tau^2`, :math:`\\lambda_j \\sim C^+(0, 1)`: the conditional of
+    :math:`\\zeta_j = 1/\\lambda_j^2` is proportional to :math:`e^{-m_j \\zeta_j} / (1 + \\zeta_j)`,
+    :math:`m_j = \\beta_j^2 / (2 \\sigma^2 \\tau^2)`, drawn by slice sampling (Johndrow, Orenstein &
+    Bhattacharya 2020);
+  * horseshoe+ (Bhadra et al. 2017), :math:`\\lambda_j \\sim C^+(0, \\eta_j)`, :math:`\\eta_j \\sim C^+(0, 1)`:
+    the same for :math:`\\eta_j^2 / \\lambda_j^2`, then :math:`1/\\eta_j^2` given :math:`\\lambda_j`, whose
+    conditional :math:`\\propto 1 / ((1 + \\kappa)(1 + \\lambda_j^2 \\kappa))` is drawn by slice sampling too;
+  * hierarchical normal: :math:`\\psi_j = \\tau^2`.
+
+  The global scale :math:`\\tau \\sim C^+(0, s)` of the last three moves with :math:`\\beta` integrated out, by a
+  random walk on :math:`\\log\\tau` (its step adapted during burn-in only), using
+  :math:`y \\mid \\tau, \\lambda, \\sigma \\sim N(0, \\sigma^2 (I + \\tau^2 X_c \\Lambda X_c^\\top))`; when
+  :math:`\\sigma` is learned it moves jointly with :math:`\\tau`: :math:`\\sigma'^2` is drawn from its conditional
+  under Jeffreys' prior given :math:`\\tau'`, so the pair is accepted on the marginal of :math:`\\tau` with
+  :math:`\\sigma` integrated out under that prior (exact under it), times :math:`\\sigma' \\pi_0(\\sigma') /
+  (\\sigma \\pi_0(\\sigma))` for a HalfNormal :math:`\\pi_0`. :math:`\\beta` is then drawn given both, as the
+  partially collapsed sampler requires. For the horseshoes a last Metropolis move rescales
+  :math:`\\tau \\to c\\tau`, :math:`\\lambda_j \\to \\lambda_j / c` (and :math:`\\eta_j \\to \\eta_j / c`), which
+  leaves every :math:`\\tau\\lambda_j` and so the likelihood unchanged and is accepted on the ratio of the scales'
+  priors: it crosses the ridge between the global and the local scales that slows their Gibbs updates.
 
 The intercept of a kept draw is drawn last from :math:`N(\\bar y - \\bar x^\\top \\beta, \\sigma^2 / \\sum_i w_i)`
 (weighted means), so each kept draw is a draw of the joint posterior.
@@ -60,6 +68,8 @@ high-dimensional regression. *Biometrika* 103(4), 985-991.
 E. Makalic and D. F. Schmidt (2016). A simple sampler for the horseshoe estimator. *IEEE Signal Processing
 Letters* 23(1), 179-182; and High-dimensional Bayesian regularised regression with the bayesreg package, arXiv
 1611.06649.
+J. E. Johndrow, P. Orenstein and A. Bhattacharya (2020). Scalable approximate MCMC algorithms for the horseshoe
+prior. *JMLR* 21(73), 1-61.
 A. Bhadra, J. Datta, N. G. Polson and B. Willard (2017). The horseshoe+ estimator of ultra-sparse signals.
 *Bayesian Analysis* 12(4), 1105-1131.
 """
@@ -87,10 +97,10 @@ __all__ = [
 PENALTY, LASSO, HORSESHOE, HORSESHOE_PLUS, HIERARCHICAL_NORMAL = 0, 1, 2, 3, 4
 # the prior on sigma (``sigma_kind``)
 SIGMA_FIXED, SIGMA_JEFFREYS, SIGMA_HALFNORMAL = 0, 1, 2
-#: latent variables per coefficient kept in the state: penalty (1/u), lasso (1/tau^2), horseshoe (lambda^2, nu),
-#: horseshoe+ (lambda^2, nu, eta^2, phi); and global ones: lasso (lambda^2), horseshoes and hierarchical normal
-#: (tau^2, xi)
-N_LOCAL, N_GLOBAL = 4, 2
+#: latent variables per coefficient kept in the state: penalty (1/u), lasso (1/tau^2), horseshoe (lambda^2),
+#: horseshoe+ (lambda^2, eta^2); and the global one: lasso (lambda^2), horseshoes and
+#: hierarchical normal (tau^2)
+N_LOCAL, N_GLOBAL = 2, 1
 
 _TINY = np.finfo(np.float64).tiny
 _HUGE = 1.0 / _TINY
@@ -165,15 +175,19 @@ def _draw_rue(XtX, Xty, inv_s2, prior_prec, rng):
 
 
 @_jit
-def _draw_bhattacharya(Xw, yw, inv_s, prior_var, rng):
-    """The same distribution for ``p > n``, in ``O(n^2 p)``: ``Phi = Xw / sigma``, ``alpha = yw / sigma``."""
+def _draw_bhattacharya(Xw, yw, inv_s, prior_var, gram, rng):
+    """The same distribution for ``p > n``, in ``O(n^2 p)``: ``Phi = Xw / sigma``, ``alpha = yw / sigma``.
+    ``gram``, when not empty, is ``Phi D Phi'`` already computed (the horseshoes' ``tau^2 X Lambda X'``)."""
     n, p = Xw.shape
     sd = np.sqrt(prior_var)
     u = np.empty(p)
     for j in range(p):
         u[j] = sd[j] * rng.standard_normal()
-    B = Xw * (sd * inv_s)  # Phi D^{1/2}
-    M = B @ B.T
+    if gram.shape[0] > 0:
+        M = gram.copy()
+    else:
+        B = Xw * (sd * inv_s)  # Phi D^{1/2}
+        M = B @ B.T
     for i in range(n):
         M[i, i] += 1.0
     v = Xw @ u * inv_s
@@ -282,10 +296,10 @@ def _update_latent(kind, beta, sigma2, l1, local, glob, hyper, rng):
         if kind == HORSESHOE:
             local[j, 0] = 1.0 / _slice_inverse_square(rng, rate, 1.0 / local[j, 0])
         else:  # lambda_j ~ C+(0, eta_j): 1/lambda_j^2 = zeta / eta_j^2 with zeta of the horseshoe's conditional
-            eta2 = local[j, 2]
+            eta2 = local[j, 1]
             zeta = _slice_inverse_square(rng, rate / eta2, eta2 / local[j, 0])
             local[j, 0] = _clip(eta2 / zeta)
-            local[j, 2] = 1.0 / _slice_eta(rng, local[j, 0], 1.0 / eta2)
+            local[j, 1] = 1.0 / _slice_eta(rng, local[j, 0], 1.0 / eta2)
     # tau^2 is drawn in gaussian_chain, with beta integrated out
 
 
@@ -365,7 +379,7 @@ def _log_scale_prior(kind, tau2, local, tau_scale, c2):
             l2 = local[j, 0] / c2
             total += -np.log1p(l2) + 0.5 * np.log(l2)
         else:
-            e2 = local[j, 2] / c2
+            e2 = local[j, 1] / c2
             total += -np.log1p(e2) + 0.5 * np.log(e2)
     return total
 
@@ -386,7 +400,7 @@ def _rescale_scales(kind, local, glob, tau_scale, step, rng):
         for j in range(local.shape[0]):
             local[j, 0] = _clip(local[j, 0] / c2)
             if kind == HORSESHOE_PLUS:
-                local[j, 2] = _clip(local[j, 2] / c2)
+                local[j, 1] = _clip(local[j, 1] / c2)
         return True
     return False
 
@@ -493,7 +507,9 @@ def gaussian_chain(
             prior_var = np.empty(p)
             for j in range(p):
                 prior_var[j] = 1.0 / max(prior_prec[j], _TINY)
-            beta = _draw_bhattacharya(Xw, yw, 1.0 / np.sqrt(sigma2), prior_var, rng)
+            # the horseshoes' and the hierarchical normal's Phi D Phi' = tau^2 X Lambda X': G computed above
+            gram = G * glob[0] if collapsed else np.empty((0, 0))
+            beta = _draw_bhattacharya(Xw, yw, 1.0 / np.sqrt(sigma2), prior_var, gram, rng)
         else:
             beta = _draw_rue(XtX, Xty, 1.0 / sigma2, prior_prec, rng)
         # 2. sigma | beta, latent scales

@@ -254,7 +254,7 @@ def _draws(plan: GibbsPlan, chains: list[dict]) -> dict[str, np.ndarray]:
         out.update(tau=tau, z=beta / (tau * sigma)[..., None])
     elif plan.kind in (gk.HORSESHOE, gk.HORSESHOE_PLUS):
         tau, lam = np.sqrt(glob[..., 0]), np.sqrt(local[..., 0])
-        out.update(tau=tau, lam=lam, z=beta / (lam * (tau * sigma)[..., None]), eta=np.sqrt(local[..., 2]))
+        out.update(tau=tau, lam=lam, z=beta / (lam * (tau * sigma)[..., None]), eta=np.sqrt(local[..., 1]))
     return out
 
 

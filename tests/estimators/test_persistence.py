@@ -149,7 +149,7 @@ def test_map_round_trip_restores_every_attribute(data, tmp_path, prior, kwargs, 
     assert_same_fit(loaded, est)
     assert hasattr(loaded, "feature_names_in_") == frame
     np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
-    with pytest.raises(ValueError, match="fit with method='nuts'"):
+    with pytest.raises(ValueError, match="fit with method='sample'"):
         loaded.predict_interval(X)
 
 
