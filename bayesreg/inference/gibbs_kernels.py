@@ -441,6 +441,7 @@ def gaussian_chain(
     local,
     glob,
     burn,
+    thin,
     rng,
     out_beta,
     out_sigma,
@@ -449,9 +450,9 @@ def gaussian_chain(
     out_glob,
     out_accepted,
 ):
-    """Run ``burn`` sweeps and then one per row of ``out_beta`` (each kept), from the state ``(sigma2, local,
-    glob)``, updated in place. ``out_accepted`` records whether each kept sweep's sigma proposal was accepted
-    (always, under Jeffreys' prior).
+    """Run ``burn`` sweeps and then ``thin`` per row of ``out_beta`` (the last of each kept), from the state
+    ``(sigma2, local, glob)``, updated in place. ``out_accepted`` records whether each kept sweep's sigma
+    proposal was accepted (always, under Jeffreys' prior).
 
     ``Xw``, ``yw`` are :math:`W^{1/2} X_c`, :math:`W^{1/2} y_c` when ``p > n`` (Bhattacharya's draw) and empty
     otherwise; ``sigma_scale`` is the fixed sigma (``SIGMA_FIXED``) or the HalfNormal prior's scale.
@@ -468,7 +469,7 @@ def gaussian_chain(
     rescale_step = 0.1  # the same for the rescaling move of the horseshoes' scales
     n_keep = out_beta.shape[0]
     G = np.empty((0, 0))
-    for it in range(burn + n_keep):
+    for it in range(burn + n_keep * thin):
         if collapsed:
             # tau | lambda, sigma, y and then sigma | tau, lambda, y, both with beta integrated out (Johndrow,
             # Orenstein & Bhattacharya 2020): the global scale, sigma and beta move as one block
@@ -522,8 +523,8 @@ def gaussian_chain(
             rescaled = _rescale_scales(kind, local, glob, hyper[0], rescale_step, rng)
             if it < burn:
                 rescale_step *= np.exp(((1.0 if rescaled else 0.0) - 0.4) / np.sqrt(it + 1.0))
-        if it >= burn:
-            k = it - burn
+        if it >= burn and (it - burn) % thin == thin - 1:
+            k = (it - burn) // thin
             out_beta[k] = beta
             out_sigma[k] = np.sqrt(sigma2)
             out_local[k] = local

@@ -258,6 +258,7 @@ def _sample_by_gibbs(rm, plan, draws, tune, chains, cores, seed):
     idata["sample_stats"].attrs["sampling_time"] = extra["sampling_time"]
     idata["sample_stats"].attrs["tuning_steps"] = tune
     idata.attrs["gibbs_cores"] = extra["cores"]
+    idata.attrs["gibbs_sweeps_per_draw"] = plan.thin
     return idata
 
 

@@ -221,11 +221,14 @@ def test_normal_prior_with_a_learned_sigma_matches_quadrature():
 
 
 def _summary(idata, names):
-    """Median, sd and their Monte Carlo standard errors of every scalar in ``names``."""
+    """Median, sd and their Monte Carlo standard errors of every scalar in ``names``; the scales (sigma, tau,
+    lambda, ...: positive) on the log scale, where their half-Cauchy tails leave a sample sd with a finite error."""
     out = {}
     for name in names:
         values = idata["posterior"][name].values
         values = values.reshape(values.shape[0], values.shape[1], -1)
+        if np.all(values > 0):
+            values = np.log(values)
         for j in range(values.shape[-1]):
             x = values[..., j]
             ess = float(az.ess(x, method="bulk"))
@@ -259,10 +262,11 @@ CASES = [
 def test_every_kernel_agrees_with_nuts_on_the_same_model(label, prior, sigma, shape, nonzero, divergences):
     X, y = _data(*shape, seed=11, **({} if nonzero is None else {"nonzero": nonzero}))
     rm = build_model(X, y, prior, likelihood=Gaussian(sigma=sigma, sigma_prior=prior.sigma_prior))
-    kwargs = {"draws": 2000, "tune": 1000, "chains": 4, "random_seed": 3, "progressbar": False}
+    kwargs = {"tune": 1000, "chains": 4, "random_seed": 3, "progressbar": False}
     lean = {"store_log_likelihood": False, "store_predictive": False}
-    gibbs = sampling.sample_posterior(rm, method="gibbs", **lean, **kwargs)
-    nuts = sampling.sample_posterior(rm, method="nuts", nuts_sampler="pymc", target_accept=0.99, **lean, **kwargs)
+    gibbs = sampling.sample_posterior(rm, method="gibbs", draws=2000, **lean, **kwargs)
+    # NUTS at the prior's own target_accept (0.99 for the horseshoes, 0.8 otherwise)
+    nuts = sampling.sample_posterior(rm, method="nuts", nuts_sampler="pymc", draws=1000, **lean, **kwargs)
     reference = sampling.diagnose(nuts)
     assert reference.n_divergences <= divergences and reference.max_rhat <= 1.01, "the reference is not clean"
     assert sampling.diagnose(gibbs).max_rhat <= 1.01
