@@ -1,4 +1,5 @@
-"""Effective samples per second of bayesreg's NUTS samplers against a plain Gibbs sampler: Bayesian lasso, diabetes.
+"""Effective samples per second of bayesreg's posterior samplers against a plain Gibbs sampler, and the posteriors
+the issue of fast posteriors named: Bayesian lasso on diabetes, horseshoes at p > n, a large n.
 
 Run from the repository root::
 
@@ -10,6 +11,9 @@ Park & Casella's (2008) Bayesian lasso on the diabetes data (``sklearn.datasets.
 centred columns of unit norm, as in the paper; y centred), in two settings: lambda fixed at 0.237, and
 lambda^2 ~ Gamma(1, rate 1.78). Contenders:
 
+* ``BayesianRegression(BayesianLasso(...), method="sample", ...).fit(X, y)``: bayesreg's default posterior
+  sampler, its compiled Gibbs kernel (:mod:`bayesreg.inference.gibbs_kernels`), 4 chains x 1000 draws after 1000
+  burn-in sweeps;
 * ``BayesianRegression(BayesianLasso(...), method="nuts", ...).fit(X, y)`` with each NUTS sampler of
   ``bayesreg.inference.sampling.available_samplers()`` and with the default (``nuts_sampler=None``, resolved by
   ``bayesreg.inference.sampling.choose_sampler``);
@@ -22,6 +26,15 @@ user waits for: model build, PyTensor/numba compilation from a warm cache, tunin
 likelihood, diagnostics) and the sampler alone (``sample_stats.attrs["sampling_time"]``: tuning + draws). Gibbs is
 timed over burn-in + draws of all its chains, run one after another in this process. Only ratios of times measured
 in the same run are results.
+
+Two more sections (skipped with ``--lasso-only``):
+
+* the horseshoe and the horseshoe+ on ``make_sparse_regression(n_samples=100, n_features=300, n_nonzero=5)``,
+  ``method="sample"`` at the defaults (4 x 1000 draws after 1000): whole fit time, max r_hat, min bulk ESS,
+  divergences, for two seeds;
+* a Gaussian model with n = 100,000, p = 50 and a ``Normal(1.0)`` prior, sigma learned, ``method="sample"`` at the
+  defaults, in a child process: whole fit time, sampling time, and the child's peak resident memory against its
+  memory before the fit (imports and data loaded).
 """
 
 from __future__ import annotations
@@ -112,15 +125,17 @@ def min_bulk_ess(beta):
 
 
 def fit_nuts(X, y, lam, sampler, tune, draws, chains, seed):
-    """Time one ``fit``; returns the figures of the run."""
+    """Time one ``fit``; returns the figures of the run. ``sampler="sample"`` is bayesreg's default posterior method
+    (its Gibbs kernel here), any other a NUTS sampler (None: bayesreg's choice)."""
+    method = "sample" if sampler == "sample" else "nuts"
     est = BayesianRegression(
         BayesianLasso(lam=lam, lam2_prior=LAM2_PRIOR),
-        method="nuts",
+        method=method,
         draws=draws,
         tune=tune,
         chains=chains,
         random_seed=seed,
-        nuts_sampler=sampler,
+        nuts_sampler=None if method == "sample" else sampler,
         progressbar=False,
     )
     with warnings.catch_warnings():
@@ -136,7 +151,7 @@ def fit_nuts(X, y, lam, sampler, tune, draws, chains, seed):
     return {
         "fit_time": fit_time,
         "sampling_time": None if sampling_time is None else float(sampling_time),
-        "used": est.nuts_sampler_,
+        "used": est.nuts_sampler_ or est.sampler_,
         "beta": beta,
         "leapfrog": float(np.mean(stats["n_steps"])) if "n_steps" in stats else float("nan"),
         "divergences": est.diagnostics_.n_divergences,
@@ -157,14 +172,14 @@ def run_setting(X, y, lam, contenders, sizes, chains, repeats, seed, log):
     w = (WARMUP["tune"], WARMUP["draws"], WARMUP["chains"])
     warmed = {fit_nuts(X, y, lam, None, *w, seed)["used"]}  # the default path first
     for name in contenders:
-        if name not in ("default", "gibbs", *warmed):
+        if name not in ("default", "numpy gibbs", *warmed):
             warmed.add(fit_nuts(X, y, lam, name, *w, seed)["used"])
     run_gibbs(Xc, yc, lam, 10, 100, 1, seed)
     runs = {name: [] for name in contenders}
     for rep in range(repeats):
         shift = rep % len(contenders)
         for name in contenders[shift:] + contenders[:shift]:
-            if name == "gibbs":
+            if name == "numpy gibbs":
                 res = time_gibbs(Xc, yc, lam, sizes["burn"], sizes["gibbs_draws"], chains, seed)
             else:
                 sampler = None if name == "default" else name
@@ -196,17 +211,19 @@ def fmt_ratio(x):
 
 
 def table_rows(results, sizes, chains):
-    g = results["gibbs"]
+    g = results["numpy gibbs"]
     g_rate = g["min_ess"] / g["fit_time"]
     rows = []
     for name, r in results.items():
         rate_fit = r["min_ess"] / r["fit_time"]
         rate_smp = None if r["sampling_time"] is None else r["min_ess"] / r["sampling_time"]
-        if name == "gibbs":
-            label = "gibbs (numpy, anchor)"
+        if name == "numpy gibbs":
+            label = "numpy gibbs (anchor)"
             draws = f"{chains}x{sizes['gibbs_draws']} (+{sizes['burn']} burn)"
         else:
-            label = f"default -> {r['used']}" if name == "default" else name
+            label = {"default": "nuts, default -> " + str(r["used"]), "sample": "method='sample' -> " + r["used"]}.get(
+                name, f"nuts {name}"
+            )
             draws = f"{chains}x{sizes['draws']} (+{sizes['tune']} tune)"
         rows.append(
             [
@@ -220,8 +237,8 @@ def table_rows(results, sizes, chains):
                 "-" if rate_smp is None else f"{rate_smp:.0f}",
                 fmt_ratio(rate_fit / g_rate),
                 fmt_ratio(None if rate_smp is None else rate_smp / g_rate),
-                "-" if name == "gibbs" else f"{r['leapfrog']:.1f}",
-                "-" if name == "gibbs" else str(r["divergences"]),
+                "-" if np.isnan(r.get("leapfrog", np.nan)) else f"{r['leapfrog']:.1f}",
+                str(r.get("divergences", "-")),
             ]
         )
         r["ess_per_s_fit"] = rate_fit
@@ -251,6 +268,90 @@ def print_table(title, rows, log):
     log_table(log, f"\n== {title} ==", HEADERS, rows, n_left=2)
 
 
+# --------------------------------------------------------------------------------------------
+# horseshoes at p > n, and a large n
+
+
+def run_horseshoes(seeds, log, quick=False):
+    """``method="sample"`` on n=100, p=300 (5 non-zeros) for the horseshoe and the horseshoe+, at the defaults."""
+    from bayesreg import Horseshoe, HorseshoePlus
+    from bayesreg.data.datasets import make_sparse_regression
+
+    X, y, _ = make_sparse_regression(n_samples=100, n_features=300, n_nonzero=5, random_state=0)
+    size = {"draws": 100, "tune": 100} if quick else {}
+    out = {}
+    for prior in (Horseshoe(), HorseshoePlus()):
+        for seed in seeds:
+            est = BayesianRegression(prior, method="sample", random_seed=seed, progressbar=False, **size)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                gc.collect()
+                t0 = time.perf_counter()
+                est.fit(X, y)
+                fit_time = time.perf_counter() - t0
+            d = est.diagnostics_
+            key = f"{type(prior).__name__} seed {seed}"
+            out[key] = {
+                "fit_time": fit_time,
+                "sampling_time": float(est.idata_["sample_stats"].attrs["sampling_time"]),
+                "sampler": est.sampler_,
+                "max_rhat": d.max_rhat,
+                "min_ess_bulk": d.min_ess_bulk,
+                "min_ess_tail": d.min_ess_tail,
+                "divergences": d.n_divergences,
+            }
+            log(
+                f"  {key}: {est.sampler_}, fit {fit_time:.2f} s (sampling {out[key]['sampling_time']:.2f} s), "
+                f"max r_hat {d.max_rhat:.3f}, min ESS bulk {d.min_ess_bulk:.0f} / tail {d.min_ess_tail:.0f}, "
+                f"divergences {d.n_divergences}"
+            )
+    return out
+
+
+def large_n_child(n, p):
+    """In a fresh process: the whole fit of a Normal-prior Gaussian model, its time and peak memory (JSON)."""
+    import resource
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((n, p))
+    y = X @ rng.standard_normal(p) + rng.standard_normal(n)
+    # compile / load the kernel first (cached by numba on disk), outside the measured fit
+    BayesianRegression(bayesreg.Normal(1.0), method="sample", draws=5, tune=5, progressbar=False).fit(X[:200], y[:200])
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t0 = time.perf_counter()
+    est = BayesianRegression(bayesreg.Normal(1.0), method="sample", random_seed=1, progressbar=False).fit(X, y)
+    fit_time = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report = {
+        "n": n,
+        "p": p,
+        "fit_time": fit_time,
+        "sampling_time": float(est.idata_["sample_stats"].attrs["sampling_time"]),
+        "sampler": est.sampler_,
+        "rss_before_mb": before,
+        "rss_peak_mb": peak,
+        "groups": sorted(est.idata_.children),
+        "max_rhat": est.diagnostics_.max_rhat,
+        "min_ess_bulk": est.diagnostics_.min_ess_bulk,
+    }
+    print(json.dumps(report))
+
+
+def run_large_n(n, p, log):
+    import subprocess
+
+    cmd = [sys.executable, __file__, "--large-n-child", str(n), str(p)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    log(
+        f"  n={n}, p={p}: {report['sampler']}, fit {report['fit_time']:.2f} s (sampling {report['sampling_time']:.2f} "
+        f"s), peak memory {report['rss_peak_mb']:.0f} MB ({report['rss_before_mb']:.0f} MB before the fit: imports "
+        f"and data; the fit added {report['rss_peak_mb'] - report['rss_before_mb']:.0f} MB), groups "
+        f"{report['groups']}, max r_hat {report['max_rhat']:.3f}, min ESS bulk {report['min_ess_bulk']:.0f}"
+    )
+    return report
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (smoke test, under a minute)")
@@ -264,7 +365,12 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=1, help="time each contender N times, keep the best (default 1)")
     parser.add_argument("--seed", type=int, default=0, help="random seed of every run (default 0)")
     parser.add_argument("--json", metavar="PATH", help="also write all figures as JSON to PATH")
+    parser.add_argument("--lasso-only", action="store_true", help="skip the horseshoe and large-n sections")
+    parser.add_argument("--large-n-child", nargs=2, type=int, metavar=("N", "P"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.large_n_child:
+        large_n_child(*args.large_n_child)
+        return 0
 
     sizes = dict(SIZES["quick" if args.quick else "full"])
     for key, value in (("draws", args.draws), ("tune", args.tune), ("gibbs_draws", args.gibbs_draws)):
@@ -301,7 +407,7 @@ def main(argv=None):
 
     X, y = load_diabetes(return_X_y=True, scaled=True)
     y = y - y.mean()
-    contenders = ["default", *samplers, "gibbs"]
+    contenders = ["sample", "default", *samplers, "numpy gibbs"]
     report = {"sizes": sizes, "chains": args.chains, "repeats": args.repeats, "seed": args.seed, "settings": {}}
     t_all = time.perf_counter()
     for title, lam in SETTINGS.items():
@@ -309,13 +415,13 @@ def main(argv=None):
         results = run_setting(X, y, lam, contenders, sizes, args.chains, args.repeats, args.seed, log)
         rows = table_rows(results, sizes, args.chains)
         print_table(f"{title} (X {X.shape[0]}x{X.shape[1]}, {args.chains} chains, best of {args.repeats})", rows, log)
-        g = results["gibbs"]
+        g = results["numpy gibbs"]
         log(
-            f"  gibbs: {1e6 * g['fit_time'] / (args.chains * (sizes['burn'] + sizes['gibbs_draws'])):.0f} us per "
+            f"  numpy gibbs: {1e6 * g['fit_time'] / (args.chains * (sizes['burn'] + sizes['gibbs_draws'])):.0f} us per "
             "sweep (one process, chains one after another)"
         )
         for name, r in results.items():
-            if name == "gibbs":
+            if name == "numpy gibbs":
                 continue
             dev = np.max(np.abs(r["mean"] - g["mean"]) / g["sd"])
             smp = r["sampling_time"]
@@ -325,8 +431,9 @@ def main(argv=None):
                 per_it = smp / (args.chains * (sizes["tune"] + sizes["draws"]))
                 overhead = r["fit_time"] - smp
                 timing = f"{1e3 * per_it:.2f} ms wall per iteration, fit overhead beyond sampling {overhead:.2f} s; "
+            steps = "" if np.isnan(r["leapfrog"]) else f"{r['leapfrog']:.1f} leapfrog steps per draw, "
             log(
-                f"  {name}: {r['leapfrog']:.1f} leapfrog steps per draw, {timing}"
+                f"  {name}: {steps}{timing}"
                 f"max |mean - gibbs mean| / gibbs sd = {dev:.2f}"
                 + ("" if r["reproducible"] else "; WARNING: repeats gave different draws")
             )
@@ -334,6 +441,11 @@ def main(argv=None):
             name: {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in r.items()}
             for name, r in results.items()
         }
+    if not args.lasso_only:
+        log("\n== horseshoe and horseshoe+, n=100, p=300, 5 non-zeros, method='sample' at the defaults ==")
+        report["horseshoes"] = run_horseshoes((1, 2), log, quick=args.quick)
+        log("\n== Gaussian model, Normal(1.0) prior, sigma learned, method='sample' at the defaults (child process) ==")
+        report["large_n"] = run_large_n(10_000 if args.quick else 100_000, 50, log)
     busy_end = cpu_busy()
     log(
         f"\ntotal {time.perf_counter() - t_all:.0f} s; CPUs busy with other work at end: {fmt_busy(busy_end)}\n"

@@ -30,3 +30,16 @@ def test_bench_glm_builds_its_problems_and_times_one_path():
     seconds, sk = bench_glm.sklearn_path(lambda: make().set_params(tol=1e-10), X, y, strengths[:5], key, False)
     assert coefs.shape == sk.shape == (5, 30)
     assert np.max(np.abs(coefs - sk)) <= 1e-6 * np.max(np.abs(coefs))
+
+
+def test_bench_sampling_runs_the_default_sampler_and_the_anchor_on_diabetes():
+    import bench_sampling
+
+    X, y = bench_sampling.load_diabetes(return_X_y=True, scaled=True)
+    y = y - y.mean()
+    res = bench_sampling.fit_nuts(X, y, bench_sampling.LAM_FIXED, "sample", 20, 30, 2, 0)
+    assert res["used"] == "gibbs" and res["beta"].shape == (2, 30, 10) and res["divergences"] == 0
+    anchor = bench_sampling.run_gibbs(X - X.mean(axis=0), y, bench_sampling.LAM_FIXED, 10, 30, 2, 0)
+    assert anchor.shape == (2, 30, 10)
+    # both sample the same posterior: their means agree loosely even on 60 draws
+    assert np.max(np.abs(res["beta"].mean(axis=(0, 1)) - anchor.mean(axis=(0, 1)))) < 0.5 * np.max(np.abs(anchor))

@@ -12,7 +12,6 @@ import arviz as az
 import numpy as np
 import pymc as pm
 import xarray as xr
-from arviz_base import from_dict
 
 from bayesreg._validation import check_count
 from bayesreg._warnings import warn
@@ -197,10 +196,9 @@ def sample_posterior(
         idata = _sample_by_nuts(rm, draws, tune, chains, cores, int(seeds[0]), nuts_sampler, target_accept, progressbar)
         reason = plan
     with _quiet_pymc():
-        if _stored(store_log_likelihood, chains, draws, n):
-            _add_log_likelihood(rm, idata)
-        if _stored(store_predictive, chains, draws, n):
-            _add_predictive(rm, idata, int(seeds[1]))
+        keep_log_likelihood = _stored(store_log_likelihood, chains, draws, n)
+        keep_predictive = _stored(store_predictive, chains, draws, n)
+        _add_pointwise_groups(rm, idata, keep_log_likelihood, keep_predictive, int(seeds[1]))
     idata.attrs["sampler"] = "gibbs" if isinstance(plan, GibbsPlan) else "nuts"
     idata.attrs["sampler_reason"] = reason
     return idata
@@ -239,24 +237,29 @@ def _sample_by_nuts(rm, draws, tune, chains, cores, seed, nuts_sampler, target_a
 def _sample_by_gibbs(rm, plan, draws, tune, chains, cores, seed):
     posterior, extra = sample_gibbs(rm, plan, draws=draws, tune=tune, chains=chains, cores=cores, random_seed=seed)
     model = rm.model
-    dims = {name: list(model.named_vars_to_dims.get(name, ())) for name in posterior}
-    data = {name: var.get_value() for name, var in ((v.name, v) for v in model.data_vars)}
+    coords = {"chain": np.arange(chains), "draw": np.arange(draws)}
+    coords.update({name: np.asarray(values) for name, values in model.coords.items()})
+
+    def dataset(values: dict, sample_dims: tuple[str, ...]):
+        variables = {
+            name: ((*sample_dims, *model.named_vars_to_dims.get(name, ())), value) for name, value in values.items()
+        }
+        used = {dim for dims, _ in variables.values() for dim in dims}
+        return xr.Dataset(variables, coords={dim: coords[dim] for dim in used})
+
+    data = {v.name: v.get_value() for v in model.data_vars}
     observed = data.pop("y")
-    constant = data  # as pm.sample stores them: every pm.Data but the observed y
-    dims.update({name: list(model.named_vars_to_dims.get(name, ())) for name in constant})
-    dims["y_obs"] = ["obs_id"]
-    idata = from_dict(
+    sample_stats = dataset(extra["sample_stats"], ("chain", "draw"))
+    sample_stats.attrs.update(sampling_time=extra["sampling_time"], tuning_steps=tune)
+    idata = xr.DataTree.from_dict(
         {
-            "posterior": posterior,
-            "sample_stats": extra["sample_stats"],
-            "observed_data": {"y_obs": observed},
-            "constant_data": constant,
-        },
-        coords={name: np.asarray(values) for name, values in model.coords.items()},
-        dims=dims,
+            "posterior": dataset(posterior, ("chain", "draw")),
+            "sample_stats": sample_stats,
+            "observed_data": xr.Dataset({"y_obs": (("obs_id",), observed)}, coords={"obs_id": coords["obs_id"]}),
+            # as pm.sample stores them: every pm.Data but the observed y
+            "constant_data": dataset(data, ()),
+        }
     )
-    idata["sample_stats"].attrs["sampling_time"] = extra["sampling_time"]
-    idata["sample_stats"].attrs["tuning_steps"] = tune
     idata.attrs["gibbs_cores"] = extra["cores"]
     idata.attrs["gibbs_sweeps_per_draw"] = plan.thin
     return idata
@@ -280,29 +283,32 @@ def _scale_draws(rm: RegressionModel, posterior) -> np.ndarray | float:
     return rm.likelihood.sigma
 
 
-def _add_log_likelihood(rm: RegressionModel, idata) -> None:
-    if not _has_pointwise(rm):
-        pm.compute_log_likelihood(idata, model=rm.model, extend_inferencedata=True, progressbar=False)
+def _add_pointwise_groups(rm: RegressionModel, idata, log_likelihood: bool, predictive: bool, seed: int) -> None:
+    """The log likelihood and the posterior predictive at the observed rows: vectorized numpy when the likelihood
+    has it (one linear predictor for both), else PyMC's (compiled) functions."""
+    if not (log_likelihood or predictive):
         return
-    posterior = idata["posterior"]
-    values = rm.likelihood.pointwise_log_density(rm.y, _linear_predictor(rm, posterior), _scale_draws(rm, posterior))
-    if rm.sample_weight is not None:
-        values *= rm.sample_weight
-    _add_group(idata, "log_likelihood", values, posterior)
-
-
-def _add_predictive(rm: RegressionModel, idata, seed: int) -> None:
-    posterior = idata["posterior"]
     if not _has_pointwise(rm):
         with rm.model, warnings.catch_warnings():
+            if log_likelihood:
+                pm.compute_log_likelihood(idata, extend_inferencedata=True, progressbar=False)
             # a likelihood whose draws come from numpy (the Poisson quasi-likelihood) runs in Numba's object
             # mode: correct, and not the user's concern
             warnings.filterwarnings("ignore", message="Numba will use object mode", category=UserWarning)
-            pm.sample_posterior_predictive(idata, extend_inferencedata=True, random_seed=seed, progressbar=False)
+            if predictive:
+                pm.sample_posterior_predictive(idata, extend_inferencedata=True, random_seed=seed, progressbar=False)
         return
-    eta = _linear_predictor(rm, posterior)
-    values = rm.likelihood.draw(eta, _scale_draws(rm, posterior), np.random.default_rng(seed))
-    _add_group(idata, "posterior_predictive", values, posterior)
+    posterior = idata["posterior"]
+    eta, scale = _linear_predictor(rm, posterior), _scale_draws(rm, posterior)
+    if log_likelihood:
+        values = rm.likelihood.pointwise_log_density(rm.y, eta, scale)
+        if rm.sample_weight is not None:
+            values *= rm.sample_weight
+        _add_group(idata, "log_likelihood", values, posterior)
+    if predictive:
+        _add_group(
+            idata, "posterior_predictive", rm.likelihood.draw(eta, scale, np.random.default_rng(seed)), posterior
+        )
 
 
 def _has_pointwise(rm: RegressionModel) -> bool:
