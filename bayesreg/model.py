@@ -13,12 +13,20 @@ import numpy as np
 import pymc as pm
 from pytensor.tensor.variable import TensorVariable
 
+from bayesreg._warnings import warn
 from bayesreg.data.design import robust_std
 from bayesreg.likelihoods import Likelihood
 from bayesreg.likelihoods._recession import improving_direction
 from bayesreg.priors import BasePrior, Prior
 
-__all__ = ["RegressionModel", "build_model", "check_mode_exists", "default_sigma_prior_scale", "flat_columns"]
+__all__ = [
+    "RegressionModel",
+    "build_model",
+    "check_mode_exists",
+    "warn_if_sigma_improper",
+    "default_sigma_prior_scale",
+    "flat_columns",
+]
 
 COEF = "beta"
 INTERCEPT = "intercept"
@@ -141,6 +149,47 @@ def check_mode_exists(
         )
 
 
+def warn_if_sigma_improper(
+    X: np.ndarray,
+    y: np.ndarray,
+    likelihood: Likelihood,
+    *,
+    fit_intercept: bool,
+    sample_weight: np.ndarray | None = None,
+    offset: np.ndarray | None = None,
+) -> None:
+    """Warn (UserWarning) on data on which a learned noise scale has an improper posterior at 0.
+
+    When the coefficients can fit ``y`` exactly, the likelihood near ``sigma = 0`` behaves as
+    ``sigma^{-(n_e - r)}``, with ``n_e = sum(w) - [intercept]`` the observations the weights count and ``r`` the rank
+    of the (centred) rows of positive weight: integrable at 0 only when ``n_e <= r``. Frequency weights above 1, or
+    rows repeated with their ``y``, make ``n_e > r`` when ``p`` reaches the number of distinct rows: ``sigma`` then
+    runs to 0 in any sampler (the draws of sigma collapse towards 0 and those of the coefficients interpolate y).
+    Warned rather than refused: the MAP at a fixed sigma is still exact, and scikit-learn's estimator checks fit
+    such data (repeated rows fitted exactly)."""
+    if likelihood.fixed_sigma or not likelihood.location_scale:
+        return
+    rows = slice(None) if sample_weight is None else sample_weight > 0
+    A = X[rows]
+    target = y[rows] if offset is None else (y - offset)[rows]
+    if fit_intercept:
+        A, target = A - A.mean(axis=0), target - target.mean()
+    n_e = (len(y) if sample_weight is None else float(np.sum(sample_weight))) - float(fit_intercept)
+    scale = float(np.max(np.abs(A))) if A.size else 0.0
+    coef, _, rank, _ = np.linalg.lstsq(A / scale if scale > 0 else A, target, rcond=None)
+    residual = target - (A / scale if scale > 0 else A) @ coef
+    exact = np.linalg.norm(residual) <= 1e-10 * max(np.linalg.norm(target), np.finfo(float).tiny)
+    if exact and n_e > rank:
+        warn(
+            f"sigma: the coefficients fit y exactly (rank {rank} of the{' centred' if fit_intercept else ''} rows"
+            f"{' of positive weight' if sample_weight is not None else ''}) while the data count {n_e:g} "
+            "observations: the posterior of a learned sigma is improper at 0 (its density grows without bound "
+            "there), so the draws of sigma collapse towards 0. Give a fixed sigma, remove repeated rows (or weights "
+            "above 1), or use fewer columns",
+            UserWarning,
+        )
+
+
 def default_sigma_prior_scale(y: np.ndarray, sample_weight: np.ndarray | None = None) -> float:
     """Scale of the default ``HalfNormal`` prior on sigma: the (population, weighted) sd of ``y``, or 1 for a constant
     ``y``."""
@@ -168,6 +217,7 @@ def build_model(
     n, p = X.shape
     names = [f"x{j}" for j in range(p)] if feature_names is None else [str(f) for f in feature_names]
     check_mode_exists(X, y, prior, likelihood, fit_intercept=fit_intercept, sample_weight=sample_weight, names=names)
+    warn_if_sigma_improper(X, y, likelihood, fit_intercept=fit_intercept, sample_weight=sample_weight, offset=offset)
     coords = {"feature": names, "obs_id": np.arange(n)}
     with pm.Model(coords=coords) as model:
         X_data = pm.Data("X", X, dims=("obs_id", "feature"))

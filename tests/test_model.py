@@ -1,5 +1,7 @@
 """The PyMC model: sample weights multiply each observation's log density, an offset shifts the linear predictor."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -126,3 +128,19 @@ def test_a_flat_column_of_zeros_and_a_single_class_without_intercept_are_named()
     X[:, 0] = 2.0
     with pytest.raises(ValueError, match="can fit y, which has a single class, with probabilities of exactly 0 or 1"):
         build_model(X, np.ones(30), br.Normal(1.0, penalty_factor=[0, 1]), likelihood=Bernoulli(), fit_intercept=False)
+
+
+def test_a_learned_sigma_with_an_improper_posterior_is_warned_about():
+    """Repeated rows fitted exactly: sum(w) - 1 observations against a rank of 1, so p(sigma | y) grows as
+    sigma^-(n_e - r) at 0; with distinct rows (n_e = r) or a fixed sigma there is no warning."""
+    X = np.array([[1.0, 3.0], [1.0, 3.0], [2.0, 1.0], [2.0, 1.0]])
+    y = np.array([1.0, 1.0, 2.0, 2.0])
+    with pytest.warns(UserWarning, match="posterior of a learned sigma is improper at 0"):
+        build_model(X, y, br.Normal(1.0), likelihood=Gaussian())
+    with pytest.warns(UserWarning, match="improper"):
+        build_model(X[[0, 2]], y[[0, 2]], br.Normal(1.0), likelihood=Gaussian(), sample_weight=np.array([2.0, 2.0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        build_model(X[[0, 2]], y[[0, 2]], br.Normal(1.0), likelihood=Gaussian())
+        build_model(X, y, br.Normal(1.0), likelihood=Gaussian(sigma=1.0))
+        build_model(X, y + np.array([0.0, 0.1, 0.0, -0.1]), br.Normal(1.0), likelihood=Gaussian())

@@ -61,7 +61,7 @@ def test_path_benchmark_table_is_the_stored_run(dataset, problem):
     assert _ratio(row[3]) == pytest.approx(result["ratio_end_to_end"], rel=0.01, abs=0.006)
 
 
-@pytest.mark.parametrize("sampler", ["default", "nutpie"])
+@pytest.mark.parametrize("sampler", ["sample", "default"])
 @pytest.mark.parametrize("setting", ["lam=0.237", "lam^2~Gamma(1,1.78)"])
 def test_sampling_benchmark_table_is_the_stored_run(setting, sampler):
     report = json.loads((RESULTS / "bench_sampling.json").read_text())

@@ -175,28 +175,31 @@ def _draw_rue(XtX, Xty, inv_s2, prior_prec, rng):
 
 
 @_jit
-def _draw_bhattacharya(Xw, yw, inv_s, prior_var, gram, rng):
-    """The same distribution for ``p > n``, in ``O(n^2 p)``: ``Phi = Xw / sigma``, ``alpha = yw / sigma``.
-    ``gram``, when not empty, is ``Phi D Phi'`` already computed (the horseshoes' ``tau^2 X Lambda X'``)."""
+def _draw_bhattacharya(Xw, yw, sigma, prior_var, gram, rng):
+    """The same distribution for ``p > n``, in ``O(n^2 p)``, in the units of ``y`` so that a small sigma does not
+    make it ill-conditioned: with ``u ~ N(0, D)``, ``delta ~ N(0, I_n)``,
+    ``beta = u + D X' (X D X' + sigma^2 I)^{-1} (y - X u - sigma delta)`` (Bhattacharya et al.'s algorithm with
+    ``Phi = X / sigma``, ``alpha = y / sigma``, multiplied through by sigma^2). ``gram``, when not empty, is
+    ``X D X' / sigma^2`` already computed (the horseshoes' ``tau^2 X Lambda X'``)."""
     n, p = Xw.shape
     sd = np.sqrt(prior_var)
     u = np.empty(p)
     for j in range(p):
         u[j] = sd[j] * rng.standard_normal()
+    s2 = sigma * sigma
     if gram.shape[0] > 0:
-        M = gram.copy()
+        M = gram * s2
     else:
-        B = Xw * (sd * inv_s)  # Phi D^{1/2}
+        B = Xw * sd  # X D^{1/2}
         M = B @ B.T
     for i in range(n):
-        M[i, i] += 1.0
-    v = Xw @ u * inv_s
-    rhs = yw * inv_s - v
+        M[i, i] += s2
+    rhs = yw - Xw @ u
     for i in range(n):
-        rhs[i] -= rng.standard_normal()
+        rhs[i] -= sigma * rng.standard_normal()
     L = np.linalg.cholesky(M)
     w = _solve_lower_t(L, _solve_lower(L, rhs))
-    return u + prior_var * (Xw.T @ w) * inv_s
+    return u + prior_var * (Xw.T @ w)
 
 
 @_jit
@@ -438,6 +441,7 @@ def gaussian_chain(
     hyper,
     sigma_scale,
     sigma2,
+    sigma2_floor,
     local,
     glob,
     burn,
@@ -452,7 +456,9 @@ def gaussian_chain(
 ):
     """Run ``burn`` sweeps and then ``thin`` per row of ``out_beta`` (the last of each kept), from the state
     ``(sigma2, local, glob)``, updated in place. ``out_accepted`` records whether each kept sweep's sigma
-    proposal was accepted (always, under Jeffreys' prior).
+    proposal was accepted (always, under Jeffreys' prior). ``sigma2`` is kept above ``sigma2_floor``: a proper
+    posterior puts no appreciable mass there, and an improper one (weights counting more observations than the
+    rank of rows that fit y exactly) would otherwise run sigma to 0 until the factorizations fail.
 
     ``Xw``, ``yw`` are :math:`W^{1/2} X_c`, :math:`W^{1/2} y_c` when ``p > n`` (Bhattacharya's draw) and empty
     otherwise; ``sigma_scale`` is the fixed sigma (``SIGMA_FIXED``) or the HalfNormal prior's scale.
@@ -502,6 +508,7 @@ def gaussian_chain(
                     sigma2 = sigma2_trial
             if it < burn:
                 step *= np.exp(((1.0 if moved else 0.0) - 0.4) / np.sqrt(it + 1.0))
+        sigma2 = max(sigma2, sigma2_floor)
         # 1. beta | sigma, latent scales
         _prior_precision(kind, beta, l1, l2, local, glob, sigma2, prior_prec)
         if use_bhattacharya:
@@ -510,13 +517,14 @@ def gaussian_chain(
                 prior_var[j] = 1.0 / max(prior_prec[j], _TINY)
             # the horseshoes' and the hierarchical normal's Phi D Phi' = tau^2 X Lambda X': G computed above
             gram = G * glob[0] if collapsed else np.empty((0, 0))
-            beta = _draw_bhattacharya(Xw, yw, 1.0 / np.sqrt(sigma2), prior_var, gram, rng)
+            beta = _draw_bhattacharya(Xw, yw, np.sqrt(sigma2), prior_var, gram, rng)
         else:
             beta = _draw_rue(XtX, Xty, 1.0 / sigma2, prior_prec, rng)
         # 2. sigma | beta, latent scales
         if sigma_kind != SIGMA_FIXED and not collapsed:
             rate = 0.5 * (_rss(beta, XtX, Xty, yty, Xw, yw) + _scaled_quadratic(kind, beta, local, glob))
             sigma2, accepted = _update_sigma(sigma_kind, sigma2, shape, rate, sigma_scale, rng)
+            sigma2 = max(sigma2, sigma2_floor)
         # 3. latent scales | beta, sigma
         _update_latent(kind, beta, sigma2, l1, local, glob, hyper, rng)
         if kind == HORSESHOE or kind == HORSESHOE_PLUS:

@@ -31,6 +31,9 @@ _KINDS = {BayesianLasso: gk.LASSO, Horseshoe: gk.HORSESHOE, HorseshoePlus: gk.HO
 #: draws of tau per 1000 sweeps of a chain), so, as R's bayesreg does by default (thin=5), one sweep in 5 is kept;
 #: a sweep costs little (0.3 ms there), and the draws then reach r_hat <= 1.01; every other kernel keeps each sweep
 THIN = {gk.HORSESHOE: 5, gk.HORSESHOE_PLUS: 5}
+#: sigma^2 is kept above this fraction of y's (weighted, centred) mean square (see gibbs_kernels.gaussian_chain): sigma
+#: above 1e-6 of y's sd, where a proper posterior has a negligible part of its mass (its density is finite at 0)
+SIGMA2_FLOOR = 1e-12
 
 
 @dataclass(frozen=True, eq=False)
@@ -231,6 +234,7 @@ def _run_chain(plan: GibbsPlan, stats: _Statistics, fit_intercept: bool, draws: 
         plan.hyper,
         plan.sigma_scale,
         sigma2,
+        SIGMA2_FLOOR * max(stats.yty, np.finfo(float).tiny) / max(stats.sum_w, 1.0),
         local,
         glob,
         tune,

@@ -389,3 +389,19 @@ def test_student_t_posterior_learns_nu_and_sigma_and_predicts_with_t_intervals(d
 
     cdf = np.mean(stats.t.cdf((interval[:, 1][None, :] - mu) / sigma[:, None], nu[:, None]), axis=0)
     np.testing.assert_allclose(cdf, 0.95, atol=1e-8)
+
+
+@pytest.mark.filterwarnings("ignore::bayesreg.inference.sampling.SamplingWarning")
+def test_check_estimator_gibbs_mode():
+    """check_estimator with method="sample" (the Gibbs kernel of the Normal prior): tiny draws, a fixed seed."""
+    estimator = BayesianRegression(
+        br.Normal(1.0), method="sample", draws=30, tune=30, chains=2, random_seed=0, progressbar=False
+    )
+    results = check_estimator(estimator, on_fail=None)
+    failed = {r["check_name"]: r["exception"] for r in results if r["status"] == "failed"}
+    assert len(results) > 40
+    # as with NUTS: weights and repeated rows give the same posterior, not the same draws (at p > n the repeated
+    # rows are more rows of Bhattacharya's draw, which takes one normal per row)
+    error = failed.pop("check_sample_weight_equivalence_on_dense_data")
+    assert isinstance(error, AssertionError) and "Not equal to tolerance" in str(error)
+    assert not failed, failed
