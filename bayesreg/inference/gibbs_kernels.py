@@ -55,7 +55,10 @@ with :math:`\\mathrm{RSS}(\\beta) = y_c^\\top W y_c - 2 \\beta^\\top X_c^\\top W
   partially collapsed sampler requires. For the horseshoes a last Metropolis move rescales
   :math:`\\tau \\to c\\tau`, :math:`\\lambda_j \\to \\lambda_j / c` (and :math:`\\eta_j \\to \\eta_j / c`), which
   leaves every :math:`\\tau\\lambda_j` and so the likelihood unchanged and is accepted on the ratio of the scales'
-  priors: it crosses the ridge between the global and the local scales that slows their Gibbs updates.
+  priors: it crosses the ridge between the global and the local scales that slows their Gibbs updates. Each
+  sweep of the horseshoes ends with a pass over the coefficients that draws ``(lambda_j, beta_j)`` jointly given
+  the rest (``lambda_j`` by a random walk on its log with ``beta_j`` integrated out, then ``beta_j``): without it a
+  null coefficient that escapes 0 stays out for many sweeps, as its local scale only follows it.
 
 The intercept of a kept draw is drawn last from :math:`N(\\bar y - \\bar x^\\top \\beta, \\sigma^2 / \\sum_i w_i)`
 (weighted means), so each kept draw is a draw of the joint posterior.
@@ -409,6 +412,65 @@ def _rescale_scales(kind, local, glob, tau_scale, step, rng):
 
 
 @_jit
+def _log_local_target(log_lam, s, c, tau2, sigma2, eta2):
+    """``log p(log lambda_j | beta_{-j}, tau, sigma, y)`` up to a constant, ``beta_j`` integrated out: with the
+    partial residual ``r_j = y - X_{-j} beta_{-j}``, ``s = x_j' x_j`` and ``c = x_j' r_j``, ``r_j ~ N(0, sigma^2
+    (I + a x_j x_j'))``, ``a = tau^2 lambda_j^2``, whose log density in ``a`` is
+    ``-log(1 + a s) / 2 + a c^2 / (2 sigma^2 (1 + a s))`` (Sherman-Morrison); the prior ``C+(0, eta_j)`` and the
+    Jacobian of ``log lambda_j`` complete it."""
+    lam2 = np.exp(2.0 * log_lam)
+    a = tau2 * lam2
+    return -np.log1p(lam2 / eta2) + log_lam - 0.5 * np.log1p(a * s) + a * c * c / (2.0 * sigma2 * (1.0 + a * s))
+
+
+@_jit
+def _joint_local_moves(kind, beta, XtX, Xty, Xw, yw, local, tau2, sigma2, step, rng):
+    """For each coefficient in turn, ``(lambda_j, beta_j)`` jointly given the rest: ``lambda_j`` by a random walk
+    on its log with ``beta_j`` integrated out (:func:`_log_local_target`), then ``beta_j`` from its conditional
+    ``N(c / (s + 1/a), sigma^2 / (s + 1/a))``. A null coefficient's local scale then moves without waiting for
+    the coefficient, which keeps it near 0 under the Gibbs updates (their escapes are otherwise sticky).
+    ``beta`` is updated in place; returns the number of accepted moves."""
+    p = beta.shape[0]
+    rows = Xw.shape[0] > 0
+    if rows:
+        r = yw - Xw @ beta
+    else:
+        g = XtX @ beta
+    accepted = 0
+    for j in range(p):
+        if rows:
+            s = 0.0
+            c = 0.0
+            for i in range(Xw.shape[0]):
+                s += Xw[i, j] * Xw[i, j]
+                c += Xw[i, j] * r[i]
+            c += s * beta[j]
+        else:
+            s = XtX[j, j]
+            c = Xty[j] - g[j] + s * beta[j]
+        eta2 = local[j, 1] if kind == HORSESHOE_PLUS else 1.0
+        log_lam = 0.5 * np.log(local[j, 0])
+        trial = log_lam + step * rng.standard_normal()
+        ratio = _log_local_target(trial, s, c, tau2, sigma2, eta2) - _log_local_target(
+            log_lam, s, c, tau2, sigma2, eta2
+        )
+        if np.log(rng.random()) < ratio:
+            local[j, 0] = _clip(np.exp(2.0 * trial))
+            accepted += 1
+        precision = s + 1.0 / (tau2 * local[j, 0])
+        new = c / precision + np.sqrt(sigma2 / precision) * rng.standard_normal()
+        delta = new - beta[j]
+        if rows:
+            for i in range(Xw.shape[0]):
+                r[i] -= Xw[i, j] * delta
+        else:
+            for k in range(p):
+                g[k] += XtX[k, j] * delta
+        beta[j] = new
+    return accepted
+
+
+@_jit
 def _update_sigma(sigma_kind, sigma2, shape, rate, sigma_scale, rng):
     """``sigma^2`` from ``sigma^{-2 shape} exp(-rate / sigma^2) pi_0(sigma)``: exact under Jeffreys' prior, an
     independence Metropolis-Hastings step under ``HalfNormal(sigma_scale)``. Returns it and whether it moved."""
@@ -473,6 +535,7 @@ def gaussian_chain(
     accepted = True
     step = 1.0  # the random walk's sd on log tau, adapted during burn-in towards an acceptance of about 0.4
     rescale_step = 0.1  # the same for the rescaling move of the horseshoes' scales
+    local_step = 1.0  # and for the joint moves of their local scales and coefficients
     n_keep = out_beta.shape[0]
     G = np.empty((0, 0))
     for it in range(burn + n_keep * thin):
@@ -528,6 +591,9 @@ def gaussian_chain(
         # 3. latent scales | beta, sigma
         _update_latent(kind, beta, sigma2, l1, local, glob, hyper, rng)
         if kind == HORSESHOE or kind == HORSESHOE_PLUS:
+            moved = _joint_local_moves(kind, beta, XtX, Xty, Xw, yw, local, glob[0], sigma2, local_step, rng)
+            if it < burn:
+                local_step *= np.exp((moved / p - 0.4) / np.sqrt(it + 1.0))
             rescaled = _rescale_scales(kind, local, glob, hyper[0], rescale_step, rng)
             if it < burn:
                 rescale_step *= np.exp(((1.0 if rescaled else 0.0) - 0.4) / np.sqrt(it + 1.0))

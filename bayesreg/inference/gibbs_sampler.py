@@ -27,9 +27,9 @@ from bayesreg.priors import BayesianLasso, HierarchicalNormal, Horseshoe, Horses
 __all__ = ["GibbsPlan", "gibbs_plan", "sample_gibbs"]
 
 _KINDS = {BayesianLasso: gk.LASSO, Horseshoe: gk.HORSESHOE, HorseshoePlus: gk.HORSESHOE_PLUS}
-#: Gibbs sweeps per kept draw: the horseshoes' global and local scales mix slowly (at n=100, p=300 about 40 effective
-#: draws of tau per 1000 sweeps of a chain), so, as R's bayesreg does by default (thin=5), one sweep in 5 is kept;
-#: a sweep costs little (0.3 ms there), and the draws then reach r_hat <= 1.01; every other kernel keeps each sweep
+#: Gibbs sweeps per kept draw: the horseshoes' scales mix slowly (at n=100, p=300, 5 non-zeros, about 150 effective
+#: draws of tau per 4 x 1000 sweeps), so, as R's bayesreg does by default (thin=5), one sweep in 5 is kept (a sweep
+#: costs about 0.35 ms there); every other kernel keeps each sweep
 THIN = {gk.HORSESHOE: 5, gk.HORSESHOE_PLUS: 5}
 #: sigma^2 is kept above this fraction of y's (weighted, centred) mean square (see gibbs_kernels.gaussian_chain): sigma
 #: above 1e-6 of y's sd, where a proper posterior has a negligible part of its mass (its density is finite at 0)
@@ -170,7 +170,8 @@ class _Statistics:
         n_rows = n if w is None else int(np.count_nonzero(w))
         bhattacharya = p > n_rows
         return cls(
-            XtX=Xc.T @ Xc,
+            # X'X is p x p: not formed when p > n (every step then works with the n x p rows)
+            XtX=np.empty((0, 0)) if bhattacharya else Xc.T @ Xc,
             Xty=Xc.T @ yc,
             yty=float(yc @ yc),
             Xw=Xc if bhattacharya else np.empty((0, p)),

@@ -459,7 +459,7 @@ def test_csv_problem_names_the_file_and_the_column(command, text, match, tmp_pat
         "bayesreg.model",
         "bayesreg.analysis.compare",
         "bayesreg.estimators.base",
-        "bayesreg.optimize.paths",
+        "bayesreg.optimize.map",
     ]:
         monkeypatch.setattr(importlib.import_module(module), "build_model", fail)
     path = tmp_path / "data.csv"
