@@ -149,9 +149,15 @@ def check_mode_exists(
         )
 
 
+#: y counts as fitted exactly when the least-squares residual is below this fraction of its (centred) norm: the
+#: Gibbs kernels keep sigma above 1e-6 of y's sd (gibbs_sampler.SIGMA2_FLOOR), so nothing finer is resolved anyway
+EXACT_FIT = 1e-6
+
+
 def warn_if_sigma_improper(
     X: np.ndarray,
     y: np.ndarray,
+    prior: BasePrior,
     likelihood: Likelihood,
     *,
     fit_intercept: bool,
@@ -160,14 +166,15 @@ def warn_if_sigma_improper(
 ) -> None:
     """Warn (UserWarning) on data on which a learned noise scale has an improper posterior at 0.
 
-    When the coefficients can fit ``y`` exactly, the likelihood near ``sigma = 0`` behaves as
-    ``sigma^{-(n_e - r)}``, with ``n_e = sum(w) - [intercept]`` the observations the weights count and ``r`` the rank
-    of the (centred) rows of positive weight: integrable at 0 only when ``n_e <= r``. Frequency weights above 1, or
-    rows repeated with their ``y``, make ``n_e > r`` when ``p`` reaches the number of distinct rows: ``sigma`` then
-    runs to 0 in any sampler (the draws of sigma collapse towards 0 and those of the coefficients interpolate y).
-    Warned rather than refused: the MAP at a fixed sigma is still exact, and scikit-learn's estimator checks fit
-    such data (repeated rows fitted exactly)."""
-    if likelihood.fixed_sigma or not likelihood.location_scale:
+    With a penalty prior (one that does not scale with sigma) and coefficients that fit ``y`` exactly, the
+    likelihood near ``sigma = 0`` behaves as ``sigma^{-(n_e - r)}``, ``n_e = sum(w) - [intercept]`` the observations
+    the weights count and ``r`` the rank of the (centred) rows of positive weight: with a HalfNormal prior the
+    posterior is integrable at 0 only when ``n_e - r < 1``, with Jeffreys' ``1/sigma`` only when ``n_e - r < 0``.
+    Repeated rows, weights above 1 or noise-free data with ``n > p`` break that: ``sigma`` runs to 0 in any sampler
+    (the draws of the coefficients interpolate y). Priors that scale with sigma (the shrinkage priors) keep the
+    posterior proper (their marginal likelihood vanishes at ``sigma = 0`` unless ``y`` is 0). Warned rather than
+    refused: the MAP at a fixed sigma is still exact, and scikit-learn's estimator checks fit such data."""
+    if likelihood.fixed_sigma or not likelihood.location_scale or not isinstance(prior, Prior):
         return
     rows = slice(None) if sample_weight is None else sample_weight > 0
     A = X[rows]
@@ -175,17 +182,26 @@ def warn_if_sigma_improper(
     if fit_intercept:
         A, target = A - A.mean(axis=0), target - target.mean()
     n_e = (len(y) if sample_weight is None else float(np.sum(sample_weight))) - float(fit_intercept)
-    scale = float(np.max(np.abs(A))) if A.size else 0.0
-    coef, _, rank, _ = np.linalg.lstsq(A / scale if scale > 0 else A, target, rcond=None)
-    residual = target - (A / scale if scale > 0 else A) @ coef
-    exact = np.linalg.norm(residual) <= 1e-10 * max(np.linalg.norm(target), np.finfo(float).tiny)
-    if exact and n_e > rank:
+    norm2 = float(target @ target)
+    if A.shape[0] > A.shape[1]:  # the p x p normal equations, O(n p^2), rank from their eigenvalues
+        values, vectors = np.linalg.eigh(A.T @ A)
+        keep = values > values.max(initial=0.0) * A.shape[1] * np.finfo(float).eps
+        rank = int(np.count_nonzero(keep))
+        projected = vectors[:, keep].T @ (A.T @ target)
+        residual2 = norm2 - float(projected @ (projected / values[keep]))
+    else:
+        coef, _, rank, _ = np.linalg.lstsq(A, target, rcond=None)
+        residual = target - A @ coef
+        residual2 = float(residual @ residual)
+    jeffreys = getattr(likelihood, "sigma_prior", "halfnormal") == "jeffreys"
+    improper = n_e - rank >= (0.0 if jeffreys else 1.0)
+    if improper and residual2 <= EXACT_FIT**2 * norm2:
         warn(
             f"sigma: the coefficients fit y exactly (rank {rank} of the{' centred' if fit_intercept else ''} rows"
             f"{' of positive weight' if sample_weight is not None else ''}) while the data count {n_e:g} "
-            "observations: the posterior of a learned sigma is improper at 0 (its density grows without bound "
-            "there), so the draws of sigma collapse towards 0. Give a fixed sigma, remove repeated rows (or weights "
-            "above 1), or use fewer columns",
+            f"observations: under its {'Jeffreys' if jeffreys else 'HalfNormal'} prior the posterior of a learned "
+            "sigma is improper at 0 (its density grows without bound there), so the draws of sigma collapse "
+            "towards 0. Give a fixed sigma, remove repeated rows (or weights above 1), or use fewer columns",
             UserWarning,
         )
 
@@ -217,7 +233,10 @@ def build_model(
     n, p = X.shape
     names = [f"x{j}" for j in range(p)] if feature_names is None else [str(f) for f in feature_names]
     check_mode_exists(X, y, prior, likelihood, fit_intercept=fit_intercept, sample_weight=sample_weight, names=names)
-    warn_if_sigma_improper(X, y, likelihood, fit_intercept=fit_intercept, sample_weight=sample_weight, offset=offset)
+    # (the MAP's working model has no penalty prior: the check runs once, on the user's model)
+    warn_if_sigma_improper(
+        X, y, prior, likelihood, fit_intercept=fit_intercept, sample_weight=sample_weight, offset=offset
+    )
     coords = {"feature": names, "obs_id": np.arange(n)}
     with pm.Model(coords=coords) as model:
         X_data = pm.Data("X", X, dims=("obs_id", "feature"))

@@ -132,15 +132,27 @@ def test_a_flat_column_of_zeros_and_a_single_class_without_intercept_are_named()
 
 def test_a_learned_sigma_with_an_improper_posterior_is_warned_about():
     """Repeated rows fitted exactly: sum(w) - 1 observations against a rank of 1, so p(sigma | y) grows as
-    sigma^-(n_e - r) at 0; with distinct rows (n_e = r) or a fixed sigma there is no warning."""
+    sigma^-(n_e - r) at 0 under a penalty prior; under Jeffreys' prior already when n_e = r. No warning with
+    distinct rows (HalfNormal), a fixed sigma, noise, or a prior that scales with sigma."""
     X = np.array([[1.0, 3.0], [1.0, 3.0], [2.0, 1.0], [2.0, 1.0]])
     y = np.array([1.0, 1.0, 2.0, 2.0])
-    with pytest.warns(UserWarning, match="posterior of a learned sigma is improper at 0"):
+    match = "posterior of a learned sigma is improper at 0"
+    with pytest.warns(UserWarning, match=match):
         build_model(X, y, br.Normal(1.0), likelihood=Gaussian())
-    with pytest.warns(UserWarning, match="improper"):
+    with pytest.warns(UserWarning, match=match):
         build_model(X[[0, 2]], y[[0, 2]], br.Normal(1.0), likelihood=Gaussian(), sample_weight=np.array([2.0, 2.0]))
+    with pytest.warns(UserWarning, match="under its Jeffreys prior"):
+        build_model(X[[0, 2]], y[[0, 2]], br.Normal(1.0), likelihood=Gaussian(sigma_prior="jeffreys"))
+    rng = np.random.default_rng(0)
+    X_many = rng.normal(size=(30, 3))
+    with pytest.warns(UserWarning, match=match):  # noise-free with n > p: n_e - r = 26
+        build_model(X_many, X_many @ [1.0, 2.0, 3.0], br.Laplace(1.0), likelihood=Gaussian())
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         build_model(X[[0, 2]], y[[0, 2]], br.Normal(1.0), likelihood=Gaussian())
         build_model(X, y, br.Normal(1.0), likelihood=Gaussian(sigma=1.0))
         build_model(X, y + np.array([0.0, 0.1, 0.0, -0.1]), br.Normal(1.0), likelihood=Gaussian())
+        build_model(X, y, br.Horseshoe(), likelihood=Gaussian())
+        build_model(
+            X_many, X_many @ [1.0, 2.0, 3.0] + 1e-3 * rng.normal(size=30), br.Laplace(1.0), likelihood=Gaussian()
+        )

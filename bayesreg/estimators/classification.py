@@ -45,9 +45,12 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
         Fit on columns scaled to unit (population) standard deviation, centred when an intercept is fitted: the
         prior then acts on ``sd_j * beta_j`` (glmnet's ``standardize=TRUE``). ``coef_`` and ``intercept_`` are
         on the original scale.
-    method : {"map", "nuts"}, default="map"
-    draws, tune, chains, cores, random_seed, nuts_sampler, target_accept, progressbar
-        NUTS settings, as in :class:`~bayesreg.BayesianRegression`.
+    method : {"map", "sample", "gibbs", "nuts"}, default="map"
+        As in :class:`~bayesreg.BayesianRegression`; the Bernoulli likelihood has no Gibbs kernel yet, so
+        ``"sample"`` runs NUTS and ``"gibbs"`` is refused.
+    draws, tune, chains, cores, random_seed, nuts_sampler, target_accept, progressbar, store_log_likelihood,
+    store_predictive
+        Sampler settings, as in :class:`~bayesreg.BayesianRegression`.
 
     Attributes
     ----------
@@ -64,7 +67,8 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
         Unfitted scikit-learn estimator whose solution the MAP is (``"map"`` only); with ``standardize=True``, its
         solution on the standardized columns (fit it to ``StandardScaler(with_mean=fit_intercept)``'s output).
         None for a prior with a ``penalty_factor`` (scikit-learn penalizes every coefficient alike).
-    idata_, diagnostics_, nuts_sampler_ : as in :class:`~bayesreg.BayesianRegression` (``"nuts"`` only).
+    idata_, diagnostics_, sampler_, nuts_sampler_ : as in :class:`~bayesreg.BayesianRegression` (posterior methods
+    only).
     model_ : pymc.Model
     n_features_in_ : int
     feature_names_in_ : ndarray of str

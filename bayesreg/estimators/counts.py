@@ -35,10 +35,11 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
     Parameters
     ----------
     prior : Prior or ShrinkagePrior
-        A penalty prior, or, with ``method="nuts"`` only, a hierarchical one.
+        A penalty prior, or, with a posterior method only, a hierarchical one.
     fit_intercept, standardize, method, draws, tune, chains, cores, random_seed, nuts_sampler, target_accept,
-    progressbar
-        As in :class:`~bayesreg.BayesianRegression`.
+    progressbar, store_log_likelihood, store_predictive
+        As in :class:`~bayesreg.BayesianRegression` (the Poisson likelihood has no Gibbs kernel: ``"sample"``
+        runs NUTS, ``"gibbs"`` is refused).
 
     Attributes
     ----------
@@ -54,7 +55,7 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
         ``penalty_factor`` (``"map"`` only; None otherwise: scikit-learn has no L1 Poisson regression); with
         ``standardize=True``, its solution
         on the standardized columns (fit it to ``StandardScaler(with_mean=fit_intercept)``'s output).
-    idata_, diagnostics_, nuts_sampler_, model_, n_features_in_, feature_names_in_
+    idata_, diagnostics_, sampler_, nuts_sampler_, model_, n_features_in_, feature_names_in_
         As in :class:`~bayesreg.BayesianRegression`.
     """
 

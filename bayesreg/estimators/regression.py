@@ -81,22 +81,28 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         ``standardize=TRUE``). ``coef_``, ``intercept_``, predictions and :meth:`summary` are on
         the original scale; ``map_`` and ``idata_`` are on the fitted (standardized) scale, as
         ``idata_.attrs`` records (``summary(scale="fitted")`` summarizes them as stored).
-    method : {"map", "nuts"}, default="map"
-        Exact MAP, or NUTS sampling of the full posterior.
+    method : {"map", "sample", "gibbs", "nuts"}, default="map"
+        Exact MAP, or the full posterior: ``"sample"`` by the fastest exact sampler for the model (a compiled Gibbs
+        kernel for the normal likelihood with a penalty prior, ``BayesianLasso``, ``HierarchicalNormal``,
+        ``Horseshoe`` or ``HorseshoePlus``; NUTS otherwise), ``"gibbs"`` (refused, naming why, for a model without
+        a kernel) or ``"nuts"`` (:func:`bayesreg.inference.sampling.sample_posterior`).
     draws, tune, chains : int, default=1000, 1000, 4
-        NUTS draws kept per chain, tuning steps per chain, number of chains.
+        Draws kept per chain, tuning steps (NUTS) or burn-in sweeps (Gibbs) per chain, number of chains.
     cores : int or None, default=None
-        Processes for PyMC's sampler (None: up to 2).
+        Chains run at once (None: one per core available, at most one per chain).
     random_seed : int or None, default=None
         The same seed gives identical draws.
     nuts_sampler : {None, "pymc", "nutpie"}, default=None
-        None picks the faster one installed for the model at hand
+        NUTS only: None picks the faster one installed for the model at hand
         (:func:`bayesreg.inference.sampling.choose_sampler`).
     target_accept : float or None, default=None
-        NUTS step-size adaptation target in (0, 1); None takes the prior's recommendation
-        (0.99 for ``Horseshoe`` and ``RegularizedHorseshoe``, otherwise 0.8).
+        NUTS only: step-size adaptation target in (0, 1); None takes the prior's recommendation
+        (0.99 for the horseshoes and ``RegularizedHorseshoe``, otherwise 0.8).
     progressbar : bool, default=True
-        Show the sampler's progress.
+        Show NUTS's progress and PyMC's log lines (the Gibbs kernels show none).
+    store_log_likelihood, store_predictive : {"auto", True, False}, default="auto"
+        Keep the pointwise log likelihood (for ``arviz.loo``) and the posterior predictive draws at the training
+        rows in ``idata_``; ``"auto"`` keeps each while it holds at most 2e7 values (chains x draws x n).
 
     Attributes
     ----------
@@ -123,8 +129,10 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
     diagnostics_ : Diagnostics
         Divergences, r_hat and ESS (``"nuts"`` only); each problem was also raised as a
         :class:`~bayesreg.inference.sampling.SamplingWarning`.
-    nuts_sampler_ : str
-        The NUTS implementation used (``"nuts"`` only).
+    sampler_ : str
+        ``"gibbs"`` or ``"nuts"``: the sampler that drew ``idata_`` (``idata_.attrs["sampler_reason"]`` says why).
+    nuts_sampler_ : str or None
+        The NUTS implementation used; None after a Gibbs run.
     model_ : pymc.Model
         The PyMC model (``pm.Data`` containers ``"X"``, ``"y"``, the prior's parameters and a
         fixed ``"sigma"``), for the user to inspect or extend.

@@ -357,7 +357,10 @@ def _log_target_tau(log_tau, lam2, sigma2, tau_scale, XtX, Xty, yty, G, yw):
     """``log p(log tau | lambda, sigma, y)`` up to a constant, ``beta`` integrated out, under
     ``tau ~ HalfCauchy(tau_scale)`` (the Jacobian of ``log tau`` included)."""
     tau2 = np.exp(2.0 * log_tau)
-    logdet, quad = _marginal_terms(tau2, lam2, XtX, Xty, yty, G, yw)
+    try:
+        logdet, quad = _marginal_terms(tau2, lam2, XtX, Xty, yty, G, yw)
+    except Exception:  # a tau so extreme that I + tau^2 X Lambda X' cannot be factorized: no mass to speak of
+        return -np.inf
     return -0.5 * logdet - 0.5 * quad / sigma2 - np.log1p(tau2 / (tau_scale * tau_scale)) + log_tau
 
 
@@ -367,7 +370,10 @@ def _log_marginal_tau(log_tau, lam2, tau_scale, shape, XtX, Xty, yty, G, yw):
     prior on sigma: ``-log|M|/2 - shape log(q / 2) + log p(tau) + log tau``, ``M = I + tau^2 X Lambda X'``,
     ``q = y' M^{-1} y``, ``shape = n_e / 2``; also returns ``q``."""
     tau2 = np.exp(2.0 * log_tau)
-    logdet, quad = _marginal_terms(tau2, lam2, XtX, Xty, yty, G, yw)
+    try:
+        logdet, quad = _marginal_terms(tau2, lam2, XtX, Xty, yty, G, yw)
+    except Exception:  # as in _log_target_tau: a proposal there is rejected
+        return -np.inf, np.inf
     quad = max(quad, _TINY)
     return -0.5 * logdet - shape * np.log(0.5 * quad) - np.log1p(tau2 / (tau_scale * tau_scale)) + log_tau, quad
 
@@ -517,8 +523,10 @@ def gaussian_chain(
     out_accepted,
 ):
     """Run ``burn`` sweeps and then ``thin`` per row of ``out_beta`` (the last of each kept), from the state
-    ``(sigma2, local, glob)``, updated in place. ``out_accepted`` records whether each kept sweep's sigma
-    proposal was accepted (always, under Jeffreys' prior). ``sigma2`` is kept above ``sigma2_floor``: a proper
+    ``(sigma2, local, glob)``, updated in place. ``out_accepted`` records whether each kept sweep's move of sigma
+    was accepted: its Metropolis-Hastings step under a HalfNormal prior, the joint (tau, sigma) move of the
+    horseshoes and the hierarchical normal; always True for a conjugate draw (Jeffreys, no global scale) and at a
+    fixed sigma. ``sigma2`` is kept above ``sigma2_floor``: a proper
     posterior puts no appreciable mass there, and an improper one (weights counting more observations than the
     rank of rows that fit y exactly) would otherwise run sigma to 0 until the factorizations fail.
 
@@ -559,7 +567,7 @@ def gaussian_chain(
                 # prior (sigma integrated out) times sigma pi_0(sigma) / (sigma pi_0(sigma)) for a HalfNormal pi_0
                 current, quad = _log_marginal_tau(log_tau, lam2, hyper[0], shape, XtX, Xty, yty, G, yw)
                 proposed, quad_trial = _log_marginal_tau(trial, lam2, hyper[0], shape, XtX, Xty, yty, G, yw)
-                sigma2_trial = _inverse_gamma(rng, shape, 0.5 * quad_trial)
+                sigma2_trial = _inverse_gamma(rng, shape, 0.5 * min(quad_trial, _HUGE))
                 log_ratio = proposed - current
                 if sigma_kind == SIGMA_HALFNORMAL:
                     s2 = sigma_scale * sigma_scale

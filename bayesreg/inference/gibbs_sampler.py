@@ -31,8 +31,9 @@ _KINDS = {BayesianLasso: gk.LASSO, Horseshoe: gk.HORSESHOE, HorseshoePlus: gk.HO
 #: draws of tau per 4 x 1000 sweeps), so, as R's bayesreg does by default (thin=5), one sweep in 5 is kept (a sweep
 #: costs about 0.35 ms there); every other kernel keeps each sweep
 THIN = {gk.HORSESHOE: 5, gk.HORSESHOE_PLUS: 5}
-#: sigma^2 is kept above this fraction of y's (weighted, centred) mean square (see gibbs_kernels.gaussian_chain): sigma
-#: above 1e-6 of y's sd, where a proper posterior has a negligible part of its mass (its density is finite at 0)
+#: sigma^2 is kept above this fraction of y's (weighted, centred) mean square (see gibbs_kernels.gaussian_chain):
+#: sigma above 1e-6 of y's sd. Only data fitted to 6 digits reach it, which model.warn_if_sigma_improper reports when
+#: the posterior is improper there; a proper posterior of such data would be truncated at the floor
 SIGMA2_FLOOR = 1e-12
 
 
@@ -150,7 +151,10 @@ class _Statistics:
     y_mean: float
 
     @classmethod
-    def from_model(cls, rm: RegressionModel) -> _Statistics:
+    def from_model(cls, rm: RegressionModel, *, any_flat: bool = False) -> _Statistics:
+        """The statistics of ``rm``'s data; Bhattacharya's draw (the rows kept) when ``p`` exceeds the rows of
+        positive weight and no coefficient is flat (``any_flat``: its infinite prior variance has no place in
+        ``X D X'``; Rue's draw in ``p``-space takes it as a zero prior precision)."""
         X, y = rm.X, rm.y
         if rm.offset is not None:
             y = y - rm.offset
@@ -168,7 +172,7 @@ class _Statistics:
             Xc, yc = Xc * root[:, None], yc * root
         Xc = np.ascontiguousarray(Xc)
         n_rows = n if w is None else int(np.count_nonzero(w))
-        bhattacharya = p > n_rows
+        bhattacharya = p > n_rows and not any_flat
         return cls(
             # X'X is p x p: not formed when p > n (every step then works with the n x p rows)
             XtX=np.empty((0, 0)) if bhattacharya else Xc.T @ Xc,
@@ -200,8 +204,8 @@ def _initial_state(plan: GibbsPlan, stats: _Statistics, p: int, rng: np.random.G
         lam2 = plan.hyper[0] ** 2 if plan.hyper[0] > 0 else plan.hyper[1] / plan.hyper[2] * jitter
         glob[0] = lam2
         local[:, 0] = lam2
-    else:
-        glob[0] = jitter * (plan.hyper[0] ** 2 if plan.kind == gk.HIERARCHICAL_NORMAL else 1.0)
+    else:  # tau^2 at its prior's scale s^2 (the horseshoes' lambda_j^2 at 1, theirs)
+        glob[0] = jitter * plan.hyper[0] ** 2
     return sigma2, local, glob
 
 
@@ -292,15 +296,24 @@ def sample_gibbs(
 ) -> tuple[dict[str, np.ndarray], dict]:
     """Run ``chains`` Gibbs chains of ``tune + draws`` sweeps; returns the posterior (the model's variable names,
     arrays (chain, draw, ...)) and the sample stats (``sigma_accepted``, ``diverging``) with the timing."""
-    stats = _Statistics.from_model(rm)
+    flat = (plan.kind == gk.PENALTY) & (plan.l1 == 0.0) & (plan.l2 == 0.0)
+    stats = _Statistics.from_model(rm, any_flat=bool(np.any(flat)))
     seeds = np.random.SeedSequence(random_seed).spawn(chains)
     workers = default_cores(chains) if cores is None else min(cores, chains)
     start = time.perf_counter()
-    if workers == 1:
-        results = [_run_chain(plan, stats, rm.fit_intercept, draws, tune, seed) for seed in seeds]
-    else:  # one BLAS thread per chain: chains in parallel threads, each calling a threaded BLAS, oversubscribe
-        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(lambda s: _run_chain(plan, stats, rm.fit_intercept, draws, tune, s), seeds))
+    try:
+        if workers == 1:
+            results = [_run_chain(plan, stats, rm.fit_intercept, draws, tune, seed) for seed in seeds]
+        else:  # one BLAS thread per chain: chains in parallel threads, each calling a threaded BLAS, oversubscribe
+            with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=workers) as pool:
+                results = list(pool.map(lambda s: _run_chain(plan, stats, rm.fit_intercept, draws, tune, s), seeds))
+    except np.linalg.LinAlgError as error:
+        raise np.linalg.LinAlgError(
+            f"the Gibbs sampler met a covariance it could not factorize ({error}): the posterior reaches scales "
+            "float64 cannot resolve, typically a learned sigma running to 0 on data the coefficients fit exactly "
+            "(see the UserWarning about an improper posterior, if one was raised). Give sigma a fixed value, "
+            "standardize X, or sample with method='nuts' to see the divergences"
+        ) from error
     elapsed = time.perf_counter() - start
     values = _draws(plan, results)
     posterior = {name: values[key] for name, key in _name_map(rm, plan).items()}

@@ -169,7 +169,8 @@ def sample_posterior(
         ``nuts_sampler=None`` picks PyMC's or nutpie (:func:`choose_sampler`); ``target_accept=None`` takes the
         prior's recommendation (0.99 for the horseshoes, 0.8 for most).
     progressbar : bool
-        PyMC's progress bar and log lines for NUTS (both off with False).
+        PyMC's progress bar and log lines for NUTS (both off with False). The Gibbs kernels show no progress
+        (they take seconds where NUTS takes minutes).
     store_log_likelihood, store_predictive : {"auto", True, False}
         Keep the pointwise log likelihood (``log_likelihood``, for ``arviz.loo``) and draws of ``y`` at the
         observed rows (``posterior_predictive``); ``"auto"`` keeps each while it holds at most
@@ -184,6 +185,8 @@ def sample_posterior(
         ``attrs["sampler_reason"]`` says why. The same ``random_seed`` gives identical draws.
     """
     method = check_method(method)
+    store_log_likelihood = check_store(store_log_likelihood, "store_log_likelihood")
+    store_predictive = check_store(store_predictive, "store_predictive")
     plan = gibbs_plan(rm) if method != "nuts" else "method='nuts' was asked for"
     if method == "gibbs" and not isinstance(plan, GibbsPlan):
         raise ValueError(f"method='gibbs': {plan}; use method='sample' (NUTS where there is no kernel) or 'nuts'")

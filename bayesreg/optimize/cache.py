@@ -15,7 +15,7 @@ for each of the ``max_keys`` keys used last; an object given back beyond that is
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
 
 __all__ = ["CompiledPool"]
@@ -42,6 +42,9 @@ class CompiledPool:
         self._release = release
         self._free: OrderedDict[Hashable, list] = OrderedDict()
         self._lock = threading.Lock()
+        #: objects given back and not yet filed: ``give_back`` only appends here (atomic, no lock), so a garbage
+        #: collection that runs a solver's finalizer while this thread holds the lock cannot deadlock
+        self._returned: deque = deque()
         #: counts of takes that found a free object (hits), and of those that did not (misses)
         self.hits = 0
         self.misses = 0
@@ -49,6 +52,7 @@ class CompiledPool:
     def take(self, key: Hashable):
         """A free object of ``key``, now owned by the caller, or None (then the caller builds one)."""
         with self._lock:
+            self._file_returned()
             free = self._free.get(key)
             if free:
                 self._free.move_to_end(key)
@@ -58,10 +62,21 @@ class CompiledPool:
             return None
 
     def give_back(self, key: Hashable, obj) -> None:
-        """Return ``obj`` (taken or built for ``key``) to the pool; the caller must not use it any more."""
-        if self._release is not None:
-            self._release(obj)
-        with self._lock:
+        """Return ``obj`` (taken or built for ``key``) to the pool; the caller must not use it any more.
+
+        Safe from a finalizer run by the garbage collector at any point, even inside this pool's own methods: it
+        takes no lock, and the object is filed by the next method that does."""
+        self._returned.append((key, obj))
+
+    def _file_returned(self) -> None:
+        """File the objects given back (the caller holds the lock)."""
+        while True:
+            try:
+                key, obj = self._returned.popleft()
+            except IndexError:
+                return
+            if self._release is not None:
+                self._release(obj)
             free = self._free.get(key)
             if free is None:
                 free = self._free[key] = []
@@ -75,6 +90,7 @@ class CompiledPool:
     def n_free(self, key: Hashable | None = None) -> int:
         """Free objects of ``key``, or of all keys."""
         with self._lock:
+            self._file_returned()
             if key is not None:
                 return len(self._free.get(key, ()))
             return sum(len(free) for free in self._free.values())
@@ -82,9 +98,11 @@ class CompiledPool:
     def keys(self) -> list:
         """The keys holding free objects, least recently used first."""
         with self._lock:
+            self._file_returned()
             return list(self._free)
 
     def clear(self) -> None:
         """Drop every free object (objects in use are given back later as usual)."""
         with self._lock:
+            self._returned.clear()
             self._free.clear()

@@ -230,9 +230,9 @@ class HorseshoePlus(ShrinkagePrior):
 
     A second half-Cauchy level under each local scale: the marginal prior of ``beta_j`` has a higher spike at 0
     and heavier tails than the horseshoe's, for ultra-sparse signals. ``beta = lambda tau sigma z``. Its
-    posterior is sampled by a Gibbs sampler (``method="sample"``, the inverse-gamma auxiliaries of
-    :mod:`bayesreg.inference.gibbs_kernels`); NUTS (``method="nuts"``) struggles with its funnels even at
-    ``target_accept=0.99``.
+    posterior is sampled by a Gibbs sampler (``method="sample"``: slice-sampled local scales, a collapsed move of
+    the global scale and sigma, :mod:`bayesreg.inference.gibbs_kernels`); NUTS (``method="nuts"``) struggles with
+    its funnels even at ``target_accept=0.99``.
 
     Parameters
     ----------

@@ -314,8 +314,8 @@ def test_the_pool_keeps_a_few_objects_of_the_keys_used_last():
     assert pool.take("a") is None and pool.misses == 1
     for obj in ("a1", "a2", "a3"):
         pool.give_back("a", obj)
-    assert released == ["a1", "a2", "a3"]
     assert pool.n_free("a") == 2  # the third is dropped
+    assert released == ["a1", "a2", "a3"]  # each released as it was filed
     pool.give_back("b", "b1")
     assert pool.take("a") == "a2" and pool.hits == 1  # "a" is now the key used last
     pool.give_back("c", "c1")  # a third key: "b", used least recently, goes
@@ -326,6 +326,24 @@ def test_the_pool_keeps_a_few_objects_of_the_keys_used_last():
     assert pool.n_free() == 0 and pool.keys() == []
     with pytest.raises(ValueError, match="max_keys and per_key must be >= 1"):
         CompiledPool(max_keys=0)
+
+
+def test_giving_back_from_a_finalizer_inside_the_pool_cannot_deadlock():
+    """A garbage collection can run a solver's finalizer (give_back) while this thread is inside the pool holding its
+    lock: give_back must not wait for the lock."""
+    pool = CompiledPool(max_keys=2, per_key=2)
+    done = threading.Event()
+
+    def finalizer_while_locked():
+        with pool._lock:
+            pool.give_back("a", "a1")
+        done.set()
+
+    worker = threading.Thread(target=finalizer_while_locked, daemon=True)
+    worker.start()
+    worker.join(timeout=5.0)
+    assert done.is_set(), "give_back blocked on the pool's own lock"
+    assert pool.take("a") == "a1"
 
 
 def test_a_working_model_with_data_the_problem_does_not_set_is_not_pooled(empty_pool, compiles, monkeypatch):
