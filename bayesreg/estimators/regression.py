@@ -1,4 +1,4 @@
-"""scikit-learn compatible estimators over the model builder, the MAP solver and the NUTS sampler."""
+"""scikit-learn compatible estimators over the model builder, the MAP solver and the posterior samplers."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ __all__ = ["BayesianRegression"]
 
 
 class BayesianRegression(RegressorMixin, BayesianLinearModel):
-    """Linear regression with a prior on the coefficients: exact MAP or full posterior (NUTS).
+    """Linear regression with a prior on the coefficients: exact MAP or full posterior (Gibbs or NUTS).
 
     The model is
 
@@ -40,14 +40,14 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
 
     with ``(l1, l2)`` the prior's penalty weights. With a fixed ``sigma`` this is exactly the
     scikit-learn fit returned by ``prior.to_sklearn(sigma=sigma, n_samples=n)`` (``Ridge``,
-    ``Lasso`` or ``ElasticNet``). With ``method="nuts"`` the posterior is sampled with NUTS and
-    the coefficients are posterior means.
+    ``Lasso`` or ``ElasticNet``). With a posterior method (``"sample"``, ``"gibbs"``, ``"nuts"``) the
+    posterior is sampled and the coefficients are posterior means.
 
     Parameters
     ----------
     prior : Prior or ShrinkagePrior
         A penalty prior (``bayesreg.Normal``, ``Laplace``, ``ElasticNet``), or, with
-        ``method="nuts"`` only, a hierarchical one (``BayesianLasso``, ``HierarchicalNormal``,
+        a posterior method only, a hierarchical one (``BayesianLasso``, ``HierarchicalNormal``,
         ``Horseshoe``, ``RegularizedHorseshoe``, ``BayesianElasticNet``).
     sigma : float, "auto" or None, default=None
         Fixed noise scale (the penalized-fit case). A fixed value more than a factor of 3 away
@@ -67,12 +67,12 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         Student-t MAP needs a fixed ``sigma`` and ``nu``; the posterior can then have several modes, and the MAP is
         the better of those reached by monotone descent from the penalized least-squares fit and from the median of
         ``y`` with zero coefficients (``map_.n_modes`` says whether they differed; it has no
-        ``equivalent_penalty_``); with ``method="nuts"`` either may be
+        ``equivalent_penalty_``); with a posterior method either may be
         learned. ``sigma="auto"`` is refused with it (least squares, which outliers inflate).
     nu : float or None, default=4.0
         The Student-t degrees of freedom (``likelihood="student_t"`` only: another value with the normal likelihood
         is not used, and a UserWarning says so); None gives ``nu`` a ``Gamma(2, 0.1)``
-        prior (``method="nuts"``).
+        prior (a posterior method).
     fit_intercept : bool, default=True
         Fit an unpenalized intercept (flat prior).
     standardize : bool, default=False
@@ -107,11 +107,11 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
     Attributes
     ----------
     coef_ : ndarray (n_features,)
-        MAP coefficients (exactly 0.0 where inactive), or posterior means with ``"nuts"``.
+        MAP coefficients (exactly 0.0 where inactive), or posterior means (posterior methods).
     intercept_ : float
         MAP or posterior mean of the intercept.
     coef_median_, intercept_median_ : ndarray, float
-        Posterior medians (``"nuts"`` only). The posterior median of a Laplace model is no more
+        Posterior medians (posterior methods only). The posterior median of a Laplace model is no more
         sparse than its mean: only the MAP has exact zeros.
     sigma_ : float
         The fixed noise scale, its MAP, or its posterior mean.
@@ -120,14 +120,15 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
     idata_ : xarray.DataTree
         ``posterior`` (``beta``, ``intercept``, ``sigma`` and the prior's hyperparameters),
         ``posterior_predictive``, ``log_likelihood``, ``sample_stats``, ``observed_data`` and
-        ``constant_data`` (``"nuts"`` only), as sampled: on the fitted scale. ``idata_.attrs``
+        ``constant_data`` (posterior methods only; the two per-observation groups as ``store_*`` say), as
+        sampled: on the fitted scale. ``idata_.attrs``
         says which: ``"coefficient_scale"`` (``"standardized"`` or ``"original"``),
         ``"standardized"`` (bool), and ``"x_center"`` / ``"x_scale"`` (lists, one entry per
         feature; zeros and ones without ``standardize``), with which the original-scale draws are
         ``beta / x_scale`` and ``intercept - (beta / x_scale) @ x_center``; also
-        ``"nuts_sampler"`` and ``"target_accept"``.
+        ``"sampler"`` and ``"sampler_reason"``, and ``"nuts_sampler"`` and ``"target_accept"`` after NUTS.
     diagnostics_ : Diagnostics
-        Divergences, r_hat and ESS (``"nuts"`` only); each problem was also raised as a
+        Divergences, r_hat and ESS (posterior methods only); each problem was also raised as a
         :class:`~bayesreg.inference.sampling.SamplingWarning`.
     sampler_ : str
         ``"gibbs"`` or ``"nuts"``: the sampler that drew ``idata_`` (``idata_.attrs["sampler_reason"]`` says why).
@@ -200,12 +201,12 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
             if sigma == "auto":
                 raise ValueError(
                     "sigma='auto' estimates sigma by least squares, which outliers inflate: with "
-                    "likelihood='student_t' give a fixed sigma, or sigma=None (learned) with method='nuts'"
+                    "likelihood='student_t' give a fixed sigma, or sigma=None (learned) with method='sample'"
                 )
             if self.method == "map" and (sigma is None or nu is None):
                 raise ValueError(
                     f"likelihood='student_t' with method='map' needs a fixed sigma and nu (got sigma={sigma!r}, "
-                    f"nu={nu!r}): the MAP is computed at fixed values; to learn them use method='nuts'"
+                    f"nu={nu!r}): the MAP is computed at fixed values; to learn them use method='sample'"
                 )
         elif self.nu is None or self.nu != DEFAULT_NU:
             # warned, not refused: a grid search over likelihood with another nu fits its normal candidates too
@@ -228,7 +229,7 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
                 f"sigma=None needs n_samples > n_features + fit_intercept (got n_samples={n_used}"
                 f"{'' if sample_weight is None else ' of positive weight'}, "
                 f"n_features={p}): the joint MAP of beta and sigma does not exist otherwise; "
-                "give a fixed sigma or use method='nuts'"
+                "give a fixed sigma or use method='sample'"
             )
         if sigma is None and n <= 1 + int(self.fit_intercept):
             raise ValueError(f"sigma=None needs n_samples > 1 + fit_intercept to learn sigma, got n_samples={n}")
@@ -312,7 +313,7 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         """Predicted mean, and with ``return_std`` the posterior predictive standard deviation.
 
         With ``method="map"``: ``X @ coef_ + intercept_`` (``return_std`` is not available).
-        With ``method="nuts"``: the mean of the posterior predictive ``E[b0 + x' beta]`` and its
+        With a posterior method: the mean of the posterior predictive ``E[b0 + x' beta]`` and its
         standard deviation ``sqrt(Var[b0 + x' beta] + E[sigma^2])`` (uncertainty in the
         coefficients plus the noise), both exact for the sampled draws; with ``likelihood="student_t"`` the noise
         term is ``E[sigma^2 nu / (nu - 2)]``, infinite when draws have ``nu <= 2`` (no variance).
@@ -351,7 +352,7 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         """Write the fitted estimator to the directory ``path``.
 
         ``estimator.json`` holds the parameters (the prior as its class and parameters) and the
-        fitted point estimates; with ``method="nuts"`` the posterior ``DataTree`` goes to
+        fitted point estimates; with a posterior method the posterior ``DataTree`` goes to
         ``idata.zarr``. :meth:`load` reads it back and predicts identically.
 
         The folder is written under a temporary name next to ``path`` and renamed into place,

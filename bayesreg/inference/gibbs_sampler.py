@@ -57,11 +57,15 @@ class GibbsPlan:
 
 def gibbs_plan(rm: RegressionModel) -> GibbsPlan | str:
     """The Gibbs kernel for ``rm``, or a sentence saying why there is none (then NUTS samples it)."""
-    likelihood, prior = rm.likelihood, rm.prior
+    likelihood, prior, model = rm.likelihood, rm.prior, rm.model
     if type(likelihood) is not Gaussian:
         return f"no Gibbs kernel for the {likelihood.family} ({type(likelihood).__name__}) likelihood"
+    extended = [var.name for var in model.potentials] + [v.name for v in model.observed_RVs if v is not rm.observed]
+    if extended:
+        return f"the model was extended ({', '.join(extended)}): the Gibbs kernels sample only the model as built"
     if likelihood.fixed_sigma:
-        sigma_kind, sigma_scale = gk.SIGMA_FIXED, float(likelihood.sigma)
+        # the model's own value (pm.set_data may have changed it since it was built)
+        sigma_kind, sigma_scale = gk.SIGMA_FIXED, float(model["sigma"].get_value())
     elif likelihood.sigma_prior == "jeffreys":
         sigma_kind, sigma_scale = gk.SIGMA_JEFFREYS, 1.0
     else:
@@ -74,12 +78,14 @@ def gibbs_plan(rm: RegressionModel) -> GibbsPlan | str:
     p = rm.X.shape[1]
     zeros = np.zeros(p)
     if isinstance(prior, Prior):
+        prior = _prior_as_in_model(rm)
         weights, factor = prior.weights, prior.factor(p)
         kind, l1, l2, hyper = gk.PENALTY, factor * weights.l1, factor * weights.l2, np.zeros(1)
     elif type(prior) in _KINDS:
         kind, l1, l2 = _KINDS[type(prior)], zeros, zeros
         if kind == gk.LASSO:
-            hyper = np.array([prior.lam or 0.0, *prior.lam2_prior])
+            lam = 0.0 if prior.lam is None else float(model[f"{rm.beta.name}_lam"].get_value())
+            hyper = np.array([lam, *prior.lam2_prior])
         else:
             hyper = np.array([prior.tau_scale])
     elif type(prior) is HierarchicalNormal:
@@ -101,6 +107,16 @@ def gibbs_plan(rm: RegressionModel) -> GibbsPlan | str:
     if produced != expected:
         return f"the model's variables {sorted(expected)} are not those of the Gibbs kernel {sorted(produced)}"
     return plan
+
+
+def _prior_as_in_model(rm: RegressionModel) -> Prior:
+    """The penalty prior with the strengths (and penalty factor) the model's ``pm.Data`` hold now: ``pm.set_data``
+    may have changed them since the model was built (as :meth:`RegressionModel.set_prior` does)."""
+    prior, model, name = rm.prior, rm.model, rm.beta.name
+    values = {key: float(model[data_name].get_value()) for key, data_name in prior.data_names(name).items()}
+    if f"{name}_penalty_factor" in model.named_vars:
+        values["penalty_factor"] = tuple(float(f) for f in model[f"{name}_penalty_factor"].get_value())
+    return type(prior)(**{**prior.params(), **values})
 
 
 def _posterior_names(rm: RegressionModel) -> set[str]:
@@ -298,15 +314,24 @@ def sample_gibbs(
     arrays (chain, draw, ...)) and the sample stats (``sigma_accepted``, ``diverging``) with the timing."""
     flat = (plan.kind == gk.PENALTY) & (plan.l1 == 0.0) & (plan.l2 == 0.0)
     stats = _Statistics.from_model(rm, any_flat=bool(np.any(flat)))
+    if plan.sigma_kind != gk.SIGMA_FIXED and not stats.yty > 0:
+        raise ValueError(
+            "y: constant (after the offset, on the rows of positive weight): a learned sigma has an improper "
+            "posterior at 0 (nothing varies for it to measure), so no sampler can draw it. Give a fixed sigma"
+        )
     seeds = np.random.SeedSequence(random_seed).spawn(chains)
     workers = default_cores(chains) if cores is None else min(cores, chains)
     start = time.perf_counter()
     try:
-        if workers == 1:
-            results = [_run_chain(plan, stats, rm.fit_intercept, draws, tune, seed) for seed in seeds]
-        else:  # one BLAS thread per chain: chains in parallel threads, each calling a threaded BLAS, oversubscribe
-            with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=workers) as pool:
-                results = list(pool.map(lambda s: _run_chain(plan, stats, rm.fit_intercept, draws, tune, s), seeds))
+        # one BLAS thread per chain: the p > n draws call BLAS, and a threaded BLAS beside other chains (or other
+        # work) oversubscribes the cores: measured 5-30x slower for one chain at n=80, p=200 on a busy machine
+        with threadpool_limits(limits=1, user_api="blas"):
+            if workers == 1:
+                results = [_run_chain(plan, stats, rm.fit_intercept, draws, tune, seed) for seed in seeds]
+            else:
+                with ThreadPoolExecutor(max_workers=workers) as pool:
+                    chain = lambda seed: _run_chain(plan, stats, rm.fit_intercept, draws, tune, seed)  # noqa: E731
+                    results = list(pool.map(chain, seeds))
     except np.linalg.LinAlgError as error:
         raise np.linalg.LinAlgError(
             f"the Gibbs sampler met a covariance it could not factorize ({error}): the posterior reaches scales "

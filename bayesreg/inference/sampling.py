@@ -491,7 +491,11 @@ def diagnose(idata, var_names=None) -> Diagnostics:
                 f"the smallest effective sample size is {min_ess:.0f} (bulk {ess_bulk:.0f}, tail {ess_tail:.0f}) "
                 f"for {n_draws} draws, below {MIN_ESS_PER_CHAIN} per chain ({min_needed} for {n_chains} "
                 f"chain{'s' if n_chains > 1 else ''}): means and intervals carry large Monte Carlo error. Try more "
-                "draws, more tune, or a higher target_accept."
+                + (
+                    "draws or more tune."
+                    if idata.attrs.get("sampler") == "gibbs"
+                    else "draws, more tune, or a higher target_accept."
+                )
             )
     return Diagnostics(
         n_divergences=divergences,
