@@ -235,7 +235,7 @@ def no_models(monkeypatch, tmp_path):
         "bayesreg.model",
         "bayesreg.analysis.compare",
         "bayesreg.estimators.base",
-        "bayesreg.optimize.paths",
+        "bayesreg.optimize.map",
         "bayesreg.analysis.posterior_path",
     ]:
         monkeypatch.setattr(importlib.import_module(module), "build_model", fail)
