@@ -93,7 +93,9 @@ __all__ = [
     "SIGMA_FIXED",
     "SIGMA_HALFNORMAL",
     "SIGMA_JEFFREYS",
+    "augmented_sweep",
     "gaussian_chain",
+    "initial_tuning",
 ]
 
 # the prior families (``kind``)
@@ -215,7 +217,7 @@ def _rss(beta, XtX, Xty, yty, Xw, yw):
 
 
 @_jit
-def _prior_precision(kind, beta_scaled, l1, l2, local, glob, sigma2, out):
+def _prior_precision(kind, l1, l2, local, glob, sigma2, out):
     """Each coefficient's prior precision ``1 / v_j`` in the current state (0 for a flat prior)."""
     p = out.shape[0]
     for j in range(p):
@@ -491,6 +493,87 @@ def _update_sigma(sigma_kind, sigma2, shape, rate, sigma_scale, rng):
 
 
 @_jit
+def _sweep(it, burn, kind, sigma_kind, XtX, Xty, yty, Xw, yw, n_eff, l1, l2, hyper, sigma_scale, sigma2, sigma2_floor,
+           local, glob, tuning, rng):
+    """One sweep from the state ``(sigma2, local, glob)`` (the last two updated in place) given the weighted, centred
+    statistics; ``tuning`` holds the random walks' steps (on log tau, the rescaling move, the joint local moves),
+    adapted while ``it < burn``. Returns ``beta``, ``sigma^2`` and whether sigma's move was accepted."""
+    p = Xty.shape[0]
+    use_bhattacharya = Xw.shape[0] > 0
+    collapsed = kind == HORSESHOE or kind == HORSESHOE_PLUS or kind == HIERARCHICAL_NORMAL
+    p_scaled = 0.0 if (kind == PENALTY or collapsed) else float(p)
+    shape = 0.5 * (n_eff + p_scaled)
+    accepted = True
+    G = np.empty((0, 0))
+    if collapsed:
+        # tau | lambda, sigma, y and then sigma | tau, lambda, y, both with beta integrated out (Johndrow,
+        # Orenstein & Bhattacharya 2020): the global scale, sigma and beta move as one block
+        lam2 = _local_variances(kind, local, p)
+        if use_bhattacharya:
+            G = (Xw * lam2) @ Xw.T
+        log_tau = 0.5 * np.log(glob[0])
+        trial = log_tau + tuning[0] * rng.standard_normal()
+        if sigma_kind == SIGMA_FIXED:
+            current = _log_target_tau(log_tau, lam2, sigma2, hyper[0], XtX, Xty, yty, G, yw)
+            proposed = _log_target_tau(trial, lam2, sigma2, hyper[0], XtX, Xty, yty, G, yw)
+            moved = np.log(rng.random()) < proposed - current
+            if moved:
+                glob[0] = _clip(np.exp(2.0 * trial))
+        else:
+            # (tau, sigma) jointly: tau' by the random walk, sigma'^2 ~ InvGamma(n_e / 2, q(tau') / 2) (sigma's
+            # conditional under Jeffreys' prior), accepted with the ratio of the marginal of tau under that
+            # prior (sigma integrated out) times sigma pi_0(sigma) / (sigma pi_0(sigma)) for a HalfNormal pi_0
+            current, quad = _log_marginal_tau(log_tau, lam2, hyper[0], shape, XtX, Xty, yty, G, yw)
+            proposed, quad_trial = _log_marginal_tau(trial, lam2, hyper[0], shape, XtX, Xty, yty, G, yw)
+            sigma2_trial = _inverse_gamma(rng, shape, 0.5 * min(quad_trial, _HUGE))
+            log_ratio = proposed - current
+            if sigma_kind == SIGMA_HALFNORMAL:
+                s2 = sigma_scale * sigma_scale
+                log_ratio += 0.5 * (np.log(sigma2_trial) - np.log(sigma2)) - 0.5 * (sigma2_trial - sigma2) / s2
+            moved = np.log(rng.random()) < log_ratio
+            accepted = moved
+            if moved:
+                glob[0] = _clip(np.exp(2.0 * trial))
+                sigma2 = sigma2_trial
+        if it < burn:
+            tuning[0] *= np.exp(((1.0 if moved else 0.0) - 0.4) / np.sqrt(it + 1.0))
+    sigma2 = max(sigma2, sigma2_floor)
+    # 1. beta | sigma, latent scales
+    prior_prec = np.empty(p)
+    _prior_precision(kind, l1, l2, local, glob, sigma2, prior_prec)
+    if use_bhattacharya:
+        prior_var = np.empty(p)
+        for j in range(p):
+            prior_var[j] = 1.0 / max(prior_prec[j], _TINY)
+        # the horseshoes' and the hierarchical normal's Phi D Phi' = tau^2 X Lambda X': G computed above
+        gram = G * glob[0] if collapsed else np.empty((0, 0))
+        beta = _draw_bhattacharya(Xw, yw, np.sqrt(sigma2), prior_var, gram, rng)
+    else:
+        beta = _draw_rue(XtX, Xty, 1.0 / sigma2, prior_prec, rng)
+    # 2. sigma | beta, latent scales
+    if sigma_kind != SIGMA_FIXED and not collapsed:
+        rate = 0.5 * (_rss(beta, XtX, Xty, yty, Xw, yw) + _scaled_quadratic(kind, beta, local, glob))
+        sigma2, accepted = _update_sigma(sigma_kind, sigma2, shape, rate, sigma_scale, rng)
+        sigma2 = max(sigma2, sigma2_floor)
+    # 3. latent scales | beta, sigma
+    _update_latent(kind, beta, sigma2, l1, local, glob, hyper, rng)
+    if kind == HORSESHOE or kind == HORSESHOE_PLUS:
+        moved_locals = _joint_local_moves(kind, beta, XtX, Xty, Xw, yw, local, glob[0], sigma2, tuning[2], rng)
+        if it < burn:
+            tuning[2] *= np.exp((moved_locals / p - 0.4) / np.sqrt(it + 1.0))
+        rescaled = _rescale_scales(kind, local, glob, hyper[0], tuning[1], rng)
+        if it < burn:
+            tuning[1] *= np.exp(((1.0 if rescaled else 0.0) - 0.4) / np.sqrt(it + 1.0))
+    return beta, sigma2, accepted
+
+
+def initial_tuning():
+    """The random walks' first steps: on log tau, for the rescaling move, for the joint local moves (adapted
+    during burn-in towards an acceptance of about 0.4)."""
+    return np.array([1.0, 0.1, 1.0])
+
+
+@_jit
 def gaussian_chain(
     kind,
     sigma_kind,
@@ -512,6 +595,7 @@ def gaussian_chain(
     sigma2_floor,
     local,
     glob,
+    tuning,
     burn,
     thin,
     rng,
@@ -523,7 +607,7 @@ def gaussian_chain(
     out_accepted,
 ):
     """Run ``burn`` sweeps and then ``thin`` per row of ``out_beta`` (the last of each kept), from the state
-    ``(sigma2, local, glob)``, updated in place. ``out_accepted`` records whether each kept sweep's move of sigma
+    ``(sigma2, local, glob, tuning)``, updated in place (:func:`_sweep`). ``out_accepted`` records whether each kept sweep's move of sigma
     was accepted: its Metropolis-Hastings step under a HalfNormal prior, the joint (tau, sigma) move of the
     horseshoes and the hierarchical normal; always True for a conjugate draw (Jeffreys, no global scale) and at a
     fixed sigma. ``sigma2`` is kept above ``sigma2_floor``: a proper
@@ -533,78 +617,12 @@ def gaussian_chain(
     ``Xw``, ``yw`` are :math:`W^{1/2} X_c`, :math:`W^{1/2} y_c` when ``p > n`` (Bhattacharya's draw) and empty
     otherwise; ``sigma_scale`` is the fixed sigma (``SIGMA_FIXED``) or the HalfNormal prior's scale.
     """
-    p = Xty.shape[0]
-    prior_prec = np.empty(p)
-    beta = np.zeros(p)
-    use_bhattacharya = Xw.shape[0] > 0
-    collapsed = kind == HORSESHOE or kind == HORSESHOE_PLUS or kind == HIERARCHICAL_NORMAL
-    p_scaled = 0.0 if (kind == PENALTY or collapsed) else float(p)
-    shape = 0.5 * (n_eff + p_scaled)
-    accepted = True
-    step = 1.0  # the random walk's sd on log tau, adapted during burn-in towards an acceptance of about 0.4
-    rescale_step = 0.1  # the same for the rescaling move of the horseshoes' scales
-    local_step = 1.0  # and for the joint moves of their local scales and coefficients
     n_keep = out_beta.shape[0]
-    G = np.empty((0, 0))
     for it in range(burn + n_keep * thin):
-        if collapsed:
-            # tau | lambda, sigma, y and then sigma | tau, lambda, y, both with beta integrated out (Johndrow,
-            # Orenstein & Bhattacharya 2020): the global scale, sigma and beta move as one block
-            lam2 = _local_variances(kind, local, p)
-            if use_bhattacharya:
-                G = (Xw * lam2) @ Xw.T
-            log_tau = 0.5 * np.log(glob[0])
-            trial = log_tau + step * rng.standard_normal()
-            if sigma_kind == SIGMA_FIXED:
-                current = _log_target_tau(log_tau, lam2, sigma2, hyper[0], XtX, Xty, yty, G, yw)
-                proposed = _log_target_tau(trial, lam2, sigma2, hyper[0], XtX, Xty, yty, G, yw)
-                moved = np.log(rng.random()) < proposed - current
-                if moved:
-                    glob[0] = _clip(np.exp(2.0 * trial))
-            else:
-                # (tau, sigma) jointly: tau' by the random walk, sigma'^2 ~ InvGamma(n_e / 2, q(tau') / 2) (sigma's
-                # conditional under Jeffreys' prior), accepted with the ratio of the marginal of tau under that
-                # prior (sigma integrated out) times sigma pi_0(sigma) / (sigma pi_0(sigma)) for a HalfNormal pi_0
-                current, quad = _log_marginal_tau(log_tau, lam2, hyper[0], shape, XtX, Xty, yty, G, yw)
-                proposed, quad_trial = _log_marginal_tau(trial, lam2, hyper[0], shape, XtX, Xty, yty, G, yw)
-                sigma2_trial = _inverse_gamma(rng, shape, 0.5 * min(quad_trial, _HUGE))
-                log_ratio = proposed - current
-                if sigma_kind == SIGMA_HALFNORMAL:
-                    s2 = sigma_scale * sigma_scale
-                    log_ratio += 0.5 * (np.log(sigma2_trial) - np.log(sigma2)) - 0.5 * (sigma2_trial - sigma2) / s2
-                moved = np.log(rng.random()) < log_ratio
-                accepted = moved
-                if moved:
-                    glob[0] = _clip(np.exp(2.0 * trial))
-                    sigma2 = sigma2_trial
-            if it < burn:
-                step *= np.exp(((1.0 if moved else 0.0) - 0.4) / np.sqrt(it + 1.0))
-        sigma2 = max(sigma2, sigma2_floor)
-        # 1. beta | sigma, latent scales
-        _prior_precision(kind, beta, l1, l2, local, glob, sigma2, prior_prec)
-        if use_bhattacharya:
-            prior_var = np.empty(p)
-            for j in range(p):
-                prior_var[j] = 1.0 / max(prior_prec[j], _TINY)
-            # the horseshoes' and the hierarchical normal's Phi D Phi' = tau^2 X Lambda X': G computed above
-            gram = G * glob[0] if collapsed else np.empty((0, 0))
-            beta = _draw_bhattacharya(Xw, yw, np.sqrt(sigma2), prior_var, gram, rng)
-        else:
-            beta = _draw_rue(XtX, Xty, 1.0 / sigma2, prior_prec, rng)
-        # 2. sigma | beta, latent scales
-        if sigma_kind != SIGMA_FIXED and not collapsed:
-            rate = 0.5 * (_rss(beta, XtX, Xty, yty, Xw, yw) + _scaled_quadratic(kind, beta, local, glob))
-            sigma2, accepted = _update_sigma(sigma_kind, sigma2, shape, rate, sigma_scale, rng)
-            sigma2 = max(sigma2, sigma2_floor)
-        # 3. latent scales | beta, sigma
-        _update_latent(kind, beta, sigma2, l1, local, glob, hyper, rng)
-        if kind == HORSESHOE or kind == HORSESHOE_PLUS:
-            moved = _joint_local_moves(kind, beta, XtX, Xty, Xw, yw, local, glob[0], sigma2, local_step, rng)
-            if it < burn:
-                local_step *= np.exp((moved / p - 0.4) / np.sqrt(it + 1.0))
-            rescaled = _rescale_scales(kind, local, glob, hyper[0], rescale_step, rng)
-            if it < burn:
-                rescale_step *= np.exp(((1.0 if rescaled else 0.0) - 0.4) / np.sqrt(it + 1.0))
+        beta, sigma2, accepted = _sweep(
+            it, burn, kind, sigma_kind, XtX, Xty, yty, Xw, yw, n_eff, l1, l2, hyper, sigma_scale, sigma2,
+            sigma2_floor, local, glob, tuning, rng,
+        )
         if it >= burn and (it - burn) % thin == thin - 1:
             k = (it - burn) // thin
             out_beta[k] = beta
@@ -614,3 +632,41 @@ def gaussian_chain(
             out_accepted[k] = accepted
             if fit_intercept:
                 out_intercept[k] = y_mean - x_mean @ beta + np.sqrt(sigma2 / sum_w) * rng.standard_normal()
+
+
+@_jit
+def augmented_sweep(
+    it, burn, kind, sigma_kind, X, z, omega, n_eff, fit_intercept, bhattacharya, l1, l2, hyper, sigma_scale, sigma2,
+    sigma2_floor, local, glob, tuning, rng, eta,
+):
+    """One sweep of the Gaussian model ``z_i ~ N(b0 + x_i' beta, sigma^2 / omega_i)`` (the conditional of an
+    augmented likelihood given its latent ``omega``: a Student-t's scale mixture, the logit's Polya-Gamma draws),
+    then the intercept given ``beta`` (drawn every sweep: the next ``omega`` depends on it). The weighted, centred
+    statistics are formed from ``X``, ``z``, ``omega`` here (``O(n p^2)``, or the weighted rows when
+    ``bhattacharya``). Writes ``b0 + X beta`` to ``eta``; returns ``beta``, the intercept, ``sigma^2`` and whether
+    sigma's move was accepted."""
+    n, p = X.shape
+    sum_w = omega.sum()
+    x_mean = np.zeros(p)
+    z_mean = 0.0
+    if fit_intercept:
+        x_mean = (omega @ X) / sum_w
+        z_mean = (omega @ z) / sum_w
+    root = np.sqrt(omega)
+    Xc = (X - x_mean) * root.reshape((n, 1))
+    zc = (z - z_mean) * root
+    Xty = Xc.T @ zc
+    yty = zc @ zc
+    if bhattacharya:
+        XtX, Xw, yw = np.empty((0, 0)), Xc, zc
+    else:
+        XtX, Xw, yw = Xc.T @ Xc, np.empty((0, p)), np.empty(0)
+    beta, sigma2, accepted = _sweep(
+        it, burn, kind, sigma_kind, XtX, Xty, yty, Xw, yw, n_eff, l1, l2, hyper, sigma_scale, sigma2, sigma2_floor,
+        local, glob, tuning, rng,
+    )
+    intercept = 0.0
+    if fit_intercept:
+        intercept = z_mean - x_mean @ beta + np.sqrt(sigma2 / sum_w) * rng.standard_normal()
+    eta[:] = X @ beta + intercept
+    return beta, intercept, sigma2, accepted

@@ -10,6 +10,7 @@ coords), ``sample_stats``, ``observed_data`` and ``constant_data``, and, when st
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -20,12 +21,21 @@ from pytensor.tensor.random.basic import HalfNormalRV
 from threadpoolctl import threadpool_limits
 
 from bayesreg.inference import gibbs_kernels as gk
-from bayesreg.likelihoods import Gaussian
+from bayesreg.likelihoods import Bernoulli, Gaussian, StudentT
+from bayesreg.likelihoods.student_t import NU_PRIOR
 from bayesreg.model import RegressionModel
 from bayesreg.priors import BayesianLasso, HierarchicalNormal, Horseshoe, HorseshoePlus, Prior
 
 __all__ = ["GibbsPlan", "gibbs_plan", "sample_gibbs"]
 
+# the likelihoods with a kernel: the Gaussian, and those that are Gaussian given latent variables
+GAUSSIAN, STUDENT_T, LOGIT = 0, 1, 2
+_LIKELIHOODS = {Gaussian: GAUSSIAN, StudentT: STUDENT_T, Bernoulli: LOGIT}
+_AUGMENTATION = {
+    GAUSSIAN: "",
+    STUDENT_T: " given its normal scale mixture (a Gamma weight per row)",
+    LOGIT: " given Polya-Gamma weights (Polson, Scott & Windle 2013)",
+}
 _KINDS = {BayesianLasso: gk.LASSO, Horseshoe: gk.HORSESHOE, HorseshoePlus: gk.HORSESHOE_PLUS}
 #: Gibbs sweeps per kept draw: the horseshoes' scales mix slowly (at n=100, p=300, 5 non-zeros, about 150 effective
 #: draws of tau per 4 x 1000 sweeps), so, as R's bayesreg does by default (thin=5), one sweep in 5 is kept (a sweep
@@ -53,17 +63,24 @@ class GibbsPlan:
     reason: str
     #: sweeps per kept draw
     thin: int = 1
+    #: GAUSSIAN, STUDENT_T or LOGIT
+    likelihood: int = GAUSSIAN
+    #: the Student-t's fixed degrees of freedom, or 0 when nu is learned
+    nu: float = 0.0
 
 
 def gibbs_plan(rm: RegressionModel) -> GibbsPlan | str:
     """The Gibbs kernel for ``rm``, or a sentence saying why there is none (then NUTS samples it)."""
     likelihood, prior, model = rm.likelihood, rm.prior, rm.model
-    if type(likelihood) is not Gaussian:
+    if type(likelihood) not in _LIKELIHOODS:
         return f"no Gibbs kernel for the {likelihood.family} ({type(likelihood).__name__}) likelihood"
+    family = _LIKELIHOODS[type(likelihood)]
     extended = [var.name for var in model.potentials] + [v.name for v in model.observed_RVs if v is not rm.observed]
     if extended:
         return f"the model was extended ({', '.join(extended)}): the Gibbs kernels sample only the model as built"
-    if likelihood.fixed_sigma:
+    if family == LOGIT:
+        sigma_kind, sigma_scale = gk.SIGMA_FIXED, 1.0
+    elif likelihood.sigma is not None:
         # the model's own value (pm.set_data may have changed it since it was built)
         sigma_kind, sigma_scale = gk.SIGMA_FIXED, float(model["sigma"].get_value())
     elif likelihood.sigma_prior == "jeffreys":
@@ -75,6 +92,9 @@ def gibbs_plan(rm: RegressionModel) -> GibbsPlan | str:
         scale = sigma_rv.inputs[-1]
         sigma_kind = gk.SIGMA_HALFNORMAL
         sigma_scale = float(scale.get_value() if hasattr(scale, "get_value") else scale.data)
+    nu = 0.0
+    if family == STUDENT_T and likelihood.nu is not None:
+        nu = float(likelihood.nu)
     p = rm.X.shape[1]
     zeros = np.zeros(p)
     if isinstance(prior, Prior):
@@ -99,8 +119,13 @@ def gibbs_plan(rm: RegressionModel) -> GibbsPlan | str:
         l1=np.ascontiguousarray(l1, dtype=float),
         l2=np.ascontiguousarray(l2, dtype=float),
         hyper=np.ascontiguousarray(hyper, dtype=float),
-        reason=f"the Gaussian likelihood with a {type(prior).__name__} prior is conditionally conjugate: exact Gibbs",
+        reason=(
+            f"the {type(likelihood).__name__} likelihood{_AUGMENTATION[family]} with a {type(prior).__name__} prior "
+            "is conditionally conjugate: exact Gibbs"
+        ),
         thin=THIN.get(kind, 1),
+        likelihood=family,
+        nu=nu,
     )
     expected = _posterior_names(rm)
     produced = set(_name_map(rm, plan))
@@ -135,6 +160,8 @@ def _name_map(rm: RegressionModel, plan: GibbsPlan) -> dict[str, str]:
         names["sigma"] = "sigma"
     elif plan.sigma_kind == gk.SIGMA_JEFFREYS:
         names.update({"sigma": "sigma", "log_sigma": "log_sigma"})
+    if plan.likelihood == STUDENT_T and plan.nu == 0.0:
+        names["nu"] = "nu"
     prior = rm.prior
     if plan.kind == gk.LASSO:
         if prior.lam is None:
@@ -203,10 +230,47 @@ class _Statistics:
         )
 
 
-def _initial_state(plan: GibbsPlan, stats: _Statistics, p: int, rng: np.random.Generator):
-    """A dispersed start: sigma from the data's spread, the latent scales near their prior's centre, both jittered
-    per chain so that r_hat can see chains that do not mix."""
-    spread = np.sqrt(max(stats.yty, 1e-300) / max(stats.sum_w, 1.0))
+@dataclass(frozen=True, eq=False)
+class _Rows:
+    """The rows of positive weight of an augmented model's data (the Student-t, the logit), as its sweeps use them:
+    each sweep forms its own weighted statistics from them."""
+
+    X: np.ndarray
+    y: np.ndarray
+    offset: np.ndarray
+    weight: np.ndarray
+    #: sum(w) - [intercept]: the power of sigma in the likelihood with the intercept integrated out
+    n_eff: float
+    #: Bhattacharya's draw (p exceeds the rows, and no coefficient is flat)
+    bhattacharya: bool
+    #: the weighted mean square of y (less the offset) about its mean: the scale of a first sigma
+    mean_square: float
+
+    @classmethod
+    def from_model(cls, rm: RegressionModel, *, any_flat: bool = False) -> _Rows:
+        X, y = rm.X, rm.y
+        n, p = X.shape
+        weight = np.ones(n) if rm.sample_weight is None else np.asarray(rm.sample_weight, dtype=float)
+        keep = weight > 0
+        offset = np.zeros(n) if rm.offset is None else np.asarray(rm.offset, dtype=float)
+        X, y, offset, weight = X[keep], y[keep], offset[keep], weight[keep]
+        sum_w = float(weight.sum())
+        centre = float(weight @ (y - offset)) / sum_w if rm.fit_intercept else 0.0
+        return cls(
+            X=np.ascontiguousarray(X, dtype=float),
+            y=np.ascontiguousarray(y, dtype=float),
+            offset=np.ascontiguousarray(offset),
+            weight=np.ascontiguousarray(weight),
+            n_eff=sum_w - float(rm.fit_intercept),
+            bhattacharya=p > X.shape[0] and not any_flat,
+            mean_square=float(weight @ (y - offset - centre) ** 2) / sum_w,
+        )
+
+
+def _initial_state(plan: GibbsPlan, mean_square: float, p: int, rng: np.random.Generator):
+    """A dispersed start: sigma from the data's spread (``mean_square``), the latent scales near their prior's
+    centre, both jittered per chain so that r_hat can see chains that do not mix."""
+    spread = np.sqrt(max(mean_square, 1e-300))
     if plan.sigma_kind == gk.SIGMA_FIXED:
         sigma2 = plan.sigma_scale**2
     else:
@@ -225,18 +289,28 @@ def _initial_state(plan: GibbsPlan, stats: _Statistics, p: int, rng: np.random.G
     return sigma2, local, glob
 
 
-def _run_chain(plan: GibbsPlan, stats: _Statistics, fit_intercept: bool, draws: int, tune: int, seed) -> dict:
-    rng = np.random.default_rng(seed)
-    p = stats.Xty.shape[0]
-    sigma2, local, glob = _initial_state(plan, stats, p, rng)
-    out = {
+def _outputs(draws: int, p: int) -> dict:
+    return {
         "beta": np.empty((draws, p)),
         "sigma": np.empty(draws),
         "intercept": np.zeros(draws),
         "local": np.empty((draws, p, gk.N_LOCAL)),
         "glob": np.empty((draws, gk.N_GLOBAL)),
         "accepted": np.empty(draws, dtype=np.bool_),
+        "nu": np.empty(draws),
     }
+
+
+def _sigma2_floor(mean_square: float) -> float:
+    return SIGMA2_FLOOR * max(mean_square, np.finfo(float).tiny)
+
+
+def _run_chain(plan: GibbsPlan, stats: _Statistics, fit_intercept: bool, draws: int, tune: int, seed) -> dict:
+    rng = np.random.default_rng(seed)
+    p = stats.Xty.shape[0]
+    mean_square = stats.yty / max(stats.sum_w, 1.0)
+    sigma2, local, glob = _initial_state(plan, mean_square, p, rng)
+    out = _outputs(draws, p)
     gk.gaussian_chain(
         plan.kind,
         plan.sigma_kind,
@@ -255,9 +329,10 @@ def _run_chain(plan: GibbsPlan, stats: _Statistics, fit_intercept: bool, draws: 
         plan.hyper,
         plan.sigma_scale,
         sigma2,
-        SIGMA2_FLOOR * max(stats.yty, np.finfo(float).tiny) / max(stats.sum_w, 1.0),
+        _sigma2_floor(mean_square),
         local,
         glob,
+        gk.initial_tuning(),
         tune,
         plan.thin,
         rng,
@@ -271,6 +346,83 @@ def _run_chain(plan: GibbsPlan, stats: _Statistics, fit_intercept: bool, draws: 
     return out
 
 
+def _log_nu_target(log_nu: float, z2: np.ndarray, weight: np.ndarray, sum_w: float) -> float:
+    """``log p(log nu | beta, b0, sigma, y)`` up to a constant, the Gamma weights integrated out: the Student-t
+    densities of the standardized residuals ``z``, raised to their weights, times the ``Gamma(2, 0.1)`` prior
+    (:data:`~bayesreg.likelihoods.student_t.NU_PRIOR`) and the Jacobian of ``log nu``."""
+    nu = math.exp(log_nu)
+    if not np.isfinite(nu) or nu <= 0.0:
+        return -np.inf
+    per_row = math.lgamma(0.5 * (nu + 1.0)) - math.lgamma(0.5 * nu) - 0.5 * math.log(nu)
+    data = sum_w * per_row - 0.5 * (nu + 1.0) * float(weight @ np.log1p(z2 / nu))
+    return data + (NU_PRIOR[0] - 1.0) * log_nu - NU_PRIOR[1] * nu + log_nu
+
+
+def _run_augmented_chain(plan: GibbsPlan, rows: _Rows, fit_intercept: bool, draws: int, tune: int, seed) -> dict:
+    """A chain of an augmented likelihood: each sweep draws the Gaussian model given the latent weights
+    (:func:`~bayesreg.inference.gibbs_kernels.augmented_sweep`, compiled), then the weights given the linear
+    predictor in numpy: ``omega_i ~ Gamma(w_i (nu + 1) / 2, (nu + r_i^2 / sigma^2) / 2)`` for the Student-t
+    (after ``nu`` by a random walk on its log with the weights integrated out, when it is learned), and
+    ``omega_i ~ PG(w_i, eta_i)`` for the logit, whose pseudo-response is then ``kappa_i / omega_i`` with
+    ``kappa_i = w_i (y_i - 1/2)``. A weight ``w_i`` raises a row's density to that power; both augmentations hold
+    for any positive ``w_i``."""
+    rng = np.random.default_rng(seed)
+    X, weight = rows.X, rows.weight
+    n, p = X.shape
+    sigma2, local, glob = _initial_state(plan, rows.mean_square, p, rng)
+    sigma2_floor = _sigma2_floor(rows.mean_square)
+    tuning = gk.initial_tuning()
+    out = _outputs(draws, p)
+    eta = np.zeros(n)
+    if plan.likelihood == LOGIT:
+        from polyagamma import random_polyagamma
+
+        kappa = weight * (rows.y - 0.5)
+        omega = 0.25 * weight  # PG(w, 0)'s mean
+        z = kappa / omega - rows.offset
+    else:
+        omega = weight.copy()
+        z = rows.y - rows.offset
+        sum_w = float(weight.sum())
+        learned_nu = plan.nu == 0.0
+        nu = NU_PRIOR[0] / NU_PRIOR[1] if learned_nu else plan.nu
+        nu_step = 0.5
+    for it in range(tune + draws * plan.thin):
+        beta, intercept, sigma2, accepted = gk.augmented_sweep(
+            it, tune, plan.kind, plan.sigma_kind, X, z, omega, rows.n_eff, fit_intercept, rows.bhattacharya,
+            plan.l1, plan.l2, plan.hyper, plan.sigma_scale, sigma2, sigma2_floor, local, glob, tuning, rng, eta,
+        )  # fmt: skip
+        if plan.likelihood == LOGIT:
+            random_polyagamma(weight, eta + rows.offset, out=omega, random_state=rng, disable_checks=True)
+            np.maximum(omega, np.finfo(float).tiny, out=omega)
+            np.divide(kappa, omega, out=z)
+            z -= rows.offset
+        else:
+            z2 = (z - eta) ** 2 / sigma2
+            if learned_nu:
+                log_nu = math.log(nu)
+                trial = log_nu + nu_step * rng.standard_normal()
+                ratio = _log_nu_target(trial, z2, weight, sum_w) - _log_nu_target(log_nu, z2, weight, sum_w)
+                moved = math.log(rng.random()) < ratio
+                if moved:
+                    nu = math.exp(trial)
+                if it < tune:
+                    nu_step *= math.exp(((1.0 if moved else 0.0) - 0.4) / math.sqrt(it + 1.0))
+            omega = rng.gamma(0.5 * weight * (nu + 1.0), 2.0 / (nu + z2))
+            np.maximum(omega, np.finfo(float).tiny, out=omega)
+        if it >= tune and (it - tune) % plan.thin == plan.thin - 1:
+            k = (it - tune) // plan.thin
+            out["beta"][k] = beta
+            out["sigma"][k] = math.sqrt(sigma2)
+            out["intercept"][k] = intercept
+            out["local"][k] = local
+            out["glob"][k] = glob
+            out["accepted"][k] = accepted
+            if plan.likelihood == STUDENT_T:
+                out["nu"][k] = nu
+    return out
+
+
 def _draws(plan: GibbsPlan, chains: list[dict]) -> dict[str, np.ndarray]:
     """Every quantity a posterior variable can be, stacked (chain, draw, ...)."""
     beta = np.stack([c["beta"] for c in chains])
@@ -278,6 +430,7 @@ def _draws(plan: GibbsPlan, chains: list[dict]) -> dict[str, np.ndarray]:
     local = np.stack([c["local"] for c in chains])
     glob = np.stack([c["glob"] for c in chains])
     out = {"beta": beta, "intercept": np.stack([c["intercept"] for c in chains]), "sigma": sigma}
+    out["nu"] = np.stack([c["nu"] for c in chains])
     out["log_sigma"] = np.log(sigma)
     if plan.kind == gk.LASSO:
         lam = np.sqrt(glob[..., 0])
@@ -312,9 +465,14 @@ def sample_gibbs(
 ) -> tuple[dict[str, np.ndarray], dict]:
     """Run ``chains`` Gibbs chains of ``tune + draws`` sweeps; returns the posterior (the model's variable names,
     arrays (chain, draw, ...)) and the sample stats (``sigma_accepted``, ``diverging``) with the timing."""
-    flat = (plan.kind == gk.PENALTY) & (plan.l1 == 0.0) & (plan.l2 == 0.0)
-    stats = _Statistics.from_model(rm, any_flat=bool(np.any(flat)))
-    if plan.sigma_kind != gk.SIGMA_FIXED and not stats.yty > 0:
+    flat = bool(np.any((plan.kind == gk.PENALTY) & (plan.l1 == 0.0) & (plan.l2 == 0.0)))
+    if plan.likelihood == GAUSSIAN:
+        data = _Statistics.from_model(rm, any_flat=flat)
+        spread, run = data.yty, _run_chain
+    else:
+        data = _Rows.from_model(rm, any_flat=flat)
+        spread, run = (data.mean_square if plan.likelihood == STUDENT_T else 1.0), _run_augmented_chain
+    if plan.sigma_kind != gk.SIGMA_FIXED and not spread > 0:
         raise ValueError(
             "y: constant (after the offset, on the rows of positive weight): a learned sigma has an improper "
             "posterior at 0 (nothing varies for it to measure), so no sampler can draw it. Give a fixed sigma"
@@ -327,10 +485,10 @@ def sample_gibbs(
         # work) oversubscribes the cores: measured 5-30x slower for one chain at n=80, p=200 on a busy machine
         with threadpool_limits(limits=1, user_api="blas"):
             if workers == 1:
-                results = [_run_chain(plan, stats, rm.fit_intercept, draws, tune, seed) for seed in seeds]
+                results = [run(plan, data, rm.fit_intercept, draws, tune, seed) for seed in seeds]
             else:
                 with ThreadPoolExecutor(max_workers=workers) as pool:
-                    chain = lambda seed: _run_chain(plan, stats, rm.fit_intercept, draws, tune, seed)  # noqa: E731
+                    chain = lambda seed: run(plan, data, rm.fit_intercept, draws, tune, seed)  # noqa: E731
                     results = list(pool.map(chain, seeds))
     except np.linalg.LinAlgError as error:
         raise np.linalg.LinAlgError(

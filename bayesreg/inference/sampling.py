@@ -303,14 +303,19 @@ def _add_pointwise_groups(rm: RegressionModel, idata, log_likelihood: bool, pred
         return
     posterior = idata["posterior"]
     eta, scale = _linear_predictor(rm, posterior), _scale_draws(rm, posterior)
+    # a learned Student-t nu, one per draw
+    shape = {"nu": np.asarray(posterior["nu"])[..., None]} if "nu" in posterior else {}
     if log_likelihood:
-        values = rm.likelihood.pointwise_log_density(rm.y, eta, scale)
+        values = rm.likelihood.pointwise_log_density(rm.y, eta, scale, **shape)
         if rm.sample_weight is not None:
             values *= rm.sample_weight
         _add_group(idata, "log_likelihood", values, posterior)
     if predictive:
         _add_group(
-            idata, "posterior_predictive", rm.likelihood.draw(eta, scale, np.random.default_rng(seed)), posterior
+            idata,
+            "posterior_predictive",
+            rm.likelihood.draw(eta, scale, np.random.default_rng(seed), **shape),
+            posterior,
         )
 
 

@@ -67,6 +67,12 @@ class Bernoulli(Likelihood):
     def log_density(self, value, eta, scale):
         return value * eta - pt.softplus(eta)
 
+    def pointwise_log_density(self, y: np.ndarray, eta: np.ndarray, scale=None) -> np.ndarray:
+        """``y_i eta_i - log(1 + exp(eta_i))`` for every draw's ``eta`` (numpy, broadcast, without overflow)."""
+        out = np.logaddexp(0.0, eta)
+        np.subtract(np.multiply(y, eta), out, out=out)
+        return out
+
     def draw(self, eta, scale, rng, size=None):
         return rng.binomial(1, special.expit(eta), size=size).astype(float)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pymc as pm
 import pytensor.tensor as pt
+from scipy import stats
 
 from bayesreg._validation import check_positive
 from bayesreg.likelihoods.base import Likelihood
@@ -133,8 +134,16 @@ class StudentT(Likelihood):
         nu = self._nu() if nu is None else nu
         return pm.logp(pm.StudentT.dist(nu=nu, mu=eta, sigma=scale), value)
 
+    def pointwise_log_density(self, y: np.ndarray, eta: np.ndarray, scale, nu=None) -> np.ndarray:
+        """``log t_nu(y_i; eta_i, scale)`` for every draw's ``eta``, ``scale`` and ``nu`` (numpy, broadcast; ``nu``
+        the fixed one unless given)."""
+        nu = self.nu if nu is None else nu
+        return stats.t.logpdf(y, nu, loc=eta, scale=scale)
+
     def draw(self, eta, scale, rng, size=None, nu=None):
         nu = self.nu if nu is None else nu
+        if size is None:  # one draw per element of the broadcast parameters
+            size = np.broadcast_shapes(np.shape(eta), np.shape(scale), np.shape(nu))
         return eta + scale * rng.standard_t(nu, size=size)
 
     def _weighted_log_density(self, value, eta, scale, nu, weights):
