@@ -493,8 +493,28 @@ def _update_sigma(sigma_kind, sigma2, shape, rate, sigma_scale, rng):
 
 
 @_jit
-def _sweep(it, burn, kind, sigma_kind, XtX, Xty, yty, Xw, yw, n_eff, l1, l2, hyper, sigma_scale, sigma2, sigma2_floor,
-           local, glob, tuning, rng):
+def _sweep(
+    it,
+    burn,
+    kind,
+    sigma_kind,
+    XtX,
+    Xty,
+    yty,
+    Xw,
+    yw,
+    n_eff,
+    l1,
+    l2,
+    hyper,
+    sigma_scale,
+    sigma2,
+    sigma2_floor,
+    local,
+    glob,
+    tuning,
+    rng,
+):
     """One sweep from the state ``(sigma2, local, glob)`` (the last two updated in place) given the weighted, centred
     statistics; ``tuning`` holds the random walks' steps (on log tau, the rescaling move, the joint local moves),
     adapted while ``it < burn``. Returns ``beta``, ``sigma^2`` and whether sigma's move was accepted."""
@@ -607,12 +627,12 @@ def gaussian_chain(
     out_accepted,
 ):
     """Run ``burn`` sweeps and then ``thin`` per row of ``out_beta`` (the last of each kept), from the state
-    ``(sigma2, local, glob, tuning)``, updated in place (:func:`_sweep`). ``out_accepted`` records whether each kept sweep's move of sigma
-    was accepted: its Metropolis-Hastings step under a HalfNormal prior, the joint (tau, sigma) move of the
-    horseshoes and the hierarchical normal; always True for a conjugate draw (Jeffreys, no global scale) and at a
-    fixed sigma. ``sigma2`` is kept above ``sigma2_floor``: a proper
-    posterior puts no appreciable mass there, and an improper one (weights counting more observations than the
-    rank of rows that fit y exactly) would otherwise run sigma to 0 until the factorizations fail.
+    ``(sigma2, local, glob, tuning)``, updated in place (:func:`_sweep`). ``out_accepted`` records whether each
+    kept sweep's move of sigma was accepted: its Metropolis-Hastings step under a HalfNormal prior, the joint (tau,
+    sigma) move of the horseshoes and the hierarchical normal; always True for a conjugate draw (Jeffreys, no global
+    scale) and at a fixed sigma. ``sigma2`` is kept above ``sigma2_floor``: a proper posterior puts no appreciable
+    mass there, and an improper one (weights counting more observations than the rank of rows that fit y exactly)
+    would otherwise run sigma to 0 until the factorizations fail.
 
     ``Xw``, ``yw`` are :math:`W^{1/2} X_c`, :math:`W^{1/2} y_c` when ``p > n`` (Bhattacharya's draw) and empty
     otherwise; ``sigma_scale`` is the fixed sigma (``SIGMA_FIXED``) or the HalfNormal prior's scale.
@@ -620,8 +640,26 @@ def gaussian_chain(
     n_keep = out_beta.shape[0]
     for it in range(burn + n_keep * thin):
         beta, sigma2, accepted = _sweep(
-            it, burn, kind, sigma_kind, XtX, Xty, yty, Xw, yw, n_eff, l1, l2, hyper, sigma_scale, sigma2,
-            sigma2_floor, local, glob, tuning, rng,
+            it,
+            burn,
+            kind,
+            sigma_kind,
+            XtX,
+            Xty,
+            yty,
+            Xw,
+            yw,
+            n_eff,
+            l1,
+            l2,
+            hyper,
+            sigma_scale,
+            sigma2,
+            sigma2_floor,
+            local,
+            glob,
+            tuning,
+            rng,
         )
         if it >= burn and (it - burn) % thin == thin - 1:
             k = (it - burn) // thin
@@ -636,8 +674,27 @@ def gaussian_chain(
 
 @_jit
 def augmented_sweep(
-    it, burn, kind, sigma_kind, X, z, omega, n_eff, fit_intercept, bhattacharya, l1, l2, hyper, sigma_scale, sigma2,
-    sigma2_floor, local, glob, tuning, rng, eta,
+    it,
+    burn,
+    kind,
+    sigma_kind,
+    X,
+    z,
+    omega,
+    n_eff,
+    fit_intercept,
+    bhattacharya,
+    l1,
+    l2,
+    hyper,
+    sigma_scale,
+    sigma2,
+    sigma2_floor,
+    local,
+    glob,
+    tuning,
+    rng,
+    eta,
 ):
     """One sweep of the Gaussian model ``z_i ~ N(b0 + x_i' beta, sigma^2 / omega_i)`` (the conditional of an
     augmented likelihood given its latent ``omega``: a Student-t's scale mixture, the logit's Polya-Gamma draws),
@@ -662,8 +719,26 @@ def augmented_sweep(
     else:
         XtX, Xw, yw = Xc.T @ Xc, np.empty((0, p)), np.empty(0)
     beta, sigma2, accepted = _sweep(
-        it, burn, kind, sigma_kind, XtX, Xty, yty, Xw, yw, n_eff, l1, l2, hyper, sigma_scale, sigma2, sigma2_floor,
-        local, glob, tuning, rng,
+        it,
+        burn,
+        kind,
+        sigma_kind,
+        XtX,
+        Xty,
+        yty,
+        Xw,
+        yw,
+        n_eff,
+        l1,
+        l2,
+        hyper,
+        sigma_scale,
+        sigma2,
+        sigma2_floor,
+        local,
+        glob,
+        tuning,
+        rng,
     )
     intercept = 0.0
     if fit_intercept:

@@ -51,7 +51,8 @@ def test_gaussian_models_with_scale_mixture_priors_get_a_kernel(prior, sigma):
 
 @pytest.mark.parametrize("prior", [br.Laplace(1.0), br.BayesianLasso(), br.Horseshoe(), br.HierarchicalNormal()])
 @pytest.mark.parametrize(
-    "likelihood", [StudentT(), StudentT(nu=None), StudentT(nu=3.0, sigma=1.0), StudentT(nu=None, sigma=1.0), Bernoulli()]
+    "likelihood",
+    [StudentT(), StudentT(nu=None), StudentT(nu=3.0, sigma=1.0), StudentT(nu=None, sigma=1.0), Bernoulli()],
 )
 def test_student_t_and_logit_models_get_an_augmented_kernel(prior, likelihood):
     X, y = _data(20, 3)
