@@ -31,13 +31,13 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
     minimizes the log loss plus the prior's penalty ``l1 ||beta||_1 + l2 ||beta||_2^2``: exactly scikit-learn's
     ``LogisticRegression(C = 1 / (l1 + 2 l2), l1_ratio = l1 / (l1 + 2 l2))`` (``prior.to_sklearn(family=
     "binomial")``, in ``equivalent_penalty_``): ``Normal(tau)`` is ``C = tau^2`` (L2), ``Laplace(b)`` is
-    ``C = b`` (L1), with exact zeros. With ``method="nuts"`` the posterior is sampled and the predicted
-    probability is averaged over it.
+    ``C = b`` (L1), with exact zeros. With a posterior method (``"sample"``, ``"gibbs"``, ``"nuts"``) the posterior
+    is sampled and the predicted probability is averaged over it.
 
     Parameters
     ----------
     prior : Prior or ShrinkagePrior
-        A penalty prior (``bayesreg.Normal``, ``Laplace``, ``ElasticNet``), or, with ``method="nuts"`` only, a
+        A penalty prior (``bayesreg.Normal``, ``Laplace``, ``ElasticNet``), or, with a posterior method only, a
         hierarchical one (its scale is not multiplied by a noise scale: the Bernoulli likelihood has none).
     fit_intercept : bool, default=True
         Fit an unpenalized intercept (flat prior).
@@ -46,8 +46,9 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
         prior then acts on ``sd_j * beta_j`` (glmnet's ``standardize=TRUE``). ``coef_`` and ``intercept_`` are
         on the original scale.
     method : {"map", "sample", "gibbs", "nuts"}, default="map"
-        As in :class:`~bayesreg.BayesianRegression`; the Bernoulli likelihood has no Gibbs kernel yet, so
-        ``"sample"`` runs NUTS and ``"gibbs"`` is refused.
+        As in :class:`~bayesreg.BayesianRegression`: ``"sample"`` draws the posterior by Gibbs sampling with
+        Polya-Gamma weights (Polson, Scott & Windle 2013) for a penalty prior, ``BayesianLasso``,
+        ``HierarchicalNormal``, ``Horseshoe`` or ``HorseshoePlus``, and by NUTS otherwise.
     draws, tune, chains, cores, random_seed, nuts_sampler, target_accept, progressbar, store_log_likelihood,
     store_predictive
         Sampler settings, as in :class:`~bayesreg.BayesianRegression`.

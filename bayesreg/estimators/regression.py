@@ -83,9 +83,9 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         ``idata_.attrs`` records (``summary(scale="fitted")`` summarizes them as stored).
     method : {"map", "sample", "gibbs", "nuts"}, default="map"
         Exact MAP, or the full posterior: ``"sample"`` by the fastest exact sampler for the model (a compiled Gibbs
-        kernel for the normal likelihood with a penalty prior, ``BayesianLasso``, ``HierarchicalNormal``,
-        ``Horseshoe`` or ``HorseshoePlus``; NUTS otherwise), ``"gibbs"`` (refused, naming why, for a model without
-        a kernel) or ``"nuts"`` (:func:`bayesreg.inference.sampling.sample_posterior`).
+        kernel for the normal and Student-t likelihoods with a penalty prior, ``BayesianLasso``,
+        ``HierarchicalNormal``, ``Horseshoe`` or ``HorseshoePlus``; NUTS otherwise), ``"gibbs"`` (refused, naming
+        why, for a model without a kernel) or ``"nuts"`` (:func:`bayesreg.inference.sampling.sample_posterior`).
     draws, tune, chains : int, default=1000, 1000, 4
         Draws kept per chain, tuning steps (NUTS) or burn-in sweeps (Gibbs) per chain, number of chains.
     cores : int or None, default=None

@@ -1,7 +1,11 @@
 """Sample a built model's posterior with a compiled Gibbs kernel, when one exists for it.
 
 :func:`gibbs_plan` reads a :class:`~bayesreg.model.RegressionModel` (likelihood, prior, prior on sigma) and says
-which kernel of :mod:`bayesreg.inference.gibbs_kernels` samples exactly its posterior, or why none does.
+which kernel of :mod:`bayesreg.inference.gibbs_kernels` samples exactly its posterior, or why none does. The
+Gaussian likelihood is sampled from its sufficient statistics; the Student-t and the logit (Bernoulli) are
+Gaussian given a latent weight per row, drawn between sweeps (:func:`_run_augmented_chain`): Gamma weights, the
+t being a scale mixture of normals, and Polya-Gamma weights (Polson, Scott & Windle 2013), drawn by the
+``polyagamma`` package.
 :func:`sample_gibbs` runs the chains (in parallel threads: the kernels release the GIL) and returns the same
 ArviZ ``DataTree`` NUTS would: the same variables (free and deterministic, under the model's names, dims and
 coords), ``sample_stats``, ``observed_data`` and ``constant_data``, and, when stored, ``log_likelihood`` and

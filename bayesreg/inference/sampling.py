@@ -158,8 +158,9 @@ def sample_posterior(
     ----------
     method : {"sample", "gibbs", "nuts"}
         ``"sample"``: a compiled Gibbs kernel when one samples this model exactly
-        (:func:`bayesreg.inference.gibbs_sampler.gibbs_plan`: the Gaussian likelihood with a penalty prior, the
-        Bayesian lasso, the hierarchical normal, the horseshoe or the horseshoe+), else NUTS. ``"gibbs"`` refuses
+        (:func:`bayesreg.inference.gibbs_sampler.gibbs_plan`: the Gaussian, Student-t or Bernoulli likelihood
+        with a penalty prior, the Bayesian lasso, the hierarchical normal, the horseshoe or the horseshoe+), else
+        NUTS. ``"gibbs"`` refuses
         (ValueError, saying why) a model without a kernel; ``"nuts"`` always takes NUTS.
     draws, tune, chains : int
         Draws kept per chain, tuning steps (NUTS) or burn-in sweeps (Gibbs) per chain, chains.

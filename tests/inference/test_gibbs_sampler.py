@@ -357,12 +357,15 @@ CASES = [
 def test_every_kernel_agrees_with_nuts_on_the_same_model(label, prior, sigma, shape, nonzero, divergences):
     X, y = _data(*shape, seed=11, **({} if nonzero is None else {"nonzero": nonzero}))
     rm = build_model(X, y, prior, likelihood=Gaussian(sigma=sigma, sigma_prior=prior.sigma_prior))
+    _assert_gibbs_agrees_with_nuts(rm, max(prior.target_accept, 0.99 if shape[1] > shape[0] else 0.95), divergences)
+
+
+def _assert_gibbs_agrees_with_nuts(rm, target_accept, divergences):
     kwargs = {"tune": 1000, "chains": 4, "random_seed": 3, "progressbar": False}
     lean = {"store_log_likelihood": False, "store_predictive": False}
     gibbs = sampling.sample_posterior(rm, method="gibbs", draws=2000, **lean, **kwargs)
-    target = max(prior.target_accept, 0.99 if shape[1] > shape[0] else 0.95)
     nuts = sampling.sample_posterior(
-        rm, method="nuts", nuts_sampler="pymc", draws=2000, target_accept=target, **lean, **kwargs
+        rm, method="nuts", nuts_sampler="pymc", draws=2000, target_accept=target_accept, **lean, **kwargs
     )
     reference = sampling.diagnose(nuts)
     assert reference.n_divergences <= divergences and reference.max_rhat <= 1.01, "the reference is not clean"
@@ -373,3 +376,28 @@ def test_every_kernel_agrees_with_nuts_on_the_same_model(label, prior, sigma, sh
         ref = theirs[key]
         assert abs(median - ref[0]) < Z_MAX * np.hypot(se_median, ref[2]), (key, median, ref[0])
         assert abs(sd - ref[1]) < Z_MAX * np.hypot(se_sd, ref[3]), (key, sd, ref[1])
+
+
+#: the augmented kernels: (label, prior, likelihood, weighted and offset, divergences allowed in the NUTS reference)
+AUGMENTED = [
+    ("t_laplace", br.Laplace(0.5), StudentT(nu=4.0), False, 0),
+    ("t_learned_nu_lasso", br.BayesianLasso(), StudentT(nu=None), True, 0),
+    ("logit_laplace", br.Laplace(0.5), Bernoulli(), True, 0),
+    ("logit_horseshoe", br.Horseshoe(), Bernoulli(), False, 80),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("label", "prior", "likelihood", "weighted", "divergences"), AUGMENTED, ids=[c[0] for c in AUGMENTED]
+)
+def test_every_augmented_kernel_agrees_with_nuts(label, prior, likelihood, weighted, divergences):
+    X, y = _data(60, 4, seed=12, nonzero=DENSE)
+    if likelihood.family == "binomial":
+        y = (y > 2.0).astype(float)
+    else:  # heavy tails: a few outliers
+        y = y + np.where(np.arange(60) % 15 == 0, 6.0, 0.0)
+    rng = np.random.default_rng(5)
+    extra = {"sample_weight": rng.uniform(0.5, 2.0, 60), "offset": 0.3 * rng.normal(size=60)} if weighted else {}
+    rm = build_model(X, y, prior, likelihood=likelihood, **extra)
+    _assert_gibbs_agrees_with_nuts(rm, max(prior.target_accept, 0.95), divergences)
