@@ -61,6 +61,7 @@ import pymc as pm
 import pytensor
 import pytensor.tensor as pt
 from pymc.pytensorf import convert_observed_data
+from pytensor.compile.mode import Mode
 from pytensor.gradient import grad
 from pytensor.graph.replace import graph_replace
 from scipy import optimize
@@ -164,9 +165,10 @@ class _Compiled:
     objectives holds (:data:`OBJECTIVES`). Its data are the model's ``pm.Data``; it is used by one solver at a time.
     """
 
-    def __init__(self, rm: RegressionModel):
+    def __init__(self, rm: RegressionModel, mode: str = "compiled"):
         model = rm.model
         self.rm = rm
+        self.mode = mode
         self.fixed_sigma = rm.likelihood.fixed_sigma
         self.fit_intercept = rm.fit_intercept
         beta_v = model.rvs_to_values[rm.beta]
@@ -196,9 +198,7 @@ class _Compiled:
             w = pt.maximum(w, _CURVATURE_FLOOR * majorizer)
         w = pt.broadcast_to(w, rm.eta.shape)
         (w,) = model.replace_rvs_by_values([graph_replace(w, {eta: rm.eta})])
-        # Numba backend: on pip installs PyTensor's C backend has no BLAS and is ~100x slower
-        # per call for a large X (measured: 15 ms vs 0.15 ms at n=2000, p=500).
-        self.fn = pytensor.function(inputs, [f, *grads, w], on_unused_input="ignore", mode="NUMBA")
+        self.fn = pytensor.function(inputs, [f, *grads, w], on_unused_input="ignore", mode=_MODES[mode])
         #: the names of the model's data (shared variables): all of them are set before each use
         self.data_names = frozenset(var.name for var in model.data_vars)
 
@@ -219,6 +219,15 @@ class _Compiled:
             if shared.ndim:
                 shared.set_value(np.zeros((0,) * shared.ndim, dtype=shared.dtype))
 
+
+#: How an objective is evaluated. "compiled": PyTensor's Numba backend (on pip installs its C backend has no BLAS
+#: and is ~100x slower per call for a large X: 15 ms vs 0.15 ms at n=2000, p=500); a process's first Numba call
+#: costs about 1.4 s (Numba's start-up and loading the cached code), each later one 70 us on diabetes. "python":
+#: PyTensor's Python linker after its fast_compile rewrites, numpy for every node (BLAS for the products): nothing to
+#: compile or load (60 ms), about 0.4 ms a call on diabetes and 3-4x the compiled call at n=2000-100,000. A single
+#: fit evaluates a handful of times, a path hundreds: measured on diabetes, a first Laplace fit after import takes
+#: 0.22 s in Python and 1.75 s compiled
+_MODES = {"compiled": "NUMBA", "python": Mode(linker="py", optimizer="fast_compile")}
 
 #: the pool of compiled smooth objectives, keyed on a model's structure (:func:`_objective_key`): a second solver
 #: of the same structure (a refit, a cross-validation fold, the next ``map_path`` call) compiles nothing. At most
@@ -254,9 +263,13 @@ class SmoothObjective:
         fit_intercept: bool,
         sample_weight: np.ndarray | None = None,
         offset: np.ndarray | None = None,
+        many_evaluations: bool = False,
     ) -> SmoothObjective:
         """The smooth part of the model of ``y ~ likelihood(offset + b0 + X beta)`` with a flat prior on the
         coefficients (the MAP's working model; data already validated and in working coordinates).
+
+        ``many_evaluations`` (a path) asks for the compiled function (:data:`_MODES`); otherwise (one fit) a free
+        compiled one is taken when the pool has one, else a Python-evaluated one, which costs nothing to build.
 
         A compiled function of the same structure is reused with these data put in: bit for bit the result of a
         fresh compile. A new one is compiled (and evaluated once, so that numba compiles now, not in a solve)
@@ -271,9 +284,14 @@ class SmoothObjective:
         for name in likelihood.data_fields:
             if getattr(likelihood, name) is not None:
                 data[name] = np.float64(getattr(likelihood, name))
-        compiled = OBJECTIVES.take(key)
+        modes = ("compiled",) if many_evaluations else ("compiled", "python")
+        for mode in modes:
+            compiled = OBJECTIVES.take((*key, mode))
+            if compiled is not None:
+                break
         fresh = compiled is None
         if not fresh:
+            key = (*key, compiled.mode)
             compiled.set_data({name: value for name, value in data.items() if name in compiled.data_names})
         else:
             rm = build_model(
@@ -285,7 +303,9 @@ class SmoothObjective:
                 sample_weight=sample_weight,
                 offset=offset,
             )
-            compiled = _Compiled(rm)
+            mode = "compiled" if many_evaluations else "python"
+            compiled = _Compiled(rm, mode)
+            key = (*key, mode)
             # only a function whose every datum is one of these (and holds what these put in) can serve another
             # problem of this structure: anything else taken from the data would be a constant of its graph
             model = rm.model
@@ -298,7 +318,7 @@ class SmoothObjective:
         if key is not None:
             # back to the pool once nothing uses it (the finalizer refers to the pool, not to the objective)
             weakref.finalize(working, OBJECTIVES.give_back, key, compiled).atexit = False
-        if fresh:
+        if fresh and compiled.mode == "compiled":
             # Numba compiles (or loads from its cache) on the first call: do it here, with the rest of the
             # compilation, not inside the first solve
             objective.evaluate(0.0, np.zeros(X.shape[1]), None if objective.fixed_sigma else 0.0)
@@ -384,7 +404,9 @@ class MapSolver:
     The smooth part is compiled from the model rebuilt in working coordinates
     (:class:`~bayesreg.data.design.Scaling`); ``rm`` itself is not compiled. A compiled function of the same
     structure (likelihood, intercept, weights, offset, shape of ``X``) is reused when one is free
-    (:class:`SmoothObjective`): a second solver of that structure compiles nothing.
+    (:class:`SmoothObjective`): a second solver of that structure compiles nothing. ``many_evaluations=True`` (a
+    path) asks for a Numba-compiled function; a single fit takes a Python-evaluated one unless a compiled one is
+    free (:data:`_MODES`: the first fit of a process pays no compilation).
     """
 
     @classmethod
@@ -398,15 +420,18 @@ class MapSolver:
         fit_intercept: bool = True,
         sample_weight: np.ndarray | None = None,
         offset: np.ndarray | None = None,
+        many_evaluations: bool = False,
     ) -> MapSolver:
         """The solver of the model :func:`~bayesreg.model.build_model` would build from these arguments (validated
         float arrays), with the same checks of ``y`` and of the mode's existence, without building that PyMC
         model (only its working twin is compiled, or reused); ``solver.rm`` is then a :class:`MapProblem`."""
         y = likelihood.check_y(y, fit_intercept=fit_intercept, sample_weight=sample_weight)
         check_mode_exists(X, y, prior, likelihood, fit_intercept=fit_intercept, sample_weight=sample_weight)
-        return cls(MapProblem(X, y, prior, likelihood, fit_intercept, sample_weight, offset))
+        return cls(
+            MapProblem(X, y, prior, likelihood, fit_intercept, sample_weight, offset), many_evaluations=many_evaluations
+        )
 
-    def __init__(self, rm: RegressionModel | MapProblem):
+    def __init__(self, rm: RegressionModel | MapProblem, *, many_evaluations: bool = False):
         self.rm = rm
         likelihood = rm.likelihood
         if not likelihood.fixed_sigma and not isinstance(likelihood, Gaussian):
@@ -434,6 +459,7 @@ class MapSolver:
             sample_weight=sample_weight,
             # eta - a = o + (b0 - a + m' beta) + (X - m) beta, all divided by t
             offset=None if offset is None else offset / self.scaling.y_scale,
+            many_evaluations=many_evaluations,
         )
         self.working = self.objective.working
         #: the observations' weights (ones without sample_weight), their sum, and the working offset (zeros)

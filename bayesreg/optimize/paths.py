@@ -189,7 +189,7 @@ def map_path(
         weights = weights_from_enet_path(alphas, ratio, sigma=sigma or 1.0, n_samples=n)
     # the solver needs no PyMC model of the user's (only its working twin, compiled once per structure)
     solver = MapSolver.from_data(
-        X, y, prior_from_weights(weights[0]), likelihood=likelihood, fit_intercept=fit_intercept
+        X, y, prior_from_weights(weights[0]), likelihood=likelihood, fit_intercept=fit_intercept, many_evaluations=True
     )
     path = quadratic_map_path(solver, weights) if likelihood.quadratic else glm_map_path(solver, weights)
     if return_path:
