@@ -88,3 +88,11 @@ def test_quick_start_runs_and_its_numbers_hold(capsys):
     assert est.map_.certificate <= 1e-14
     assert "support agrees: True" in capsys.readouterr().out
     assert coefs.shape == (10, 100) and np.all(np.diff(alphas) < 0)
+
+
+def test_first_fit_table_is_the_stored_run():
+    report = json.loads((RESULTS / "bench_first_fit.json").read_text())
+    section = README[README.index("### First fits in a fresh process") : README.index("### Logistic and Poisson paths")]
+    times = [float(m) for m in re.findall(r"\| ([0-9.]+) s \|", section)]
+    assert times == [round(v, 3) for v in report["median"].values()]
+    assert f"first fitted MAP: {report['import_to_first_map_fit']:.2f} s" in section

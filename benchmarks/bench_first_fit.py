@@ -1,0 +1,118 @@
+"""What a user waits for in a fresh Python process: ``import bayesreg``, then the first fits on diabetes.
+
+Each repeat is a new process (disk caches of PyTensor and Numba warm, as on any machine after its first run). It
+times, in order: ``import bayesreg`` (lazy), loading its modules (PyMC, PyTensor, scikit-learn: the first use of an
+estimator class), the first MAP fit of ``BayesianRegression(prior=Laplace(b), sigma=...)`` (the Lasso of
+``alpha = sigma^2 / (n b)``), a second fit at another strength, the same for a learned sigma, then the first fit
+with ``method="sample"`` (the Gibbs kernel: Numba's start-up) and with ``method="nuts"``. The anchor is
+scikit-learn's ``Lasso`` fit of the same problem in the same process (its first call). Medians over the repeats.
+
+Run ``python benchmarks/bench_first_fit.py [--repeats 3] [--json PATH]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+from _common import cpu_busy, fmt_busy, git_revision, load_average, log_table
+
+CHILD = r"""
+import json, time, warnings
+T = time.perf_counter
+t0 = T()
+import bayesreg as br
+t1 = T()
+from sklearn.datasets import load_diabetes
+from sklearn.linear_model import Lasso
+X, y = load_diabetes(return_X_y=True)
+t2 = T()
+Estimator = br.BayesianRegression
+t3 = T()
+sigma, b = 50.0, 0.05
+est = Estimator(prior=br.Laplace(b), sigma=sigma).fit(X, y)
+t4 = T()
+Estimator(prior=br.Laplace(2 * b), sigma=sigma).fit(X, y)
+t5 = T()
+Estimator(prior=br.Laplace(b), sigma=None).fit(X, y)
+t6 = T()
+Estimator(prior=br.Laplace(2 * b), sigma=None).fit(X, y)
+t7 = T()
+Lasso(alpha=sigma**2 / (len(y) * b), tol=1e-10, max_iter=100000).fit(X, y)
+t8 = T()
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    kwargs = dict(draws=1000, tune=1000, chains=4, random_seed=0, progressbar=False)
+    Estimator(prior=br.Laplace(b), sigma=None, method="sample", **kwargs).fit(X, y)
+    t9 = T()
+    Estimator(prior=br.Laplace(b), sigma=None, method="nuts", **kwargs).fit(X, y)
+    t10 = T()
+print(json.dumps({
+    "import_bayesreg": t1 - t0,
+    "load_modules": t3 - t2,
+    "first_map_fit_fixed_sigma": t4 - t3,
+    "second_map_fit_fixed_sigma": t5 - t4,
+    "first_map_fit_learned_sigma": t6 - t5,
+    "second_map_fit_learned_sigma": t7 - t6,
+    "sklearn_lasso_first_fit": t8 - t7,
+    "first_gibbs_fit": t9 - t8,
+    "first_nuts_fit": t10 - t9,
+}))
+"""
+
+LABELS = {
+    "import_bayesreg": "import bayesreg (lazy)",
+    "load_modules": "load its modules (PyMC, PyTensor; first use)",
+    "first_map_fit_fixed_sigma": "first MAP fit, sigma fixed",
+    "second_map_fit_fixed_sigma": "second MAP fit, sigma fixed",
+    "first_map_fit_learned_sigma": "first MAP fit, sigma learned",
+    "second_map_fit_learned_sigma": "second MAP fit, sigma learned",
+    "sklearn_lasso_first_fit": "anchor: sklearn Lasso, first fit",
+    "first_gibbs_fit": "first fit, method='sample' (Gibbs, 4 x 1000)",
+    "first_nuts_fit": "first fit, method='nuts' (4 x 1000)",
+}
+
+
+def run_child() -> dict[str, float]:
+    done = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True, check=True, timeout=600)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON to PATH")
+    args = parser.parse_args(argv)
+    busy_before = cpu_busy()
+    runs = [run_child() for _ in range(args.repeats)]
+    busy_after = cpu_busy()
+    median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    anchor = median["sklearn_lasso_first_fit"]
+    rows = [
+        [LABELS[key], f"{value:.3f} s", f"{value / anchor:.0f}x" if "map" in key else ""]
+        for key, value in median.items()
+    ]
+    log_table(print, f"first fits in a fresh process (median of {args.repeats})", ["", "time", "vs anchor"], rows)
+    user_wait = median["import_bayesreg"] + median["load_modules"] + median["first_map_fit_fixed_sigma"]
+    print(f"import bayesreg to a first MAP fit, end to end: {user_wait:.2f} s")
+    print(f"other processes' CPU: {fmt_busy(busy_before)} before, {fmt_busy(busy_after)} after")
+    report = {
+        "median": median,
+        "runs": runs,
+        "import_to_first_map_fit": user_wait,
+        "cpu_busy_before": busy_before,
+        "cpu_busy_after": busy_after,
+        "load_average": load_average(),
+        "revision": git_revision(),
+    }
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2))
+    return report
+
+
+if __name__ == "__main__":
+    main()
