@@ -7,6 +7,10 @@ estimator class), the first MAP fit of ``BayesianRegression(prior=Laplace(b), si
 with ``method="sample"`` (the Gibbs kernel: Numba's start-up) and with ``method="nuts"``. The anchor is
 scikit-learn's ``Lasso`` fit of the same problem in the same process (its first call). Medians over the repeats.
 
+Then ``cross_val_score`` (5 folds, learned sigma) with ``n_jobs=1`` and ``n_jobs=2``, each in a fresh process,
+called twice (the first call of ``n_jobs=2`` starts joblib's worker processes, which then load PyMC), for the MAP
+and for ``method="sample"``: the anchor of ``n_jobs=2`` is ``n_jobs=1``.
+
 Run ``python benchmarks/bench_first_fit.py [--repeats 3] [--json PATH]``.
 """
 
@@ -64,6 +68,25 @@ print(json.dumps({
 }))
 """
 
+CHILD_CV = r"""
+import json, sys, time, warnings
+warnings.filterwarnings("ignore")
+import bayesreg as br
+from sklearn.datasets import load_diabetes
+from sklearn.model_selection import cross_val_score
+X, y = load_diabetes(return_X_y=True)
+n_jobs = int(sys.argv[1])
+out = {}
+for method in ("map", "sample"):
+    kw = {} if method == "map" else dict(method=method, draws=1000, tune=1000, chains=4, random_seed=0, progressbar=False)
+    est = br.BayesianRegression(prior=br.Laplace(0.05), sigma=None, **kw)
+    for call in ("first", "second"):
+        t = time.perf_counter()
+        cross_val_score(est, X, y, cv=5, n_jobs=n_jobs)
+        out[f"{method}_{call}"] = time.perf_counter() - t
+print(json.dumps(out))
+"""
+
 LABELS = {
     "import_bayesreg": "import bayesreg (lazy)",
     "load_modules": "load its modules (PyMC, PyTensor; first use)",
@@ -77,8 +100,8 @@ LABELS = {
 }
 
 
-def run_child() -> dict[str, float]:
-    done = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True, check=True, timeout=600)
+def run_child(code: str = CHILD, *args: str) -> dict[str, float]:
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True, timeout=600)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -97,6 +120,12 @@ def main(argv=None) -> dict:
         for key, value in median.items()
     ]
     log_table(print, f"first fits in a fresh process (median of {args.repeats})", ["", "time", "vs anchor"], rows)
+    cv = {n_jobs: run_child(CHILD_CV, str(n_jobs)) for n_jobs in (1, 2)}
+    rows = [
+        [key.replace("_", " call, "), f"{cv[1][key]:.2f} s", f"{cv[2][key]:.2f} s", f"{cv[2][key] / cv[1][key]:.2f}x"]
+        for key in cv[1]
+    ]
+    log_table(print, "cross_val_score, 5 folds", ["", "n_jobs=1", "n_jobs=2", "ratio"], rows)
     user_wait = median["import_bayesreg"] + median["load_modules"] + median["first_map_fit_fixed_sigma"]
     print(f"import bayesreg to a first MAP fit, end to end: {user_wait:.2f} s")
     print(f"other processes' CPU: {fmt_busy(busy_before)} before, {fmt_busy(busy_after)} after")
@@ -104,6 +133,7 @@ def main(argv=None) -> dict:
         "median": median,
         "runs": runs,
         "import_to_first_map_fit": user_wait,
+        "cross_val_score": {f"n_jobs={n_jobs}": values for n_jobs, values in cv.items()},
         "cpu_busy_before": busy_before,
         "cpu_busy_after": busy_after,
         "load_average": load_average(),

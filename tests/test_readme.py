@@ -93,6 +93,12 @@ def test_quick_start_runs_and_its_numbers_hold(capsys):
 def test_first_fit_table_is_the_stored_run():
     report = json.loads((RESULTS / "bench_first_fit.json").read_text())
     section = README[README.index("### First fits in a fresh process") : README.index("### Logistic and Poisson paths")]
-    times = [float(m) for m in re.findall(r"\| ([0-9.]+) s \|", section)]
+    table = section[: section.index("From `import bayesreg`")]
+    times = [float(m) for m in re.findall(r"\| ([0-9.]+) s \|", table)]
     assert times == [round(v, 3) for v in report["median"].values()]
+    cv = report["cross_val_score"]
+    rows = re.findall(r"\| ([0-9.]+) s \| ([0-9.]+) s \| ([0-9.]+)x \|", section)
+    assert [(float(a), float(b)) for a, b, _ in rows] == [
+        (round(cv["n_jobs=1"][key], 2), round(cv["n_jobs=2"][key], 2)) for key in cv["n_jobs=1"]
+    ]
     assert f"first fitted MAP: {report['import_to_first_map_fit']:.2f} s" in section
