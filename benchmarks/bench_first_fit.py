@@ -78,7 +78,7 @@ X, y = load_diabetes(return_X_y=True)
 n_jobs = int(sys.argv[1])
 out = {}
 for method in ("map", "sample"):
-    kw = {} if method == "map" else dict(method=method, draws=1000, tune=1000, chains=4, random_seed=0, progressbar=False)
+    kw = {} if method == "map" else dict(method=method, draws=1000, tune=1000, chains=4, random_seed=0)
     est = br.BayesianRegression(prior=br.Laplace(0.05), sigma=None, **kw)
     for call in ("first", "second"):
         t = time.perf_counter()
