@@ -156,3 +156,20 @@ def test_a_learned_sigma_with_an_improper_posterior_is_warned_about():
         build_model(
             X_many, X_many @ [1.0, 2.0, 3.0] + 1e-3 * rng.normal(size=30), br.Laplace(1.0), likelihood=Gaussian()
         )
+
+
+def test_the_model_holds_its_own_copy_of_x_and_the_posterior_borrows_it():
+    """build_model borrows the copy PyMC's conversion makes (one copy of X, not two): it must never be the caller's
+    array. The Gibbs DataTree's constant_data holds the model's arrays without another copy."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 3))
+    y = X[:, 0] + rng.normal(size=30)
+    rm = br.build_model(X, y, br.Normal(1.0), likelihood=Gaussian(sigma=1.0))
+    held = rm.model["X"].get_value(borrow=True)
+    assert not np.shares_memory(held, X)
+    X[0, 0] = 99.0
+    assert held[0, 0] != 99.0
+    from bayesreg.inference import sampling
+
+    idata = sampling.sample_posterior(rm, method="gibbs", draws=5, tune=5, chains=1, random_seed=0)
+    assert np.shares_memory(idata["constant_data"]["X"].values, held)

@@ -251,7 +251,9 @@ def _sample_by_gibbs(rm, plan, draws, tune, chains, cores, seed):
         used = {dim for dims, _ in variables.values() for dim in dims}
         return xr.Dataset(variables, coords={dim: coords[dim] for dim in used})
 
-    data = {v.name: v.get_value() for v in model.data_vars}
+    # the model's arrays themselves (at large n a copy of X would double its memory): pm.set_data replaces them,
+    # it does not write into them
+    data = {v.name: v.get_value(borrow=True) for v in model.data_vars}
     observed = data.pop("y")
     sample_stats = dataset(extra["sample_stats"], ("chain", "draw"))
     sample_stats.attrs.update(sampling_time=extra["sampling_time"], tuning_steps=tune)

@@ -10,7 +10,7 @@ from arviz_base import from_dict
 import bayesreg as br
 from bayesreg.inference import sampling
 from bayesreg.inference.sampling import SamplingWarning, check_sampler, choose_sampler, diagnose, warn_if_problems
-from bayesreg.likelihoods import Bernoulli, Gaussian
+from bayesreg.likelihoods import Gaussian, Poisson
 from bayesreg.model import build_model
 
 
@@ -339,7 +339,8 @@ def test_pymc_runs_one_chain_per_available_core_by_default(monkeypatch, sampler,
 def test_predictive_draws_are_quiet_whatever_the_sampling_progressbar(monkeypatch, progressbar):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(30, 2))
-    rm = build_model(X, (X[:, 0] + rng.normal(size=30) > 0).astype(float), br.Laplace(1.0), likelihood=Bernoulli())
+    # the Poisson: its log likelihood and predictive come from PyMC (the Gaussian, Student-t and Bernoulli: numpy)
+    rm = build_model(X, rng.poisson(2.0, size=30).astype(float), br.Laplace(1.0), likelihood=Poisson())
     fake_idata = from_dict({"posterior": {"beta": np.zeros((2, 5, 2))}})
     calls = {}
     monkeypatch.setattr(sampling.pm, "sample", lambda **kwargs: fake_idata)
