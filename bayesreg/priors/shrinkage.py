@@ -194,7 +194,7 @@ class Horseshoe(ShrinkagePrior):
     Local scales ``lambda_j`` let strong signals escape the global shrinkage ``tau``, and
     ``beta = lambda tau sigma z``. ``method="sample"`` draws it with a Gibbs sampler
     (:mod:`bayesreg.inference.gibbs_kernels`): on n=100, p=300 with 5 non-zeros, at the defaults,
-    r_hat 1.005 and 1.007 for seeds 1 and 2 in about 6.3 s (measured 2026-11-30). NUTS needs a high
+    r_hat 1.005 and 1.007 for seeds 1 and 2 in 6.5-6.8 s (measured 2026-11-30). NUTS needs a high
     ``target_accept`` (0.99 by default) and still left 27 and 39 divergent transitions in 4000 draws
     there (r_hat 1.016 and 1.029, 1.5-2 min; measured 2026-11-21).
 
@@ -212,12 +212,16 @@ class Horseshoe(ShrinkagePrior):
 
     def build(self, name, *, dims=None, shape=None, sigma=None, n_obs=None):
         tau = pm.HalfCauchy(f"{name}_tau", beta=self.tau_scale)
-        lam = pm.HalfCauchy(f"{name}_lam", beta=1.0, dims=dims, shape=shape)
+        lam = self._local_scales(name, dims=dims, shape=shape)
         z = pm.Normal(f"{name}_z", mu=0.0, sigma=1.0, dims=dims, shape=shape)
         return pm.Deterministic(name, z * lam * tau * sigma, dims=dims)
 
+    def _local_scales(self, name, *, dims, shape):
+        """``lambda_j ~ HalfCauchy(1)``."""
+        return pm.HalfCauchy(f"{name}_lam", beta=1.0, dims=dims, shape=shape)
 
-class HorseshoePlus(ShrinkagePrior):
+
+class HorseshoePlus(Horseshoe):
     """The horseshoe+ of Bhadra, Datta, Polson & Willard (2017).
 
     .. math::
@@ -238,18 +242,10 @@ class HorseshoePlus(ShrinkagePrior):
         Scale ``s`` of the global half-Cauchy.
     """
 
-    _param_names = ("tau_scale",)
-    target_accept = 0.99
-
-    def __init__(self, tau_scale: float = 1.0):
-        self.tau_scale = _check_scale(tau_scale, "tau_scale")
-
-    def build(self, name, *, dims=None, shape=None, sigma=None, n_obs=None):
-        tau = pm.HalfCauchy(f"{name}_tau", beta=self.tau_scale)
+    def _local_scales(self, name, *, dims, shape):
+        """``lambda_j ~ HalfCauchy(eta_j)``, ``eta_j ~ HalfCauchy(1)``."""
         eta = pm.HalfCauchy(f"{name}_eta", beta=1.0, dims=dims, shape=shape)
-        lam = pm.HalfCauchy(f"{name}_lam", beta=eta, dims=dims, shape=shape)
-        z = pm.Normal(f"{name}_z", mu=0.0, sigma=1.0, dims=dims, shape=shape)
-        return pm.Deterministic(name, z * lam * tau * sigma, dims=dims)
+        return pm.HalfCauchy(f"{name}_lam", beta=eta, dims=dims, shape=shape)
 
 
 class RegularizedHorseshoe(ShrinkagePrior):
