@@ -233,19 +233,15 @@ def _prior_precision(kind, l1, l2, local, glob, sigma2, out):
 
 
 @_jit
-def _scaled_quadratic(kind, beta, local, glob):
-    """``sum_j beta_j^2 / psi_j`` over the coefficients whose prior variance is ``sigma^2 psi_j`` (0 for a penalty
-    prior, whose scale does not involve sigma)."""
-    if kind == PENALTY:
+def _scaled_quadratic(kind, beta, local):
+    """``sum_j beta_j^2 / psi_j`` over the coefficients whose prior variance is ``sigma^2 psi_j``, as sigma's
+    conditional given ``beta`` needs it: the Bayesian lasso's ``psi_j = tau_j^2``; 0 for a penalty prior, whose
+    scale does not involve sigma (the other kinds draw sigma with ``beta`` integrated out)."""
+    if kind != LASSO:
         return 0.0
     total = 0.0
     for j in range(beta.shape[0]):
-        if kind == LASSO:
-            total += beta[j] * beta[j] * local[j, 0]
-        elif kind == HIERARCHICAL_NORMAL:
-            total += beta[j] * beta[j] / glob[0]
-        else:
-            total += beta[j] * beta[j] / (local[j, 0] * glob[0])
+        total += beta[j] * beta[j] * local[j, 0]
     return total
 
 
@@ -355,29 +351,18 @@ def _marginal_terms(tau2, lam2, XtX, Xty, yty, G, yw):
 
 
 @_jit
-def _log_target_tau(log_tau, lam2, sigma2, tau_scale, XtX, Xty, yty, G, yw):
-    """``log p(log tau | lambda, sigma, y)`` up to a constant, ``beta`` integrated out, under
-    ``tau ~ HalfCauchy(tau_scale)`` (the Jacobian of ``log tau`` included)."""
+def _log_tau_terms(log_tau, lam2, tau_scale, XtX, Xty, yty, G, yw):
+    """The parts of ``log p(log tau | lambda, sigma, y)`` with ``beta`` integrated out: ``-log|M| / 2 + log p(tau) +
+    log tau`` under ``tau ~ HalfCauchy(tau_scale)`` (the Jacobian of ``log tau`` included), and
+    ``q = y' M^{-1} y``, ``M = I + tau^2 X Lambda X'``; ``(-inf, inf)`` for a ``tau`` so extreme that ``M`` cannot
+    be factorized (no mass to speak of: a proposal there is rejected). At a fixed sigma the log target is
+    ``first - q / (2 sigma^2)``; with sigma integrated out under Jeffreys' prior, ``first - (n_e / 2) log(q / 2)``."""
     tau2 = np.exp(2.0 * log_tau)
     try:
         logdet, quad = _marginal_terms(tau2, lam2, XtX, Xty, yty, G, yw)
-    except Exception:  # a tau so extreme that I + tau^2 X Lambda X' cannot be factorized: no mass to speak of
-        return -np.inf
-    return -0.5 * logdet - 0.5 * quad / sigma2 - np.log1p(tau2 / (tau_scale * tau_scale)) + log_tau
-
-
-@_jit
-def _log_marginal_tau(log_tau, lam2, tau_scale, shape, XtX, Xty, yty, G, yw):
-    """``log p(log tau | lambda, y)`` up to a constant with ``beta`` and ``sigma`` integrated out under Jeffreys'
-    prior on sigma: ``-log|M|/2 - shape log(q / 2) + log p(tau) + log tau``, ``M = I + tau^2 X Lambda X'``,
-    ``q = y' M^{-1} y``, ``shape = n_e / 2``; also returns ``q``."""
-    tau2 = np.exp(2.0 * log_tau)
-    try:
-        logdet, quad = _marginal_terms(tau2, lam2, XtX, Xty, yty, G, yw)
-    except Exception:  # as in _log_target_tau: a proposal there is rejected
+    except Exception:
         return -np.inf, np.inf
-    quad = max(quad, _TINY)
-    return -0.5 * logdet - shape * np.log(0.5 * quad) - np.log1p(tau2 / (tau_scale * tau_scale)) + log_tau, quad
+    return -0.5 * logdet - np.log1p(tau2 / (tau_scale * tau_scale)) + log_tau, quad
 
 
 @_jit
@@ -534,8 +519,10 @@ def _sweep(
         log_tau = 0.5 * np.log(glob[0])
         trial = log_tau + tuning[0] * rng.standard_normal()
         if sigma_kind == SIGMA_FIXED:
-            current = _log_target_tau(log_tau, lam2, sigma2, hyper[0], XtX, Xty, yty, G, yw)
-            proposed = _log_target_tau(trial, lam2, sigma2, hyper[0], XtX, Xty, yty, G, yw)
+            base, quad = _log_tau_terms(log_tau, lam2, hyper[0], XtX, Xty, yty, G, yw)
+            base_trial, quad_trial = _log_tau_terms(trial, lam2, hyper[0], XtX, Xty, yty, G, yw)
+            current = base - 0.5 * quad / sigma2
+            proposed = base_trial - 0.5 * quad_trial / sigma2
             moved = np.log(rng.random()) < proposed - current
             if moved:
                 glob[0] = _clip(np.exp(2.0 * trial))
@@ -543,9 +530,11 @@ def _sweep(
             # (tau, sigma) jointly: tau' by the random walk, sigma'^2 ~ InvGamma(n_e / 2, q(tau') / 2) (sigma's
             # conditional under Jeffreys' prior), accepted with the ratio of the marginal of tau under that
             # prior (sigma integrated out) times sigma pi_0(sigma) / (sigma pi_0(sigma)) for a HalfNormal pi_0
-            current, quad = _log_marginal_tau(log_tau, lam2, hyper[0], shape, XtX, Xty, yty, G, yw)
-            proposed, quad_trial = _log_marginal_tau(trial, lam2, hyper[0], shape, XtX, Xty, yty, G, yw)
-            sigma2_trial = _inverse_gamma(rng, shape, 0.5 * min(quad_trial, _HUGE))
+            base, quad = _log_tau_terms(log_tau, lam2, hyper[0], XtX, Xty, yty, G, yw)
+            base_trial, quad_trial = _log_tau_terms(trial, lam2, hyper[0], XtX, Xty, yty, G, yw)
+            current = base - shape * np.log(0.5 * max(quad, _TINY))
+            proposed = base_trial - shape * np.log(0.5 * max(quad_trial, _TINY))
+            sigma2_trial = _inverse_gamma(rng, shape, 0.5 * min(max(quad_trial, _TINY), _HUGE))
             log_ratio = proposed - current
             if sigma_kind == SIGMA_HALFNORMAL:
                 s2 = sigma_scale * sigma_scale
@@ -572,7 +561,7 @@ def _sweep(
         beta = _draw_rue(XtX, Xty, 1.0 / sigma2, prior_prec, rng)
     # 2. sigma | beta, latent scales
     if sigma_kind != SIGMA_FIXED and not collapsed:
-        rate = 0.5 * (_rss(beta, XtX, Xty, yty, Xw, yw) + _scaled_quadratic(kind, beta, local, glob))
+        rate = 0.5 * (_rss(beta, XtX, Xty, yty, Xw, yw) + _scaled_quadratic(kind, beta, local))
         sigma2, accepted = _update_sigma(sigma_kind, sigma2, shape, rate, sigma_scale, rng)
         sigma2 = max(sigma2, sigma2_floor)
     # 3. latent scales | beta, sigma
@@ -611,13 +600,15 @@ def gaussian_chain(
     l2,
     hyper,
     sigma_scale,
-    sigma2,
+    sigma2_state,
     sigma2_floor,
     local,
     glob,
     tuning,
     burn,
     thin,
+    first,
+    last,
     rng,
     out_beta,
     out_sigma,
@@ -626,19 +617,21 @@ def gaussian_chain(
     out_glob,
     out_accepted,
 ):
-    """Run ``burn`` sweeps and then ``thin`` per row of ``out_beta`` (the last of each kept), from the state
-    ``(sigma2, local, glob, tuning)``, updated in place (:func:`_sweep`). ``out_accepted`` records whether each
-    kept sweep's move of sigma was accepted: its Metropolis-Hastings step under a HalfNormal prior, the joint (tau,
-    sigma) move of the horseshoes and the hierarchical normal; always True for a conjugate draw (Jeffreys, no global
-    scale) and at a fixed sigma. ``sigma2`` is kept above ``sigma2_floor``: a proper posterior puts no appreciable
-    mass there, and an improper one (weights counting more observations than the rank of rows that fit y exactly)
+    """Sweeps ``first`` to ``last - 1`` of a chain of ``burn`` sweeps and then ``thin`` per row of ``out_beta`` (the
+    last of each kept), from the state ``(sigma2_state[0], local, glob, tuning)``, updated in place
+    (:func:`_sweep`): a chain runs in pieces, so that its progress can be reported and it can be stopped.
+    ``out_accepted`` records whether each kept sweep's move of sigma was accepted: its Metropolis-Hastings step
+    under a HalfNormal prior, the joint (tau, sigma) move of the horseshoes and the hierarchical normal; always True
+    for a conjugate draw (Jeffreys, no global scale) and at a fixed sigma. ``sigma2`` is kept above
+    ``sigma2_floor``: a proper posterior puts no appreciable mass there, and an improper one (weights counting more
+    observations than the rank of rows that fit y exactly)
     would otherwise run sigma to 0 until the factorizations fail.
 
     ``Xw``, ``yw`` are :math:`W^{1/2} X_c`, :math:`W^{1/2} y_c` when ``p > n`` (Bhattacharya's draw) and empty
     otherwise; ``sigma_scale`` is the fixed sigma (``SIGMA_FIXED``) or the HalfNormal prior's scale.
     """
-    n_keep = out_beta.shape[0]
-    for it in range(burn + n_keep * thin):
+    sigma2 = sigma2_state[0]
+    for it in range(first, last):
         beta, sigma2, accepted = _sweep(
             it,
             burn,
@@ -670,6 +663,7 @@ def gaussian_chain(
             out_accepted[k] = accepted
             if fit_intercept:
                 out_intercept[k] = y_mean - x_mean @ beta + np.sqrt(sigma2 / sum_w) * rng.standard_normal()
+    sigma2_state[0] = sigma2
 
 
 @_jit

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -324,44 +325,67 @@ def _sigma2_floor(mean_square: float) -> float:
     return SIGMA2_FLOOR * max(mean_square, np.finfo(float).tiny)
 
 
-def _run_chain(plan: GibbsPlan, stats: _Statistics, fit_intercept: bool, draws: int, tune: int, seed) -> dict:
+class _Stopped(Exception):
+    """A chain asked to stop (the user pressed Ctrl-C while it ran in a worker thread)."""
+
+
+class _Progress:
+    """The sweeps done by every chain of one fit: one progress bar (rich's, as PyMC's) when shown, and the flag
+    that stops the chains at their next piece. A chain reports after each piece of about 1/20 of its sweeps."""
+
+    PIECES = 20
+
+    def __init__(self, total: int, show: bool, label: str):
+        self.stop = threading.Event()
+        self._bar = None
+        if show:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self._bar = Progress(
+                TextColumn(label), BarColumn(), TextColumn("{task.percentage:>3.0f}%"), TimeRemainingColumn()
+            )
+            self._task = self._bar.add_task(label, total=total)
+
+    def pieces(self, total: int) -> list[tuple[int, int]]:
+        """``[first, last)`` sweep ranges of a chain of ``total`` sweeps, :attr:`PIECES` of them (a compiled piece
+        cannot be interrupted; a call costs about 40 us)."""
+        size = max(1, -(-total // self.PIECES))
+        return [(first, min(first + size, total)) for first in range(0, total, size)] or [(0, 0)]
+
+    def advance(self, sweeps: int) -> None:
+        if self.stop.is_set():
+            raise _Stopped
+        if self._bar is not None:
+            self._bar.update(self._task, advance=sweeps)
+
+    def __enter__(self):
+        if self._bar is not None:
+            self._bar.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self._bar is not None:
+            self._bar.stop()
+        return False
+
+
+def _run_chain(
+    plan: GibbsPlan, stats: _Statistics, fit_intercept: bool, draws: int, tune: int, seed, progress: _Progress
+) -> dict:
     rng = np.random.default_rng(seed)
     p = stats.Xty.shape[0]
     mean_square = stats.yty / max(stats.sum_w, 1.0)
     sigma2, local, glob = _initial_state(plan, mean_square, p, rng)
     out = _outputs(draws, p)
-    gk.gaussian_chain(
-        plan.kind,
-        plan.sigma_kind,
-        stats.XtX,
-        stats.Xty,
-        stats.yty,
-        stats.Xw,
-        stats.yw,
-        stats.n_eff,
-        stats.sum_w,
-        stats.x_mean,
-        stats.y_mean,
-        fit_intercept,
-        plan.l1,
-        plan.l2,
-        plan.hyper,
-        plan.sigma_scale,
-        sigma2,
-        _sigma2_floor(mean_square),
-        local,
-        glob,
-        gk.initial_tuning(),
-        tune,
-        plan.thin,
-        rng,
-        out["beta"],
-        out["sigma"],
-        out["intercept"],
-        out["local"],
-        out["glob"],
-        out["accepted"],
-    )
+    state, tuning, floor = np.array([sigma2]), gk.initial_tuning(), _sigma2_floor(mean_square)
+    for first, last in progress.pieces(tune + draws * plan.thin):
+        gk.gaussian_chain(
+            plan.kind, plan.sigma_kind, stats.XtX, stats.Xty, stats.yty, stats.Xw, stats.yw, stats.n_eff,
+            stats.sum_w, stats.x_mean, stats.y_mean, fit_intercept, plan.l1, plan.l2, plan.hyper, plan.sigma_scale,
+            state, floor, local, glob, tuning, tune, plan.thin, first, last, rng, out["beta"], out["sigma"],
+            out["intercept"], out["local"], out["glob"], out["accepted"],
+        )  # fmt: skip
+        progress.advance(last - first)
     return out
 
 
@@ -377,7 +401,9 @@ def _log_nu_target(log_nu: float, z2: np.ndarray, weight: np.ndarray, sum_w: flo
     return data + (NU_PRIOR[0] - 1.0) * log_nu - NU_PRIOR[1] * nu + log_nu
 
 
-def _run_augmented_chain(plan: GibbsPlan, rows: _Rows, fit_intercept: bool, draws: int, tune: int, seed) -> dict:
+def _run_augmented_chain(
+    plan: GibbsPlan, rows: _Rows, fit_intercept: bool, draws: int, tune: int, seed, progress: _Progress
+) -> dict:
     """A chain of an augmented likelihood: each sweep draws the Gaussian model given the latent weights
     (:func:`~bayesreg.inference.gibbs_kernels.augmented_sweep`, compiled), then the weights given the linear
     predictor in numpy: ``omega_i ~ Gamma(w_i (nu + 1) / 2, (nu + r_i^2 / sigma^2) / 2)`` for the Student-t
@@ -406,7 +432,9 @@ def _run_augmented_chain(plan: GibbsPlan, rows: _Rows, fit_intercept: bool, draw
         learned_nu = plan.nu == 0.0
         nu = NU_PRIOR[0] / NU_PRIOR[1] if learned_nu else plan.nu
         nu_step = 0.5
-    for it in range(tune + draws * plan.thin):
+    total = tune + draws * plan.thin
+    reports = {last - 1: last - first for first, last in progress.pieces(total)}
+    for it in range(total):
         beta, intercept, sigma2, accepted = gk.augmented_sweep(
             it, tune, plan.kind, plan.sigma_kind, X, z, omega, rows.n_eff, fit_intercept, rows.bhattacharya,
             plan.l1, plan.l2, plan.hyper, plan.sigma_scale, sigma2, sigma2_floor, local, glob, tuning, rng, eta,
@@ -439,6 +467,8 @@ def _run_augmented_chain(plan: GibbsPlan, rows: _Rows, fit_intercept: bool, draw
             out["accepted"][k] = accepted
             if plan.likelihood == STUDENT_T:
                 out["nu"][k] = nu
+        if it in reports:
+            progress.advance(reports[it])
     return out
 
 
@@ -481,9 +511,12 @@ def sample_gibbs(
     chains: int,
     cores: int | None = None,
     random_seed: int | None = None,
+    progressbar: bool = False,
 ) -> tuple[dict[str, np.ndarray], dict]:
-    """Run ``chains`` Gibbs chains of ``tune + draws`` sweeps; returns the posterior (the model's variable names,
-    arrays (chain, draw, ...)) and the sample stats (``sigma_accepted``, ``diverging``) with the timing."""
+    """Run ``chains`` Gibbs chains of ``tune + draws`` sweeps (times the plan's thinning); returns the posterior
+    (the model's variable names, arrays (chain, draw, ...)) and the sample stats (``sigma_accepted``,
+    ``diverging``) with the timing. ``progressbar`` shows one bar for all chains. Ctrl-C stops every chain at the
+    end of its current piece (1/20 of its sweeps) and raises KeyboardInterrupt."""
     flat = bool(np.any((plan.kind == gk.PENALTY) & (plan.l1 == 0.0) & (plan.l2 == 0.0)))
     if plan.likelihood == GAUSSIAN:
         data = _Statistics.from_model(rm, any_flat=flat)
@@ -499,16 +532,23 @@ def sample_gibbs(
     seeds = np.random.SeedSequence(random_seed).spawn(chains)
     workers = default_cores(chains) if cores is None else min(cores, chains)
     start = time.perf_counter()
+    sweeps = tune + draws * plan.thin
+    progress = _Progress(chains * sweeps, progressbar, f"Gibbs sampling {chains} chain{'s' * (chains > 1)}")
+    chain = lambda seed: run(plan, data, rm.fit_intercept, draws, tune, seed, progress)  # noqa: E731
     try:
         # one BLAS thread per chain: the p > n draws call BLAS, and a threaded BLAS beside other chains (or other
         # work) oversubscribes the cores: measured 5-30x slower for one chain at n=80, p=200 on a busy machine
-        with threadpool_limits(limits=1, user_api="blas"):
+        with threadpool_limits(limits=1, user_api="blas"), progress:
             if workers == 1:
-                results = [run(plan, data, rm.fit_intercept, draws, tune, seed) for seed in seeds]
+                results = [chain(seed) for seed in seeds]
             else:
                 with ThreadPoolExecutor(max_workers=workers) as pool:
-                    chain = lambda seed: run(plan, data, rm.fit_intercept, draws, tune, seed)  # noqa: E731
-                    results = list(pool.map(chain, seeds))
+                    futures = [pool.submit(chain, seed) for seed in seeds]
+                    try:
+                        results = [future.result() for future in futures]
+                    except KeyboardInterrupt:
+                        progress.stop.set()  # the running chains end at their next piece; the pool waits for them
+                        raise
     except np.linalg.LinAlgError as error:
         raise np.linalg.LinAlgError(
             f"the Gibbs sampler met a covariance it could not factorize ({error}): the posterior reaches scales "

@@ -170,8 +170,8 @@ def sample_posterior(
         ``nuts_sampler=None`` picks PyMC's or nutpie (:func:`choose_sampler`); ``target_accept=None`` takes the
         prior's recommendation (0.99 for the horseshoes, 0.8 for most).
     progressbar : bool
-        PyMC's progress bar and log lines for NUTS (both off with False). The Gibbs kernels show no progress
-        (they take seconds where NUTS takes minutes).
+        The progress bar: PyMC's for NUTS (its log lines off with False), one bar for all Gibbs chains (each
+        reports after every twentieth of its sweeps).
     store_log_likelihood, store_predictive : {"auto", True, False}
         Keep the pointwise log likelihood (``log_likelihood``, for ``arviz.loo``) and draws of ``y`` at the
         observed rows (``posterior_predictive``); ``"auto"`` keeps each while it holds at most
@@ -194,7 +194,7 @@ def sample_posterior(
     seeds = np.random.SeedSequence(random_seed).generate_state(2)
     n = rm.X.shape[0]
     if isinstance(plan, GibbsPlan):
-        idata = _sample_by_gibbs(rm, plan, draws, tune, chains, cores, int(seeds[0]))
+        idata = _sample_by_gibbs(rm, plan, draws, tune, chains, cores, int(seeds[0]), progressbar)
         reason = plan.reason
     else:
         idata = _sample_by_nuts(rm, draws, tune, chains, cores, int(seeds[0]), nuts_sampler, target_accept, progressbar)
@@ -238,8 +238,10 @@ def _sample_by_nuts(rm, draws, tune, chains, cores, seed, nuts_sampler, target_a
     return idata
 
 
-def _sample_by_gibbs(rm, plan, draws, tune, chains, cores, seed):
-    posterior, extra = sample_gibbs(rm, plan, draws=draws, tune=tune, chains=chains, cores=cores, random_seed=seed)
+def _sample_by_gibbs(rm, plan, draws, tune, chains, cores, seed, progressbar):
+    posterior, extra = sample_gibbs(
+        rm, plan, draws=draws, tune=tune, chains=chains, cores=cores, random_seed=seed, progressbar=progressbar
+    )
     model = rm.model
     coords = {"chain": np.arange(chains), "draw": np.arange(draws)}
     coords.update({name: np.asarray(values) for name, values in model.coords.items()})

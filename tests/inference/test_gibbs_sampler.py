@@ -401,3 +401,45 @@ def test_every_augmented_kernel_agrees_with_nuts(label, prior, likelihood, weigh
     extra = {"sample_weight": rng.uniform(0.5, 2.0, 60), "offset": 0.3 * rng.normal(size=60)} if weighted else {}
     rm = build_model(X, y, prior, likelihood=likelihood, **extra)
     _assert_gibbs_agrees_with_nuts(rm, max(prior.target_accept, 0.95), divergences)
+
+
+# --------------------------------------------------------------------------- progress and Ctrl-C
+
+
+def test_the_progress_bar_changes_nothing_in_the_draws(capsys):
+    X, y = _data(30, 3)
+    rm = build_model(X, y, br.Laplace(1.0), likelihood=StudentT())
+    kwargs = {"method": "gibbs", "draws": 40, "tune": 10, "chains": 2, "random_seed": 3}
+    shown = sampling.sample_posterior(rm, progressbar=True, **kwargs)["posterior"]
+    quiet = sampling.sample_posterior(rm, progressbar=False, **kwargs)["posterior"]
+    for name in quiet.data_vars:
+        np.testing.assert_array_equal(shown[name].values, quiet[name].values)
+    assert "Gibbs sampling 2 chains" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("likelihood", [Gaussian(), StudentT()])
+def test_ctrl_c_stops_the_chains_at_their_next_piece(monkeypatch, likelihood):
+    """A KeyboardInterrupt while the main thread waits for the chains: it is raised, and the chains (in worker
+    threads, which Ctrl-C does not reach) stop within a piece instead of running to the end."""
+    import concurrent.futures
+    import threading
+    import time
+
+    X, y = _data(40, 30)
+    rm = build_model(X, y, br.HorseshoePlus(), likelihood=likelihood)
+    sampling.sample_posterior(rm, method="gibbs", draws=2, tune=0, chains=1)  # compiled before the clock starts
+    original = concurrent.futures.Future.result
+
+    def interrupted(self, timeout=None):
+        time.sleep(0.2)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(concurrent.futures.Future, "result", interrupted)
+    before = threading.active_count()
+    start = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        # thinned by 5: 2 x 250,000 sweeps, minutes to run in full
+        sampling.sample_posterior(rm, method="gibbs", draws=50_000, tune=0, chains=2, cores=2, random_seed=0)
+    monkeypatch.setattr(concurrent.futures.Future, "result", original)
+    assert time.perf_counter() - start < 30.0
+    assert threading.active_count() == before
