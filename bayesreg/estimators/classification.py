@@ -48,7 +48,8 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
     method : {"map", "sample", "gibbs", "nuts"}, default="map"
         As in :class:`~bayesreg.BayesianRegression`: ``"sample"`` draws the posterior by Gibbs sampling with
         Polya-Gamma weights (Polson, Scott & Windle 2013) for a penalty prior, ``BayesianLasso``,
-        ``HierarchicalNormal``, ``Horseshoe`` or ``HorseshoePlus``, and by NUTS otherwise.
+        ``HierarchicalNormal``, ``Horseshoe`` or ``HorseshoePlus``, and by NUTS otherwise, or when the rarer class
+        holds under 20% of the weight (the Gibbs sampler mixes slowly there; ``"gibbs"`` runs it anyway).
     draws, tune, chains, cores, random_seed, nuts_sampler, target_accept, progressbar, store_log_likelihood,
     store_predictive
         Sampler settings, as in :class:`~bayesreg.BayesianRegression`.

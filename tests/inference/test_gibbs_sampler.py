@@ -66,6 +66,27 @@ def test_student_t_and_logit_models_get_an_augmented_kernel(prior, likelihood):
     assert augmentation in plan.reason and type(prior).__name__ in plan.reason
 
 
+def test_rare_events_go_to_nuts_under_sample_and_to_gibbs_when_asked(monkeypatch):
+    """Below LOGIT_MIN_CLASS_SHARE of the weight in the rarer class the Polya-Gamma sampler mixes slowly:
+    method='sample' takes NUTS and says why; method='gibbs' runs the kernel (exact, only slower)."""
+    X, _ = _data(100, 3)
+    y = np.zeros(100)
+    y[:10] = 1.0
+    rm = build_model(X, y, br.Normal(1.0), likelihood=Bernoulli())
+    plan = gibbs_plan(rm)
+    assert isinstance(plan, GibbsPlan) and "rarer class holds 10.0% of the weight" in plan.slower_than_nuts
+    ran = {}
+    monkeypatch.setattr(sampling, "_sample_by_nuts", lambda *args: ran.setdefault("nuts", True) and 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        sampling.sample_posterior(rm, method="sample", draws=5, tune=5, chains=1)
+    assert ran == {"nuts": True}
+    idata = sampling.sample_posterior(rm, method="gibbs", draws=5, tune=5, chains=1)
+    assert idata.attrs["sampler"] == "gibbs"
+    # weights count: the same rows with the events weighted 3x hold 25% of the weight
+    weighted = build_model(X, y, br.Normal(1.0), likelihood=Bernoulli(), sample_weight=np.where(y == 1, 3.0, 1.0))
+    assert gibbs_plan(weighted).slower_than_nuts == ""
+
+
 @pytest.mark.parametrize(
     ("prior", "likelihood", "reason"),
     [
