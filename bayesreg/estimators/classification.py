@@ -18,7 +18,7 @@ __all__ = ["BayesianLogisticRegression"]
 
 
 class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
-    """Logistic regression with a prior on the coefficients: exact MAP or full posterior (NUTS).
+    """Logistic regression with a prior on the coefficients: exact MAP or full posterior (Gibbs or NUTS).
 
     The model is
 
@@ -48,8 +48,9 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
     method : {"map", "sample", "gibbs", "nuts"}, default="map"
         As in :class:`~bayesreg.BayesianRegression`: ``"sample"`` draws the posterior by Gibbs sampling with
         Polya-Gamma weights (Polson, Scott & Windle 2013) for a penalty prior, ``BayesianLasso``,
-        ``HierarchicalNormal``, ``Horseshoe`` or ``HorseshoePlus``, and by NUTS otherwise, or when the rarer class
-        holds under 20% of the weight (the Gibbs sampler mixes slowly there; ``"gibbs"`` runs it anyway).
+        ``HierarchicalNormal``, ``Horseshoe`` or ``HorseshoePlus`` (one sweep in 5 kept), and by NUTS otherwise, or
+        when the rarer class holds under 20% of the weight and the prior is not a horseshoe (the Gibbs sampler
+        mixes slowly there; ``"gibbs"`` runs it anyway).
     draws, tune, chains, cores, random_seed, nuts_sampler, target_accept, progressbar, store_log_likelihood,
     store_predictive
         Sampler settings, as in :class:`~bayesreg.BayesianRegression`.
@@ -62,7 +63,7 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
         MAP coefficients (exactly 0.0 where inactive), or posterior means; scikit-learn's layout.
     intercept_ : ndarray of shape (1,)
     coef_median_, intercept_median_ : ndarray
-        Posterior medians (``"nuts"`` only).
+        Posterior medians (posterior methods only).
     map_ : MapResult
         The MAP with its certificate (``"map"`` only).
     equivalent_penalty_ : LogisticRegression or None
@@ -131,7 +132,7 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
     def predict_proba(self, X):
         """Class probabilities, columns in the order of ``classes_``.
 
-        At the MAP the plug-in ``expit(b0 + x' beta)``; with ``method="nuts"`` the posterior predictive
+        At the MAP the plug-in ``expit(b0 + x' beta)``; with a posterior method the posterior predictive
         probability ``E[expit(b0 + x' beta)]``, the mean over the draws (not the expit of the mean log odds). Each
         column is computed directly (``expit(-eta)`` for the first), not as one minus the other, so a probability
         near 0 keeps its digits.
@@ -166,7 +167,7 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
         """Central ``prob`` posterior interval of the probability of ``classes_[1]`` at each row of ``X``.
 
         The ``(1 - prob)/2`` and ``(1 + prob)/2`` quantiles of ``expit(b0_s + x' beta_s)`` over the draws
-        (``method="nuts"`` only). Returns an array (n, 2).
+        (posterior methods only). Returns an array (n, 2).
         """
         X = self._check_predict_input(X)
         prob = check_prob(prob)

@@ -16,7 +16,8 @@ __all__ = ["BayesianPoissonRegressor"]
 
 
 class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
-    """Poisson regression with a prior on the coefficients: exact MAP or full posterior (NUTS).
+    """Poisson regression with a prior on the coefficients: exact MAP or full posterior (NUTS: the Poisson
+    likelihood has no Gibbs kernel).
 
     The model is
 
@@ -47,7 +48,7 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
         MAP coefficients (exactly 0.0 where inactive), or posterior means, on the original scale of ``X``.
     intercept_ : float
     coef_median_, intercept_median_
-        Posterior medians (``"nuts"`` only).
+        Posterior medians (posterior methods only).
     map_ : MapResult
         The MAP with its certificate (``"map"`` only).
     equivalent_penalty_ : PoissonRegressor or None

@@ -48,7 +48,7 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
     prior : Prior or ShrinkagePrior
         A penalty prior (``bayesreg.Normal``, ``Laplace``, ``ElasticNet``), or, with
         a posterior method only, a hierarchical one (``BayesianLasso``, ``HierarchicalNormal``,
-        ``Horseshoe``, ``RegularizedHorseshoe``, ``BayesianElasticNet``).
+        ``Horseshoe``, ``HorseshoePlus``, ``RegularizedHorseshoe``, ``BayesianElasticNet``).
     sigma : float, "auto" or None, default=None
         Fixed noise scale (the penalized-fit case). A fixed value more than a factor of 3 away
         from the data's own estimate (below) gets a ``UserWarning``: it makes the posterior too
@@ -83,9 +83,11 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         ``idata_.attrs`` records (``summary(scale="fitted")`` summarizes them as stored).
     method : {"map", "sample", "gibbs", "nuts"}, default="map"
         Exact MAP, or the full posterior: ``"sample"`` by the fastest exact sampler for the model (a compiled Gibbs
-        kernel for the normal and Student-t likelihoods with a penalty prior, ``BayesianLasso``,
-        ``HierarchicalNormal``, ``Horseshoe`` or ``HorseshoePlus``; NUTS otherwise), ``"gibbs"`` (refused, naming
-        why, for a model without a kernel) or ``"nuts"`` (:func:`bayesreg.inference.sampling.sample_posterior`).
+        kernel for the normal likelihood with a penalty prior, ``BayesianLasso``, ``HierarchicalNormal``,
+        ``Horseshoe`` or ``HorseshoePlus``, and for the Student-t with a horseshoe; NUTS otherwise, where it is
+        the faster: ``idata_.attrs["sampler_reason"]`` says why), ``"gibbs"`` (refused, naming why, for a model
+        without a kernel; the Student-t has one for every prior the normal has) or ``"nuts"``
+        (:func:`bayesreg.inference.sampling.sample_posterior`).
     draws, tune, chains : int, default=1000, 1000, 4
         Draws kept per chain, tuning steps (NUTS) or burn-in sweeps (Gibbs) per chain, number of chains.
     cores : int or None, default=None
@@ -99,7 +101,7 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         NUTS only: step-size adaptation target in (0, 1); None takes the prior's recommendation
         (0.99 for the horseshoes and ``RegularizedHorseshoe``, otherwise 0.8).
     progressbar : bool, default=True
-        Show NUTS's progress and PyMC's log lines (the Gibbs kernels show none).
+        Show the sampler's progress (one bar for all Gibbs chains) and PyMC's log lines.
     store_log_likelihood, store_predictive : {"auto", True, False}, default="auto"
         Keep the pointwise log likelihood (for ``arviz.loo``) and the posterior predictive draws at the training
         rows in ``idata_``; ``"auto"`` keeps each while it holds at most 2e7 values (chains x draws x n).

@@ -221,8 +221,9 @@ class _Compiled:
 
 
 #: How an objective is evaluated. "compiled": PyTensor's Numba backend (on pip installs its C backend has no BLAS
-#: and is ~100x slower per call for a large X: 15 ms vs 0.15 ms at n=2000, p=500); a process's first Numba call
-#: costs about 1.4 s (Numba's start-up and loading the cached code), each later one 70 us on diabetes. "python":
+#: and is ~100x slower per call for a large X: 15 ms vs 0.15 ms at n=2000, p=500); in a fresh process the first call
+#: of a single fit's compiled objective took 1.4 s on diabetes (Numba's start-up and loading the cached code; a whole
+#: first map_path 0.6 s), each later one 70 us. "python":
 #: PyTensor's Python linker after its fast_compile rewrites, numpy for every node (BLAS for the products): nothing to
 #: compile or load (60 ms), about 0.4 ms a call on diabetes and 3-4x the compiled call at n=2000-100,000. A single
 #: fit evaluates a handful of times, a path hundreds: measured on diabetes, a first Laplace fit after import takes
