@@ -37,7 +37,7 @@ X, y = load_diabetes(return_X_y=True)
 t2 = T()
 Estimator = br.BayesianRegression
 t3 = T()
-# Laplace(10) at sigma = 50: scikit-learn's alpha = sigma^2 / (n b) = 0.57, 4 non-zero coefficients (3 with sigma learned)
+# Laplace(10) at sigma = 50: scikit-learn's alpha = sigma^2 / (n b) = 0.57, 4 non-zeros (3 with sigma learned)
 sigma, b = 50.0, 10.0
 est = Estimator(prior=br.Laplace(b), sigma=sigma).fit(X, y)
 t4 = T()
