@@ -14,7 +14,8 @@ import pymc as pm
 from pytensor.tensor.variable import TensorVariable
 
 from bayesreg._warnings import warn
-from bayesreg.data.design import centred_statistics, robust_std
+from bayesreg.data.design import robust_std
+from bayesreg.data.statistics import SufficientStats
 from bayesreg.likelihoods import Likelihood
 from bayesreg.likelihoods._recession import improving_direction
 from bayesreg.priors import BasePrior, Prior
@@ -181,12 +182,11 @@ def warn_if_sigma_improper(
     target = y[rows] if offset is None else (y - offset)[rows]
     n_e = (len(y) if sample_weight is None else float(np.sum(sample_weight))) - float(fit_intercept)
     if A.shape[0] > A.shape[1]:  # the p x p normal equations, O(n p^2), rank from their eigenvalues
-        stats = centred_statistics(A, target, fit_intercept=fit_intercept)
-        norm2 = stats.yty
-        values, vectors = np.linalg.eigh(stats.XtX)
+        XtX, Xty, norm2 = SufficientStats.from_arrays(A, target).about(fit_intercept)
+        values, vectors = np.linalg.eigh(XtX)
         keep = values > values.max(initial=0.0) * A.shape[1] * np.finfo(float).eps
         rank = int(np.count_nonzero(keep))
-        projected = vectors[:, keep].T @ stats.Xty
+        projected = vectors[:, keep].T @ Xty
         residual2 = norm2 - float(projected @ (projected / values[keep]))
     else:
         if fit_intercept:

@@ -36,17 +36,7 @@ import numpy as np
 
 from bayesreg.conversions import PenaltyWeights
 
-__all__ = [
-    "CentredStatistics",
-    "Scaling",
-    "Standardization",
-    "center",
-    "centred_statistics",
-    "column_scales",
-    "gram",
-    "power_of_two",
-    "robust_std",
-]
+__all__ = ["Scaling", "Standardization", "center", "column_scales", "gram", "power_of_two", "robust_std"]
 
 
 def column_scales(X: np.ndarray, *, center: bool = True, sample_weight: np.ndarray | None = None) -> np.ndarray:
@@ -107,57 +97,6 @@ def gram(Xc: np.ndarray) -> np.ndarray:
     Xc = np.ascontiguousarray(Xc, dtype=float)
     upper = blas.dsyrk(1.0, Xc.T, trans=0, lower=0)
     return np.triu(upper) + np.triu(upper, 1).T
-
-
-@dataclass(frozen=True, eq=False)
-class CentredStatistics:
-    """The weighted, centred sufficient statistics of a linear model (:func:`centred_statistics`)."""
-
-    #: ``X_c' W X_c`` (p x p), ``X_c' W y_c``, ``y_c' W y_c``
-    XtX: np.ndarray
-    Xty: np.ndarray
-    yty: float
-    #: the weighted column means and mean of ``y`` (zeros without an intercept); ``sum(w)``
-    x_mean: np.ndarray
-    y_mean: float
-    sum_w: float
-
-
-#: rows per block in :func:`centred_statistics`: 8192 x p doubles (4 MB at p = 64) beside X, not a centred copy
-ROWS_PER_BLOCK = 8192
-
-
-def centred_statistics(
-    X: np.ndarray, y: np.ndarray, *, sample_weight: np.ndarray | None = None, fit_intercept: bool = True
-) -> CentredStatistics:
-    """``X_c' W X_c``, ``X_c' W y_c`` and ``y_c' W y_c`` with ``X_c = X - 1 m'``, ``y_c = y - a``, ``m`` and ``a``
-    the weighted means when an intercept is fitted (else 0), ``W = diag(w)``.
-
-    Formed block by block of :data:`ROWS_PER_BLOCK` rows, each centred before its product (no cancellation of the
-    means, as ``X'X - n m m'`` would suffer), so that the memory beside ``X`` is one block, not a centred copy of
-    ``X`` (40 MB at n = 100,000, p = 50). Each block's Gram matrix is a symmetric rank-k update (:func:`gram`).
-    """
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y, dtype=float)
-    n, p = X.shape
-    sum_w = float(n) if sample_weight is None else float(np.sum(sample_weight))
-    if fit_intercept:
-        x_mean = X.mean(axis=0) if sample_weight is None else (sample_weight @ X) / sum_w
-        y_mean = float(y.mean()) if sample_weight is None else float(sample_weight @ y) / sum_w
-    else:
-        x_mean, y_mean = np.zeros(p), 0.0
-    XtX, Xty, yty = np.zeros((p, p)), np.zeros(p), 0.0
-    for start in range(0, n, ROWS_PER_BLOCK):
-        block = slice(start, min(start + ROWS_PER_BLOCK, n))
-        Xc, yc = X[block] - x_mean, y[block] - y_mean
-        if sample_weight is not None:
-            root = np.sqrt(sample_weight[block])
-            Xc *= root[:, None]
-            yc *= root
-        XtX += gram(Xc)
-        Xty += Xc.T @ yc
-        yty += float(yc @ yc)
-    return CentredStatistics(XtX, Xty, yty, np.asarray(x_mean, dtype=float), y_mean, sum_w)
 
 
 def power_of_two(value) -> np.ndarray | float:

@@ -26,7 +26,7 @@ import numpy as np
 from pytensor.tensor.random.basic import HalfNormalRV
 from threadpoolctl import threadpool_limits
 
-from bayesreg.data.design import centred_statistics
+from bayesreg.data.statistics import SufficientStats
 from bayesreg.inference import gibbs_kernels as gk
 from bayesreg.likelihoods import Bernoulli, Gaussian, StudentT
 from bayesreg.likelihoods.student_t import NU_PRIOR
@@ -258,17 +258,18 @@ class _Statistics:
         n_rows = n if w is None else int(np.count_nonzero(w))
         if not (p > n_rows and not any_flat):
             # Rue's draw needs only the statistics, formed block by block (no centred copy of X)
-            stats = centred_statistics(X, y, sample_weight=w, fit_intercept=rm.fit_intercept)
+            stats = SufficientStats.from_arrays(X, y, sample_weight=w)
+            XtX, Xty, yty = stats.about(rm.fit_intercept)
             return cls(
-                XtX=stats.XtX,
-                Xty=stats.Xty,
-                yty=stats.yty,
+                XtX=XtX,
+                Xty=Xty,
+                yty=yty,
                 Xw=np.empty((0, p)),
                 yw=np.empty(0),
                 n_eff=stats.sum_w - float(rm.fit_intercept),
                 sum_w=stats.sum_w,
-                x_mean=stats.x_mean,
-                y_mean=stats.y_mean,
+                x_mean=stats.x_mean if rm.fit_intercept else np.zeros(p),
+                y_mean=stats.y_mean if rm.fit_intercept else 0.0,
             )
         # Bhattacharya's draw works with the n x p rows (X'X, p x p, is not formed)
         sum_w = float(n) if w is None else float(np.sum(w))
