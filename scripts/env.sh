@@ -37,7 +37,7 @@ fi
 STAMP="$VENV/.bayesreg-installed"
 if [ ! -f "$STAMP" ] || [ "$ROOT/pyproject.toml" -nt "$STAMP" ]; then
   echo "[setup] installing bayesreg and its dependencies into .venv" >&2
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[test]"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[test,dask]"
   touch "$STAMP"
 fi
 export PATH="$VENV/bin:$PATH"

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bayesreg.data._dask import is_dask, require_dask, to_dask_array
 from bayesreg.data.design import gram
 
 __all__ = ["ROWS_PER_BLOCK", "SufficientStats"]
@@ -101,6 +102,46 @@ class SufficientStats:
             block = slice(start, min(start + ROWS_PER_BLOCK, n))
             weight = None if sample_weight is None else np.asarray(sample_weight[block], dtype=float)
             total = total.merge(cls._of_block(X[block], y[block], weight, total))
+        return total
+
+    @classmethod
+    def from_data(cls, X, y, sample_weight=None) -> SufficientStats:
+        """The statistics of numpy arrays, pandas objects or Dask collections (arrays, DataFrames, Series: one pass
+        over their chunks, each reduced where it lives, :meth:`from_dask`)."""
+        if any(is_dask(value) for value in (X, y, sample_weight)):
+            return cls.from_dask(X, y, sample_weight)
+        weight = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        return cls.from_arrays(np.asarray(X, dtype=float), np.asarray(y, dtype=float), weight)
+
+    @classmethod
+    def from_dask(cls, X, y, sample_weight=None) -> SufficientStats:
+        """The statistics of Dask collections (numpy arrays are taken as one chunk), without bringing ``X`` into
+        memory: the first row is read for the shift, then each chunk of rows is reduced to its statistics where it
+        lives (:meth:`from_arrays`), and the statistics are merged in a tree; one ``compute`` (the scheduler in use:
+        threads, or a ``dask.distributed`` cluster's workers). The columns of ``X`` are put in one chunk."""
+        dask, da = require_dask("SufficientStats.from_dask")
+        X = to_dask_array(X, "X", ndim=2)
+        X = X.rechunk({1: -1})
+        rows = X.chunks[0]
+        y = to_dask_array(y, "y", ndim=1)
+        weight = None if sample_weight is None else to_dask_array(sample_weight, "sample_weight", ndim=1)
+        for name, column in (("y", y), ("sample_weight", weight)):
+            if column is not None and column.shape[0] != X.shape[0]:
+                raise ValueError(f"{name}: {column.shape[0]} rows, X has {X.shape[0]}")
+        y = y.rechunk((rows,))
+        weight = None if weight is None else weight.rechunk((rows,))
+        x_shift, y_shift = dask.compute(X[0], y[0])
+        shift = (np.asarray(x_shift, dtype=float), float(y_shift))
+        x_blocks, y_blocks = X.to_delayed().ravel(), y.to_delayed().ravel()
+        w_blocks = [None] * len(x_blocks) if weight is None else list(weight.to_delayed().ravel())
+        parts = [
+            dask.delayed(cls.from_arrays)(xb, yb, wb, shift=shift)
+            for xb, yb, wb in zip(x_blocks, y_blocks, w_blocks, strict=True)
+        ]
+        while len(parts) > 1:  # a binary tree of merges
+            merged = [dask.delayed(cls.merge)(a, b) for a, b in zip(parts[::2], parts[1::2], strict=False)]
+            parts = merged + parts[2 * len(merged) :]
+        (total,) = dask.compute(parts[0])
         return total
 
     @classmethod
