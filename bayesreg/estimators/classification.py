@@ -9,6 +9,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import validate_data
 
 from bayesreg._validation import check_feature_columns, check_prob
+from bayesreg.estimators._chunked import on_row_chunks
 from bayesreg.estimators.base import BayesianLinearModel
 from bayesreg.inference.summaries import central_interval
 from bayesreg.likelihoods import Bernoulli
@@ -116,6 +117,7 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
             self.intercept_median_ = np.array([self.intercept_median_])
         return self
 
+    @on_row_chunks
     def decision_function(self, X):
         """The log odds of ``classes_[1]``: ``b0 + x' beta`` at the MAP, or its posterior mean."""
         X = self._check_predict_input(X)
@@ -129,6 +131,7 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
             eta += intercept[:, None]
         return eta
 
+    @on_row_chunks
     def predict_proba(self, X):
         """Class probabilities, columns in the order of ``classes_``.
 
@@ -144,6 +147,7 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
         eta = X @ self.coef_[0] + self.intercept_[0]
         return np.column_stack([special.expit(-eta), special.expit(eta)])
 
+    @on_row_chunks
     def predict_log_proba(self, X):
         """The logarithm of :meth:`predict_proba`, computed without underflow to ``-inf`` (``log_expit``)."""
         X = self._check_predict_input(X)
@@ -157,12 +161,14 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
             log_p1, log_p0 = special.log_expit(eta), special.log_expit(-eta)
         return np.column_stack([log_p0, log_p1])
 
+    @on_row_chunks
     def predict(self, X):
         """The class of larger probability: ``classes_[1]`` where ``p > 1/2``, ``classes_[0]`` otherwise (a tie at
         exactly 1/2 included, as in scikit-learn)."""
         positive = self.predict_proba(X)[:, 1] > 0.5
         return self.classes_[positive.astype(int)]
 
+    @on_row_chunks
     def predict_proba_interval(self, X, prob: float = 0.9):
         """Central ``prob`` posterior interval of the probability of ``classes_[1]`` at each row of ``X``.
 

@@ -8,6 +8,8 @@ from sklearn.utils.validation import validate_data
 
 from bayesreg._validation import check_feature_columns, check_numeric_target, check_row_values
 from bayesreg._warnings import warn
+from bayesreg.data._dask import is_dask, to_dask_array
+from bayesreg.estimators._chunked import on_row_chunks
 from bayesreg.estimators.base import BayesianLinearModel
 from bayesreg.likelihoods import Poisson
 from bayesreg.optimize.map import MapSolver
@@ -115,7 +117,16 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
         """The expected count: ``E exp(b0 + x' beta)`` at the MAP, or its posterior mean ``E[E exp(b0 + x' beta)]``.
 
         ``exposure`` (n,): the rows' exposures ``E`` (default 1: the expected count per unit of exposure, the rate).
+        With a Dask ``X`` a Dask array, computed chunk by chunk of rows when asked (``exposure`` then multiplies it).
         """
+        if is_dask(X):
+            rate = self._rate_by_chunks(X)
+            if exposure is None:
+                return rate
+            exposure = to_dask_array(exposure, "exposure", ndim=1) if is_dask(exposure) else np.asarray(exposure)
+            if exposure.shape != rate.shape:
+                raise ValueError(f"exposure: shape {exposure.shape}, expected ({rate.shape[0]},), one per row of X")
+            return rate * exposure
         X = self._check_predict_input(X)
         exposure = _check_exposure(exposure, X.shape[0])
         scale = 1.0 if exposure is None else exposure
@@ -127,6 +138,11 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
                     eta += intercept[:, None]
                 return scale * np.exp(eta).mean(axis=0)
             return scale * np.exp(X @ self.coef_ + self.intercept_)
+
+    @on_row_chunks
+    def _rate_by_chunks(self, X):
+        """:meth:`predict` without exposure, run chunk by chunk on a Dask ``X``."""
+        return self.predict(X)
 
     def score(self, X, y, sample_weight=None, exposure=None):
         """D^2, the fraction of Poisson deviance explained (scikit-learn's ``PoissonRegressor.score``), of the

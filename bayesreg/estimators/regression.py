@@ -11,6 +11,7 @@ from sklearn.utils.validation import validate_data
 from bayesreg._validation import check_bool, check_feature_columns, check_numeric_target, check_positive
 from bayesreg._warnings import warn
 from bayesreg.data.noise import SIGMA_MISMATCH_FACTOR, estimate_noise_scale
+from bayesreg.estimators._chunked import on_row_chunks
 from bayesreg.estimators.base import BayesianLinearModel
 from bayesreg.estimators.persistence import load_estimator, save_estimator
 from bayesreg.inference.sampling import CHAINS, DRAWS, TUNE
@@ -311,6 +312,7 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
             return posterior["nu"].values.reshape(-1)
         return np.full(n_draws, float(self.nu))
 
+    @on_row_chunks
     def predict(self, X, return_std: bool = False):
         """Predicted mean, and with ``return_std`` the posterior predictive standard deviation.
 
@@ -331,6 +333,7 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         mean, std = predictive.predictive_mean_std(mu, sigma, self._nu_draws(sigma.size))
         return (mean, std) if return_std else mean
 
+    @on_row_chunks
     def predict_interval(self, X, prob: float = 0.9):
         """Central ``prob`` posterior predictive interval for new observations at ``X``.
 

@@ -8,17 +8,9 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
-from distributed import Client, LocalCluster
 
 from bayesreg.data._dask import is_dask
 from bayesreg.data.statistics import SufficientStats
-
-
-@pytest.fixture(scope="module")
-def client():
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        with Client(cluster) as client:
-            yield client
 
 
 def _data(n=5000, p=6, seed=0):
@@ -39,7 +31,7 @@ def _assert_equal(got: SufficientStats, ref: SufficientStats):
 
 
 @pytest.mark.parametrize("weighted", [False, True])
-def test_dask_arrays_on_a_cluster_give_the_in_memory_statistics(client, weighted):
+def test_dask_arrays_on_a_cluster_give_the_in_memory_statistics(dask_client, weighted):
     X, y, w = _data()
     ref = SufficientStats.from_data(X, y, w if weighted else None)
     # chunks of rows that differ between X, y and w, and X split by columns too: put back in line before reducing
@@ -48,7 +40,7 @@ def test_dask_arrays_on_a_cluster_give_the_in_memory_statistics(client, weighted
     _assert_equal(got, ref)
 
 
-def test_a_dask_dataframe_and_series_give_the_in_memory_statistics(client):
+def test_a_dask_dataframe_and_series_give_the_in_memory_statistics(dask_client):
     X, y, w = _data(n=3000, p=4)
     frame = dd.from_pandas(pd.DataFrame(X, columns=list("abcd")), npartitions=3)
     target = dd.from_pandas(pd.Series(y), npartitions=3)
