@@ -116,7 +116,7 @@ def gibbs_plan(rm: RegressionModel) -> GibbsPlan | str:
     nu = 0.0
     if family == STUDENT_T and likelihood.nu is not None:
         nu = float(likelihood.nu)
-    p = rm.X.shape[1]
+    p = rm.X_view.shape[1]
     zeros = np.zeros(p)
     if isinstance(prior, Prior):
         prior = _prior_as_in_model(rm)
@@ -250,7 +250,7 @@ class _Statistics:
         positive weight and no coefficient is flat (``any_flat``: its infinite prior variance has no place in
         ``X D X'``; Rue's draw in ``p``-space takes it as a zero prior precision)."""
         # the model's own arrays, not copies (read only here): at n = 100,000, p = 50 each copy of X is 40 MB
-        X, y = rm.model["X"].get_value(borrow=True), rm.y
+        X, y = rm.X_view, rm.y
         if rm.offset is not None:
             y = y - rm.offset
         n, p = X.shape
@@ -314,7 +314,7 @@ class _Rows:
 
     @classmethod
     def from_model(cls, rm: RegressionModel, *, any_flat: bool = False) -> _Rows:
-        X, y = rm.X, rm.y
+        X, y = rm.X_view, rm.y
         n, p = X.shape
         weight = np.ones(n) if rm.sample_weight is None else np.asarray(rm.sample_weight, dtype=float)
         keep = weight > 0

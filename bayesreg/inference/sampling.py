@@ -194,7 +194,7 @@ def sample_posterior(
     if method == "sample" and isinstance(plan, GibbsPlan) and plan.slower_than_nuts:
         plan = plan.slower_than_nuts  # an exact kernel exists, but NUTS draws more effective samples per second
     seeds = np.random.SeedSequence(random_seed).generate_state(2)
-    n = rm.X.shape[0]
+    n = rm.X_view.shape[0]
     if isinstance(plan, GibbsPlan):
         idata = _sample_by_gibbs(rm, plan, draws, tune, chains, cores, int(seeds[0]), progressbar)
         reason = plan.reason
@@ -278,7 +278,7 @@ def _sample_by_gibbs(rm, plan, draws, tune, chains, cores, seed, progressbar):
 def _linear_predictor(rm: RegressionModel, posterior) -> np.ndarray:
     """``eta`` of every draw at every observed row, (chain, draw, n)."""
     beta = np.asarray(posterior[rm.beta.name])
-    eta = beta @ rm.X.T
+    eta = beta @ rm.X_view.T
     if rm.fit_intercept:
         eta += np.asarray(posterior[rm.intercept.name])[..., None]
     if rm.offset is not None:
