@@ -82,3 +82,9 @@ def test_integer_weights_equal_repeated_rows():
     np.testing.assert_allclose(weighted.XtX, repeated.XtX, rtol=1e-11, atol=0)
     np.testing.assert_allclose(weighted.Xty, repeated.Xty, rtol=1e-11, atol=0)
     assert weighted.sum_w == repeated.sum_w == repeated.n_rows
+
+
+def test_blocks_fit_in_the_cache_budget():
+    assert statistics.rows_per_block(100) == 4096 and statistics.rows_per_block(50) == 8192
+    assert statistics.rows_per_block(100_000) == 256  # at least 256 rows
+    assert statistics.rows_per_block(100) * 100 * 8 <= statistics.BLOCK_BYTES
