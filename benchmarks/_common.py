@@ -79,3 +79,17 @@ def log_table(
     log("-" * len(line))
     for row in rows:
         log(fmt_row(row))
+
+
+def finish_report(report: dict, busy_before: float | None, busy_after: float | None, json_path: str | None) -> dict:
+    """Print the other processes' CPU load, add it with the load average and the git revision to ``report``, and
+    write ``report`` as JSON to ``json_path`` when given; returns ``report``."""
+    import json
+
+    print(f"other processes' CPU: {fmt_busy(busy_before)} before, {fmt_busy(busy_after)} after")
+    report.update(
+        cpu_busy_before=busy_before, cpu_busy_after=busy_after, load_average=load_average(), revision=git_revision()
+    )
+    if json_path:
+        Path(json_path).write_text(json.dumps(report, indent=2))
+    return report

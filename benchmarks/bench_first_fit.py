@@ -21,9 +21,8 @@ import json
 import statistics
 import subprocess
 import sys
-from pathlib import Path
 
-from _common import cpu_busy, fmt_busy, git_revision, load_average, log_table
+from _common import cpu_busy, finish_report, log_table
 
 CHILD = r"""
 import json, time, warnings
@@ -129,20 +128,13 @@ def main(argv=None) -> dict:
     log_table(print, "cross_val_score, 5 folds", ["", "n_jobs=1", "n_jobs=2", "ratio"], rows)
     user_wait = median["import_bayesreg"] + median["load_modules"] + median["first_map_fit_fixed_sigma"]
     print(f"import bayesreg to a first MAP fit, end to end: {user_wait:.2f} s")
-    print(f"other processes' CPU: {fmt_busy(busy_before)} before, {fmt_busy(busy_after)} after")
     report = {
         "median": median,
         "runs": runs,
         "import_to_first_map_fit": user_wait,
         "cross_val_score": {f"n_jobs={n_jobs}": values for n_jobs, values in cv.items()},
-        "cpu_busy_before": busy_before,
-        "cpu_busy_after": busy_after,
-        "load_average": load_average(),
-        "revision": git_revision(),
     }
-    if args.json:
-        Path(args.json).write_text(json.dumps(report, indent=2))
-    return report
+    return finish_report(report, busy_before, busy_after, args.json)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from _common import cpu_busy, fmt_busy, git_revision, load_average
+from _common import cpu_busy, finish_report
 
 CHILD = r"""
 import json, resource, sys, time
@@ -78,7 +78,6 @@ def main(argv=None) -> dict:
         f"  SufficientStats.from_data(X, y): {stats['seconds']:.2f} s ({stats['seconds'] / anchor['seconds']:.2f}x "
         f"the anchor), peak {stats['peak_mb']:.0f} MB"
     )
-    print(f"other processes' CPU: {fmt_busy(busy_before)} before, {fmt_busy(busy_after)} after")
     report = {
         "n": args.n,
         "p": args.p,
@@ -86,14 +85,8 @@ def main(argv=None) -> dict:
         "anchor_sum": anchor,
         "statistics": stats,
         "ratio": stats["seconds"] / anchor["seconds"],
-        "cpu_busy_before": busy_before,
-        "cpu_busy_after": busy_after,
-        "load_average": load_average(),
-        "revision": git_revision(),
     }
-    if args.json:
-        Path(args.json).write_text(json.dumps(report, indent=2))
-    return report
+    return finish_report(report, busy_before, busy_after, args.json)
 
 
 if __name__ == "__main__":
