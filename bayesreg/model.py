@@ -16,7 +16,7 @@ from pytensor.tensor.variable import TensorVariable
 from bayesreg._warnings import warn
 from bayesreg.data.design import robust_std
 from bayesreg.data.statistics import SufficientStats
-from bayesreg.likelihoods import Likelihood
+from bayesreg.likelihoods import Gaussian, Likelihood
 from bayesreg.likelihoods._recession import improving_direction
 from bayesreg.priors import BasePrior, Prior
 
@@ -31,6 +31,8 @@ __all__ = [
 
 COEF = "beta"
 INTERCEPT = "intercept"
+OBS_DIM = "obs_id"
+SUMMARY_DIM = "summary_row"
 
 
 @dataclass
@@ -57,6 +59,14 @@ class RegressionModel:
     eta: TensorVariable
     observed: TensorVariable
     feature_names: list[str]
+    #: the statistics the model's rows summarize (:meth:`~bayesreg.data.statistics.SufficientStats.summary_rows`),
+    #: or None: its rows are the observations
+    statistics: SufficientStats | None = None
+
+    @property
+    def rows_dim(self) -> str:
+        """The dimension of the model's rows: ``"obs_id"`` (the observations) or ``"summary_row"``."""
+        return OBS_DIM if self.statistics is None else SUMMARY_DIM
 
     @property
     def X(self) -> np.ndarray:
@@ -230,13 +240,24 @@ def build_model(
     feature_names=None,
     sample_weight: np.ndarray | None = None,
     offset: np.ndarray | None = None,
+    statistics: SufficientStats | None = None,
 ) -> RegressionModel:
     """Build the PyMC model for already validated float arrays ``X`` (n, p) and ``y`` (n,).
 
     ``sample_weight`` (n,), checked by :func:`~bayesreg._validation.check_sample_weight`, multiplies each
     observation's log density; ``offset`` (n,), finite, is added to the linear predictor
     (:mod:`bayesreg.likelihoods.base`).
+
+    ``statistics``: ``X``, ``y`` and ``sample_weight`` are the summary rows of these statistics
+    (:meth:`~bayesreg.data.statistics.SufficientStats.summary_rows`), not observations: a Gaussian likelihood on them
+    is the likelihood of the data they summarize. Their dimension is ``"summary_row"`` (not ``"obs_id"``), and the
+    prior is told the number of observations, ``statistics.n_rows``.
     """
+    if statistics is not None and not isinstance(likelihood, Gaussian):
+        raise ValueError(
+            f"a {type(likelihood).__name__} likelihood is not a function of the sufficient statistics of a linear "
+            "model: only the Gaussian one can be written on summary rows"
+        )
     y = likelihood.check_y(y, fit_intercept=fit_intercept, sample_weight=sample_weight)
     n, p = X.shape
     names = [f"x{j}" for j in range(p)] if feature_names is None else [str(f) for f in feature_names]
@@ -245,24 +266,25 @@ def build_model(
     warn_if_sigma_improper(
         X, y, prior, likelihood, fit_intercept=fit_intercept, sample_weight=sample_weight, offset=offset
     )
-    coords = {"feature": names, "obs_id": np.arange(n)}
+    rows = OBS_DIM if statistics is None else SUMMARY_DIM
+    coords = {"feature": names, rows: np.arange(n)}
     with pm.Model(coords=coords) as model:
         # PyMC's conversion already copies X: borrowing that copy saves a second one (40 MB at n = 100,000, p = 50),
         # and the model never shares memory with the caller's X (tests/test_model.py checks both)
-        X_data = pm.Data("X", X, dims=("obs_id", "feature"), borrow=True)
-        y_data = pm.Data("y", y, dims="obs_id")
-        weights = None if sample_weight is None else pm.Data("sample_weight", sample_weight, dims="obs_id")
+        X_data = pm.Data("X", X, dims=(rows, "feature"), borrow=True)
+        y_data = pm.Data("y", y, dims=rows)
+        weights = None if sample_weight is None else pm.Data("sample_weight", sample_weight, dims=rows)
         residual = y if offset is None else y - offset  # what sigma is the scale of, before the coefficients
         sigma = likelihood.build_scale(y_scale=default_sigma_prior_scale(residual, sample_weight))
-        beta = prior.build(COEF, dims="feature", sigma=sigma, n_obs=n)
+        beta = prior.build(COEF, dims="feature", sigma=sigma, n_obs=n if statistics is None else statistics.n_rows)
         eta = X_data @ beta
         intercept = None
         if fit_intercept:
             intercept = pm.Flat(INTERCEPT)
             eta = intercept + eta
         if offset is not None:
-            eta = pm.Data("offset", offset, dims="obs_id") + eta
-        observed = likelihood.build_observed(eta, y_data, sigma, weights=weights, dims="obs_id")
+            eta = pm.Data("offset", offset, dims=rows) + eta
+        observed = likelihood.build_observed(eta, y_data, sigma, weights=weights, dims=rows)
     return RegressionModel(
         model=model,
         prior=prior,
@@ -273,4 +295,5 @@ def build_model(
         eta=eta,
         observed=observed,
         feature_names=names,
+        statistics=statistics,
     )

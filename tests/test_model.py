@@ -173,3 +173,30 @@ def test_the_model_holds_its_own_copy_of_x_and_the_posterior_borrows_it():
 
     idata = sampling.sample_posterior(rm, method="gibbs", draws=5, tune=5, chains=1, random_seed=0)
     assert np.shares_memory(idata["constant_data"]["X"].values, held)
+
+
+@pytest.mark.parametrize(
+    "prior", [br.Laplace(0.5), br.BayesianLasso(), br.RegularizedHorseshoe(n_nonzero=2)], ids=lambda p: type(p).__name__
+)
+def test_a_model_on_summary_rows_has_the_log_density_of_the_data(prior):
+    """The whole posterior density on the summary rows of the data's statistics equals the density on the data, at
+    random points (the regularized horseshoe's global scale depends on the number of observations: the data's)."""
+    from bayesreg.data.statistics import SufficientStats
+
+    rng = np.random.default_rng(1)
+    X = 2.0 + rng.normal(size=(300, 4))
+    y = X @ np.array([1.0, 0.0, -1.0, 0.5]) + rng.normal(size=300)
+    rows = SufficientStats.from_arrays(X, y).summary_rows()
+    full = build_model(X, y, prior, likelihood=Gaussian(sigma=None))
+    summary = build_model(
+        rows.X, rows.y, prior, likelihood=Gaussian(sigma=None), sample_weight=rows.sample_weight,
+        statistics=rows.statistics,
+    )  # fmt: skip
+    assert summary.rows_dim == "summary_row" and full.rows_dim == "obs_id"
+    logp_full, logp_summary = full.model.compile_logp(), summary.model.compile_logp()
+    start = full.model.initial_point()
+    for _ in range(5):
+        point = {name: value + rng.normal(scale=0.3, size=np.shape(value)) for name, value in start.items()}
+        assert logp_summary(point) == pytest.approx(logp_full(point), rel=1e-11, abs=0)
+    with pytest.raises(ValueError, match="Bernoulli likelihood is not a function of the sufficient statistics"):
+        build_model(rows.X, (rows.y > 5).astype(float), prior, likelihood=Bernoulli(), statistics=rows.statistics)

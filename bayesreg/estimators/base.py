@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from bayesreg._validation import check_bool, check_count, check_positive, check_sample_weight
 from bayesreg.data.design import Standardization
+from bayesreg.data.statistics import summarize
 from bayesreg.estimators.persistence import CloudPickled as _CloudPickled
 from bayesreg.inference.sampling import (
     CHAINS,
@@ -144,7 +145,9 @@ class BayesianLinearModel(BaseEstimator):
             self.__dict__.update(before)
             raise
 
-    def _build(self, X_fit: np.ndarray, y: np.ndarray, prior, likelihood, *, sample_weight=None, offset=None):
+    def _build(
+        self, X_fit: np.ndarray, y: np.ndarray, prior, likelihood, *, sample_weight=None, offset=None, statistics=None
+    ):
         """The PyMC model of the fitted columns (feature names as coords); sets ``model_``."""
         names = getattr(self, "feature_names_in_", None)
         rm = build_model(
@@ -156,9 +159,25 @@ class BayesianLinearModel(BaseEstimator):
             feature_names=None if names is None else list(names),
             sample_weight=sample_weight,
             offset=offset,
+            statistics=statistics,
         )
         self.model_ = rm.model
         return rm
+
+    @staticmethod
+    def _summarize(X, y, sample_weight):
+        """Dask input (``X``, ``y`` or ``sample_weight`` a Dask collection) as the summary rows of its sufficient
+        statistics (:meth:`~bayesreg.data.statistics.SufficientStats.summary_rows`), computed in one pass where the
+        chunks live: ``(X, y, sample_weight, statistics)``, ``X`` a DataFrame with the columns of a Dask DataFrame.
+        """
+        rows = summarize(X, y, sample_weight)
+        X_rows = rows.X
+        columns = getattr(X, "columns", None)
+        if columns is not None:
+            import pandas as pd
+
+            X_rows = pd.DataFrame(X_rows, columns=columns)
+        return X_rows, rows.y, rows.sample_weight, rows.statistics
 
     def _standardize(self, X: np.ndarray, sample_weight: np.ndarray | None = None) -> np.ndarray:
         """Set the standardization of ``X`` and drop the attributes of the other method; returns ``X`` as fitted.

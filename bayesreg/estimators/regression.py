@@ -10,6 +10,7 @@ from sklearn.utils.validation import validate_data
 
 from bayesreg._validation import check_bool, check_feature_columns, check_numeric_target, check_positive
 from bayesreg._warnings import warn
+from bayesreg.data._dask import is_dask
 from bayesreg.data.noise import SIGMA_MISMATCH_FACTOR, estimate_noise_scale
 from bayesreg.estimators._chunked import on_row_chunks
 from bayesreg.estimators.base import BayesianLinearModel
@@ -221,12 +222,24 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
 
     def _fit(self, X, y, sample_weight=None):
         prior, sigma = self._check_params()
+        statistics = None
+        if any(is_dask(value) for value in (X, y, sample_weight)):
+            if self.likelihood != "normal":
+                raise ValueError(
+                    f"likelihood={self.likelihood!r} on Dask input: only the Gaussian likelihood is a function of the "
+                    "data's sufficient statistics, which is how bayesreg fits data larger than memory; use "
+                    "likelihood='normal', or fit in memory (X.compute(), y.compute())"
+                )
+            X, y, sample_weight, statistics = self._summarize(X, y, sample_weight)
         y = check_numeric_target(y)
         check_feature_columns(X)  # names a non-numeric, complex or non-finite column before validate_data
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2, y_numeric=True)
         n, p = X.shape
         sample_weight = self._sample_weight(sample_weight, n)
-        n_used = n if sample_weight is None else int(np.count_nonzero(sample_weight))
+        if statistics is not None:
+            n = n_used = statistics.n_rows
+        else:
+            n_used = n if sample_weight is None else int(np.count_nonzero(sample_weight))
         if self.method == "map" and sigma is None and n_used <= p + int(self.fit_intercept):
             raise ValueError(
                 f"sigma=None needs n_samples > n_features + fit_intercept (got n_samples={n_used}"
@@ -242,7 +255,7 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
             likelihood = StudentT(nu=self.nu, sigma=sigma)
         else:
             likelihood = Gaussian(sigma=sigma, sigma_prior=prior.sigma_prior)
-        rm = self._build(X_fit, y, prior, likelihood, sample_weight=sample_weight)
+        rm = self._build(X_fit, y, prior, likelihood, sample_weight=sample_weight, statistics=statistics)
         if self.method == "map":
             self._fit_map(rm, self._n_samples(X, sample_weight))
         else:

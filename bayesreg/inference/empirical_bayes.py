@@ -57,7 +57,9 @@ from sklearn.exceptions import ConvergenceWarning
 
 from bayesreg._validation import check_bool, check_positive, check_regression_data, check_sample_weight
 from bayesreg._warnings import warn
+from bayesreg.data._dask import is_dask
 from bayesreg.data.design import column_scales, power_of_two, robust_std
+from bayesreg.data.statistics import summarize
 from bayesreg.priors import Normal
 
 __all__ = ["EvidenceResult", "evidence_ridge", "log_evidence"]
@@ -250,7 +252,14 @@ class _Units:
 
 
 def _prepare(X, y, fit_intercept, sample_weight):
-    """Validate, centre, weight and scale the data; return the spectrum, offsets, ``Var(y)`` and the units."""
+    """Validate, centre, weight and scale the data; return the spectrum, offsets, ``Var(y)`` and the units.
+
+    Dask input is taken as the summary rows of its statistics (:func:`~bayesreg.data.statistics.summarize`, one
+    pass where the chunks live): rows of equal weight whose weighted products, hence whose spectrum, are the data's.
+    """
+    if any(is_dask(value) for value in (X, y, sample_weight)):
+        rows = summarize(X, y, sample_weight)
+        X, y, sample_weight = rows.X, rows.y, rows.sample_weight
     X, y, _ = check_regression_data(X, y)
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
     sw = check_sample_weight(sample_weight, X.shape[0])
@@ -361,7 +370,7 @@ def evidence_ridge(
 
     Parameters
     ----------
-    X : array-like (n, p)
+    X : array-like (n, p), or a Dask array or DataFrame (data larger than memory: one pass over its chunks)
         Design; finite, n >= 2.
     y : array-like (n,)
         Numeric target.

@@ -175,7 +175,8 @@ def sample_posterior(
     store_log_likelihood, store_predictive : {"auto", True, False}
         Keep the pointwise log likelihood (``log_likelihood``, for ``arviz.loo``) and draws of ``y`` at the
         observed rows (``posterior_predictive``); ``"auto"`` keeps each while it holds at most
-        :data:`STORE_LIMIT` values (chains x draws x n), so a large ``n`` does not fill memory.
+        :data:`STORE_LIMIT` values (chains x draws x n), so a large ``n`` does not fill memory. A model written on
+        summary rows (``rm.statistics``, data larger than memory) has neither: ``"auto"`` is False, True is refused.
 
     Returns
     -------
@@ -188,6 +189,15 @@ def sample_posterior(
     method = check_method(method)
     store_log_likelihood = check_store(store_log_likelihood, "store_log_likelihood")
     store_predictive = check_store(store_predictive, "store_predictive")
+    if rm.statistics is not None:
+        for name, setting in (("store_log_likelihood", store_log_likelihood), ("store_predictive", store_predictive)):
+            if setting is True:
+                raise ValueError(
+                    f"{name}=True: this model's rows summarize the data (its sufficient statistics), they are not "
+                    "its observations, so there is no pointwise log likelihood or predictive at the observed rows; "
+                    f"leave {name}='auto' (or False)"
+                )
+        store_log_likelihood = store_predictive = False
     plan = gibbs_plan(rm) if method != "nuts" else "method='nuts' was asked for"
     if method == "gibbs" and not isinstance(plan, GibbsPlan):
         raise ValueError(f"method='gibbs': {plan}; use method='sample' (NUTS where there is no kernel) or 'nuts'")
@@ -258,14 +268,14 @@ def _sample_by_gibbs(rm, plan, draws, tune, chains, cores, seed, progressbar):
     # the model's arrays themselves (at large n a copy of X would double its memory): pm.set_data replaces them,
     # it does not write into them
     data = {v.name: v.get_value(borrow=True) for v in model.data_vars}
-    observed = data.pop("y")
+    observed, rows = data.pop("y"), rm.rows_dim
     sample_stats = dataset(extra["sample_stats"], ("chain", "draw"))
     sample_stats.attrs.update(sampling_time=extra["sampling_time"], tuning_steps=tune)
     idata = xr.DataTree.from_dict(
         {
             "posterior": dataset(posterior, ("chain", "draw")),
             "sample_stats": sample_stats,
-            "observed_data": xr.Dataset({"y_obs": (("obs_id",), observed)}, coords={"obs_id": coords["obs_id"]}),
+            "observed_data": xr.Dataset({"y_obs": ((rows,), observed)}, coords={rows: coords[rows]}),
             # as pm.sample stores them: every pm.Data but the observed y
             "constant_data": dataset(data, ()),
         }

@@ -6,7 +6,9 @@ import numpy as np
 
 from bayesreg._validation import check_bool, check_l1_ratio, check_positive, check_regression_data
 from bayesreg.conversions import GLMNET_FAMILIES, weights_from_enet_path, weights_from_ridge_path
+from bayesreg.data._dask import is_dask
 from bayesreg.data.design import Scaling, column_scales, robust_std
+from bayesreg.data.statistics import summarize
 from bayesreg.likelihoods import Bernoulli, Gaussian, Poisson
 from bayesreg.optimize.map import MapSolver, glm_map_path, quadratic_map_path
 from bayesreg.priors import prior_from_weights
@@ -58,7 +60,22 @@ def alpha_grid(
     rho = check_l1_ratio(l1_ratio) if penalty == "elasticnet" else 1.0
     if penalty == "elasticnet" and rho == 0:
         raise ValueError("l1_ratio must be > 0 for penalty='elasticnet' (use penalty='ridge' for 0)")
-    X, y, _ = check_regression_data(X, y)
+    X, y, n_samples = _in_memory(X, y, family)
+    return _grid(
+        X,
+        y,
+        n_samples,
+        penalty=penalty,
+        rho=rho,
+        n_alphas=n_alphas,
+        eps=eps,
+        fit_intercept=fit_intercept,
+        family=family,
+    )
+
+
+def _grid(X, y, n_samples: float, *, penalty, rho, n_alphas, eps, fit_intercept, family) -> np.ndarray:
+    """:func:`alpha_grid` of checked arrays (the data, or the summary rows of ``n_samples`` rows of data)."""
     n, p = X.shape
     x_sd = column_scales(X, center=fit_intercept)
     with np.errstate(over="ignore", under="ignore"):
@@ -67,18 +84,20 @@ def alpha_grid(
             big = float(x_sd.max(initial=0.0))
             if big == 0:
                 raise ValueError("X: every column is constant (after centring): no ridge grid")
-            mean_eig = (n / p) * big * big * float(np.sum((x_sd / big) ** 2))
+            mean_eig = (n_samples / p) * big * big * float(np.sum((x_sd / big) ** 2))
             if family != "gaussian":
                 m = float(np.mean(y))
-                mean_eig *= (m * (1.0 - m) if family == "binomial" else m) / n
+                mean_eig *= (m * (1.0 - m) if family == "binomial" else m) / n_samples
             top, bottom = 1e3 * mean_eig, 1e-3 * mean_eig
         else:
             y_sd = robust_std(y, center=fit_intercept)
             if y_sd == 0:
                 raise ValueError("y is constant (after centring): every alpha gives all-zero coefficients")
             scaling = Scaling.from_data(X, y, fit_intercept=fit_intercept, sigma=None)
-            corr = scaling.x(X).T @ scaling.y(y)  # x~_j' y~, with x_j = s_j x~_j + m_j and y = t y~ + a
-            alpha_max = float(np.max(np.abs(corr) * scaling.x_scale) * scaling.y_scale / (n * rho))
+            # x~_j' y~ / n, with x_j = s_j x~_j + m_j and y = t y~ + a (means over the rows: the summary rows of
+            # statistics, of equal weight, have the data's)
+            corr = scaling.x(X).T @ scaling.y(y) / n
+            alpha_max = float(np.max(np.abs(corr) * scaling.x_scale) * scaling.y_scale / rho)
             if alpha_max == 0:
                 raise ValueError(
                     "y is orthogonal to every (centred) column of X: every alpha gives all-zero coefficients"
@@ -90,6 +109,25 @@ def alpha_grid(
             "rescale X or y"
         )
     return np.geomspace(top, bottom, n_alphas)
+
+
+def _in_memory(X, y, family: str):
+    """Checked float arrays ``(X, y, n_samples)``: the data themselves (``n_samples`` their rows), or, for Dask
+    input, the summary rows of their statistics (:func:`~bayesreg.data.statistics.summarize`: rows of equal weight
+    with the data's means and centred products; ``n_samples`` the data's rows). The Gaussian family only: another
+    family's likelihood is not a function of those statistics."""
+    if is_dask(X) or is_dask(y):
+        if family != "gaussian":
+            raise ValueError(
+                f"family={family!r} on Dask input is not supported: only the Gaussian likelihood is a function of the "
+                "data's sufficient statistics, which is how bayesreg takes data larger than memory; fit in memory "
+                "(X.compute(), y.compute())"
+            )
+        rows = summarize(X, y)
+        X, y, _ = check_regression_data(rows.X, rows.y)
+        return X, y, rows.statistics.sum_w
+    X, y, _ = check_regression_data(X, y)
+    return X, y, X.shape[0]
 
 
 def _check_n_alphas(n_alphas) -> int:
@@ -168,12 +206,22 @@ def map_path(
     rho = check_l1_ratio(l1_ratio)
     if penalty == "elasticnet" and rho == 0:
         raise ValueError("l1_ratio must be > 0 for penalty='elasticnet' (use penalty='ridge' for 0)")
-    X, y, _ = check_regression_data(X, y)
+    X, y, n = _in_memory(X, y, family)
+    # the summary rows of data larger than memory stand for n rows each of weight n / (p + 2)
+    sample_weight = np.full(X.shape[0], n / X.shape[0]) if n != X.shape[0] else None
     likelihood = {"gaussian": Gaussian(sigma=sigma), "binomial": Bernoulli(), "poisson": Poisson()}[family]
     y = likelihood.check_y(y, fit_intercept=fit_intercept)
     if alphas is None:
-        alphas = alpha_grid(
-            X, y, penalty=penalty, l1_ratio=rho, n_alphas=n_alphas, fit_intercept=fit_intercept, family=family
+        alphas = _grid(
+            X,
+            y,
+            n,
+            penalty=penalty,
+            rho=rho if penalty == "elasticnet" else 1.0,
+            n_alphas=n_alphas,
+            eps=1e-3,
+            fit_intercept=fit_intercept,
+            family=family,
         )
     else:
         alphas = np.asarray(alphas, dtype=float).reshape(-1)
@@ -181,7 +229,6 @@ def map_path(
             raise ValueError("alphas must not be empty")
         for a in alphas:
             check_positive(a, "alphas")
-    n = X.shape[0]
     if penalty == "ridge" and family == "gaussian":
         weights = weights_from_ridge_path(alphas, sigma=sigma)
     else:
@@ -189,7 +236,13 @@ def map_path(
         weights = weights_from_enet_path(alphas, ratio, sigma=sigma or 1.0, n_samples=n)
     # the solver needs no PyMC model of the user's (only its working twin, compiled once per structure)
     solver = MapSolver.from_data(
-        X, y, prior_from_weights(weights[0]), likelihood=likelihood, fit_intercept=fit_intercept, many_evaluations=True
+        X,
+        y,
+        prior_from_weights(weights[0]),
+        likelihood=likelihood,
+        fit_intercept=fit_intercept,
+        sample_weight=sample_weight,
+        many_evaluations=True,
     )
     path = quadratic_map_path(solver, weights) if likelihood.quadratic else glm_map_path(solver, weights)
     if return_path:

@@ -88,3 +88,26 @@ def test_blocks_fit_in_the_cache_budget():
     assert statistics.rows_per_block(100) == 4096 and statistics.rows_per_block(50) == 8192
     assert statistics.rows_per_block(100_000) == 256  # at least 256 rows
     assert statistics.rows_per_block(100) * 100 * 8 <= statistics.BLOCK_BYTES
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_summary_rows_have_the_statistics_they_summarize(weighted):
+    rng = np.random.default_rng(4)
+    n, p = 3000, 5
+    X = 1e4 + rng.normal(size=(n, p)) * np.array([1e-2, 1.0, 10.0, 1.0, 1.0])
+    X[:, 3] = 2.0 * X[:, 1] - X[:, 2]  # a singular product matrix: the eigendecomposition takes it
+    y = X @ rng.normal(size=p) + rng.normal(size=n)
+    weight = rng.uniform(0.0, 3.0, n) if weighted else None
+    stats = SufficientStats.from_arrays(X, y, weight)
+    rows = stats.summary_rows()
+    assert rows.X.shape == (p + 2, p) and rows.y.shape == (p + 2,) and rows.statistics is stats
+    np.testing.assert_array_equal(rows.sample_weight, np.full(p + 2, stats.sum_w / (p + 2)))
+    again = SufficientStats.from_arrays(rows.X, rows.y, rows.sample_weight)
+    assert again.sum_w == pytest.approx(stats.sum_w, rel=1e-15, abs=0)
+    np.testing.assert_allclose(again.x_mean, stats.x_mean, rtol=1e-14, atol=0)
+    for fit_intercept in (True, False):
+        for mine, theirs in zip(again.about(fit_intercept), stats.about(fit_intercept), strict=True):
+            scale = np.max(np.abs(theirs))
+            np.testing.assert_allclose(mine, theirs, rtol=0, atol=1e-12 * scale)
+    with pytest.raises(ValueError, match="at least 2 rows"):
+        SufficientStats.from_arrays(X[:1], y[:1]).summary_rows()
