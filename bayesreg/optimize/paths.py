@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from bayesreg._validation import check_bool, check_l1_ratio, check_positive, check_regression_data
+from bayesreg._validation import (
+    check_bool,
+    check_l1_ratio,
+    check_positive,
+    check_regression_data,
+    check_sample_weight,
+)
 from bayesreg.conversions import GLMNET_FAMILIES, weights_from_enet_path, weights_from_ridge_path
 from bayesreg.data._dask import is_dask
-from bayesreg.data.design import Scaling, column_scales, robust_std
+from bayesreg.data.design import Scaling, _safe_mean, column_scales, robust_std
 from bayesreg.data.statistics import summarize
 from bayesreg.likelihoods import Bernoulli, Gaussian, Poisson
 from bayesreg.optimize.map import MapSolver, glm_map_path, quadratic_map_path
@@ -34,6 +40,7 @@ def alpha_grid(
     eps: float = 1e-3,
     fit_intercept: bool = True,
     family: str = "gaussian",
+    sample_weight=None,
 ) -> np.ndarray:
     """Decreasing, log-spaced alphas as scikit-learn's ``lasso_path`` / ``enet_path`` choose them.
 
@@ -48,6 +55,10 @@ def alpha_grid(
     the same ``alpha_max`` (the gradient at the intercept-only fit is ``X_c' (y - mean(y))``, glmnet's
     ``lambda_max``); the ridge grid is divided by ``n`` and multiplied by the variance ``V(mean(y))`` of that fit
     (``m (1 - m)``, ``m``), the mean curvature of the log-likelihood per observation.
+
+    ``sample_weight`` (frequency weights, as in :func:`map_path`): weighted means and products, ``n`` their sum
+    (glmnet's ``weights``). ``X`` and ``y`` may be Dask collections (Gaussian family): one pass over their chunks
+    (:func:`~bayesreg.data.statistics.summarize`).
     """
     family = _check_family(family)
     if penalty not in _PENALTIES:
@@ -60,11 +71,11 @@ def alpha_grid(
     rho = check_l1_ratio(l1_ratio) if penalty == "elasticnet" else 1.0
     if penalty == "elasticnet" and rho == 0:
         raise ValueError("l1_ratio must be > 0 for penalty='elasticnet' (use penalty='ridge' for 0)")
-    X, y, n_samples = _in_memory(X, y, family)
+    X, y, sample_weight = _in_memory(X, y, sample_weight, family)
     return _grid(
         X,
         y,
-        n_samples,
+        sample_weight,
         penalty=penalty,
         rho=rho,
         n_alphas=n_alphas,
@@ -74,10 +85,12 @@ def alpha_grid(
     )
 
 
-def _grid(X, y, n_samples: float, *, penalty, rho, n_alphas, eps, fit_intercept, family) -> np.ndarray:
-    """:func:`alpha_grid` of checked arrays (the data, or the summary rows of ``n_samples`` rows of data)."""
-    n, p = X.shape
-    x_sd = column_scales(X, center=fit_intercept)
+def _grid(X, y, sample_weight, *, penalty, rho, n_alphas, eps, fit_intercept, family) -> np.ndarray:
+    """:func:`alpha_grid` of checked arrays and weights (the data, or the summary rows of data larger than memory)."""
+    p = X.shape[1]
+    weight = np.ones(X.shape[0]) if sample_weight is None else sample_weight
+    n_samples = float(np.sum(weight))
+    x_sd = column_scales(X, center=fit_intercept, sample_weight=sample_weight)
     with np.errstate(over="ignore", under="ignore"):
         if penalty == "ridge":
             # sum_j n sd_j^2 / p, as (n / p) * big^2 * sum_j (sd_j / big)^2
@@ -86,17 +99,23 @@ def _grid(X, y, n_samples: float, *, penalty, rho, n_alphas, eps, fit_intercept,
                 raise ValueError("X: every column is constant (after centring): no ridge grid")
             mean_eig = (n_samples / p) * big * big * float(np.sum((x_sd / big) ** 2))
             if family != "gaussian":
-                m = float(np.mean(y))
+                m = float(np.average(y, weights=weight))
                 mean_eig *= (m * (1.0 - m) if family == "binomial" else m) / n_samples
             top, bottom = 1e3 * mean_eig, 1e-3 * mean_eig
         else:
-            y_sd = robust_std(y, center=fit_intercept)
+            y_sd = robust_std(y, center=fit_intercept, sample_weight=sample_weight)
             if y_sd == 0:
                 raise ValueError("y is constant (after centring): every alpha gives all-zero coefficients")
-            scaling = Scaling.from_data(X, y, fit_intercept=fit_intercept, sigma=None)
-            # x~_j' y~ / n, with x_j = s_j x~_j + m_j and y = t y~ + a (means over the rows: the summary rows of
-            # statistics, of equal weight, have the data's)
-            corr = scaling.x(X).T @ scaling.y(y) / n
+            # working coordinates (powers of two for the scales) centred on the weighted means: x~_j' W y~ / n,
+            # with x_j = s_j x~_j + m_j and y = t y~ + a
+            scales = Scaling.from_data(X, y, fit_intercept=fit_intercept, sigma=None)
+            scaling = Scaling(
+                _safe_mean(X, sample_weight) if fit_intercept else np.zeros(p),
+                scales.x_scale,
+                float(_safe_mean(y.reshape(-1, 1), sample_weight)[0]) if fit_intercept else 0.0,
+                scales.y_scale,
+            )
+            corr = (weight * scaling.y(y)) @ scaling.x(X) / n_samples
             alpha_max = float(np.max(np.abs(corr) * scaling.x_scale) * scaling.y_scale / rho)
             if alpha_max == 0:
                 raise ValueError(
@@ -111,23 +130,22 @@ def _grid(X, y, n_samples: float, *, penalty, rho, n_alphas, eps, fit_intercept,
     return np.geomspace(top, bottom, n_alphas)
 
 
-def _in_memory(X, y, family: str):
-    """Checked float arrays ``(X, y, n_samples)``: the data themselves (``n_samples`` their rows), or, for Dask
-    input, the summary rows of their statistics (:func:`~bayesreg.data.statistics.summarize`: rows of equal weight
-    with the data's means and centred products; ``n_samples`` the data's rows). The Gaussian family only: another
-    family's likelihood is not a function of those statistics."""
-    if is_dask(X) or is_dask(y):
+def _in_memory(X, y, sample_weight, family: str):
+    """Checked float arrays ``(X, y, sample_weight)`` (the weights None when not given): the data themselves, or, for
+    Dask input, the summary rows of their statistics and their weights (:func:`~bayesreg.data.statistics.summarize`:
+    rows of equal weight with the data's weighted means and centred products, weights summing to the data's). The
+    Gaussian family only: another family's likelihood is not a function of those statistics."""
+    if any(is_dask(value) for value in (X, y, sample_weight)):
         if family != "gaussian":
             raise ValueError(
                 f"family={family!r} on Dask input is not supported: only the Gaussian likelihood is a function of the "
                 "data's sufficient statistics, which is how bayesreg takes data larger than memory; fit in memory "
                 "(X.compute(), y.compute())"
             )
-        rows = summarize(X, y)
-        X, y, _ = check_regression_data(rows.X, rows.y)
-        return X, y, rows.statistics.sum_w
+        rows = summarize(X, y, sample_weight)
+        X, y, sample_weight = rows.X, rows.y, rows.sample_weight
     X, y, _ = check_regression_data(X, y)
-    return X, y, X.shape[0]
+    return X, y, check_sample_weight(sample_weight, X.shape[0])
 
 
 def _check_n_alphas(n_alphas) -> int:
@@ -150,6 +168,7 @@ def map_path(
     fit_intercept: bool = True,
     return_path: bool = False,
     family: str = "gaussian",
+    sample_weight=None,
 ):
     """MAP estimates of the prior twin of a penalty along a path of strengths.
 
@@ -165,8 +184,8 @@ def map_path(
 
     Parameters
     ----------
-    X : array-like (n_samples, n_features)
-    y : array-like (n_samples,)
+    X : array-like (n_samples, n_features), or a Dask array or DataFrame
+    y : array-like (n_samples,), or a Dask array or Series
     penalty : {"lasso", "ridge", "elasticnet"}
     alphas : array-like, optional
         Penalty strengths; default :func:`alpha_grid` with ``n_alphas`` values. They are used
@@ -187,6 +206,14 @@ def map_path(
         alpha (1 - rho)/2 ||w||^2`` (``rho`` 1 for the lasso, 0 for ridge): glmnet's ``lambda``,
         ``PoissonRegressor``'s ``alpha``, ``LogisticRegression(C = 1 / (n alpha))``. Each strength is solved
         by proximal Newton steps warm-started from the previous one (:func:`~bayesreg.optimize.map.glm_map_path`).
+    sample_weight : array-like (n_samples,), optional
+        Frequency weights multiplying each observation's log-likelihood (a weight of 2 is the row given twice);
+        ``n`` in the penalty's scaling is their sum, as in scikit-learn's ``ElasticNet.fit(..., sample_weight)``
+        and glmnet's ``weights``.
+
+    ``X``, ``y`` and ``sample_weight`` may be Dask arrays or DataFrames (data larger than memory; the Gaussian family):
+    one pass over their chunks, where they live, reduces them to their sufficient statistics, whose summary rows
+    (:func:`~bayesreg.data.statistics.summarize`) give the same path.
 
     Returns
     -------
@@ -206,16 +233,15 @@ def map_path(
     rho = check_l1_ratio(l1_ratio)
     if penalty == "elasticnet" and rho == 0:
         raise ValueError("l1_ratio must be > 0 for penalty='elasticnet' (use penalty='ridge' for 0)")
-    X, y, n = _in_memory(X, y, family)
-    # the summary rows of data larger than memory stand for n rows each of weight n / (p + 2)
-    sample_weight = np.full(X.shape[0], n / X.shape[0]) if n != X.shape[0] else None
+    X, y, sample_weight = _in_memory(X, y, sample_weight, family)
+    n = X.shape[0] if sample_weight is None else float(np.sum(sample_weight))
     likelihood = {"gaussian": Gaussian(sigma=sigma), "binomial": Bernoulli(), "poisson": Poisson()}[family]
-    y = likelihood.check_y(y, fit_intercept=fit_intercept)
+    y = likelihood.check_y(y, fit_intercept=fit_intercept, sample_weight=sample_weight)
     if alphas is None:
         alphas = _grid(
             X,
             y,
-            n,
+            sample_weight,
             penalty=penalty,
             rho=rho if penalty == "elasticnet" else 1.0,
             n_alphas=n_alphas,

@@ -136,3 +136,29 @@ def test_dask_input_that_cannot_be_summarized_is_refused():
     with pytest.raises(ValueError):
         est.fit(small, da.from_array(y[:8]))
     assert est.__dict__.keys() == before.keys() and est.coef_ is before["coef_"]
+
+
+@pytest.mark.parametrize("penalty", ["lasso", "elasticnet", "ridge"])
+def test_weighted_paths_in_memory_and_on_dask_input_match_scikit_learn(dask_client, penalty):
+    """map_path's sample_weight is scikit-learn's (frequency weights, n their sum) at every alpha of the path."""
+    from sklearn.linear_model import ElasticNet, Ridge
+
+    X, y, weight = _data(n=1500)
+    alphas, coefs, path = map_path(X, y, penalty=penalty, sample_weight=weight, n_alphas=8, return_path=True)
+    lazy_X, lazy_y, lazy_weight = _lazy(X, y, weight)
+    lazy_alphas, lazy_coefs = map_path(lazy_X, lazy_y, penalty=penalty, sample_weight=lazy_weight, n_alphas=8)
+    np.testing.assert_allclose(lazy_alphas, alphas, rtol=1e-12)
+    np.testing.assert_allclose(lazy_coefs, coefs, rtol=0, atol=1e-10 * np.max(np.abs(coefs)))
+    if penalty != "ridge":
+        # alpha_max zeroes every coefficient, and nothing below it does (glmnet's weighted lambda_max)
+        assert np.all(coefs[:, 0] == 0.0) and np.any(map_path(X, y, penalty=penalty, alphas=[alphas[0] * 0.99],
+                                                              sample_weight=weight)[1] != 0.0)  # fmt: skip
+    for k in (1, 4, 7):
+        if penalty == "ridge":
+            ref = Ridge(alpha=alphas[k], tol=1e-12, solver="cholesky")
+        else:
+            ratio = 1.0 if penalty == "lasso" else 0.5
+            ref = ElasticNet(alpha=alphas[k], l1_ratio=ratio, tol=1e-14, max_iter=100_000)
+        ref.fit(X, y, sample_weight=weight)
+        np.testing.assert_allclose(coefs[:, k], ref.coef_, rtol=0, atol=1e-8 * np.max(np.abs(ref.coef_)))
+        assert path.intercepts[k] == pytest.approx(ref.intercept_, rel=1e-8)
