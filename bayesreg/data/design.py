@@ -244,18 +244,29 @@ class Standardization:
         if not standardize:
             return cls(np.zeros(p), np.ones(p))
         sd = column_scales(X, sample_weight=sample_weight)
-        scale = np.where(sd > 0, sd, 1.0)
         if fit_intercept:
-            center = (
+            mean = (
                 _safe_mean(X[sample_weight > 0], sample_weight[sample_weight > 0])
                 if sample_weight is not None
                 else _safe_mean(X)
             )
+        else:  # only a constant column's value is used: that of its first row of positive weight
+            mean = X[int(np.argmax(sample_weight > 0))] if sample_weight is not None else X[0]
+        return cls.from_moments(mean, sd, fit_intercept=fit_intercept, zero_constant_columns=zero_constant_columns)
+
+    @classmethod
+    def from_moments(
+        cls, mean: np.ndarray, sd: np.ndarray, *, fit_intercept: bool, zero_constant_columns: bool = False
+    ) -> Standardization:
+        """The standardization of columns of (weighted) means ``mean`` and population sds ``sd`` (``standardize=True``
+        in :meth:`from_data`; the statistics of data larger than memory give them in one pass)."""
+        scale = np.where(sd > 0, sd, 1.0)
+        if fit_intercept:
+            center = mean
         elif zero_constant_columns:
-            first = X[int(np.argmax(sample_weight > 0))] if sample_weight is not None else X[0]
-            center = np.where(sd > 0, 0.0, first)
+            center = np.where(sd > 0, 0.0, mean)
         else:
-            center = np.zeros(p)
+            center = np.zeros(np.shape(sd))
         return cls(np.asarray(center, float), np.asarray(scale, float))
 
     def apply(self, X: np.ndarray) -> np.ndarray:

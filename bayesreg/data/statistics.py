@@ -229,6 +229,26 @@ class SufficientStats:
         m, a, w = self.x_mean, self.y_mean, self.sum_w
         return self.XtX + w * np.outer(m, m), self.Xty + w * a * m, self.yty + w * a * a
 
+    @property
+    def x_sd(self) -> np.ndarray:
+        """The columns' weighted population sds, ``sqrt(diag(C_xx) / W)``."""
+        return np.sqrt(np.clip(np.diag(self.XtX), 0.0, None) / self.sum_w)
+
+    def with_columns(self, center: np.ndarray, scale: np.ndarray) -> SufficientStats:
+        """The statistics of the rows with columns ``(x - center) / scale`` (a standardization), exactly as a pass
+        over those rows would give them up to rounding."""
+        return SufficientStats(
+            sum_w=self.sum_w,
+            n_rows=self.n_rows,
+            x_shift=(self.x_shift - center) / scale,
+            y_shift=self.y_shift,
+            x_offset=self.x_offset / scale,
+            y_offset=self.y_offset,
+            XtX=self.XtX / np.outer(scale, scale),
+            Xty=self.Xty / scale,
+            yty=self.yty,
+        )
+
     def summary_rows(self) -> SummaryRows:
         """``K = p + 2`` rows ``(x*_k, y*_k)`` of weight ``W / K`` each with these statistics: the same weighted
         means ``m``, ``a`` and centred products ``C_xx``, ``c_xy``, ``c_yy`` (so the same products about 0), hence the

@@ -13,6 +13,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from bayesreg._validation import check_bool, check_count, check_positive, check_sample_weight
+from bayesreg.data._dask import to_dask_array
 from bayesreg.data.design import Standardization
 from bayesreg.data.statistics import summarize
 from bayesreg.estimators.persistence import CloudPickled as _CloudPickled
@@ -31,6 +32,7 @@ from bayesreg.inference.sampling import (
     METHODS as POSTERIOR_METHODS,
 )
 from bayesreg.model import build_model
+from bayesreg.optimize.chunked import ChunkedProblem, ChunkedSolver, check_y_on_chunks
 from bayesreg.priors import check_prior
 
 __all__ = ["BayesianLinearModel", "METHODS", "METHOD_ATTRIBUTES"]
@@ -178,6 +180,57 @@ class BayesianLinearModel(BaseEstimator):
 
             X_rows = pd.DataFrame(X_rows, columns=columns)
         return X_rows, rows.y, rows.sample_weight, rows.statistics
+
+    def _map_on_chunks(self, X, y, prior, likelihood, *, sample_weight=None, offset=None):
+        """The exact MAP of a Bernoulli or Poisson model on Dask input, never holding ``X`` in memory: one pass for
+        the statistics (the checks, the standardization and the working coordinates), then one per proximal Newton
+        evaluation (:class:`~bayesreg.optimize.chunked.ChunkedSolver`). ``y`` is the Dask target as the likelihood
+        takes it (0/1 labels, counts); ``offset`` a Dask array or None. Sets ``n_features_in_`` (and
+        ``feature_names_in_``) and the standardization, drops the attributes of the other method and ``model_`` (no
+        PyMC model is built on data larger than memory); returns the
+        :class:`~bayesreg.optimize.map.MapResult` on the fitted scale and the data's statistics."""
+        if self.method != "map":
+            raise ValueError(
+                f"method={self.method!r} on Dask input with a {likelihood.family} likelihood: sampling its posterior "
+                "needs every row at every step, so it is not run on data larger than memory. Use method='map' (the "
+                "exact MAP, by passes over the chunks), BayesianRegression (a Gaussian likelihood, whose posterior "
+                "is sampled from the data's sufficient statistics), or fit a sample that fits in memory"
+            )
+        rows = summarize(X, y, sample_weight)
+        statistics = rows.statistics
+        columns = getattr(X, "columns", None)
+        if columns is not None:
+            import pandas as pd
+
+            validate_data(self, pd.DataFrame(rows.X, columns=columns), dtype=np.float64)  # names and their count
+        else:
+            validate_data(self, rows.X, dtype=np.float64)
+        check_y_on_chunks(likelihood, y, statistics, fit_intercept=self.fit_intercept)
+        p = statistics.Xty.shape[0]
+        if hasattr(self.prior, "factor"):
+            self.prior.factor(p)
+        if self.standardize:
+            standardization = Standardization.from_moments(
+                statistics.x_mean, statistics.x_sd, fit_intercept=self.fit_intercept, zero_constant_columns=True
+            )
+        else:
+            standardization = Standardization(np.zeros(p), np.ones(p))
+        problem = ChunkedProblem(
+            (to_dask_array(X, "X", ndim=2) - standardization.center) / standardization.scale,
+            y,
+            prior,
+            likelihood,
+            statistics.with_columns(standardization.center, standardization.scale),
+            self.fit_intercept,
+            sample_weight,
+            offset,
+        )
+        solver = ChunkedSolver(problem)  # its checks (a flat prior) before anything is dropped
+        for stale in (*METHOD_ATTRIBUTES, "model_"):
+            self.__dict__.pop(stale, None)
+        self._standardization = standardization
+        result, _ = solver.solve()
+        return result, statistics
 
     def _standardize(self, X: np.ndarray, sample_weight: np.ndarray | None = None) -> np.ndarray:
         """Set the standardization of ``X`` and drop the attributes of the other method; returns ``X`` as fitted.

@@ -9,6 +9,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import validate_data
 
 from bayesreg._validation import check_feature_columns, check_prob
+from bayesreg.data._dask import is_dask, require_dask
 from bayesreg.estimators._chunked import on_row_chunks
 from bayesreg.estimators.base import BayesianLinearModel
 from bayesreg.inference.summaries import central_interval
@@ -81,6 +82,8 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
 
     def _fit(self, X, y, sample_weight=None):
         prior = self._check_common_params()
+        if any(is_dask(value) for value in (X, y, sample_weight)):
+            return self._fit_on_chunks(X, y, sample_weight, prior)
         check_feature_columns(X)
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2)
         check_classification_targets(y)
@@ -103,18 +106,40 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
         rm = self._build(X_fit, labels.astype(float), prior, likelihood, sample_weight=sample_weight)
         if self.method == "map":
             result, _ = MapSolver(rm).solve()
-            coef = self._standardization.coef(result.coef)
-            self.map_ = result
-            self.coef_ = coef.reshape(1, -1)
-            intercept = self._standardization.intercept(result.intercept, coef) if self.fit_intercept else 0.0
-            self.intercept_ = np.array([float(intercept)])
-            self.equivalent_penalty_ = self._equivalent_penalty(prior, family="binomial")
+            self._set_map(result, prior)
         else:
             self._fit_posterior(rm)
             self.coef_ = self.coef_.reshape(1, -1)
             self.coef_median_ = self.coef_median_.reshape(1, -1)
             self.intercept_ = np.array([self.intercept_])
             self.intercept_median_ = np.array([self.intercept_median_])
+        return self
+
+    def _set_map(self, result, prior) -> None:
+        coef = self._standardization.coef(result.coef)
+        self.map_ = result
+        self.coef_ = coef.reshape(1, -1)
+        intercept = self._standardization.intercept(result.intercept, coef) if self.fit_intercept else 0.0
+        self.intercept_ = np.array([float(intercept)])
+        self.equivalent_penalty_ = self._equivalent_penalty(prior, family="binomial")
+
+    def _fit_on_chunks(self, X, y, sample_weight, prior):
+        """The MAP on Dask input (:meth:`_map_on_chunks`): the classes from one pass over ``y``, the labels lazily."""
+        _, da = require_dask("BayesianLogisticRegression on Dask input")
+        if is_dask(y) and hasattr(y, "unique"):  # a Dask Series (of any label type)
+            classes = np.sort(np.asarray(y.unique().compute()))
+            labels = (y == classes[-1]).astype(float).to_dask_array(lengths=True)
+        else:
+            y = y if is_dask(y) else da.from_array(np.asarray(y))
+            classes = np.unique(np.asarray(da.unique(y).compute()))
+            labels = (y == classes[-1]).astype(float)
+        if classes.size != 2:
+            raise ValueError(
+                f"y: BayesianLogisticRegression needs samples of 2 classes, got {classes.size}: {classes.tolist()[:10]}"
+            )
+        result, _ = self._map_on_chunks(X, labels, prior, Bernoulli(), sample_weight=sample_weight)
+        self.classes_ = classes
+        self._set_map(result, prior)
         return self
 
     @on_row_chunks

@@ -8,7 +8,7 @@ from sklearn.utils.validation import validate_data
 
 from bayesreg._validation import check_feature_columns, check_numeric_target, check_row_values
 from bayesreg._warnings import warn
-from bayesreg.data._dask import is_dask, to_dask_array
+from bayesreg.data._dask import is_dask, require_dask, to_dask_array
 from bayesreg.estimators._chunked import on_row_chunks
 from bayesreg.estimators.base import BayesianLinearModel
 from bayesreg.likelihoods import Poisson
@@ -87,6 +87,8 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
 
     def _fit(self, X, y, sample_weight=None, exposure=None):
         prior = self._check_common_params()
+        if any(is_dask(value) for value in (X, y, sample_weight, exposure)):
+            return self._fit_on_chunks(X, y, sample_weight, exposure, prior)
         y = check_numeric_target(y)
         check_feature_columns(X)
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2, y_numeric=True)
@@ -101,16 +103,38 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
         rm = self._build(X_fit, y, prior, likelihood, sample_weight=sample_weight, offset=offset)
         if self.method == "map":
             result, _ = MapSolver(rm).solve()
-            self.map_ = result
-            self.coef_ = self._standardization.coef(result.coef)
-            self.intercept_ = (
-                float(self._standardization.intercept(result.intercept, self.coef_)) if self.fit_intercept else 0.0
-            )
             weights = np.ones(X.shape[0]) if sample_weight is None else sample_weight
             n = self._n_samples(X, sample_weight) if exposure is None else float(np.sum(weights * exposure))
-            self.equivalent_penalty_ = self._equivalent_penalty(prior, family="poisson", n_samples=n)
+            self._set_map(result, prior, n)
         else:
             self._fit_posterior(rm)
+        return self
+
+    def _set_map(self, result, prior, n_samples: float) -> None:
+        self.map_ = result
+        self.coef_ = self._standardization.coef(result.coef)
+        self.intercept_ = (
+            float(self._standardization.intercept(result.intercept, self.coef_)) if self.fit_intercept else 0.0
+        )
+        self.equivalent_penalty_ = self._equivalent_penalty(prior, family="poisson", n_samples=n_samples)
+
+    def _fit_on_chunks(self, X, y, sample_weight, exposure, prior):
+        """The MAP on Dask input (:meth:`_map_on_chunks`); the exposures checked and their logs taken lazily."""
+        dask, _ = require_dask("BayesianPoissonRegressor on Dask input")
+        offset = None
+        if exposure is not None:
+            exposure = to_dask_array(exposure, "exposure", ndim=1)
+            (smallest,) = dask.compute(exposure.min())
+            if not (smallest > 0 and np.isfinite(float(exposure.max().compute()))):
+                raise ValueError("exposure must be positive and finite (the offset is log(exposure))")
+            offset = np.log(exposure)  # a Dask array: log taken chunk by chunk
+        self._fitted_with_exposure = exposure is not None
+        result, statistics = self._map_on_chunks(X, y, prior, Poisson(), sample_weight=sample_weight, offset=offset)
+        n = statistics.sum_w
+        if exposure is not None:  # sum(w E): one pass over the two columns
+            weight = 1.0 if sample_weight is None else to_dask_array(sample_weight, "sample_weight", ndim=1)
+            (n,) = dask.compute((weight * exposure).sum())
+        self._set_map(result, prior, float(n))
         return self
 
     def predict(self, X, exposure=None):

@@ -73,6 +73,12 @@ class Bernoulli(Likelihood):
         np.subtract(np.multiply(y, eta), out, out=out)
         return out
 
+    def negative_log_terms(self, y: np.ndarray, eta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``-log p(y_i | eta_i) = log(1 + exp(eta_i)) - y_i eta_i``, its derivative ``p_i - y_i`` and its second
+        derivative ``p_i (1 - p_i)`` in ``eta_i`` (numpy, without overflow), ``p_i = expit(eta_i)``."""
+        prob = special.expit(eta)
+        return np.logaddexp(0.0, eta) - y * eta, prob - y, prob * special.expit(-eta)
+
     def draw(self, eta, scale, rng, size=None):
         return rng.binomial(1, special.expit(eta), size=size).astype(float)
 

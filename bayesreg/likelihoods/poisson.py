@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytensor.tensor as pt
+from scipy import special
 
 from bayesreg.likelihoods.base import Likelihood
 
@@ -67,6 +68,13 @@ class Poisson(Likelihood):
     def log_density(self, value, eta, scale):
         # pm.Poisson would cast y to integers; the quasi-likelihood takes y as it is
         return value * eta - pt.exp(eta) - pt.gammaln(value + 1.0)
+
+    def negative_log_terms(self, y: np.ndarray, eta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``-log p(y_i | eta_i) = exp(eta_i) - y_i eta_i + log Gamma(y_i + 1)``, its derivative ``mu_i - y_i`` and
+        its second derivative ``mu_i`` in ``eta_i`` (numpy), ``mu_i = exp(eta_i)``."""
+        with np.errstate(over="ignore"):
+            mu = np.exp(eta)
+        return mu - y * eta + special.gammaln(y + 1.0), mu - y, mu
 
     def draw(self, eta, scale, rng, size=None):
         return rng.poisson(np.exp(eta), size=size).astype(float)

@@ -471,6 +471,7 @@ class MapSolver:
         #: the prior's per-coefficient penalty factor (ones for identical priors)
         self._factor = rm.prior.factor(X.shape[1]) if hasattr(rm.prior, "factor") else np.ones(X.shape[1])
         self._X = self.working.X
+        self._n_features = X.shape[1]
         self._unit_gram = None  # X_c' X_c, reused while the curvature is constant
         self._last_curvature = None  # (w, curvature) of the last non-constant w
         self._stale = False  # whether the last Newton step reused the last curvature
@@ -579,15 +580,14 @@ class MapSolver:
         """
         if not self.rm.fit_intercept:
             return 0.0
-        w, y = self._weights, self.working.y
-        b0 = self.working.likelihood.link(float(np.average(y, weights=w))) - float(np.average(self._offset, weights=w))
+        b0 = self._null_start()
         b0 = b0 if np.isfinite(b0) else 0.0
         if self.rm.offset is None or self.rm.likelihood.location_scale:
             return b0
-        zeros = np.zeros(self._X.shape[1])
+        zeros = np.zeros(self._n_features)
         f, g0, _, _, curv = self.objective.evaluate(b0, zeros, None)
         for _ in range(100):
-            h = float(curv.sum())
+            h = self._total_curvature(curv)
             if not (h > 0 and np.isfinite(f)) or abs(g0) <= 1e-13 * max(h, 1.0):
                 break
             step = g0 / h
@@ -602,12 +602,23 @@ class MapSolver:
             f, g0, _, _, curv = trial
         return b0
 
+    def _null_start(self) -> float:
+        """``link(weighted mean of y) - weighted mean of the offset``, in working units."""
+        w, y = self._weights, self.working.y
+        mean_offset = float(np.average(self._offset, weights=w))
+        return self.working.likelihood.link(float(np.average(y, weights=w))) - mean_offset
+
+    @staticmethod
+    def _total_curvature(w) -> float:
+        """``sum_i w_i``: the curvature in the intercept of an evaluation's curvature ``w``."""
+        return float(w.sum())
+
     def _gradient_at_zero(self) -> np.ndarray:
         """The gradient in ``beta`` at ``beta = 0`` and the intercept-only fit: its sup-norm is ``lambda_max``
         (the smallest ``l1`` that zeroes every coefficient) for a canonical link, ``|X_c' (y - mean(y))|``, computed
         without the cancellation of ``mu - y`` at ``eta = 0``. The scale of a non-quadratic family's certificate."""
         if self._zero_gradient is None:
-            _, g0, g_beta, _, w = self.objective.evaluate(self._null_intercept(), np.zeros(self._X.shape[1]), None)
+            _, g0, g_beta, _, w = self.objective.evaluate(self._null_intercept(), np.zeros(self._n_features), None)
             means = (w @ self._X) / float(w.sum()) if self.rm.fit_intercept and w.sum() > 0 else 0.0
             self._zero_gradient = -(g_beta - means * g0)
         return self._zero_gradient
@@ -655,7 +666,7 @@ class MapSolver:
         rows lie in ``X``); ``n_modes`` counts the distinct modes reached."""
         y = self.working.y - self._offset
         median = _weighted_median(y, self._weights) if self.rm.fit_intercept else 0.0
-        starts = [self._least_squares_start(weights), (median, np.zeros(self._X.shape[1]), None)]
+        starts = [self._least_squares_start(weights), (median, np.zeros(self._n_features), None)]
         ends, total = [], 0
         for start in starts:
             state, evaluation, c, n_iter = self._solve_fixed_sigma(start, weights, tol, max_iter)
@@ -679,7 +690,7 @@ class MapSolver:
         quadratic = self.rm.likelihood.quadratic
         if evaluation is None:
             evaluation = self.objective.evaluate(*state)
-        c, n_iter = np.full(self._X.shape[1], np.inf), 0
+        c, n_iter = np.full(self._n_features, np.inf), 0
         # a quadratic smooth part is solved by one step with the exact curvature: never a reused one
         reuse, last_rel = not quadratic, np.inf
         while n_iter < max_iter:
@@ -750,7 +761,7 @@ class MapSolver:
         if weights is None:
             weights = self.rm.prior.weights
         working = self.working_weights(weights)
-        p = self._X.shape[1]
+        p = self._n_features
         sc = self.scaling
         n_modes = 1
         if self.objective.fixed_sigma:
@@ -881,7 +892,7 @@ class MapSolver:
         return 0.5 * float(np.log(sigma2_lo)) - _LOG_SIGMA_STEP, 0.5 * float(np.log(rss0 / n)) + _LOG_SIGMA_STEP
 
     def _solve_free_sigma(self, weights: _Working, tol: float, max_iter: int):
-        p = self._X.shape[1]
+        p = self._n_features
         lo, hi = self.log_sigma_bracket()
         n_total = 0
 
@@ -977,7 +988,7 @@ class _QuadraticProfile:
     """
 
     def __init__(self, solver: MapSolver, weights: _Working):
-        p = solver._X.shape[1]
+        p = solver._n_features
         # at sigma = 1 (log sigma 0) the curvature is the weights themselves
         _, g0, g_beta, _, w = solver.objective.evaluate(0.0, np.zeros(p), 0.0)
         curv, _ = solver.curvature(w)
@@ -1077,7 +1088,7 @@ def quadratic_map_path(solver: MapSolver, weights_seq, *, tol: float = 1e-10) ->
         )
     weights_seq = list(weights_seq)
     l1, l2 = solver.working_weight_arrays(weights_seq)
-    p = solver._X.shape[1]
+    p = solver._n_features
     _, g0, g_beta, _, w = solver.objective.evaluate(0.0, np.zeros(p), None)
     curv, _ = solver.curvature(w)
     c = -(g_beta - curv.means * g0) if solver.rm.fit_intercept else -g_beta
@@ -1127,7 +1138,7 @@ def glm_map_path(solver: MapSolver, weights_seq, *, tol: float = 1e-10, max_iter
     if not solver.objective.fixed_sigma:
         raise ValueError("a MAP path needs a fixed sigma")
     weights_seq = list(weights_seq)
-    p = solver._X.shape[1]
+    p = solver._n_features
     coefs = np.empty((p, len(weights_seq)))
     intercepts = np.empty(len(weights_seq))
     certs = np.empty(len(weights_seq))

@@ -16,6 +16,7 @@ from bayesreg.data._dask import is_dask
 from bayesreg.data.design import Scaling, _safe_mean, column_scales, robust_std
 from bayesreg.data.statistics import summarize
 from bayesreg.likelihoods import Bernoulli, Gaussian, Poisson
+from bayesreg.optimize.chunked import ChunkedProblem, ChunkedSolver, check_y_on_chunks
 from bayesreg.optimize.map import MapSolver, glm_map_path, quadratic_map_path
 from bayesreg.priors import prior_from_weights
 
@@ -71,7 +72,7 @@ def alpha_grid(
     rho = check_l1_ratio(l1_ratio) if penalty == "elasticnet" else 1.0
     if penalty == "elasticnet" and rho == 0:
         raise ValueError("l1_ratio must be > 0 for penalty='elasticnet' (use penalty='ridge' for 0)")
-    X, y, sample_weight = _in_memory(X, y, sample_weight, family)
+    X, y, sample_weight = _in_memory(X, y, sample_weight)
     return _grid(
         X,
         y,
@@ -130,18 +131,12 @@ def _grid(X, y, sample_weight, *, penalty, rho, n_alphas, eps, fit_intercept, fa
     return np.geomspace(top, bottom, n_alphas)
 
 
-def _in_memory(X, y, sample_weight, family: str):
+def _in_memory(X, y, sample_weight):
     """Checked float arrays ``(X, y, sample_weight)`` (the weights None when not given): the data themselves, or, for
     Dask input, the summary rows of their statistics and their weights (:func:`~bayesreg.data.statistics.summarize`:
-    rows of equal weight with the data's weighted means and centred products, weights summing to the data's). The
-    Gaussian family only: another family's likelihood is not a function of those statistics."""
+    rows of equal weight with the data's weighted means and centred products, weights summing to the data's): the
+    data of a Gaussian likelihood, and all the alpha grid needs of any family."""
     if any(is_dask(value) for value in (X, y, sample_weight)):
-        if family != "gaussian":
-            raise ValueError(
-                f"family={family!r} on Dask input is not supported: only the Gaussian likelihood is a function of the "
-                "data's sufficient statistics, which is how bayesreg takes data larger than memory; fit in memory "
-                "(X.compute(), y.compute())"
-            )
         rows = summarize(X, y, sample_weight)
         X, y, sample_weight = rows.X, rows.y, rows.sample_weight
     X, y, _ = check_regression_data(X, y)
@@ -211,9 +206,11 @@ def map_path(
         ``n`` in the penalty's scaling is their sum, as in scikit-learn's ``ElasticNet.fit(..., sample_weight)``
         and glmnet's ``weights``.
 
-    ``X``, ``y`` and ``sample_weight`` may be Dask arrays or DataFrames (data larger than memory; the Gaussian family):
-    one pass over their chunks, where they live, reduces them to their sufficient statistics, whose summary rows
-    (:func:`~bayesreg.data.statistics.summarize`) give the same path.
+    ``X``, ``y`` and ``sample_weight`` may be Dask arrays or DataFrames (data larger than memory): one pass over their
+    chunks, where they live, reduces them to their sufficient statistics. For the Gaussian family their summary rows
+    (:func:`~bayesreg.data.statistics.summarize`) give the same path with no further pass; for the others each
+    proximal Newton evaluation is one more pass, a map-reduce (:class:`~bayesreg.optimize.chunked.ChunkedSolver`),
+    with the same steps and certificate as in memory.
 
     Returns
     -------
@@ -233,10 +230,19 @@ def map_path(
     rho = check_l1_ratio(l1_ratio)
     if penalty == "elasticnet" and rho == 0:
         raise ValueError("l1_ratio must be > 0 for penalty='elasticnet' (use penalty='ridge' for 0)")
-    X, y, sample_weight = _in_memory(X, y, sample_weight, family)
-    n = X.shape[0] if sample_weight is None else float(np.sum(sample_weight))
     likelihood = {"gaussian": Gaussian(sigma=sigma), "binomial": Bernoulli(), "poisson": Poisson()}[family]
-    y = likelihood.check_y(y, fit_intercept=fit_intercept, sample_weight=sample_weight)
+    chunked = None
+    if family != "gaussian" and any(is_dask(value) for value in (X, y, sample_weight)):
+        # data larger than memory: one pass for the statistics (the grid's, and the working coordinates'), then
+        # one pass per proximal Newton evaluation (ChunkedSolver)
+        chunked = (X, y, sample_weight)
+        rows = summarize(X, y, sample_weight)
+        check_y_on_chunks(likelihood, y, rows.statistics, fit_intercept=fit_intercept)
+        X, y, sample_weight = rows.X, rows.y, rows.sample_weight
+    else:
+        X, y, sample_weight = _in_memory(X, y, sample_weight)
+        y = likelihood.check_y(y, fit_intercept=fit_intercept, sample_weight=sample_weight)
+    n = X.shape[0] if sample_weight is None else float(np.sum(sample_weight))
     if alphas is None:
         alphas = _grid(
             X,
@@ -260,16 +266,21 @@ def map_path(
     else:
         ratio = {"lasso": 1.0, "ridge": 0.0, "elasticnet": rho}[penalty]
         weights = weights_from_enet_path(alphas, ratio, sigma=sigma or 1.0, n_samples=n)
-    # the solver needs no PyMC model of the user's (only its working twin, compiled once per structure)
-    solver = MapSolver.from_data(
-        X,
-        y,
-        prior_from_weights(weights[0]),
-        likelihood=likelihood,
-        fit_intercept=fit_intercept,
-        sample_weight=sample_weight,
-        many_evaluations=True,
-    )
+    prior = prior_from_weights(weights[0])
+    if chunked is not None:
+        problem = ChunkedProblem(*chunked[:2], prior, likelihood, rows.statistics, fit_intercept, chunked[2])
+        solver = ChunkedSolver(problem)
+    else:
+        # the solver needs no PyMC model of the user's (only its working twin, compiled once per structure)
+        solver = MapSolver.from_data(
+            X,
+            y,
+            prior,
+            likelihood=likelihood,
+            fit_intercept=fit_intercept,
+            sample_weight=sample_weight,
+            many_evaluations=True,
+        )
     path = quadratic_map_path(solver, weights) if likelihood.quadratic else glm_map_path(solver, weights)
     if return_path:
         return alphas, path.coefs, path

@@ -60,7 +60,7 @@ def test_the_map_on_dask_input_is_the_in_memory_map(dask_client, params, weighte
     assert got.model_["X"].get_value().shape == (X.shape[1] + 2, X.shape[1])
     if ref.equivalent_penalty_ is not None:
         assert got.equivalent_penalty_.get_params()["alpha"] == pytest.approx(
-            ref.equivalent_penalty_.get_params()["alpha"], rel=1e-12
+            ref.equivalent_penalty_.get_params()["alpha"], rel=1e-12, abs=0
         )
 
 
@@ -113,7 +113,9 @@ def test_map_path_alpha_grid_and_evidence_on_dask_input(dask_client, penalty):
         np.testing.assert_allclose(coefs, ref_coefs, rtol=0, atol=1e-10 * np.max(np.abs(ref_coefs)))
         np.testing.assert_allclose(path.intercepts, ref_path.intercepts, rtol=1e-10, atol=1e-12)
     got, ref = evidence_ridge(lazy_X, lazy_y, sample_weight=lazy_weight), evidence_ridge(X, y, sample_weight=weight)
-    assert got.alpha == pytest.approx(ref.alpha, rel=1e-10) and got.lambda_ == pytest.approx(ref.lambda_, rel=1e-10)
+    assert got.alpha == pytest.approx(ref.alpha, rel=1e-10, abs=0) and got.lambda_ == pytest.approx(
+        ref.lambda_, rel=1e-10, abs=0
+    )
     np.testing.assert_allclose(got.coef, ref.coef, rtol=1e-10, atol=0)
 
 
@@ -122,8 +124,6 @@ def test_dask_input_that_cannot_be_summarized_is_refused():
     lazy_X, lazy_y, _ = _lazy(X, y)
     with pytest.raises(ValueError, match="likelihood='student_t' on Dask input: only the Gaussian"):
         br.BayesianRegression(br.Laplace(1.0), likelihood="student_t", sigma=1.0).fit(lazy_X, lazy_y)
-    with pytest.raises(ValueError, match="family='poisson' on Dask input"):
-        map_path(lazy_X, da.from_array(np.arange(200.0) % 3, chunks=50), family="poisson")
     small = dd.from_pandas(X.iloc[:8], npartitions=2)
     with pytest.raises(ValueError, match="8 rows .* for 6 features: data this small fit in memory"):
         br.BayesianRegression(br.Laplace(1.0), sigma=1.0).fit(small, da.from_array(y[:8]))
@@ -161,4 +161,4 @@ def test_weighted_paths_in_memory_and_on_dask_input_match_scikit_learn(dask_clie
             ref = ElasticNet(alpha=alphas[k], l1_ratio=ratio, tol=1e-14, max_iter=100_000)
         ref.fit(X, y, sample_weight=weight)
         np.testing.assert_allclose(coefs[:, k], ref.coef_, rtol=0, atol=1e-8 * np.max(np.abs(ref.coef_)))
-        assert path.intercepts[k] == pytest.approx(ref.intercept_, rel=1e-8)
+        assert path.intercepts[k] == pytest.approx(ref.intercept_, rel=1e-8, abs=0)
