@@ -215,8 +215,11 @@ class BayesianLinearModel(BaseEstimator):
             )
         else:
             standardization = Standardization(np.zeros(p), np.ones(p))
+        X_fit = to_dask_array(X, "X", ndim=2)
+        if self.standardize:
+            X_fit = (X_fit - standardization.center) / standardization.scale  # chunk by chunk, in each pass
         problem = ChunkedProblem(
-            (to_dask_array(X, "X", ndim=2) - standardization.center) / standardization.scale,
+            X_fit,
             y,
             prior,
             likelihood,
