@@ -7,8 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.linear_model import ElasticNet, LogisticRegression, PoissonRegressor, Ridge
 
-from bayesreg._validation import check_positive, check_regression_data
+from bayesreg._validation import check_positive, check_regression_data, check_sample_weight
 from bayesreg.analysis.reference import closed_form_ridge, fit_penalized, penalized_objective
+from bayesreg.data._dask import is_dask
+from bayesreg.data.statistics import summarize
 from bayesreg.likelihoods import Bernoulli, Gaussian, Poisson
 from bayesreg.model import build_model
 from bayesreg.optimize.map import MapResult, MapSolver
@@ -131,7 +133,9 @@ class Comparison:
         return f"{self.summary()}\n{self.table()}"
 
 
-def compare(X, y, estimator, *, sigma: float | None = None, tol: float | None = 1e-12) -> Comparison:
+def compare(
+    X, y, estimator, *, sigma: float | None = None, tol: float | None = 1e-12, sample_weight=None
+) -> Comparison:
     """Fit a scikit-learn penalized estimator and the MAP of its prior twin.
 
     Parameters
@@ -150,6 +154,15 @@ def compare(X, y, estimator, *, sigma: float | None = None, tol: float | None = 
         solvers' round-off, not a loose stop. Not every solver gets there: ``"newton-cholesky"`` (L2
         ``LogisticRegression``, ``PoissonRegressor``) reaches round-off, ``"lbfgs"`` and ``"saga"`` can stop
         1e-7 to 1e-6 short of it (their own stopping rules); the MAP's certificate says which side is exact.
+    sample_weight : array-like (n,), optional
+        Frequency weights, given to the estimator's ``fit`` and to the MAP's likelihood alike; ``n`` of the
+        conversion is their sum (scikit-learn's weighted objectives, :func:`~bayesreg.analysis.reference.
+        penalized_objective`).
+
+    ``X``, ``y`` (and ``sample_weight``) may be Dask collections for ``Ridge``, ``Lasso`` and ``ElasticNet``: one pass
+    reduces them to their sufficient statistics, and both fits run on the summary rows
+    (:func:`~bayesreg.data.statistics.summarize`) with their weights, which have the data's weighted least-squares
+    objective. ``LogisticRegression`` and ``PoissonRegressor`` need the data in memory (ValueError).
 
     Returns
     -------
@@ -170,22 +183,42 @@ def compare(X, y, estimator, *, sigma: float | None = None, tol: float | None = 
             "estimator must be a scikit-learn Ridge, Lasso, ElasticNet, LogisticRegression or PoissonRegressor, "
             f"got {type(estimator).__name__}"
         )
+    statistics = None
+    if any(is_dask(value) for value in (X, y, sample_weight)):
+        if family != "gaussian":
+            raise ValueError(
+                f"compare on Dask input with {type(estimator).__name__}: scikit-learn fits it on data in memory, and "
+                "its likelihood is not a function of the data's sufficient statistics; compare on a sample in memory "
+                "(X.compute()), or fit the MAP alone (BayesianLogisticRegression / BayesianPoissonRegressor or "
+                "map_path take Dask input)"
+            )
+        names = [str(c) for c in X.columns] if hasattr(X, "columns") else None
+        rows = summarize(X, y, sample_weight)
+        X, y, sample_weight, statistics = rows.X, rows.y, rows.sample_weight, rows.statistics
     if family == "binomial":
         X, labels, names = _classification_data(X, y)
     else:
-        X, labels, names = check_regression_data(X, y)
+        X, labels, found = check_regression_data(X, y)
+        names = found if statistics is None else names
     n, p = X.shape
+    sample_weight = check_sample_weight(sample_weight, n)
     likelihood = {"gaussian": Gaussian(sigma=sigma), "binomial": Bernoulli(), "poisson": Poisson()}[family]
-    labels = likelihood.check_y(labels, fit_intercept=bool(estimator.fit_intercept))
-    prior = from_sklearn(estimator, sigma=sigma, n_samples=n)  # liblinear, a missing n, ... refused here
     fit_intercept = bool(estimator.fit_intercept)
-    fitted = fit_penalized(estimator, X, y if family == "binomial" else labels, tol=tol)
+    labels = likelihood.check_y(labels, fit_intercept=fit_intercept, sample_weight=sample_weight)
+    n_samples = n if sample_weight is None else float(np.sum(sample_weight))
+    prior = from_sklearn(estimator, sigma=sigma, n_samples=n_samples)  # liblinear, a missing n, ... refused here
+    fitted = fit_penalized(estimator, X, y if family == "binomial" else labels, tol=tol, sample_weight=sample_weight)
     names = names if names is not None else [f"x{j}" for j in range(p)]
-    rm = build_model(X, labels, prior, likelihood=likelihood, fit_intercept=fit_intercept, feature_names=names)
+    rm = build_model(
+        X, labels, prior, likelihood=likelihood, fit_intercept=fit_intercept, feature_names=names,
+        sample_weight=sample_weight, statistics=statistics,
+    )  # fmt: skip
     result, _ = MapSolver(rm).solve()
     closed, closed_b0 = None, None
     if isinstance(fitted, Ridge):
-        closed, closed_b0 = closed_form_ridge(X, labels, float(fitted.alpha), fit_intercept=fit_intercept)
+        closed, closed_b0 = closed_form_ridge(
+            X, labels, float(fitted.alpha), fit_intercept=fit_intercept, sample_weight=sample_weight
+        )
     penalty_b0 = float(np.ravel(fitted.intercept_)[0])
     return Comparison(
         feature_names=names,
@@ -195,8 +228,8 @@ def compare(X, y, estimator, *, sigma: float | None = None, tol: float | None = 
         map=result,
         closed_form=closed,
         closed_form_intercept=closed_b0,
-        objective_penalty_fit=penalized_objective(fitted, X, labels, fitted.coef_, penalty_b0),
-        objective_map=penalized_objective(fitted, X, labels, result.coef, result.intercept),
+        objective_penalty_fit=penalized_objective(fitted, X, labels, fitted.coef_, penalty_b0, sample_weight),
+        objective_map=penalized_objective(fitted, X, labels, result.coef, result.intercept, sample_weight),
         family=family,
     )
 

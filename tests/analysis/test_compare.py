@@ -118,3 +118,42 @@ def test_compare_refuses_what_has_no_twin_or_needs_another_setting():
         br.compare(X, np.arange(40) % 3, LogisticRegression())
     with pytest.raises(ValueError, match="non-negative"):
         br.compare(X, X[:, 1], PoissonRegressor())
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [Ridge(alpha=5.0), Lasso(alpha=0.5), ElasticNet(alpha=0.5, l1_ratio=0.3)],
+    ids=["ridge", "lasso", "enet"],
+)
+def test_compare_with_weights_in_memory_and_on_dask_input(diabetes_std, estimator):
+    """scikit-learn's weighted fit and the weighted MAP agree; on Dask input both run on the summary rows of the
+    data's statistics and give the in-memory comparison."""
+    import dask.array as da
+
+    X, y = diabetes_std
+    weight = np.random.default_rng(3).uniform(0.0, 3.0, X.shape[0])
+    result = br.compare(X, y, estimator, sigma=45.0, sample_weight=weight)
+    assert result.max_abs_diff <= 1e-8 * np.abs(result.penalty_coef).max() and result.support_agrees
+    assert result.objective_map == pytest.approx(result.objective_penalty_fit, rel=1e-12, abs=0)
+    assert result.prior == br.from_sklearn(estimator, sigma=45.0, n_samples=float(weight.sum()))
+    if isinstance(estimator, Ridge):
+        assert result.max_abs_diff_closed_form <= 1e-10 * np.abs(result.penalty_coef).max()
+    lazy = br.compare(
+        da.from_array(np.asarray(X), chunks=(100, 5)), da.from_array(np.asarray(y), chunks=150), estimator,
+        sigma=45.0, sample_weight=da.from_array(weight, chunks=120),
+    )  # fmt: skip
+    np.testing.assert_array_equal(lazy.map_coef == 0.0, result.map_coef == 0.0)
+    np.testing.assert_allclose(lazy.map_coef, result.map_coef, rtol=0, atol=1e-10 * np.abs(result.map_coef).max())
+    assert lazy.objective_map == pytest.approx(result.objective_map, rel=1e-12, abs=0)
+    np.testing.assert_allclose(
+        lazy.penalty_coef, result.penalty_coef, rtol=0, atol=1e-8 * np.abs(result.map_coef).max()
+    )
+
+
+def test_compare_on_dask_input_refuses_the_families_scikit_learn_fits_in_memory():
+    import dask.array as da
+    from sklearn.linear_model import LogisticRegression
+
+    X = da.from_array(np.random.default_rng(0).normal(size=(200, 3)), chunks=50)
+    with pytest.raises(ValueError, match="compare on Dask input with LogisticRegression.*sample in memory"):
+        br.compare(X, da.from_array(np.arange(200) % 2, chunks=50), LogisticRegression())
