@@ -5,7 +5,11 @@ Dask is an optional extra (``pip install bayesreg[dask]``): nothing here imports
 
 from __future__ import annotations
 
-__all__ = ["is_dask", "require_dask", "to_dask_array"]
+import functools
+
+from threadpoolctl import threadpool_limits
+
+__all__ = ["is_dask", "one_blas_thread", "require_dask", "to_dask_array"]
 
 INSTALL = "pip install 'bayesreg[dask]'"
 
@@ -35,3 +39,17 @@ def to_dask_array(obj, name: str, *, ndim: int):
     if array.ndim != ndim:
         raise ValueError(f"{name}: expected {ndim} dimension(s), got a Dask array of shape {array.shape}")
     return array
+
+
+def one_blas_thread(func):
+    """``func`` run with one BLAS thread: a task of a Dask reduction, which runs beside the scheduler's other threads
+    (or worker processes) on the other cores. BLAS's own threads on top of them oversubscribe the cores: measured
+    (2 cores, 2,000,000 x 100 rows in chunks of 100,000), the statistics pass took 3.0 s with OpenBLAS's 2 threads
+    per task, 2.05 s with 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with threadpool_limits(1, user_api="blas"):
+            return func(*args, **kwargs)
+
+    return wrapper

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bayesreg.data._dask import is_dask, require_dask, to_dask_array
+from bayesreg.data._dask import is_dask, one_blas_thread, require_dask, to_dask_array
 from bayesreg.data.design import gram
 
 __all__ = ["BLOCK_BYTES", "SufficientStats", "SummaryRows", "rows_per_block", "summarize"]
@@ -163,7 +163,7 @@ class SufficientStats:
         x_blocks, y_blocks = X.to_delayed().ravel(), y.to_delayed().ravel()
         w_blocks = [None] * len(x_blocks) if weight is None else list(weight.to_delayed().ravel())
         parts = [
-            dask.delayed(cls.from_arrays)(xb, yb, wb, shift=shift)
+            dask.delayed(one_blas_thread(cls.from_arrays))(xb, yb, wb, shift=shift)
             for xb, yb, wb in zip(x_blocks, y_blocks, w_blocks, strict=True)
         ]
         while len(parts) > 1:  # a binary tree of merges

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bayesreg.data._dask import require_dask, to_dask_array
+from bayesreg.data._dask import one_blas_thread, require_dask, to_dask_array
 from bayesreg.data.design import Scaling, gram, power_of_two
 from bayesreg.data.statistics import SufficientStats
 from bayesreg.likelihoods import Likelihood
@@ -68,6 +68,9 @@ def _chunk_terms(X, y, weight, offset, b0, beta, center, scale, likelihood, fit_
     return float(value.sum()), float(slope.sum()), Xw.T @ slope, float(curvature.sum()), Xw.T @ curvature, H
 
 
+_chunk_terms_one_thread = one_blas_thread(_chunk_terms)
+
+
 def _add(a, b):
     return tuple(x + y for x, y in zip(a, b, strict=True))
 
@@ -107,7 +110,7 @@ class _RowPasses:
     def evaluate(self, b0: float, beta: np.ndarray, log_sigma=None):
         delayed = self._dask.delayed
         parts = [
-            delayed(_chunk_terms)(
+            delayed(_chunk_terms_one_thread)(
                 xb, yb, wb, ob, float(b0), beta, self._center, self._scale, self._likelihood, self.fit_intercept
             )
             for xb, yb, wb, ob in self._blocks
