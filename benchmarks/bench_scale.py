@@ -167,7 +167,20 @@ def main(argv=None) -> dict:
     busy_after = cpu_busy()
     gb = args.n * args.p * 8 / 1e9
     print(f"X: {args.n} x {args.p} float64 ({gb:.1f} GB) in {args.store}")
-    report = {"n": args.n, "p": args.p, "rows_per_chunk": args.rows_per_chunk, "gb": gb, **runs}
+    report = {"n": args.n, "p": args.p, "rows_per_chunk": args.rows_per_chunk, "gb": gb}
+    if args.only and args.json and Path(args.json).exists():
+        # a partial run updates the stored report: its other steps are kept, with the machine load of their run
+        stored = json.loads(Path(args.json).read_text())
+        if (stored["n"], stored["p"]) != (args.n, args.p):
+            raise SystemExit(f"{args.json} holds n = {stored['n']}, p = {stored['p']}: run every step instead")
+        kept = {key: value for key, value in stored.items() if isinstance(value, dict) and key not in runs}
+        report["kept_from_earlier_run"] = {
+            "steps": sorted(kept),
+            "revision": stored.get("revision"),
+            "cpu_busy": stored.get("cpu_busy_before"),
+        }
+        runs = {**kept, **runs}
+    report.update(runs)
     if "sum" in runs:
         # the faster of the sums before and after the statistics pass: the page cache holds a store that fits in
         # memory after its first read, so the first read alone can be the slower one (cold disk)

@@ -14,7 +14,7 @@ from bayesreg._validation import (
 from bayesreg.conversions import GLMNET_FAMILIES, weights_from_enet_path, weights_from_ridge_path
 from bayesreg.data._dask import is_dask
 from bayesreg.data.design import Scaling, _safe_mean, column_scales, robust_std
-from bayesreg.data.statistics import summarize
+from bayesreg.data.statistics import SufficientStats, SummaryRows, summarize
 from bayesreg.likelihoods import Bernoulli, Gaussian, Poisson
 from bayesreg.optimize.chunked import ChunkedProblem, ChunkedSolver, check_y_on_chunks
 from bayesreg.optimize.map import MapSolver, glm_map_path, quadratic_map_path
@@ -23,6 +23,10 @@ from bayesreg.priors import prior_from_weights
 __all__ = ["map_path", "alpha_grid"]
 
 _PENALTIES = ("lasso", "ridge", "elasticnet")
+#: on data of at least this many times p + 2 rows a Gaussian path, and any family's alpha grid, run on the summary rows
+#: of their statistics (:func:`_summary_rows`). Measured (2 cores, quiet): n = 10^6, p = 100, a 100-alpha lasso
+#: path took 10.8 s on the rows themselves, most of it in the grid's and the scaling's robust passes and copies
+SUMMARY_ROWS_FROM = 4
 
 
 def _check_family(family) -> str:
@@ -143,6 +147,28 @@ def _in_memory(X, y, sample_weight):
     return X, y, check_sample_weight(sample_weight, X.shape[0])
 
 
+def _summary_rows(X: np.ndarray, y: np.ndarray, sample_weight) -> SummaryRows | None:
+    """The summary rows of the statistics of in-memory data of at least :data:`SUMMARY_ROWS_FROM` ``(p + 2)`` rows,
+    which give a Gaussian path and any family's alpha grid in ``O(p^2)`` after one cache-blocked pass; None for
+    fewer rows, or where the products would leave float64's comfortable range (a column's or ``y``'s mean square
+    beyond 1e+-200, or a spread that rounds to nothing beside its values: the rows themselves, in working
+    coordinates, keep every digit there)."""
+    n, p = X.shape
+    if n < SUMMARY_ROWS_FROM * (p + 2):
+        return None
+    with np.errstate(all="ignore"):
+        stats = SufficientStats.from_arrays(X, y, sample_weight)
+        spreads = np.append(np.diag(stats.XtX), stats.yty) / stats.sum_w
+        means = np.append(stats.x_mean, stats.y_mean)
+        varying = np.append(np.ptp(X, axis=0), np.ptp(y)) > 0
+    ok = (
+        np.all(np.isfinite(spreads))
+        and np.all(np.abs(means) < 1e100)
+        and np.all(np.where(varying, (spreads > 1e-200) & (spreads < 1e200), spreads == 0.0))
+    )
+    return stats.summary_rows() if ok else None
+
+
 def _check_n_alphas(n_alphas) -> int:
     if isinstance(n_alphas, bool) or not isinstance(n_alphas, int | np.integer):
         raise TypeError(f"n_alphas must be a positive integer, got {n_alphas!r}")
@@ -243,11 +269,11 @@ def map_path(
         X, y, sample_weight = _in_memory(X, y, sample_weight)
         y = likelihood.check_y(y, fit_intercept=fit_intercept, sample_weight=sample_weight)
     n = X.shape[0] if sample_weight is None else float(np.sum(sample_weight))
+    summary = _summary_rows(X, y, sample_weight) if chunked is None else None
     if alphas is None:
+        grid_data = (X, y, sample_weight) if summary is None else (summary.X, summary.y, summary.sample_weight)
         alphas = _grid(
-            X,
-            y,
-            sample_weight,
+            *grid_data,
             penalty=penalty,
             rho=rho if penalty == "elasticnet" else 1.0,
             n_alphas=n_alphas,
@@ -271,6 +297,9 @@ def map_path(
         problem = ChunkedProblem(*chunked[:2], prior, likelihood, rows.statistics, fit_intercept, chunked[2])
         solver = ChunkedSolver(problem)
     else:
+        if likelihood.quadratic and summary is not None:
+            # the same quadratic, hence the same path, from p + 2 rows instead of a working copy of n
+            X, y, sample_weight = summary.X, summary.y, summary.sample_weight
         # the solver needs no PyMC model of the user's (only its working twin, compiled once per structure)
         solver = MapSolver.from_data(
             X,

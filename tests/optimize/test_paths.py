@@ -255,3 +255,41 @@ def test_glm_map_path_settings_are_checked():
         map_path(X, y, family="gamma")
     with pytest.raises(ValueError, match="labels 0 and 1"):
         map_path(X, y + 1.0, family="binomial")
+
+
+@pytest.mark.parametrize("family", ["gaussian", "binomial"])
+def test_paths_from_summary_rows_equal_paths_from_the_rows(monkeypatch, family):
+    """On n >= SUMMARY_ROWS_FROM (p + 2) rows a Gaussian path (and any family's grid) runs on the summary rows of
+    the data's statistics: the path the rows themselves give (1e-10 of the largest coefficient, the same zeros)."""
+    from bayesreg.optimize import paths
+
+    rng = np.random.default_rng(5)
+    X = 50.0 + rng.normal(size=(600, 8)) * np.logspace(-2, 2, 8)
+    eta = (X - 50.0) @ (np.array([1.0, 0.0, -0.5, 0.0, 0.0, 0.2, 0.0, 0.01]) / np.logspace(-2, 2, 8))
+    y = eta + rng.normal(size=600) if family == "gaussian" else (rng.random(600) < 1 / (1 + np.exp(-eta))) * 1.0
+    weight = rng.uniform(0.0, 2.0, 600)
+    assert paths._summary_rows(X, y, weight) is not None
+    got = paths.map_path(X, y, family=family, sample_weight=weight, n_alphas=15, return_path=True)
+    monkeypatch.setattr(paths, "SUMMARY_ROWS_FROM", 10**9)
+    ref = paths.map_path(X, y, family=family, sample_weight=weight, n_alphas=15, return_path=True)
+    np.testing.assert_allclose(got[0], ref[0], rtol=1e-12)
+    np.testing.assert_array_equal(got[1] == 0.0, ref[1] == 0.0)
+    np.testing.assert_allclose(got[1], ref[1], rtol=0, atol=1e-10 * np.max(np.abs(ref[1])))
+    np.testing.assert_allclose(got[2].intercepts, ref[2].intercepts, rtol=1e-10, atol=1e-12)
+
+
+def test_summary_rows_are_not_used_where_products_leave_float64s_range():
+    from bayesreg.optimize import paths
+
+    rng = np.random.default_rng(6)
+    X, y = rng.normal(size=(200, 3)), rng.normal(size=200)
+    assert paths._summary_rows(X, y, None) is not None
+    assert paths._summary_rows(X[:15], y[:15], None) is None  # fewer than 4 (p + 2) rows
+    for factor in (1e-120, 1e120):
+        assert paths._summary_rows(X * factor, y, None) is None and paths._summary_rows(X, y * factor, None) is None
+    tiny_spread = X.copy()
+    tiny_spread[:, 1] = 1e-105 * rng.normal(size=200)  # its mean square, 1e-210, is near float64's smallest
+    assert paths._summary_rows(tiny_spread, y, None) is None
+    constant = X.copy()
+    constant[:, 2] = 7.0
+    assert paths._summary_rows(constant, y, None) is not None
