@@ -51,6 +51,8 @@ _KINDS = {BayesianLasso: gk.LASSO, Horseshoe: gk.HORSESHOE, HorseshoePlus: gk.HO
 #: rarer class, method="sample" takes NUTS; not for the horseshoes, whose funnels NUTS follows worse (1.5% events,
 #: n = 2000, p = 10: NUTS 112 s with 61 divergences, Gibbs 5.7 s and none)
 LOGIT_MIN_CLASS_SHARE = 0.2
+#: the name prefix of the threads that run chains side by side
+GIBBS_THREADS = "bayesreg-gibbs"
 #: sweeps per kept draw for the logit: on breast cancer (n = 569, p = 30, Laplace(0.05)) 1 sweep per draw left
 #: r_hat 1.018 and a min ESS of 178-285 in 1.1-1.4 s; 5 gave r_hat 1.002-1.006 and 1022-1145 in 2.7-2.8 s, more
 #: effective draws per second too (the work around the sweeps is fixed); NUTS took 31.6 s (ESS 1237)
@@ -588,7 +590,7 @@ def sample_gibbs(
             if workers == 1:
                 results = [chain(seed) for seed in seeds]
             else:
-                with ThreadPoolExecutor(max_workers=workers) as pool:
+                with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=GIBBS_THREADS) as pool:
                     futures = [pool.submit(chain, seed) for seed in seeds]
                     try:
                         results = [future.result() for future in futures]
