@@ -212,15 +212,23 @@ class Standardization:
     scale : ndarray (p,)
         ``s``: the columns' population sd (1 for a constant column), or ones without
         standardizing.
+    y_center : float
+        ``a``: 0, or, for a model fitted to ``y - a`` (the centred summary rows of data larger than memory), ``a``.
     """
 
     center: np.ndarray
     scale: np.ndarray
+    #: ``a``: a shift of ``y`` the fitted intercept is taken less (a fit on data larger than memory, centred), or 0
+    y_center: float = 0.0
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Standardization):
             return NotImplemented
-        return np.array_equal(self.center, other.center) and np.array_equal(self.scale, other.scale)
+        return (
+            np.array_equal(self.center, other.center)
+            and np.array_equal(self.scale, other.scale)
+            and self.y_center == other.y_center
+        )
 
     __hash__ = None  # arrays: not hashable
 
@@ -283,8 +291,9 @@ class Standardization:
         return beta_fitted / self.scale
 
     def intercept(self, intercept_fitted, coef: np.ndarray):
-        """``b~0 - coef @ m``: the intercept on ``X``'s scale, for the coefficients :meth:`coef` returned."""
-        return intercept_fitted - coef @ self.center
+        """``b~0 + a - coef @ m``: the intercept on ``X``'s (and ``y``'s) scale, for the coefficients :meth:`coef`
+        returned."""
+        return intercept_fitted + self.y_center - coef @ self.center
 
 
 def _safe_mean(X: np.ndarray, sample_weight: np.ndarray | None = None) -> np.ndarray:

@@ -249,36 +249,47 @@ class SufficientStats:
             yty=self.yty,
         )
 
-    def summary_rows(self) -> SummaryRows:
+    def summary_rows(self, *, centred: bool = False) -> SummaryRows:
         """``K = p + 2`` rows ``(x*_k, y*_k)`` of weight ``W / K`` each with these statistics: the same weighted
         means ``m``, ``a`` and centred products ``C_xx``, ``c_xy``, ``c_yy`` (so the same products about 0), hence the
-        same Gaussian likelihood (module docstring).
+        same Gaussian likelihood (module docstring). ``centred=True``: the rows less their means (means exactly 0;
+        the same centred products), for a model with an intercept, which the means only shift.
 
-        With ``S = R'R`` the centred products of ``(x, y)`` (``(p+1) x (p+1)``, ``R = Lambda^{1/2} V'`` from its
-        eigendecomposition, so a singular ``S`` is fine) and ``H`` a ``K x (p+1)`` matrix of orthonormal columns
-        orthogonal to the ones, the rows are ``(m, a) + sqrt(K / W) H R``: their deviations sum to 0 and their
-        products are ``(K / W) R'H'HR (W / K) = S``. Refuses statistics of fewer than 2 rows (ValueError)."""
+        With ``S`` the centred products of ``(x, y)`` (``(p+1) x (p+1)``) scaled to unit diagonal, ``S~ = D^-1 S
+        D^-1``, ``R = Lambda^{1/2} V' D`` from the eigendecomposition of ``S~`` (so a singular ``S`` is fine, and each
+        column keeps its own relative precision whatever the columns' scales), ``R'R = S``; with ``H`` a
+        ``K x (p+1)`` matrix of orthonormal columns orthogonal to the ones, the rows are ``(m, a) + sqrt(K / W) H R``:
+        their deviations sum to 0 and their products are ``(K / W) R'H'HR (W / K) = S``. A column (or ``y``) of no
+        spread (``S_jj = 0``) is exactly constant. Refuses statistics of fewer than 2 rows (ValueError)."""
         if self.n_rows < 2:
             raise ValueError(f"summary rows need statistics of at least 2 rows, got {self.n_rows}")
         p = self.Xty.shape[0]
         k = p + 2
         scatter = np.empty((p + 1, p + 1))
         scatter[:p, :p], scatter[:p, p], scatter[p, :p], scatter[p, p] = self.XtX, self.Xty, self.Xty, self.yty
-        values, vectors = np.linalg.eigh(scatter)
-        root = np.sqrt(np.clip(values, 0.0, None))[:, None] * vectors.T  # R, with R'R = S
+        spread = np.sqrt(np.clip(np.diag(scatter), 0.0, None))
+        varying = spread > 0
+        scale = spread[varying]
+        values, vectors = np.linalg.eigh(scatter[np.ix_(varying, varying)] / np.outer(scale, scale))
+        root = (np.sqrt(np.clip(values, 0.0, None))[:, None] * vectors.T) * scale  # R, with R'R = S
         basis, _ = np.linalg.qr(np.column_stack([np.ones(k), np.eye(k)[:, : p + 1]]))
-        deviations = np.sqrt(k / self.sum_w) * (basis[:, 1:] @ root)
-        X = self.x_shift + (self.x_offset + deviations[:, :p])
-        y = self.y_shift + (self.y_offset + deviations[:, p])
+        deviations = np.zeros((k, p + 1))
+        deviations[:, varying] = np.sqrt(k / self.sum_w) * (basis[:, 1 : 1 + root.shape[0]] @ root)
+        if centred:
+            X, y = deviations[:, :p], deviations[:, p]
+        else:
+            X = self.x_shift + (self.x_offset + deviations[:, :p])
+            y = self.y_shift + (self.y_offset + deviations[:, p])
         return SummaryRows(X, y, np.full(k, self.sum_w / k), self)
 
 
-def summarize(X, y, sample_weight=None) -> SummaryRows:
+def summarize(X, y, sample_weight=None, *, centred: bool = False) -> SummaryRows:
     """The summary rows of the data's statistics (:meth:`SufficientStats.from_data`, one pass over Dask chunks where
     they live, then :meth:`SufficientStats.summary_rows`): how a Gaussian fit takes data larger than memory.
 
     Refuses (ValueError) data whose sums are not finite (NaN or infinity somewhere in them) and data of at most
-    ``p + 2`` rows of positive weight (they fit in memory, and a fit on them has checks of its own).
+    ``p + 2`` rows of positive weight (they fit in memory, and a fit on them has checks of its own). ``centred``: the
+    rows less their means (:meth:`SufficientStats.summary_rows`).
     """
     statistics = SufficientStats.from_data(X, y, sample_weight)
     p = statistics.Xty.shape[0]
@@ -290,4 +301,4 @@ def summarize(X, y, sample_weight=None) -> SummaryRows:
             f"X: {statistics.n_rows} rows (of positive weight) for {p} features: data this small fit in memory; pass "
             "them as numpy arrays (X.compute(), y.compute())"
         )
-    return statistics.summary_rows()
+    return statistics.summary_rows(centred=centred)

@@ -167,12 +167,12 @@ class BayesianLinearModel(BaseEstimator):
         return rm
 
     @staticmethod
-    def _summarize(X, y, sample_weight):
+    def _summarize(X, y, sample_weight, *, centred: bool = False):
         """Dask input (``X``, ``y`` or ``sample_weight`` a Dask collection) as the summary rows of its sufficient
-        statistics (:meth:`~bayesreg.data.statistics.SufficientStats.summary_rows`), computed in one pass where the
-        chunks live: ``(X, y, sample_weight, statistics)``, ``X`` a DataFrame with the columns of a Dask DataFrame.
-        """
-        rows = summarize(X, y, sample_weight)
+        statistics (:meth:`~bayesreg.data.statistics.SufficientStats.summary_rows`, ``centred`` or not), computed in
+        one pass where the chunks live: ``(X, y, sample_weight, statistics)``, ``X`` a DataFrame with the columns of a
+        Dask DataFrame."""
+        rows = summarize(X, y, sample_weight, centred=centred)
         X_rows = rows.X
         columns = getattr(X, "columns", None)
         if columns is not None:
@@ -275,6 +275,8 @@ class BayesianLinearModel(BaseEstimator):
         idata.attrs["coefficient_scale"] = "standardized" if self.standardize else "original"
         idata.attrs["x_center"] = [float(v) for v in self._standardization.center]
         idata.attrs["x_scale"] = [float(v) for v in self._standardization.scale]
+        if self._standardization.y_center:  # the intercept as sampled is that of y less this
+            idata.attrs["y_center"] = float(self._standardization.y_center)
         if rm.likelihood.location_scale and rm.likelihood.fixed_sigma:  # sigma="auto" estimates it from the data
             idata.attrs["fixed_sigma"] = float(rm.likelihood.sigma)
         self._set_posterior(idata)

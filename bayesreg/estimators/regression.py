@@ -11,6 +11,7 @@ from sklearn.utils.validation import validate_data
 from bayesreg._validation import check_bool, check_feature_columns, check_numeric_target, check_positive
 from bayesreg._warnings import warn
 from bayesreg.data._dask import is_dask
+from bayesreg.data.design import Standardization
 from bayesreg.data.noise import SIGMA_MISMATCH_FACTOR, estimate_noise_scale
 from bayesreg.estimators._chunked import on_row_chunks
 from bayesreg.estimators.base import BayesianLinearModel
@@ -230,7 +231,9 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
                     "data's sufficient statistics, which is how bayesreg fits data larger than memory; use "
                     "likelihood='normal', or fit in memory (X.compute(), y.compute())"
                 )
-            X, y, sample_weight, statistics = self._summarize(X, y, sample_weight)
+            # with an intercept, rows less their means: their values keep every digit of the spread even where the
+            # means are far from 0 (1e9 + rows of spread 1e-3), and the means only shift the intercept
+            X, y, sample_weight, statistics = self._summarize(X, y, sample_weight, centred=self.fit_intercept)
         y = check_numeric_target(y)
         check_feature_columns(X)  # names a non-numeric, complex or non-finite column before validate_data
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2, y_numeric=True)
@@ -250,6 +253,11 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         if sigma is None and n <= 1 + int(self.fit_intercept):
             raise ValueError(f"sigma=None needs n_samples > 1 + fit_intercept to learn sigma, got n_samples={n}")
         X_fit = self._standardize(X, sample_weight)
+        if statistics is not None and self.fit_intercept:  # fitted to the centred rows: back to the data's scale
+            fitted = self._standardization
+            self._standardization = Standardization(
+                statistics.x_mean + fitted.center, fitted.scale, float(statistics.y_mean)
+            )
         sigma = self._noise_scale(sigma, X_fit, y, sample_weight)
         if self.likelihood == "student_t":
             likelihood = StudentT(nu=self.nu, sigma=sigma)
