@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bayesreg.data._dask import is_dask, one_blas_thread, require_dask, to_dask_array
+from bayesreg.data._dask import check_same_rows, is_dask, one_blas_thread, require_dask, row_blocks
 from bayesreg.data.design import gram
 
 __all__ = ["BLOCK_BYTES", "SufficientStats", "SummaryRows", "rows_per_block", "summarize"]
@@ -143,34 +143,41 @@ class SufficientStats:
 
     @classmethod
     def from_dask(cls, X, y, sample_weight=None) -> SufficientStats:
-        """The statistics of Dask collections (numpy arrays are taken as one chunk), without bringing ``X`` into
-        memory: the first row is read for the shift, then each chunk of rows is reduced to its statistics where it
-        lives (:meth:`from_arrays`), and the statistics are merged in a tree; one ``compute`` (the scheduler in use:
-        threads, or a ``dask.distributed`` cluster's workers). The columns of ``X`` are put in one chunk."""
-        dask, da = require_dask("SufficientStats.from_dask")
-        X = to_dask_array(X, "X", ndim=2)
-        X = X.rechunk({1: -1})
-        rows = X.chunks[0]
-        y = to_dask_array(y, "y", ndim=1)
-        weight = None if sample_weight is None else to_dask_array(sample_weight, "sample_weight", ndim=1)
-        for name, column in (("y", y), ("sample_weight", weight)):
-            if column is not None and column.shape[0] != X.shape[0]:
-                raise ValueError(f"{name}: {column.shape[0]} rows, X has {X.shape[0]}")
-        y = y.rechunk((rows,))
-        weight = None if weight is None else weight.rechunk((rows,))
-        x_shift, y_shift = dask.compute(X[0], y[0])
-        shift = (np.asarray(x_shift, dtype=float), float(y_shift))
-        x_blocks, y_blocks = X.to_delayed().ravel(), y.to_delayed().ravel()
-        w_blocks = [None] * len(x_blocks) if weight is None else list(weight.to_delayed().ravel())
+        """The statistics of Dask collections (a numpy or pandas argument beside them is cut like their rows),
+        without bringing ``X`` into memory: each chunk of rows is reduced to its statistics where it lives
+        (:meth:`from_arrays`, under the shift of the first row of the first non-empty of the first two chunks), and
+        the statistics are merged in a tree; one ``compute`` (the scheduler in use: threads, or a
+        ``dask.distributed`` cluster's workers), one pass over the data (a DataFrame's partitions are lined up as
+        they are, :func:`~bayesreg.data._dask.row_blocks`). Negative or non-finite weights are refused when their
+        chunk is reduced (ValueError)."""
+        dask, _ = require_dask("SufficientStats.from_dask")
+        x_blocks, (y_blocks, w_blocks) = row_blocks(X, y, sample_weight)
+        w_blocks = w_blocks or [None] * len(x_blocks)
+        shift = dask.delayed(_first_row)(x_blocks[:2], y_blocks[:2])
+        reduce = one_blas_thread(cls._of_chunk)
         parts = [
-            dask.delayed(one_blas_thread(cls.from_arrays))(xb, yb, wb, shift=shift)
-            for xb, yb, wb in zip(x_blocks, y_blocks, w_blocks, strict=True)
+            dask.delayed(reduce)(xb, yb, wb, shift) for xb, yb, wb in zip(x_blocks, y_blocks, w_blocks, strict=True)
         ]
         while len(parts) > 1:  # a binary tree of merges
             merged = [dask.delayed(cls.merge)(a, b) for a, b in zip(parts[::2], parts[1::2], strict=False)]
             parts = merged + parts[2 * len(merged) :]
         (total,) = dask.compute(parts[0])
         return total
+
+    @classmethod
+    def _of_chunk(cls, X, y, weight, shift) -> SufficientStats:
+        """:meth:`from_arrays` of one chunk of Dask rows, its arguments checked as the in-memory ones are."""
+        X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+        check_same_rows(X, y, weight)
+        if weight is not None:
+            weight = np.asarray(weight, dtype=float)
+            bad = ~(np.isfinite(weight) & (weight >= 0))
+            if np.any(bad):
+                raise ValueError(
+                    f"sample_weight must be finite and non-negative, got {float(weight[np.argmax(bad)])!r} in a chunk "
+                    "of the Dask data"
+                )
+        return cls.from_arrays(X, y, weight, shift=shift)
 
     @classmethod
     def _of_block(cls, X: np.ndarray, y: np.ndarray, weight: np.ndarray | None, like: SufficientStats):
@@ -281,6 +288,14 @@ class SufficientStats:
             X = self.x_shift + (self.x_offset + deviations[:, :p])
             y = self.y_shift + (self.y_offset + deviations[:, p])
         return SummaryRows(X, y, np.full(k, self.sum_w / k), self)
+
+
+def _first_row(x_blocks, y_blocks) -> tuple[np.ndarray, float]:
+    """The first row of the first non-empty of these chunks: the shift of a pass over Dask rows (zeros if none)."""
+    for xb, yb in zip(x_blocks, y_blocks, strict=True):
+        if len(xb):
+            return np.array(xb[0], dtype=float), float(yb[0])
+    return np.zeros(np.shape(x_blocks[0])[1]), 0.0
 
 
 def summarize(X, y, sample_weight=None, *, centred: bool = False) -> SummaryRows:

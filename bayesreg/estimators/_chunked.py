@@ -28,6 +28,13 @@ def on_row_chunks(method):
         if not is_dask(X):
             return method(self, X, *args, **kwargs)
         check_is_fitted(self)
+        fitted_names = getattr(self, "feature_names_in_", None)
+        columns = getattr(X, "columns", None)
+        if fitted_names is not None and columns is not None and [str(c) for c in columns] != list(fitted_names):
+            raise ValueError(
+                "The feature names should match those that were passed during fit, in the same order: fitted with "
+                f"{list(fitted_names)}, got {[str(c) for c in columns]}"
+            )
         X = to_dask_array(X, "X", ndim=2).rechunk({1: -1})
         if X.shape[1] != self.n_features_in_:
             raise ValueError(

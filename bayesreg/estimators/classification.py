@@ -126,12 +126,15 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
     def _fit_on_chunks(self, X, y, sample_weight, prior):
         """The MAP on Dask input (:meth:`_map_on_chunks`): the classes from one pass over ``y``, the labels lazily."""
         _, da = require_dask("BayesianLogisticRegression on Dask input")
-        if is_dask(y) and hasattr(y, "unique"):  # a Dask Series (of any label type)
-            classes = np.sort(np.asarray(y.unique().compute()))
-            labels = (y == classes[-1]).astype(float).to_dask_array(lengths=True)
-        else:
-            y = y if is_dask(y) else da.from_array(np.asarray(y))
-            classes = np.unique(np.asarray(da.unique(y).compute()))
+        if is_dask(y) and hasattr(y, "unique"):  # a Dask Series (of any label type): one pass over y
+            classes = np.unique(np.asarray(y.unique().compute().tolist()))
+            labels = (y == classes[-1]).astype(float).to_dask_array()
+        elif is_dask(y):
+            classes = np.unique(np.asarray(da.unique(y).compute().tolist()))
+            labels = (y == classes[-1]).astype(float)
+        else:  # labels in memory beside Dask X
+            y = np.asarray(y)
+            classes = np.unique(y)
             labels = (y == classes[-1]).astype(float)
         if classes.size != 2:
             raise ValueError(

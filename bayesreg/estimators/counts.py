@@ -8,7 +8,7 @@ from sklearn.utils.validation import validate_data
 
 from bayesreg._validation import check_feature_columns, check_numeric_target, check_row_values
 from bayesreg._warnings import warn
-from bayesreg.data._dask import is_dask, require_dask, to_dask_array
+from bayesreg.data._dask import check_same_rows, is_dask, require_dask, row_blocks, to_dask_array
 from bayesreg.estimators._chunked import on_row_chunks
 from bayesreg.estimators.base import BayesianLinearModel
 from bayesreg.likelihoods import Poisson
@@ -119,22 +119,22 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
         self.equivalent_penalty_ = self._equivalent_penalty(prior, family="poisson", n_samples=n_samples)
 
     def _fit_on_chunks(self, X, y, sample_weight, exposure, prior):
-        """The MAP on Dask input (:meth:`_map_on_chunks`); the exposures checked and their logs taken lazily."""
+        """The MAP on Dask input (:meth:`_map_on_chunks`); the exposures checked and ``sum(w E)`` taken in one pass
+        over those two columns, their logs taken lazily, chunk by chunk, in each pass of the fit."""
         dask, _ = require_dask("BayesianPoissonRegressor on Dask input")
-        offset = None
+        offset, n = None, None
         if exposure is not None:
-            exposure = to_dask_array(exposure, "exposure", ndim=1)
-            (smallest,) = dask.compute(exposure.min())
-            if not (smallest > 0 and np.isfinite(float(exposure.max().compute()))):
+            _, (e_blocks, w_blocks) = row_blocks(X, exposure, sample_weight, names=("exposure", "sample_weight"))
+            w_blocks = w_blocks or [None] * len(e_blocks)
+            parts = [dask.delayed(_exposure_terms)(eb, wb) for eb, wb in zip(e_blocks, w_blocks, strict=True)]
+            (terms,) = dask.compute(parts)
+            n = float(sum(total for _, total in terms))
+            if not all(ok for ok, _ in terms):
                 raise ValueError("exposure must be positive and finite (the offset is log(exposure))")
-            offset = np.log(exposure)  # a Dask array: log taken chunk by chunk
+            offset = np.log(to_dask_array(exposure, "exposure", ndim=1) if is_dask(exposure) else np.asarray(exposure))
         self._fitted_with_exposure = exposure is not None
         result, statistics = self._map_on_chunks(X, y, prior, Poisson(), sample_weight=sample_weight, offset=offset)
-        n = statistics.sum_w
-        if exposure is not None:  # sum(w E): one pass over the two columns
-            weight = 1.0 if sample_weight is None else to_dask_array(sample_weight, "sample_weight", ndim=1)
-            (n,) = dask.compute((weight * exposure).sum())
-        self._set_map(result, prior, float(n))
+        self._set_map(result, prior, statistics.sum_w if n is None else n)
         return self
 
     def predict(self, X, exposure=None):
@@ -147,10 +147,7 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
             rate = self._rate_by_chunks(X)
             if exposure is None:
                 return rate
-            exposure = to_dask_array(exposure, "exposure", ndim=1) if is_dask(exposure) else np.asarray(exposure)
-            if exposure.shape != rate.shape:
-                raise ValueError(f"exposure: shape {exposure.shape}, expected ({rate.shape[0]},), one per row of X")
-            return rate * exposure
+            return self._counts_by_chunks(X, exposure)
         X = self._check_predict_input(X)
         exposure = _check_exposure(exposure, X.shape[0])
         scale = 1.0 if exposure is None else exposure
@@ -162,6 +159,26 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
                     eta += intercept[:, None]
                 return scale * np.exp(eta).mean(axis=0)
             return scale * np.exp(X @ self.coef_ + self.intercept_)
+
+    def _counts_by_chunks(self, X, exposure):
+        """:meth:`predict` with exposures on a Dask ``X``: each chunk of rows with its exposures (lined up as the
+        fits line them up, :func:`~bayesreg.data._dask.row_blocks`), checked as in memory when computed."""
+        dask, da = require_dask("predict on Dask input")
+        rate = self._rate_by_chunks(X)  # checks the columns
+        _, (e_blocks,) = row_blocks(X, exposure, names=("exposure",))
+        r_blocks = rate.to_delayed().ravel() if np.isnan(rate.shape[0]) or not is_dask(exposure) else None
+        if r_blocks is None or len(r_blocks) != len(e_blocks):
+            rate = rate.compute_chunk_sizes() if np.isnan(rate.shape[0]) else rate
+            exposure = to_dask_array(exposure, "exposure", ndim=1) if is_dask(exposure) else np.asarray(exposure)
+            if exposure.shape[0] != rate.shape[0]:
+                raise ValueError(f"exposure: shape {exposure.shape}, expected ({rate.shape[0]},), one per row of X")
+            _, (e_blocks,) = row_blocks(rate[:, None], exposure, names=("exposure",))
+            r_blocks = rate.to_delayed().ravel()
+        parts = [
+            da.from_delayed(dask.delayed(_counts)(rb, eb), shape=(np.nan,), dtype=float)
+            for rb, eb in zip(r_blocks, e_blocks, strict=True)
+        ]
+        return da.concatenate(parts)
 
     @on_row_chunks
     def _rate_by_chunks(self, X):
@@ -205,3 +222,20 @@ def _check_exposure(exposure, n: int) -> np.ndarray | None:
         first = int(np.flatnonzero(values <= 0)[0])
         raise ValueError(f"exposure must be positive, got {float(values[first])!r} at row {first}")
     return values
+
+
+def _exposure_terms(exposure, weight) -> tuple[bool, float]:
+    """One chunk's ``(every exposure positive and finite, sum(w E))``."""
+    exposure = np.asarray(exposure, dtype=float)
+    check_same_rows(exposure, weight)
+    ok = bool(np.all(np.isfinite(exposure) & (exposure > 0)))
+    return ok, float(np.sum(exposure if weight is None else np.asarray(weight, dtype=float) * exposure))
+
+
+def _counts(rate: np.ndarray, exposure) -> np.ndarray:
+    """A chunk's expected counts, its exposures refused (ValueError) unless every one is positive and finite."""
+    exposure = np.asarray(exposure, dtype=float)
+    check_same_rows(rate, exposure)
+    if not np.all(np.isfinite(exposure) & (exposure > 0)):
+        raise ValueError("exposure must be positive and finite")
+    return rate * exposure

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bayesreg.data._dask import one_blas_thread, require_dask, to_dask_array
+from bayesreg.data._dask import check_same_rows, one_blas_thread, require_dask, row_blocks, to_dask_array
 from bayesreg.data.design import Scaling, gram, power_of_two
 from bayesreg.data.statistics import SufficientStats
 from bayesreg.likelihoods import Likelihood
@@ -53,6 +53,7 @@ class ChunkedProblem:
 
 def _chunk_terms(X, y, weight, offset, b0, beta, center, scale, likelihood, fit_intercept):
     """One chunk's ``(f, g0, g, h00, hx, H)`` (module docstring) at ``(b0, beta)`` in working coordinates."""
+    check_same_rows(X, y, weight, offset)
     Xw = (np.asarray(X, dtype=float) - center) / scale
     y = np.asarray(y, dtype=float)
     eta = Xw @ beta
@@ -84,23 +85,9 @@ class _RowPasses:
 
     def __init__(self, problem: ChunkedProblem, scaling: Scaling):
         self._dask, _ = require_dask("a Bernoulli or Poisson MAP on Dask input")
-        X = to_dask_array(problem.X, "X", ndim=2).rechunk({1: -1})
-        rows = X.chunks[0]
-
-        def blocks(column, name):
-            if column is None:
-                return [None] * len(rows)
-            return list(to_dask_array(column, name, ndim=1).rechunk((rows,)).to_delayed().ravel())
-
-        self._blocks = list(
-            zip(
-                X.to_delayed().ravel(),
-                blocks(problem.y, "y"),
-                blocks(problem.sample_weight, "sample_weight"),
-                blocks(problem.offset, "offset"),
-                strict=True,
-            )
-        )
+        x_blocks, columns = row_blocks(problem.X, problem.y, problem.sample_weight, problem.offset)
+        columns = [[None] * len(x_blocks) if blocks is None else blocks for blocks in columns]
+        self._blocks = list(zip(x_blocks, *columns, strict=True))
         self._likelihood = problem.likelihood
         self.fit_intercept = problem.fit_intercept
         self._center, self._scale = scaling.x_center, scaling.x_scale
@@ -192,8 +179,14 @@ def check_y_on_chunks(likelihood: Likelihood, y, statistics: SufficientStats, *,
     y = to_dask_array(y, "y", ndim=1)
     probe = likelihood.check_y  # on values alone: which are refused
     allowed = (y == 0) | (y == 1) if likelihood.family == "binomial" else y >= 0
-    (first_bad,) = dask.compute(da.argmin(allowed))
-    value = float(y[int(first_bad)].compute())
+    (every,) = dask.compute(allowed.all())
+    if every:
+        first_bad, value = 0, 0.0
+    else:  # only on the way to an error: where (the chunk sizes found, one more pass over y)
+        y = y.compute_chunk_sizes() if np.isnan(y.shape[0]) else y
+        allowed = (y == 0) | (y == 1) if likelihood.family == "binomial" else y >= 0
+        first_bad = int(da.argmin(allowed).compute())
+        value = float(y[first_bad].compute())
     try:
         probe(np.array([value]), fit_intercept=False)
     except ValueError as error:
