@@ -181,6 +181,32 @@ class BayesianLinearModel(BaseEstimator):
             X_rows = pd.DataFrame(X_rows, columns=columns)
         return X_rows, rows.y, rows.sample_weight, rows.statistics
 
+    def _check_dask_fit(self, X, likelihood) -> None:
+        """What a fit on Dask input refuses, checked before any pass over the data (seconds to minutes at scale):
+        a posterior method or a flat prior (penalty factor 0) with a non-Gaussian likelihood, per-observation groups
+        of a posterior written on summary rows, a penalty factor of another length than the columns."""
+        n_features = len(X.columns) if hasattr(X, "columns") else X.shape[1] if getattr(X, "ndim", 0) == 2 else None
+        factor = self.prior.factor(n_features) if hasattr(self.prior, "factor") and n_features else None
+        if not likelihood.location_scale:
+            if self.method != "map":
+                raise ValueError(
+                    f"method={self.method!r} on Dask input with a {likelihood.family} likelihood: sampling its "
+                    "posterior needs every row at every step, so it is not run on data larger than memory. Use "
+                    "method='map' (the exact MAP, by passes over the chunks), BayesianRegression (a Gaussian "
+                    "likelihood, whose posterior is sampled from the data's sufficient statistics), or fit a sample "
+                    "that fits in memory"
+                )
+            if factor is not None and np.any(factor == 0):
+                ChunkedSolver.refuse_flat(likelihood)
+        elif self.method != "map":
+            for name in ("store_log_likelihood", "store_predictive"):
+                if getattr(self, name) is True:
+                    raise ValueError(
+                        f"{name}=True on Dask input: the posterior is written on the summary rows of the data's "
+                        "statistics, not on its observations, so there is no pointwise log likelihood or predictive; "
+                        f"leave {name}='auto' (or False)"
+                    )
+
     def _map_on_chunks(self, X, y, prior, likelihood, *, sample_weight=None, offset=None):
         """The exact MAP of a Bernoulli or Poisson model on Dask input, never holding ``X`` in memory: one pass for
         the statistics (the checks, the standardization and the working coordinates), then one per proximal Newton
@@ -189,13 +215,7 @@ class BayesianLinearModel(BaseEstimator):
         ``feature_names_in_``) and the standardization, drops the attributes of the other method and ``model_`` (no
         PyMC model is built on data larger than memory); returns the
         :class:`~bayesreg.optimize.map.MapResult` on the fitted scale and the data's statistics."""
-        if self.method != "map":
-            raise ValueError(
-                f"method={self.method!r} on Dask input with a {likelihood.family} likelihood: sampling its posterior "
-                "needs every row at every step, so it is not run on data larger than memory. Use method='map' (the "
-                "exact MAP, by passes over the chunks), BayesianRegression (a Gaussian likelihood, whose posterior "
-                "is sampled from the data's sufficient statistics), or fit a sample that fits in memory"
-            )
+        self._check_dask_fit(X, likelihood)
         rows = summarize(X, y, sample_weight)
         statistics = rows.statistics
         columns = getattr(X, "columns", None)

@@ -126,6 +126,7 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
     def _fit_on_chunks(self, X, y, sample_weight, prior):
         """The MAP on Dask input (:meth:`_map_on_chunks`): the classes from one pass over ``y``, the labels lazily."""
         _, da = require_dask("BayesianLogisticRegression on Dask input")
+        self._check_dask_fit(X, Bernoulli())
         if is_dask(y) and hasattr(y, "unique"):  # a Dask Series (of any label type): one pass over y
             classes = np.unique(np.asarray(y.unique().compute().tolist()))
             labels = (y == classes[-1]).astype(float).to_dask_array()

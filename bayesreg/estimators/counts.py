@@ -122,6 +122,7 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
         """The MAP on Dask input (:meth:`_map_on_chunks`); the exposures checked and ``sum(w E)`` taken in one pass
         over those two columns, their logs taken lazily, chunk by chunk, in each pass of the fit."""
         dask, _ = require_dask("BayesianPoissonRegressor on Dask input")
+        self._check_dask_fit(X, Poisson())
         offset, n = None, None
         if exposure is not None:
             _, (e_blocks, w_blocks) = row_blocks(X, exposure, sample_weight, names=("exposure", "sample_weight"))

@@ -231,6 +231,7 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
                     "data's sufficient statistics, which is how bayesreg fits data larger than memory; use "
                     "likelihood='normal', or fit in memory (X.compute(), y.compute())"
                 )
+            self._check_dask_fit(X, Gaussian())
             # with an intercept, rows less their means: their values keep every digit of the spread even where the
             # means are far from 0 (1e9 + rows of spread 1e-3), and the means only shift the intercept
             X, y, sample_weight, statistics = self._summarize(X, y, sample_weight, centred=self.fit_intercept)

@@ -130,11 +130,7 @@ class ChunkedSolver(MapSolver):
         p = stats.Xty.shape[0]
         factor = problem.prior.factor(p) if hasattr(problem.prior, "factor") else np.ones(p)
         if np.any(factor == 0):
-            raise ValueError(
-                "prior: a penalty_factor of 0 (a flat prior) on Dask input is not supported for a "
-                f"{likelihood.family} likelihood: whether the data leave such coefficients a mode (separated "
-                "classes, zero counts) is not checked out of core; give every coefficient a positive penalty_factor"
-            )
+            self.refuse_flat(likelihood)
         self.rm = problem
         if problem.fit_intercept:
             center, sd = stats.x_mean, stats.x_sd
@@ -148,6 +144,15 @@ class ChunkedSolver(MapSolver):
         self._stale = False
         self._last_exit = None
         self._zero_gradient = None
+
+    @staticmethod
+    def refuse_flat(likelihood: Likelihood):
+        """The ValueError for a flat prior (penalty factor 0) on some coefficient."""
+        raise ValueError(
+            "prior: a penalty_factor of 0 (a flat prior) on Dask input is not supported for a "
+            f"{likelihood.family} likelihood: whether the data leave such coefficients a mode (separated "
+            "classes, zero counts) is not checked out of core; give every coefficient a positive penalty_factor"
+        )
 
     def curvature(self, w, *, reuse: bool = False):
         """The curvature the last pass reduced (``w`` is it: see :class:`_RowPasses`)."""

@@ -10,6 +10,7 @@ import pytest
 
 import bayesreg as br
 from bayesreg.inference.empirical_bayes import evidence_ridge
+from bayesreg.inference.sampling import sample_posterior
 from bayesreg.optimize.paths import alpha_grid, map_path
 
 
@@ -29,6 +30,16 @@ def _lazy(X, y, weight=None):
         da.from_array(y, chunks=700),
         None if weight is None else da.from_array(weight, chunks=900),
     )
+
+
+def _summary_model(X, y):
+    from bayesreg.data.statistics import SufficientStats
+    from bayesreg.likelihoods import Gaussian
+    from bayesreg.model import build_model
+
+    rows = SufficientStats.from_arrays(np.asarray(X), y).summary_rows()
+    return build_model(rows.X, rows.y, br.Laplace(0.5), likelihood=Gaussian(sigma=1.0),
+                       sample_weight=rows.sample_weight, statistics=rows.statistics)  # fmt: skip
 
 
 def _assert_same_fit(got, ref):
@@ -85,8 +96,11 @@ def test_gibbs_draws_on_dask_input_are_the_in_memory_draws(dask_client):
     # no per-observation groups: the model's rows are not the observations
     assert "log_likelihood" not in got.idata_ and "posterior_predictive" not in got.idata_
     assert "summary_row" in got.idata_["observed_data"].dims
-    with pytest.raises(ValueError, match="store_log_likelihood=True: this model's rows summarize the data"):
+    with pytest.raises(ValueError, match="store_log_likelihood=True on Dask input: the posterior is written on"):
         br.BayesianRegression(**params, store_log_likelihood=True).fit(*_lazy(X, y))
+    # the sampler's own check, for a model built on summary rows by other means
+    with pytest.raises(ValueError, match="store_predictive=True: this model's rows summarize the data"):
+        sample_posterior(_summary_model(X, y), store_predictive=True)
 
 
 @pytest.mark.filterwarnings("ignore::bayesreg.SamplingWarning")  # 2 x 400 draws: the means are what is checked

@@ -103,3 +103,23 @@ def test_glm_input_on_dask_is_checked_before_any_pass_of_newton_steps(dask_clien
         br.BayesianPoissonRegressor(flat).fit(frame, _chunks(counts, 100))
     with pytest.raises(ValueError, match="exposure must be positive"):
         br.BayesianPoissonRegressor(br.Normal(1.0)).fit(frame, _chunks(counts, 100), exposure=_chunks(-np.ones(400)))
+
+
+def test_refusals_come_before_any_pass_over_the_data():
+    """A posterior method or a flat prior with a GLM on Dask input is refused before the data are read: a Dask
+    array whose every chunk raises shows it."""
+    import dask
+
+    def unreadable():
+        raise AssertionError("the data were read")
+
+    X = da.from_delayed(dask.delayed(unreadable)(), shape=(100, 3), dtype=float)
+    y = da.from_delayed(dask.delayed(unreadable)(), shape=(100,), dtype=float)
+    with pytest.raises(ValueError, match="method='sample' on Dask input with a binomial likelihood"):
+        br.BayesianLogisticRegression(br.Normal(1.0), method="sample").fit(X, y)
+    with pytest.raises(ValueError, match="penalty_factor of 0"):
+        br.BayesianPoissonRegressor(br.Normal(1.0, penalty_factor=[0.0, 1.0, 1.0])).fit(X, y)
+    with pytest.raises(ValueError, match="penalty_factor"):
+        br.BayesianPoissonRegressor(br.Normal(1.0, penalty_factor=[1.0, 1.0])).fit(X, y)
+    with pytest.raises(ValueError, match="store_predictive=True on Dask input"):
+        br.BayesianRegression(br.Normal(1.0), method="sample", store_predictive=True).fit(X, y)
