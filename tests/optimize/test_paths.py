@@ -268,6 +268,8 @@ def test_paths_from_summary_rows_equal_paths_from_the_rows(monkeypatch, family):
     eta = (X - 50.0) @ (np.array([1.0, 0.0, -0.5, 0.0, 0.0, 0.2, 0.0, 0.01]) / np.logspace(-2, 2, 8))
     y = eta + rng.normal(size=600) if family == "gaussian" else (rng.random(600) < 1 / (1 + np.exp(-eta))) * 1.0
     weight = rng.uniform(0.0, 2.0, 600)
+    assert paths._summary_rows(X, y, weight) is None  # too small to pay
+    monkeypatch.setattr(paths, "SUMMARY_MIN_VALUES", 0)
     assert paths._summary_rows(X, y, weight) is not None
     got = paths.map_path(X, y, family=family, sample_weight=weight, n_alphas=15, return_path=True)
     monkeypatch.setattr(paths, "SUMMARY_ROWS_FROM", 10**9)
@@ -278,9 +280,10 @@ def test_paths_from_summary_rows_equal_paths_from_the_rows(monkeypatch, family):
     np.testing.assert_allclose(got[2].intercepts, ref[2].intercepts, rtol=1e-10, atol=1e-12)
 
 
-def test_summary_rows_are_not_used_where_products_leave_float64s_range():
+def test_summary_rows_are_not_used_where_products_leave_float64s_range(monkeypatch):
     from bayesreg.optimize import paths
 
+    monkeypatch.setattr(paths, "SUMMARY_MIN_VALUES", 0)
     rng = np.random.default_rng(6)
     X, y = rng.normal(size=(200, 3)), rng.normal(size=200)
     assert paths._summary_rows(X, y, None) is not None
