@@ -125,5 +125,8 @@ def test_scale_figures_are_the_stored_run():
     # the targets: the pass within 2x a read, everything after it within 10 s, peak within 2 GB
     assert max(ratios) <= 2.0 and path["after_pass_seconds"] <= 10.0 and posterior["after_pass_seconds"] <= 10.0
     assert max(stats["peak_mb"], path["peak_mb"], posterior["peak_mb"]) <= 2048
-    assert report["n"] == 10_000_000 and report["p"] == 100 and report["cpu_busy_before"] == 0.0
-    assert f"{report['logistic']['passes']} passes" in " ".join(section.split())
+    assert report["n"] == 10_000_000 and report["p"] == 100 and report["cpu_busy_before"] <= 0.05  # quiet
+    flat = " ".join(section.split())
+    assert f"{report['logistic']['passes']} passes" in flat
+    memory = report["memory"]
+    assert f"path {memory['path_seconds']:.2f} s" in flat and f"posterior {memory['posterior_seconds']:.2f} s" in flat
