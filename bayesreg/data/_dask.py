@@ -47,7 +47,12 @@ def to_dask_array(obj, name: str, *, ndim: int):
     check_numeric_columns(obj, name)
     if hasattr(obj, "to_dask_array"):
         obj = obj.to_dask_array()
-    array = da.asarray(obj).astype(float)
+    array = da.asarray(obj)
+    if array.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must be numeric, got values of dtype {array.dtype}")
+    array = array.astype(float)
+    if ndim == 1 and array.ndim == 2 and array.shape[1] == 1:  # a one-column frame, as in memory
+        array = array[:, 0]
     if array.ndim != ndim:
         raise ValueError(f"{name}: expected {ndim} dimension(s), got a Dask array of shape {array.shape}")
     return array
@@ -68,6 +73,8 @@ def check_numeric_columns(obj, name: str) -> None:
             and not isinstance(dtype, pd.CategoricalDtype)
             and not pd.api.types.is_complex_dtype(dtype)
         )
+        if not numeric and obj.ndim == 1:  # a Series: a target, weights
+            raise ValueError(f"{name} must be numeric, got values of dtype {dtype}")
         if not numeric:
             raise ValueError(
                 f"{name}: column {column!r} is not real numbers (dtype {dtype}); encode it first (e.g. with "
@@ -86,9 +93,12 @@ def row_blocks(X, *columns, names=("y", "sample_weight", "offset")):
     ``ddf[features]`` and ``ddf["y"]`` are. Otherwise the sizes are computed first (one more pass over the data).
     Rows that still do not line up are refused when their chunks are reduced (:func:`check_same_rows`)."""
     _, da = require_dask("data as Dask collections")
+    shared = _one_frame(X, columns)
+    if shared is not None:
+        return shared
     X = to_dask_array(X, "X", ndim=2) if is_dask(X) else None if X is None else np.asarray(X, dtype=float)
     arrays = [
-        to_dask_array(column, label, ndim=1) if is_dask(column) else None if column is None else np.asarray(column)
+        to_dask_array(column, label, ndim=1) if is_dask(column) else _numeric(column, label)
         for column, label in zip(columns, names, strict=False)
     ]
     lazy = [a for a in (X, *arrays) if a is not None and isinstance(a, da.Array)]
@@ -122,6 +132,58 @@ def row_blocks(X, *columns, names=("y", "sample_weight", "offset")):
             array = array.rechunk((rows,))
         blocks.append(list(array.to_delayed().ravel()))
     return x_blocks, blocks
+
+
+def _numeric(values, name: str):
+    """In-memory values beside Dask ones as a float array (None stays None); a ValueError naming them otherwise."""
+    if values is None:
+        return None
+    values = np.asarray(values)
+    if values.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must be numeric, got values of dtype {values.dtype}")
+    return values.astype(float)
+
+
+def _one_frame(X, columns):
+    """:func:`row_blocks` of a Dask DataFrame ``X`` and Dask Series of as many partitions (columns of one frame): as
+    one array of all of them, so that each partition is read once (separate arrays would read it once each), its
+    blocks sliced into ``X``'s and the columns'. None when they are not such (or cannot be joined)."""
+    if not (is_dask(X) and hasattr(X, "assign") and X.ndim == 2):
+        return None
+    lazy = [column for column in columns if column is not None]
+    if not lazy or not all(is_dask(c) and hasattr(c, "to_dask_array") and c.ndim == 1 for c in lazy):
+        return None
+    if any(c.npartitions != X.npartitions for c in lazy):
+        return None
+    check_numeric_columns(X, "X")
+    for column, label in zip(columns, ("y", "sample_weight", "offset"), strict=False):
+        if column is not None:
+            check_numeric_columns(column, label)
+    extra = {f"__bayesreg_{k}": column for k, column in enumerate(columns) if column is not None}
+    try:
+        joined = X.assign(**extra).to_dask_array()
+    except (ValueError, TypeError, NotImplementedError):  # indexes that do not line up: the general way
+        return None
+    _, da = require_dask("data as Dask collections")
+    joined = joined.astype(float)
+    p = len(X.columns)
+    blocks = list(joined.to_delayed().ravel())
+    import dask
+
+    x_blocks = [dask.delayed(_columns)(block, 0, p) for block in blocks]
+    out, position = [], p
+    for column in columns:
+        if column is None:
+            out.append(None)
+            continue
+        out.append([dask.delayed(_columns)(block, position, None) for block in blocks])
+        position += 1
+    return x_blocks, out
+
+
+def _columns(block: np.ndarray, start: int, stop: int | None) -> np.ndarray:
+    """``block[:, start:stop]``, or its column ``start`` when ``stop`` is None (a contiguous copy)."""
+    return np.ascontiguousarray(block[:, start] if stop is None else block[:, start:stop])
 
 
 def check_same_rows(X, *columns) -> None:

@@ -103,3 +103,32 @@ def test_what_dask_input_refuses_as_memory_does():
         counts.predict(frame, exposure=da.from_array(exposure, chunks=100)).compute()
     with pytest.raises(ValueError, match="exposure must be positive and finite"):
         br.BayesianPoissonRegressor(br.Normal(1.0)).fit(frame, rng.poisson(1.0, 600), exposure=da.from_array(exposure))
+
+
+def test_a_gaussian_fit_reads_each_partition_of_a_frame_once():
+    """X, y and the weights as columns of one Dask DataFrame: the statistics pass reads each partition once (as one
+    array of all the columns), however the partitions are made."""
+    import collections
+
+    import dask
+
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame(rng.normal(size=(5000, 3)), columns=list("abc"))
+    table["y"] = table["a"] - table["c"] + rng.normal(size=5000)
+    table["w"] = rng.uniform(0.5, 1.5, 5000)
+    reads = collections.Counter()
+
+    def load(part):
+        reads[part] += 1
+        return table.iloc[part * 1000 : (part + 1) * 1000]
+
+    frame = dd.from_map(load, range(5), meta=table.iloc[:0], enforce_metadata=False)
+    with dask.config.set(scheduler="sync"):
+        got = br.BayesianRegression(br.Laplace(0.1), sigma=None).fit(frame[list("abc")], frame["y"], frame["w"])
+    assert dict(reads) == dict.fromkeys(range(5), 1)
+    ref = br.BayesianRegression(br.Laplace(0.1), sigma=None).fit(table[list("abc")], table["y"], table["w"])
+    np.testing.assert_allclose(got.coef_, ref.coef_, rtol=1e-12, atol=1e-14)
+    with pytest.raises(ValueError, match="y must be numeric, got values of dtype"):
+        map_path(frame[list("abc")], frame["y"].astype(str), family="binomial")
+    one_column = br.BayesianRegression(br.Laplace(0.1), sigma=None).fit(frame[list("abc")], frame[["y"]], frame["w"])
+    np.testing.assert_allclose(one_column.coef_, ref.coef_, rtol=1e-12, atol=1e-14)
