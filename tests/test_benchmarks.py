@@ -43,3 +43,14 @@ def test_bench_sampling_runs_the_default_sampler_and_the_anchor_on_diabetes():
     assert anchor.shape == (2, 30, 10)
     # both sample the same posterior: their means agree loosely even on 60 draws
     assert np.max(np.abs(res["beta"].mean(axis=(0, 1)) - anchor.mean(axis=(0, 1)))) < 0.5 * np.max(np.abs(anchor))
+
+
+def test_bench_cv_times_both_sides(tmp_path):
+    import json
+
+    import bench_cv
+
+    bench_cv.main(["--repeats", "1", "--json", str(tmp_path / "cv.json")])
+    report = json.loads((tmp_path / "cv.json").read_text())
+    assert set(report["results"]) == {"lasso", "elasticnet"}
+    assert set(report["results"]["lasso"]["bayesreg_vs"]) == {"sklearn_default_tol", "sklearn_tol_1e-10"}

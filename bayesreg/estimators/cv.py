@@ -1,0 +1,184 @@
+"""Choose the prior's strength by K-fold cross-validation on the exact MAP path (issue 13, first method).
+
+For a grid of strengths ``alpha`` (scikit-learn's units; the grid of :func:`~bayesreg.optimize.paths.alpha_grid` on
+the whole data, as ``LassoCV`` chooses it), each fold's training rows get one exact MAP path
+(:func:`~bayesreg.optimize.paths.map_path`: warm starts, one compiled objective for every fold of one shape), and
+the held-out mean squared error of every strength is averaged over the folds:
+
+.. math::
+
+    \\mathrm{CV}(\\alpha) = \\frac{1}{K} \\sum_k \\mathrm{MSE}_k(\\alpha), \\qquad
+    \\mathrm{SE}(\\alpha) = \\frac{\\mathrm{sd}_k\\, \\mathrm{MSE}_k(\\alpha)}{\\sqrt{K}}.
+
+``rule="min"`` takes the strength of smallest ``CV`` (glmnet's ``lambda.min``, ``LassoCV``'s ``alpha_``);
+``rule="1se"`` the largest strength whose ``CV`` is within one ``SE`` of that minimum (``lambda.1se``: the
+sparsest or most shrunk fit not clearly worse). The chosen ``alpha`` is turned into the prior it equals at the
+noise scale ``sigma`` (:func:`~bayesreg.priors.from_sklearn`) and that prior's exact MAP is fitted on all the rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.linear_model import ElasticNet, Lasso, Ridge
+from sklearn.model_selection import check_cv
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from bayesreg._validation import check_bool, check_l1_ratio, check_positive
+from bayesreg._warnings import warn
+from bayesreg.data.design import robust_std
+from bayesreg.data.noise import estimate_noise_scale
+from bayesreg.estimators.regression import BayesianRegression
+from bayesreg.optimize.paths import alpha_grid, map_path
+from bayesreg.priors import from_sklearn
+
+__all__ = ["BayesianRegressionCV"]
+
+PENALTIES = ("lasso", "elasticnet", "ridge")
+RULES = ("min", "1se")
+
+
+class BayesianRegressionCV(RegressorMixin, BaseEstimator):
+    """Linear regression whose prior strength is chosen by K-fold cross-validation of its exact MAP path.
+
+    Parameters
+    ----------
+    penalty : {"lasso", "elasticnet", "ridge"}, default="lasso"
+        The prior: ``Laplace`` (lasso), ``ElasticNet`` or ``Normal`` (ridge); the strengths are the alphas of
+        scikit-learn's ``Lasso``, ``ElasticNet`` (mean squared error over 2) or ``Ridge`` (sum of squares).
+    l1_ratio : float in (0, 1], default=0.5
+        ``penalty="elasticnet"`` only.
+    alphas : array-like or None, default=None
+        The strengths tried; None: ``n_alphas`` from :func:`~bayesreg.optimize.paths.alpha_grid` on all the rows
+        (``LassoCV``'s grid for the lasso and the elastic net).
+    n_alphas : int, default=100
+    cv : int, cross-validation splitter or iterable, default=5
+        As scikit-learn's ``check_cv`` takes it (an int: ``KFold`` without shuffling).
+    rule : {"min", "1se"}, default="min"
+        The strength of smallest mean held-out error, or the largest within one standard error of it.
+    sigma : float or "auto", default="auto"
+        The Gaussian noise scale at which the chosen ``alpha`` becomes a prior (``prior_``); the MAP at a given
+        ``alpha`` does not depend on it. ``"auto"``: the residual sd of least squares (or of a cross-validated ridge
+        when ``n <= p + 1``), :func:`bayesreg.data.noise.estimate_noise_scale`.
+    fit_intercept : bool, default=True
+        An unpenalized intercept (flat prior).
+    n_jobs : int or None, default=None
+        Folds run at once (joblib).
+
+    Attributes
+    ----------
+    alphas_ : ndarray (n_alphas,)
+    mse_path_ : ndarray (n_alphas, n_folds)
+        Held-out mean squared error of every strength in every fold (``LassoCV``'s layout).
+    cv_mean_, cv_se_ : ndarray (n_alphas,)
+        Its mean over the folds and the standard error of that mean.
+    alpha_min_, alpha_1se_ : float
+        The strengths the two rules choose; ``alpha_`` is the one ``rule`` chose.
+    prior_ : Prior
+        The prior equal to the penalty at ``alpha_`` and ``sigma_``.
+    estimator_ : BayesianRegression
+        Its exact MAP fitted on all the rows (``coef_``, ``intercept_``, ``map_`` with its certificate).
+    coef_, intercept_, sigma_, n_features_in_, feature_names_in_
+    """
+
+    def __init__(
+        self,
+        penalty: str = "lasso",
+        *,
+        l1_ratio: float = 0.5,
+        alphas=None,
+        n_alphas: int = 100,
+        cv=5,
+        rule: str = "min",
+        sigma="auto",
+        fit_intercept: bool = True,
+        n_jobs: int | None = None,
+    ):
+        self.penalty = penalty
+        self.l1_ratio = l1_ratio
+        self.alphas = alphas
+        self.n_alphas = n_alphas
+        self.cv = cv
+        self.rule = rule
+        self.sigma = sigma
+        self.fit_intercept = fit_intercept
+        self.n_jobs = n_jobs
+
+    def _check_params(self) -> float:
+        if self.penalty not in PENALTIES:
+            raise ValueError(f"penalty must be one of {PENALTIES}, got {self.penalty!r}")
+        if self.rule not in RULES:
+            raise ValueError(f"rule must be one of {RULES}, got {self.rule!r}")
+        check_bool(self.fit_intercept, "fit_intercept")
+        if not (isinstance(self.sigma, str) and self.sigma == "auto"):
+            check_positive(self.sigma, "sigma")
+        return check_l1_ratio(self.l1_ratio) if self.penalty == "elasticnet" else 1.0
+
+    def fit(self, X, y):
+        """Cross-validate the MAP path, choose ``alpha_`` by ``rule``, fit its prior's MAP on all the rows."""
+        rho = self._check_params()
+        X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2, y_numeric=True)
+        path_kwargs = {"penalty": self.penalty, "l1_ratio": rho, "fit_intercept": self.fit_intercept}
+        if self.alphas is None:
+            alphas = alpha_grid(X, y, n_alphas=self.n_alphas, **path_kwargs)
+        else:
+            alphas = np.sort(np.asarray(self.alphas, dtype=float).reshape(-1))[::-1]  # decreasing: warm starts
+            if alphas.size == 0:
+                raise ValueError("alphas must not be empty")
+            for alpha in alphas:
+                check_positive(alpha, "alphas")
+        folds = list(check_cv(self.cv).split(X, y))
+        errors = Parallel(n_jobs=self.n_jobs)(
+            delayed(_held_out_errors)(X, y, train, test, alphas, path_kwargs) for train, test in folds
+        )
+        mse = np.column_stack(errors)
+        mean = mse.mean(axis=1)
+        se = mse.std(axis=1, ddof=1) / np.sqrt(mse.shape[1]) if mse.shape[1] > 1 else np.zeros_like(mean)
+        best = int(np.argmin(mean))
+        # the largest strength within one standard error of the minimum (alphas decrease along the grid)
+        within = np.flatnonzero(mean <= mean[best] + se[best])
+        chosen_1se = int(within.min())
+        sigma = self.sigma
+        if isinstance(sigma, str):
+            try:
+                sigma = estimate_noise_scale(X, y, fit_intercept=self.fit_intercept).sigma
+            except ValueError:  # y fit exactly: no noise to estimate; the MAP at alpha_ does not depend on sigma
+                sigma = robust_std(y) or 1.0
+                warn(
+                    f"sigma='auto': y is fit exactly by X, so no noise scale can be estimated; prior_ is stated at "
+                    f"sigma = sd(y) = {sigma:.4g} (the MAP at alpha_ does not depend on it). Give a fixed sigma to "
+                    "state the prior at another one",
+                    UserWarning,
+                )
+        alpha = float(alphas[best] if self.rule == "min" else alphas[chosen_1se])
+        penalized = {
+            "lasso": lambda: Lasso(alpha=alpha),
+            "elasticnet": lambda: ElasticNet(alpha=alpha, l1_ratio=rho),
+            "ridge": lambda: Ridge(alpha=alpha),
+        }[self.penalty]()
+        prior = from_sklearn(penalized, sigma=sigma, n_samples=X.shape[0])
+        estimator = BayesianRegression(prior, sigma=sigma, fit_intercept=self.fit_intercept)
+        estimator.fit(X, y)
+        self.alphas_ = alphas
+        self.mse_path_ = mse
+        self.cv_mean_, self.cv_se_ = mean, se
+        self.alpha_min_, self.alpha_1se_ = float(alphas[best]), float(alphas[chosen_1se])
+        self.alpha_ = alpha
+        self.prior_ = prior
+        self.estimator_ = estimator
+        self.coef_, self.intercept_, self.sigma_ = estimator.coef_, estimator.intercept_, float(sigma)
+        return self
+
+    def predict(self, X):
+        """``b0 + X beta`` at the chosen prior's MAP."""
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return X @ self.coef_ + self.intercept_
+
+
+def _held_out_errors(X, y, train, test, alphas, path_kwargs) -> np.ndarray:
+    """The mean squared error on the rows ``test`` of the MAP path fitted on the rows ``train``, one per alpha."""
+    _, coefs, path = map_path(X[train], y[train], alphas=alphas, return_path=True, **path_kwargs)
+    predictions = X[test] @ coefs + path.intercepts
+    return np.mean((y[test][:, None] - predictions) ** 2, axis=0)
