@@ -130,3 +130,14 @@ def test_scale_figures_are_the_stored_run():
     assert f"{report['logistic']['passes']} passes" in flat
     memory = report["memory"]
     assert f"path {memory['path_seconds']:.2f} s" in flat and f"posterior {memory['posterior_seconds']:.2f} s" in flat
+
+
+def test_cross_validation_figures_are_the_stored_run():
+    report = json.loads((RESULTS / "bench_cv.json").read_text())
+    section = README[README.index("## Choosing the strength by cross-validation") : README.index("## Pictures")]
+    flat = " ".join(section.split())
+    lasso, enet = report["results"]["lasso"]["bayesreg_vs"], report["results"]["elasticnet"]["bayesreg_vs"]
+    assert f"lasso {lasso['sklearn_default_tol']:.2f}x `LassoCV` at its default `tol`" in flat
+    assert f"{lasso['sklearn_tol_1e-10']:.2f}x at `tol=1e-10`" in flat
+    assert f"{enet['sklearn_default_tol']:.2f}x and {enet['sklearn_tol_1e-10']:.2f}x `ElasticNetCV`" in flat
+    assert lasso["sklearn_default_tol"] <= 2.0  # the target: within 2x LassoCV's time
