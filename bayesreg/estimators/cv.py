@@ -18,6 +18,9 @@ noise scale ``sigma`` (:func:`~bayesreg.priors.from_sklearn`) and that prior's e
 
 from __future__ import annotations
 
+import warnings
+from numbers import Integral
+
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, RegressorMixin
@@ -49,17 +52,19 @@ class BayesianRegressionCV(RegressorMixin, BaseEstimator):
         scikit-learn's ``Lasso``, ``ElasticNet`` (mean squared error over 2) or ``Ridge`` (sum of squares).
     l1_ratio : float in (0, 1], default=0.5
         ``penalty="elasticnet"`` only.
-    alphas : array-like or None, default=None
-        The strengths tried; None: ``n_alphas`` from :func:`~bayesreg.optimize.paths.alpha_grid` on all the rows
-        (``LassoCV``'s grid for the lasso and the elastic net).
-    n_alphas : int, default=100
+    alphas : int or array-like, default=100
+        The strengths tried: an int is the number of them on the grid of
+        :func:`~bayesreg.optimize.paths.alpha_grid` on all the rows (``LassoCV``'s grid for the lasso and the elastic
+        net, and its meaning of an int ``alphas``); an array, the strengths themselves (at least 2, distinct).
     cv : int, cross-validation splitter or iterable, default=5
-        As scikit-learn's ``check_cv`` takes it (an int: ``KFold`` without shuffling).
+        As scikit-learn's ``check_cv`` takes it (an int: ``KFold`` without shuffling); a group splitter takes the
+        ``groups`` of :meth:`fit`.
     rule : {"min", "1se"}, default="min"
         The strength of smallest mean held-out error, or the largest within one standard error of it.
     sigma : float or "auto", default="auto"
         The Gaussian noise scale at which the chosen ``alpha`` becomes a prior (``prior_``); the MAP at a given
-        ``alpha`` does not depend on it. ``"auto"``: the residual sd of least squares (or of a cross-validated ridge
+        ``alpha`` does not depend on it (so a fixed value far from the data's is not warned about here).
+        ``"auto"``: the residual sd of least squares (or of a cross-validated ridge
         when ``n <= p + 1``), :func:`bayesreg.data.noise.estimate_noise_scale`.
     fit_intercept : bool, default=True
         An unpenalized intercept (flat prior).
@@ -78,8 +83,16 @@ class BayesianRegressionCV(RegressorMixin, BaseEstimator):
     prior_ : Prior
         The prior equal to the penalty at ``alpha_`` and ``sigma_``.
     estimator_ : BayesianRegression
-        Its exact MAP fitted on all the rows (``coef_``, ``intercept_``, ``map_`` with its certificate).
+        Its exact MAP fitted on all the rows (``coef_``, ``intercept_``, ``map_`` with its certificate). For the
+        posterior at the chosen strength fit ``BayesianRegression(cv.prior_, sigma=cv.sigma_, method="sample")``.
     coef_, intercept_, sigma_, n_features_in_, feature_names_in_
+
+    Notes
+    -----
+    The held-out error of a strength is the unweighted mean of the folds' mean squared errors, as in ``LassoCV``
+    (glmnet weights the folds by their sizes; with equal folds both are the same). ``sample_weight`` and a list of
+    ``l1_ratio`` values (``ElasticNetCV``'s) are not taken yet. A chosen strength at an end of the grid is warned
+    about: the best one may lie beyond it.
     """
 
     def __init__(
@@ -87,8 +100,7 @@ class BayesianRegressionCV(RegressorMixin, BaseEstimator):
         penalty: str = "lasso",
         *,
         l1_ratio: float = 0.5,
-        alphas=None,
-        n_alphas: int = 100,
+        alphas=100,
         cv=5,
         rule: str = "min",
         sigma="auto",
@@ -98,7 +110,6 @@ class BayesianRegressionCV(RegressorMixin, BaseEstimator):
         self.penalty = penalty
         self.l1_ratio = l1_ratio
         self.alphas = alphas
-        self.n_alphas = n_alphas
         self.cv = cv
         self.rule = rule
         self.sigma = sigma
@@ -111,24 +122,35 @@ class BayesianRegressionCV(RegressorMixin, BaseEstimator):
         if self.rule not in RULES:
             raise ValueError(f"rule must be one of {RULES}, got {self.rule!r}")
         check_bool(self.fit_intercept, "fit_intercept")
-        if not (isinstance(self.sigma, str) and self.sigma == "auto"):
+        if isinstance(self.sigma, str) or self.sigma is None:
+            if self.sigma != "auto":
+                raise ValueError(f"sigma must be a positive number or 'auto', got {self.sigma!r}")
+        else:
             check_positive(self.sigma, "sigma")
         return check_l1_ratio(self.l1_ratio) if self.penalty == "elasticnet" else 1.0
 
-    def fit(self, X, y):
-        """Cross-validate the MAP path, choose ``alpha_`` by ``rule``, fit its prior's MAP on all the rows."""
+    def fit(self, X, y, groups=None):
+        """Cross-validate the MAP path, choose ``alpha_`` by ``rule``, fit its prior's MAP on all the rows.
+
+        ``groups`` (n,): the group labels a group splitter (``GroupKFold``, ...) given as ``cv`` needs."""
         rho = self._check_params()
+        X_given = X
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2, y_numeric=True)
         path_kwargs = {"penalty": self.penalty, "l1_ratio": rho, "fit_intercept": self.fit_intercept}
-        if self.alphas is None:
-            alphas = alpha_grid(X, y, n_alphas=self.n_alphas, **path_kwargs)
+        if isinstance(self.alphas, Integral) and not isinstance(self.alphas, bool):
+            if self.alphas < 2:
+                raise ValueError(f"alphas: cross-validation needs at least 2 strengths, got alphas={self.alphas!r}")
+            alphas = alpha_grid(X, y, n_alphas=int(self.alphas), **path_kwargs)
         else:
-            alphas = np.sort(np.asarray(self.alphas, dtype=float).reshape(-1))[::-1]  # decreasing: warm starts
-            if alphas.size == 0:
-                raise ValueError("alphas must not be empty")
-            for alpha in alphas:
+            given = np.asarray(self.alphas, dtype=float)
+            if given.ndim != 1:
+                raise ValueError(f"alphas must be an int or a 1-D array of strengths, got shape {given.shape}")
+            for alpha in given:
                 check_positive(alpha, "alphas")
-        folds = list(check_cv(self.cv).split(X, y))
+            alphas = np.unique(given)[::-1]  # distinct, decreasing: warm starts along the path
+            if alphas.size < 2:
+                raise ValueError(f"alphas: cross-validation needs at least 2 distinct strengths, got {given.tolist()}")
+        folds = list(check_cv(self.cv).split(X, y, groups))
         errors = Parallel(n_jobs=self.n_jobs)(
             delayed(_held_out_errors)(X, y, train, test, alphas, path_kwargs) for train, test in folds
         )
@@ -159,7 +181,17 @@ class BayesianRegressionCV(RegressorMixin, BaseEstimator):
         }[self.penalty]()
         prior = from_sklearn(penalized, sigma=sigma, n_samples=X.shape[0])
         estimator = BayesianRegression(prior, sigma=sigma, fit_intercept=self.fit_intercept)
-        estimator.fit(X, y)
+        with warnings.catch_warnings():
+            # sigma only states the prior here: a value far from the data's changes neither alpha_ nor the MAP
+            warnings.filterwarnings("ignore", message=r"sigma=\S+ is .* times (larger|smaller) than the residual sd")
+            estimator.fit(X_given, y)  # with the feature names, if any
+        chosen = alphas[best] if self.rule == "min" else alphas[chosen_1se]
+        if chosen in (alphas[0], alphas[-1]):
+            warn(
+                f"alpha_={alpha:.4g} is at the {'largest' if chosen == alphas[0] else 'smallest'} strength of the "
+                "grid: the best one may lie beyond it. Give alphas that reach further",
+                UserWarning,
+            )
         self.alphas_ = alphas
         self.mse_path_ = mse
         self.cv_mean_, self.cv_se_ = mean, se

@@ -19,6 +19,7 @@ def diabetes():
     return load_diabetes(return_X_y=True)
 
 
+@pytest.mark.filterwarnings("ignore:alpha_=.* at the smallest strength")  # the elastic net's optimum on diabetes
 @pytest.mark.parametrize("penalty", ["lasso", "elasticnet"])
 def test_the_cv_curve_and_choice_are_scikit_learns(diabetes, penalty):
     X, y = diabetes
@@ -58,7 +59,7 @@ def test_ridge_and_a_grid_search_over_its_parameters(diabetes):
     X, y = diabetes
     got = br.BayesianRegressionCV("ridge", alphas=np.geomspace(1e-3, 1e3, 13), cv=4).fit(X, y)
     assert isinstance(got.prior_, br.Normal) and got.alpha_ in got.alphas_
-    search = GridSearchCV(br.BayesianRegressionCV(cv=3, n_alphas=20), {"penalty": ["lasso", "ridge"]}, cv=3)
+    search = GridSearchCV(br.BayesianRegressionCV(cv=3, alphas=20), {"penalty": ["lasso", "ridge"]}, cv=3)
     assert search.fit(X, y).best_params_["penalty"] in ("lasso", "ridge")
 
 
@@ -68,7 +69,10 @@ def test_bad_parameters_are_refused_before_fitting(diabetes):
         ({"penalty": "l1"}, "penalty must be one of"),
         ({"rule": "2se"}, "rule must be one of"),
         ({"sigma": -1.0}, "sigma"),
-        ({"alphas": []}, "alphas must not be empty"),
+        ({"alphas": []}, "at least 2 distinct strengths"),
+        ({"alphas": 1}, "at least 2 strengths"),
+        ({"alphas": [[1.0, 2.0]]}, "1-D array"),
+        ({"sigma": "Auto"}, "positive number or 'auto'"),
         ({"penalty": "elasticnet", "l1_ratio": 0.0}, "l1_ratio"),
     ]:
         with pytest.raises(ValueError, match=match):
@@ -78,6 +82,30 @@ def test_bad_parameters_are_refused_before_fitting(diabetes):
 def test_check_estimator():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # y fit exactly in some checks: sigma='auto' says so
-        results = check_estimator(br.BayesianRegressionCV(cv=3, n_alphas=10), on_fail=None)
+        results = check_estimator(br.BayesianRegressionCV(cv=3, alphas=10), on_fail=None)
     failed = {r["check_name"]: r["exception"] for r in results if r["status"] == "failed"}
     assert len(results) > 40 and not failed
+
+
+def test_what_review_found(diabetes):
+    """An int alphas is the grid's size (LassoCV's meaning); a fixed sigma only states the prior (no warning about a
+    posterior); estimator_ keeps the feature names; group splitters take groups; a chosen end of the grid is warned
+    about."""
+    import pandas as pd
+    from sklearn.model_selection import GroupKFold
+
+    X, y = diabetes
+    assert br.BayesianRegressionCV(alphas=20).fit(X, y).alphas_.shape == (20,)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        fixed = br.BayesianRegressionCV(sigma=5.0).fit(X, y)
+    assert fixed.alpha_ == br.BayesianRegressionCV().fit(X, y).alpha_ and fixed.sigma_ == 5.0
+    frame = pd.DataFrame(X, columns=[f"f{j}" for j in range(X.shape[1])])
+    named = br.BayesianRegressionCV().fit(frame, y)
+    assert list(named.estimator_.feature_names_in_) == list(frame.columns)
+    groups = np.arange(len(y)) % 7
+    grouped = br.BayesianRegressionCV(cv=GroupKFold(7)).fit(X, y, groups=groups)
+    listed = br.BayesianRegressionCV(cv=list(GroupKFold(7).split(X, y, groups))).fit(X, y)
+    np.testing.assert_array_equal(grouped.mse_path_, listed.mse_path_)
+    with pytest.warns(UserWarning, match="at the smallest strength of the grid"):
+        br.BayesianRegressionCV("ridge", alphas=[1e-3, 1e-2, 1e-1]).fit(X, y)
