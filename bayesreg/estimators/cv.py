@@ -28,7 +28,7 @@ from sklearn.linear_model import ElasticNet, Lasso, Ridge
 from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from bayesreg._validation import check_bool, check_l1_ratio, check_positive
+from bayesreg._validation import check_bool, check_l1_ratio, check_positive, check_sample_weight
 from bayesreg._warnings import warn
 from bayesreg.data.design import robust_std
 from bayesreg.data.noise import estimate_noise_scale
@@ -90,8 +90,8 @@ class BayesianRegressionCV(RegressorMixin, BaseEstimator):
     Notes
     -----
     The held-out error of a strength is the unweighted mean of the folds' mean squared errors, as in ``LassoCV``
-    (glmnet weights the folds by their sizes; with equal folds both are the same). ``sample_weight`` and a list of
-    ``l1_ratio`` values (``ElasticNetCV``'s) are not taken yet. A chosen strength at an end of the grid is warned
+    (glmnet weights the folds by their sizes; with equal folds both are the same). A list of ``l1_ratio`` values
+    (``ElasticNetCV``'s) is not taken yet. A chosen strength at an end of the grid is warned
     about: the best one may lie beyond it.
     """
 
@@ -129,18 +129,21 @@ class BayesianRegressionCV(RegressorMixin, BaseEstimator):
             check_positive(self.sigma, "sigma")
         return check_l1_ratio(self.l1_ratio) if self.penalty == "elasticnet" else 1.0
 
-    def fit(self, X, y, groups=None):
+    def fit(self, X, y, sample_weight=None, groups=None):
         """Cross-validate the MAP path, choose ``alpha_`` by ``rule``, fit its prior's MAP on all the rows.
 
-        ``groups`` (n,): the group labels a group splitter (``GroupKFold``, ...) given as ``cv`` needs."""
+        ``sample_weight`` (n,): frequency weights, in every fold's path (``n`` their sum, as in scikit-learn's
+        weighted ``Lasso``) and in its held-out error (a weighted mean of the squared errors), as ``LassoCV`` takes
+        them. ``groups`` (n,): the group labels a group splitter (``GroupKFold``, ...) given as ``cv`` needs."""
         rho = self._check_params()
         X_given = X
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2, y_numeric=True)
+        weight = check_sample_weight(sample_weight, X.shape[0])
         path_kwargs = {"penalty": self.penalty, "l1_ratio": rho, "fit_intercept": self.fit_intercept}
         if isinstance(self.alphas, Integral) and not isinstance(self.alphas, bool):
             if self.alphas < 2:
                 raise ValueError(f"alphas: cross-validation needs at least 2 strengths, got alphas={self.alphas!r}")
-            alphas = alpha_grid(X, y, n_alphas=int(self.alphas), **path_kwargs)
+            alphas = alpha_grid(X, y, n_alphas=int(self.alphas), sample_weight=weight, **path_kwargs)
         else:
             given = np.asarray(self.alphas, dtype=float)
             if given.ndim != 1:
@@ -152,7 +155,7 @@ class BayesianRegressionCV(RegressorMixin, BaseEstimator):
                 raise ValueError(f"alphas: cross-validation needs at least 2 distinct strengths, got {given.tolist()}")
         folds = list(check_cv(self.cv).split(X, y, groups))
         errors = Parallel(n_jobs=self.n_jobs)(
-            delayed(_held_out_errors)(X, y, train, test, alphas, path_kwargs) for train, test in folds
+            delayed(_held_out_errors)(X, y, weight, train, test, alphas, path_kwargs) for train, test in folds
         )
         mse = np.column_stack(errors)
         mean = mse.mean(axis=1)
@@ -164,7 +167,7 @@ class BayesianRegressionCV(RegressorMixin, BaseEstimator):
         sigma = self.sigma
         if isinstance(sigma, str):
             try:
-                sigma = estimate_noise_scale(X, y, fit_intercept=self.fit_intercept).sigma
+                sigma = estimate_noise_scale(X, y, fit_intercept=self.fit_intercept, sample_weight=weight).sigma
             except ValueError:  # y fit exactly: no noise to estimate; the MAP at alpha_ does not depend on sigma
                 sigma = robust_std(y) or 1.0
                 warn(
@@ -179,12 +182,12 @@ class BayesianRegressionCV(RegressorMixin, BaseEstimator):
             "elasticnet": lambda: ElasticNet(alpha=alpha, l1_ratio=rho),
             "ridge": lambda: Ridge(alpha=alpha),
         }[self.penalty]()
-        prior = from_sklearn(penalized, sigma=sigma, n_samples=X.shape[0])
+        prior = from_sklearn(penalized, sigma=sigma, n_samples=X.shape[0] if weight is None else float(weight.sum()))
         estimator = BayesianRegression(prior, sigma=sigma, fit_intercept=self.fit_intercept)
         with warnings.catch_warnings():
             # sigma only states the prior here: a value far from the data's changes neither alpha_ nor the MAP
             warnings.filterwarnings("ignore", message=r"sigma=\S+ is .* times (larger|smaller) than the residual sd")
-            estimator.fit(X_given, y)  # with the feature names, if any
+            estimator.fit(X_given, y, sample_weight=weight)  # with the feature names, if any
         chosen = alphas[best] if self.rule == "min" else alphas[chosen_1se]
         if chosen in (alphas[0], alphas[-1]):
             warn(
@@ -209,8 +212,13 @@ class BayesianRegressionCV(RegressorMixin, BaseEstimator):
         return X @ self.coef_ + self.intercept_
 
 
-def _held_out_errors(X, y, train, test, alphas, path_kwargs) -> np.ndarray:
-    """The mean squared error on the rows ``test`` of the MAP path fitted on the rows ``train``, one per alpha."""
-    _, coefs, path = map_path(X[train], y[train], alphas=alphas, return_path=True, **path_kwargs)
+def _held_out_errors(X, y, weight, train, test, alphas, path_kwargs) -> np.ndarray:
+    """The (weighted) mean squared error on the rows ``test`` of the MAP path fitted on the rows ``train``, one per
+    alpha."""
+    train_weight = None if weight is None else weight[train]
+    _, coefs, path = map_path(
+        X[train], y[train], alphas=alphas, sample_weight=train_weight, return_path=True, **path_kwargs
+    )
     predictions = X[test] @ coefs + path.intercepts
-    return np.mean((y[test][:, None] - predictions) ** 2, axis=0)
+    test_weight = None if weight is None else weight[test]
+    return np.average((y[test][:, None] - predictions) ** 2, axis=0, weights=test_weight)

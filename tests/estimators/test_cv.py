@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 from sklearn.datasets import load_diabetes
-from sklearn.linear_model import ElasticNetCV, LassoCV
+from sklearn.linear_model import ElasticNetCV, Lasso, LassoCV
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.utils.estimator_checks import check_estimator
 
@@ -109,3 +109,17 @@ def test_what_review_found(diabetes):
     np.testing.assert_array_equal(grouped.mse_path_, listed.mse_path_)
     with pytest.warns(UserWarning, match="at the smallest strength of the grid"):
         br.BayesianRegressionCV("ridge", alphas=[1e-3, 1e-2, 1e-1]).fit(X, y)
+
+
+@pytest.mark.filterwarnings("ignore:alpha_=.* at the smallest strength")
+def test_sample_weight_is_lasso_cvs(diabetes):
+    """Weights in every fold's path and in its held-out error, as LassoCV takes them: the same grid, errors, alpha."""
+    X, y = diabetes
+    weight = np.random.default_rng(0).uniform(0.2, 3.0, len(y))
+    ref = LassoCV(cv=5, alphas=100, tol=1e-12, max_iter=1_000_000).fit(X, y, sample_weight=weight)
+    got = br.BayesianRegressionCV(cv=5).fit(X, y, sample_weight=weight)
+    np.testing.assert_allclose(got.alphas_, ref.alphas_, rtol=1e-12)
+    np.testing.assert_allclose(got.mse_path_, ref.mse_path_, rtol=1e-8)
+    assert got.alpha_ == ref.alpha_
+    np.testing.assert_allclose(got.coef_, ref.coef_, rtol=0, atol=1e-7 * np.abs(ref.coef_).max())
+    assert got.prior_ == br.from_sklearn(Lasso(alpha=got.alpha_), sigma=got.sigma_, n_samples=float(weight.sum()))
