@@ -208,27 +208,18 @@ class BayesianLinearModel(BaseEstimator):
                     )
 
     def _map_on_chunks(self, X, y, prior, likelihood, *, sample_weight=None, offset=None):
-        """The exact MAP of a Bernoulli or Poisson model on Dask input, never holding ``X`` in memory: one pass for
+        """The exact MAP of a Bernoulli or Poisson model on Dask input (checked by :meth:`_check_dask_fit` first),
+        never holding ``X`` in memory: one pass for
         the statistics (the checks, the standardization and the working coordinates), then one per proximal Newton
         evaluation (:class:`~bayesreg.optimize.chunked.ChunkedSolver`). ``y`` is the Dask target as the likelihood
         takes it (0/1 labels, counts); ``offset`` a Dask array or None. Sets ``n_features_in_`` (and
         ``feature_names_in_``) and the standardization, drops the attributes of the other method and ``model_`` (no
         PyMC model is built on data larger than memory); returns the
         :class:`~bayesreg.optimize.map.MapResult` on the fitted scale and the data's statistics."""
-        self._check_dask_fit(X, likelihood)
-        rows = summarize(X, y, sample_weight)
-        statistics = rows.statistics
-        columns = getattr(X, "columns", None)
-        if columns is not None:
-            import pandas as pd
-
-            validate_data(self, pd.DataFrame(rows.X, columns=columns), dtype=np.float64)  # names and their count
-        else:
-            validate_data(self, rows.X, dtype=np.float64)
+        X_rows, _, _, statistics = self._summarize(X, y, sample_weight)
+        validate_data(self, X_rows, dtype=np.float64)  # the feature names and their count
         check_y_on_chunks(likelihood, y, statistics, fit_intercept=self.fit_intercept)
         p = statistics.Xty.shape[0]
-        if hasattr(self.prior, "factor"):
-            self.prior.factor(p)
         if self.standardize:
             standardization = Standardization.from_moments(
                 statistics.x_mean, statistics.x_sd, fit_intercept=self.fit_intercept, zero_constant_columns=True

@@ -145,10 +145,7 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
         With a Dask ``X`` a Dask array, computed chunk by chunk of rows when asked (``exposure`` then multiplies it).
         """
         if is_dask(X):
-            rate = self._rate_by_chunks(X)
-            if exposure is None:
-                return rate
-            return self._counts_by_chunks(X, exposure)
+            return self._rate_by_chunks(X) if exposure is None else self._counts_by_chunks(X, exposure)
         X = self._check_predict_input(X)
         exposure = _check_exposure(exposure, X.shape[0])
         scale = 1.0 if exposure is None else exposure
@@ -166,15 +163,7 @@ class BayesianPoissonRegressor(RegressorMixin, BayesianLinearModel):
         fits line them up, :func:`~bayesreg.data._dask.row_blocks`), checked as in memory when computed."""
         dask, da = require_dask("predict on Dask input")
         rate = self._rate_by_chunks(X)  # checks the columns
-        _, (e_blocks,) = row_blocks(X, exposure, names=("exposure",))
-        r_blocks = rate.to_delayed().ravel() if np.isnan(rate.shape[0]) or not is_dask(exposure) else None
-        if r_blocks is None or len(r_blocks) != len(e_blocks):
-            rate = rate.compute_chunk_sizes() if np.isnan(rate.shape[0]) else rate
-            exposure = to_dask_array(exposure, "exposure", ndim=1) if is_dask(exposure) else np.asarray(exposure)
-            if exposure.shape[0] != rate.shape[0]:
-                raise ValueError(f"exposure: shape {exposure.shape}, expected ({rate.shape[0]},), one per row of X")
-            _, (e_blocks,) = row_blocks(rate[:, None], exposure, names=("exposure",))
-            r_blocks = rate.to_delayed().ravel()
+        r_blocks, (e_blocks,) = row_blocks(rate[:, None], exposure, names=("exposure",))
         parts = [
             da.from_delayed(dask.delayed(_counts)(rb, eb), shape=(np.nan,), dtype=float)
             for rb, eb in zip(r_blocks, e_blocks, strict=True)
@@ -234,8 +223,9 @@ def _exposure_terms(exposure, weight) -> tuple[bool, float]:
 
 
 def _counts(rate: np.ndarray, exposure) -> np.ndarray:
-    """A chunk's expected counts, its exposures refused (ValueError) unless every one is positive and finite."""
-    exposure = np.asarray(exposure, dtype=float)
+    """A chunk's expected counts (``rate`` a column), its exposures refused (ValueError) unless every one is positive
+    and finite."""
+    rate, exposure = np.asarray(rate)[:, 0], np.asarray(exposure, dtype=float)
     check_same_rows(rate, exposure)
     if not np.all(np.isfinite(exposure) & (exposure > 0)):
         raise ValueError("exposure must be positive and finite")

@@ -182,21 +182,21 @@ def check_y_on_chunks(likelihood: Likelihood, y, statistics: SufficientStats, *,
     weight, read from ``statistics`` (their weighted mean of ``y``). Raises the same ValueError, naming the row."""
     dask, da = require_dask(f"a {likelihood.family} fit on Dask input")
     y = to_dask_array(y, "y", ndim=1)
-    probe = likelihood.check_y  # on values alone: which are refused
-    allowed = (y == 0) | (y == 1) if likelihood.family == "binomial" else y >= 0
-    (every,) = dask.compute(allowed.all())
-    if every:
-        first_bad, value = 0, 0.0
-    else:  # only on the way to an error: where (the chunk sizes found, one more pass over y)
+
+    def allowed(values):
+        return (values == 0) | (values == 1) if likelihood.family == "binomial" else values >= 0
+
+    (every,) = dask.compute(allowed(y).all())
+    if not every:  # only on the way to an error: where (the chunk sizes found, one more pass over y)
         y = y.compute_chunk_sizes() if np.isnan(y.shape[0]) else y
-        allowed = (y == 0) | (y == 1) if likelihood.family == "binomial" else y >= 0
-        first_bad = int(da.argmin(allowed).compute())
-        value = float(y[first_bad].compute())
-    try:
-        probe(np.array([value]), fit_intercept=False)
-    except ValueError as error:
-        raise ValueError(str(error).replace("at row 0", f"at row {int(first_bad)}")) from None
+        first_bad = int(da.argmin(allowed(y)).compute())
+        try:
+            likelihood.check_y(np.array([float(y[first_bad].compute())]), fit_intercept=False)
+        except ValueError as error:  # its message, at the row of the data
+            raise ValueError(str(error).replace("at row 0", f"at row {first_bad}")) from None
     mean = statistics.y_mean
     one_class = mean in (0.0, 1.0) if likelihood.family == "binomial" else mean == 0.0
     if fit_intercept and one_class:
-        probe(np.full(2, mean), fit_intercept=True)  # raises its message: a single class, or no positive count
+        likelihood.check_y(
+            np.full(2, mean), fit_intercept=True
+        )  # raises its message: a single class, or no positive count

@@ -65,8 +65,8 @@ def alpha_grid(
     (``m (1 - m)``, ``m``), the mean curvature of the log-likelihood per observation.
 
     ``sample_weight`` (frequency weights, as in :func:`map_path`): weighted means and products, ``n`` their sum
-    (glmnet's ``weights``). ``X`` and ``y`` may be Dask collections (Gaussian family): one pass over their chunks
-    (:func:`~bayesreg.data.statistics.summarize`).
+    (glmnet's ``weights``). ``X`` and ``y`` may be Dask collections (any family: the grid depends on the data only
+    through their statistics): one pass over their chunks (:func:`~bayesreg.data.statistics.summarize`).
     """
     family = _check_family(family)
     if penalty not in _PENALTIES:
@@ -272,7 +272,9 @@ def map_path(
         X, y, sample_weight = _in_memory(X, y, sample_weight)
         y = likelihood.check_y(y, fit_intercept=fit_intercept, sample_weight=sample_weight)
     n = X.shape[0] if sample_weight is None else float(np.sum(sample_weight))
-    summary = _summary_rows(X, y, sample_weight) if chunked is None else None
+    # the grid, and a Gaussian path, from the statistics of large data in memory (not wanted: no pass)
+    wanted = chunked is None and (alphas is None or likelihood.quadratic)
+    summary = _summary_rows(X, y, sample_weight) if wanted else None
     if alphas is None:
         grid_data = (X, y, sample_weight) if summary is None else (summary.X, summary.y, summary.sample_weight)
         alphas = _grid(
