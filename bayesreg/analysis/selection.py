@@ -312,7 +312,7 @@ def decoupled_selection(
         Fitted with a posterior method (``method="sample"``, ``"gibbs"`` or ``"nuts"``) and the normal likelihood.
         Its draws are used on the original scale of ``X`` (``standardize=True`` is undone draw by draw).
     X : array-like (n_samples, n_features)
-        The design points the loss is measured at: usually the training rows.
+        The design points the loss is measured at, each with weight 1: usually the training rows.
     rule : {"interval", "sd", "excess"}, default="interval"
     tolerance : float, optional
         ``t`` above; None takes the rule's default (:data:`RULES`).
@@ -575,8 +575,9 @@ def posterior_ranking(
 
     With ``b_sj`` the coefficient of variable ``j`` in draw ``s`` on standardized columns:
 
-    1. **Per-draw ranks** (R's ``bayesreg.bfr``): ``r_sj = 1 + #{i : |b_si| > |b_sj|}`` (ties by column order), so
-       the largest ``|b_sj|`` of a draw has rank 1.
+    1. **Per-draw ranks** (R's ``bayesreg.bfr``): ``r_sj = 1 + #{i : |b_si| > |b_sj|} + #{i < j : |b_si| =
+       |b_sj|}`` (R's stable sort of ``-|b_s|``: ties in column order), so the largest ``|b_sj|`` of a draw has
+       rank 1.
     2. **Variable rank** (R's ``var.ranks``): ``q_j`` is the ``quantile`` (R: 0.75) sample quantile of ``r_1j, ...,
        r_Sj`` (linear interpolation, R's type 7 and numpy's default), and ``rank_j = 1 + #{i : q_i < q_j}``.
     3. **Inclusion** (bayesreg's own; R's bayesreg has none): in each draw the values ``|b_s1|, ..., |b_sp|`` are
