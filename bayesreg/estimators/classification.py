@@ -16,7 +16,27 @@ from bayesreg.inference.summaries import central_interval
 from bayesreg.likelihoods import Bernoulli
 from bayesreg.optimize.map import MapSolver
 
-__all__ = ["BayesianLogisticRegression"]
+__all__ = ["BayesianLogisticRegression", "binary_labels"]
+
+
+def binary_labels(y, owner: str, sample_weight=None) -> tuple[np.ndarray, np.ndarray]:
+    """The two sorted classes of ``y`` and each row's index into them (0 or 1), or a ValueError naming ``y``: more
+    than two classes (scikit-learn's wording, which its checks expect), or fewer than two (of positive weight)."""
+    check_classification_targets(y)
+    target_type = type_of_target(y, input_name="y", raise_unknown=True)
+    if target_type not in ("binary", "unknown"):
+        raise ValueError(
+            f"y: Only binary classification is supported. The type of the target is {target_type} "
+            f"({np.unique(y).size} classes); {owner} models two classes"
+        )
+    classes, labels = np.unique(y, return_inverse=True)
+    present = np.unique(labels if sample_weight is None else labels[np.asarray(sample_weight) > 0])
+    if present.size != 2:
+        raise ValueError(
+            f"y: {owner} needs samples of 2 classes{'' if sample_weight is None else ' of positive weight'}, got 1 "
+            f"class: {classes[present].tolist()}"
+        )
+    return classes, labels
 
 
 class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
@@ -86,18 +106,7 @@ class BayesianLogisticRegression(ClassifierMixin, BayesianLinearModel):
             return self._fit_on_chunks(X, y, sample_weight, prior)
         check_feature_columns(X)
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2)
-        check_classification_targets(y)
-        target_type = type_of_target(y, input_name="y", raise_unknown=True)
-        if target_type not in ("binary", "unknown"):
-            raise ValueError(
-                f"y: Only binary classification is supported. The type of the target is {target_type} "
-                f"({np.unique(y).size} classes); BayesianLogisticRegression models two classes"
-            )
-        classes, labels = np.unique(y, return_inverse=True)
-        if classes.size != 2:
-            raise ValueError(
-                f"y: BayesianLogisticRegression needs samples of 2 classes, got 1 class: {classes.tolist()}"
-            )
+        classes, labels = binary_labels(y, "BayesianLogisticRegression")
         sample_weight = self._sample_weight(sample_weight, X.shape[0])
         likelihood = Bernoulli()
         likelihood.check_y(labels.astype(float), fit_intercept=self.fit_intercept, sample_weight=sample_weight)

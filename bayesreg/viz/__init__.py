@@ -13,6 +13,7 @@ from bayesreg.viz.posterior import (
     plot_laplace_vs_gaussian_posterior,
     plot_prior_posterior,
 )
+from bayesreg.viz.selection import plot_selection_path
 from bayesreg.viz.textbook import plot_penalty_1d, plot_penalty_2d, plot_prior_densities
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "plot_penalty_2d",
     "plot_prior_densities",
     "plot_probability_intervals",
+    "plot_selection_path",
 ]
