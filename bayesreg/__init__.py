@@ -14,6 +14,8 @@ from bayesreg._version import __version__ as __version__
 #: public name -> the module that defines it
 _EXPORTS = {
     "Comparison": "bayesreg.analysis.compare",
+    "PenaltyChoice": "bayesreg.analysis.choose",
+    "choose_penalty": "bayesreg.analysis.choose",
     "PosteriorRanking": "bayesreg.analysis.selection",
     "SelectionPath": "bayesreg.analysis.selection",
     "decoupled_selection": "bayesreg.analysis.selection",
@@ -92,6 +94,7 @@ __all__ = [
     "MapResult",
     "McemResult",
     "Normal",
+    "PenaltyChoice",
     "Poisson",
     "PosteriorRanking",
     "PosteriorVsPenalty",
@@ -105,6 +108,7 @@ __all__ = [
     "alpha_grid",
     "bayesian_path",
     "build_model",
+    "choose_penalty",
     "compare",
     "datasets",
     "decoupled_selection",

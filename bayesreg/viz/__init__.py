@@ -14,6 +14,7 @@ from bayesreg.viz.posterior import (
     plot_prior_posterior,
 )
 from bayesreg.viz.selection import plot_selection_path
+from bayesreg.viz.strength import plot_penalty_choice, plot_strength_curve
 from bayesreg.viz.textbook import plot_penalty_1d, plot_penalty_2d, plot_prior_densities
 
 __all__ = [
@@ -27,5 +28,7 @@ __all__ = [
     "plot_penalty_2d",
     "plot_prior_densities",
     "plot_probability_intervals",
+    "plot_penalty_choice",
     "plot_selection_path",
+    "plot_strength_curve",
 ]
