@@ -93,6 +93,7 @@ def choose_penalty(
     l1_ratio: float = 0.5,
     methods=None,
     test_size: float = 0.25,
+    test=None,
     cv: int = 5,
     random_state: int | None = 0,
     draws: int = 1000,
@@ -129,6 +130,9 @@ def choose_penalty(
         Default: ``("sklearn", "cv", "cv-1se", "evidence", "loo", "hyperprior")`` for the Gaussian likelihood (no
         ``"hyperprior"`` for the elastic net), ``("cv", "cv-1se")`` otherwise.
     test_size : float in (0, 1)
+        The share of rows held out at random (stratified for ``"binomial"``), unless ``test`` names them.
+    test : array-like of int or of bool (n,), optional
+        The held-out rows themselves (indices, or a mask): a data set's own split, or a time-ordered one.
     cv : int
         Folds of the cross-validation methods (``KFold``, or ``StratifiedKFold`` for ``"binomial"``; shuffled with
         ``random_state``).
@@ -182,8 +186,28 @@ def choose_penalty(
         y_arr = np.asarray(y)
         y_fit = y_arr
     rows = np.arange(X_arr.shape[0])
-    stratify = y_arr if family == "binomial" else None
-    train, test = train_test_split(rows, test_size=test_size, random_state=random_state, stratify=stratify)
+    if test is None:
+        stratify = y_arr if family == "binomial" else None
+        train, test = train_test_split(rows, test_size=test_size, random_state=random_state, stratify=stratify)
+    else:
+        held_out = np.zeros(rows.size, dtype=bool)
+        given = np.asarray(test)
+        if given.dtype == bool:
+            if given.shape != rows.shape:
+                raise ValueError(f"test: a mask needs one entry per row ({rows.size}), got shape {given.shape}")
+            held_out = given
+        elif given.ndim == 1 and np.issubdtype(given.dtype, np.integer):
+            if given.size and (given.min() < -rows.size or given.max() >= rows.size):
+                raise ValueError(f"test: row indices must be in [0, {rows.size}), got {given.min()}..{given.max()}")
+            held_out[given] = True
+        else:
+            raise TypeError(f"test must be row indices (ints) or a boolean mask, got dtype {given.dtype}")
+        if held_out.sum() < 2 or (~held_out).sum() < 2 * cv:
+            raise ValueError(
+                f"test: {int(held_out.sum())} held-out rows and {int((~held_out).sum())} training rows; need at least "
+                f"2 and {2 * cv} (cv={cv} folds)"
+            )
+        train, test = rows[~held_out], rows[held_out]
     train, test = np.sort(train), np.sort(test)
     X_given = X if hasattr(X, "iloc") else X_arr  # a DataFrame keeps its feature names in every estimator
     X_train, X_test = _rows(X_given, train), _rows(X_given, test)

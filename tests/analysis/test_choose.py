@@ -96,6 +96,27 @@ def test_the_logistic_and_poisson_twins():
     assert choice.loss == "Poisson deviance" and set(choice.table["penalty"]) == {"ridge"}
 
 
+def test_a_given_split(diabetes):
+    """test= names the held-out rows (a data set's own split): as indices or as a mask, the same result."""
+    X, y = diabetes
+    rows = np.arange(400, len(y))
+    by_index = br.choose_penalty(X, y, methods=["cv"], test=rows)
+    mask = np.zeros(len(y), dtype=bool)
+    mask[rows] = True
+    by_mask = br.choose_penalty(X, y, methods=["cv"], test=mask)
+    np.testing.assert_array_equal(by_index.test, rows)
+    np.testing.assert_array_equal(by_index.train, np.arange(400))
+    pd.testing.assert_frame_equal(by_index.table.drop(columns="seconds"), by_mask.table.drop(columns="seconds"))
+    for test, error, match in [
+        (mask[:-1], ValueError, "one entry per row"),
+        (np.array([0, 10_000]), ValueError, "row indices must be in"),
+        (np.array([0.5, 1.5]), TypeError, "row indices"),
+        (np.arange(5, len(y)), ValueError, "training rows"),
+    ]:
+        with pytest.raises(error, match=match):
+            br.choose_penalty(X, y, methods=["cv"], test=test)
+
+
 def test_bad_arguments_are_named(diabetes):
     X, y = diabetes
     for kwargs, error, match in [
