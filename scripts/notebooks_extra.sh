@@ -2,8 +2,8 @@
 # Sourced after env.sh by run.sh (notebooks) and render_notebooks.sh: make sure bayesreg's `notebooks` extra
 # (JupyterLab, nbconvert, nbclient, ipykernel) is in .venv, installing it once; env.sh's test extra includes it,
 # so this only installs when .venv was made without it.
-if ! "$VENV/bin/python" -c 'import jupyterlab, nbconvert, nbclient, ipykernel' >/dev/null 2>&1 \
-    || [ ! -x "$VENV/bin/jupyter-lab" ]; then
+have_extra='import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in ("jupyterlab", "nbconvert", "nbclient", "ipykernel")))'
+if ! "$VENV/bin/python" -c "$have_extra" >/dev/null 2>&1 || [ ! -x "$VENV/bin/jupyter-lab" ]; then
   echo "[setup] installing JupyterLab and nbconvert (bayesreg's notebooks extra) into .venv" >&2
   if ! "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[notebooks]"; then
     echo "" >&2
