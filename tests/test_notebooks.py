@@ -1,5 +1,6 @@
 """Every notebook runs from top to bottom (stored without outputs; executed here)."""
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -30,3 +31,40 @@ def test_notebook_executes(path, monkeypatch):
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     errors = [out for cell in nb.cells for out in cell.get("outputs", []) if out.get("output_type") == "error"]
     assert not errors
+
+
+# notebook 07 checks the popular claims listed in the shared folder beside the repository
+CLAIMS = Path(__file__).resolve().parents[2] / "shared" / "claims.md"
+FOLKLORE = Path(__file__).resolve().parents[1] / "notebooks" / "07_what_the_folklore_gets_right.ipynb"
+CLAIM_ROW = re.compile(r"^\|\s*([A-Z][0-9]+)\s*\|", flags=re.MULTILINE)  # "| A1 | claim | verdict |"
+CLAIM_LINE = re.compile(r"^# claim (\S+)$")
+
+
+def _claims_settled(nb) -> tuple[dict[str, list[int]], list[str]]:
+    """Code cells that name each id in their leading `# claim <id>` lines and assert something; misplaced lines."""
+    settled, misplaced = {}, []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        lines = cell.source.splitlines()
+        leading = 0
+        while leading < len(lines) and CLAIM_LINE.match(lines[leading]):
+            leading += 1
+        misplaced += [f"cell {index}: {line!r}" for line in lines[leading:] if line.lstrip().startswith("# claim")]
+        if re.search(r"^\s*assert\b", cell.source, flags=re.MULTILINE):
+            for line in lines[:leading]:
+                settled.setdefault(CLAIM_LINE.match(line).group(1), []).append(index)
+    return settled, misplaced
+
+
+def test_folklore_notebook_settles_every_claim():
+    if not CLAIMS.exists():
+        pytest.skip(f"{CLAIMS} is not beside this checkout")
+    ids = CLAIM_ROW.findall(CLAIMS.read_text())
+    assert ids and len(ids) == len(set(ids)), "claims.md: no claim table, or an id twice"
+    settled, misplaced = _claims_settled(nbformat.read(FOLKLORE, as_version=4))
+    assert not misplaced, "a '# claim <id>' line must open its cell (one id per line)"
+    missing = [i for i in ids if i not in settled]
+    assert not missing, f"claims without a code cell that starts with '# claim <id>' and asserts: {missing}"
+    unknown = sorted(set(settled) - set(ids))
+    assert not unknown, f"notebook 07 names claims that claims.md does not list: {unknown}"
