@@ -224,7 +224,7 @@ def _demo(args) -> int:
         out = out if out is not None else demo.check_out(demo.default_out(label), "--out")
         # run_demo's own checks (cheap), here as usage errors
         frame, target, sigma, _ = demo.prepare_data(X, y, sigma=settings["sigma"])
-        demo.check_penalties(frame, target, sigma, demo.penalty_estimators(settings).values())
+        demo.check_penalties(frame, target, sigma, demo.strengths_to_check(frame, target, settings))
     progressbar = sys.stdout.isatty() and not args.quiet
     printer = None if args.quiet else _step_printer(sys.stderr, own_lines=progressbar)
     try:
@@ -355,13 +355,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--seed", type=int, default=DEFAULTS["seed"], help=f"random seed (default {DEFAULTS['seed']})")
     demo.add_argument(
-        "--alpha", type=float, default=DEFAULTS["alpha"], help=f"Lasso / ElasticNet alpha (default {DEFAULTS['alpha']})"
+        "--alpha",
+        default=DEFAULTS["alpha"],
+        help="Lasso / ElasticNet alpha, or 'cv': each chosen by 5-fold cross-validation of its exact MAP path "
+        f"(default {DEFAULTS['alpha']})",
     )
     demo.add_argument(
         "--ridge-alpha",
-        type=float,
         default=DEFAULTS["ridge_alpha"],
-        help=f"Ridge alpha (default {DEFAULTS['ridge_alpha']})",
+        help=f"Ridge alpha, or 'cv' (default {DEFAULTS['ridge_alpha']})",
     )
     demo.add_argument(
         "--l1-ratio",

@@ -69,6 +69,7 @@ from bayesreg.apps.demo_result import (
 from bayesreg.apps.report import is_report, write_report
 from bayesreg.data.design import Scaling
 from bayesreg.data.noise import estimate_noise_scale
+from bayesreg.estimators.cv import BayesianRegressionCV
 from bayesreg.estimators.regression import BayesianRegression
 from bayesreg.inference.sampling import CHAINS, DRAWS, TUNE, SamplingWarning, check_run_length
 from bayesreg.optimize.paths import alpha_grid
@@ -96,6 +97,7 @@ __all__ = [
 #: The figure files the demo writes, in the order of the report. The names are an interface: the
 #: README embeds these files from a folder the demo generated (docs/figures/).
 FIGURES: tuple[str, ...] = (
+    "strength.png",
     "penalty_1d.png",
     "penalty_2d.png",
     "prior_densities.png",
@@ -105,20 +107,23 @@ FIGURES: tuple[str, ...] = (
     "classification.png",
 )
 
-#: The report's file name inside the output folder.
-#: Default settings of :func:`run_demo` and of ``bayesreg demo``. Penalty strengths are those of
-#: ``bayesreg compare``. NUTS: 4 chains of 1000 draws after 1000 tuning steps each (PyMC's own
+#: Default settings of :func:`run_demo` and of ``bayesreg demo``. Penalty strengths: ``"cv"`` chooses each by
+#: :data:`CV_FOLDS`-fold cross-validation of its exact MAP path (:class:`~bayesreg.BayesianRegressionCV`,
+#: ``lambda.min``); a number is used as given. NUTS: 4 chains of 1000 draws after 1000 tuning steps each (PyMC's own
 #: defaults). Measured on diabetes, 2 shared cores (2026-11-21): 18-31 s with warm PyTensor / Numba
 #: caches, 86-213 s from empty caches (first compilation), depending on the machine's load.
-DEFAULTS: dict[str, float | int] = {
-    "alpha": 1.0,
-    "ridge_alpha": 10.0,
+DEFAULTS: dict[str, float | int | str] = {
+    "alpha": "cv",
+    "ridge_alpha": "cv",
     "l1_ratio": 0.5,
     "draws": DRAWS,
     "tune": TUNE,
     "chains": CHAINS,
     "seed": 0,
 }
+
+#: Folds of the cross-validation that chooses a strength given as "cv" (KFold without shuffling, as LassoCV's cv=5).
+CV_FOLDS = 5
 
 #: Central credible interval of the posterior tables and the forest plot.
 PROB = 0.9
@@ -129,6 +134,7 @@ PRIOR_OF = {"Ridge": "Gaussian", "Lasso": "Laplace", "ElasticNet": "elastic-net"
 #: Steps reported to ``progress`` (their number is part of each message: "[3/7] ..."), and their
 #: short names in :attr:`DemoResult.timings`.
 _STEPS = (
+    ("Strengths: 5-fold cross-validation of the exact MAP paths", "CV"),
     ("Penalized fits vs exact MAP (Ridge, Lasso, ElasticNet)", "MAP"),
     ("NUTS: Gaussian prior (Ridge's twin)", "NUTS Gaussian"),
     ("NUTS: Laplace prior (Lasso's twin)", "NUTS Laplace"),
@@ -164,8 +170,8 @@ def check_settings(
     ``cli=True``, e.g. ``--draws``) before anything is read or compiled.
     """
     values = {
-        "alpha": check_positive(alpha, _option("alpha", cli)),
-        "ridge_alpha": check_positive(ridge_alpha, _option("ridge_alpha", cli)),
+        "alpha": _check_strength(alpha, _option("alpha", cli)),
+        "ridge_alpha": _check_strength(ridge_alpha, _option("ridge_alpha", cli)),
         "l1_ratio": check_l1_ratio(l1_ratio, _option("l1_ratio", cli)),
         "sigma": None if sigma is None else check_positive(sigma, _option("sigma", cli)),
     }
@@ -179,6 +185,56 @@ def check_settings(
         name = _option("l1_ratio", cli)
         raise ValueError(f"{name} must be > 0 (with 0 the elastic net is a ridge: use the Ridge fit), got 0.0")
     return values
+
+
+def _check_strength(value, name: str) -> float | str:
+    """A penalty strength: ``"cv"`` (chosen by :data:`CV_FOLDS`-fold cross-validation) or a positive number."""
+    if isinstance(value, str):
+        if value.strip().lower() == "cv":
+            return "cv"
+        try:
+            value = float(value)
+        except ValueError:
+            raise ValueError(f"{name} must be a positive number or 'cv', got {value!r}") from None
+    return check_positive(value, name)
+
+
+def choose_strengths(X, y, settings: dict, sigma: float) -> tuple[dict, pd.DataFrame, dict]:
+    """Settings with every ``"cv"`` strength replaced by :class:`~bayesreg.BayesianRegressionCV`'s ``lambda.min``
+    (:data:`CV_FOLDS` folds, the exact MAP path), and the cross-validation of each penalty with its table.
+
+    The three penalties are cross-validated whether or not their strength was given, so the report can show where a
+    given strength lies on the curve. ``settings["alpha"]`` is the Lasso's, ``settings["enet_alpha"]`` the
+    ElasticNet's (the same given number, or each its own cross-validated one). Each ``prior_`` is stated at the demo's
+    fixed ``sigma``."""
+    chosen = dict(settings)
+    fits, rows = {}, []
+    for name, penalty, key in (
+        ("Ridge", "ridge", "ridge_alpha"),
+        ("Lasso", "lasso", "alpha"),
+        ("ElasticNet", "elasticnet", "alpha"),
+    ):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"alpha_=.* strength of the grid")  # said in the table
+            fit = BayesianRegressionCV(penalty, l1_ratio=settings["l1_ratio"], cv=CV_FOLDS, sigma=sigma).fit(X, y)
+        fits[name] = fit
+        given = settings[key]
+        used = fit.alpha_ if given == "cv" else float(given)
+        chosen["enet_alpha" if name == "ElasticNet" else key] = used
+        edge = fit.alpha_ in (fit.alphas_[0], fit.alphas_[-1])
+        rows.append(
+            {
+                "estimator": name,
+                "alpha used": used,
+                "from": f"{CV_FOLDS}-fold CV (lambda.min)" if given == "cv" else "given",
+                "CV alpha (min)": fit.alpha_min_,
+                "CV alpha (1se)": fit.alpha_1se_,
+                "CV error at alpha used": float(np.interp(np.log(used), np.log(fit.alphas_[::-1]), fit.cv_mean_[::-1])),
+                "CV error (min)": float(fit.cv_mean_.min()),
+                "note": "at the end of the grid" if edge else "",
+            }
+        )
+    return chosen, pd.DataFrame(rows).set_index("estimator"), fits
 
 
 def default_out(data_label: str) -> Path:
@@ -420,12 +476,39 @@ def _check_X(X) -> tuple[np.ndarray, list[str]]:
 
 
 def penalty_estimators(settings: dict) -> dict:
-    """The demo's fits, unfitted: ``Ridge(ridge_alpha)``, ``Lasso(alpha)``, ``ElasticNet(alpha, l1_ratio)``."""
+    """The demo's fits, unfitted: ``Ridge(ridge_alpha)``, ``Lasso(alpha)``, ``ElasticNet(enet_alpha, l1_ratio)``
+    (``enet_alpha`` is ``alpha`` unless :func:`choose_strengths` chose its own), numbers in ``settings``."""
     return {
         "Ridge": Ridge(alpha=settings["ridge_alpha"]),
         "Lasso": Lasso(alpha=settings["alpha"]),
-        "ElasticNet": ElasticNet(alpha=settings["alpha"], l1_ratio=settings["l1_ratio"]),
+        "ElasticNet": ElasticNet(alpha=settings.get("enet_alpha", settings["alpha"]), l1_ratio=settings["l1_ratio"]),
     }
+
+
+def strengths_to_check(X, y, settings: dict) -> list:
+    """Unfitted fits that :func:`check_penalties` checks before anything is compiled: each given strength, and for a
+    ``"cv"`` one both ends of the grid it will be chosen from (a prior representable at both ends is representable
+    between them: its weights are monotone in alpha)."""
+    estimators = []
+    for key, penalties in (("ridge_alpha", ("ridge",)), ("alpha", ("lasso", "elasticnet"))):
+        for penalty in penalties:
+            value = settings[key]
+            ends = [value] if value != "cv" else _grid_ends(X, y, penalty, settings["l1_ratio"])
+            for alpha in ends:
+                numbers = {**settings, "alpha": alpha, "ridge_alpha": alpha, "enet_alpha": alpha}
+                estimators.append(penalty_estimators(numbers)[_ESTIMATOR_OF[penalty]])
+    return estimators
+
+
+_ESTIMATOR_OF = {"ridge": "Ridge", "lasso": "Lasso", "elasticnet": "ElasticNet"}
+
+
+def _grid_ends(X, y, penalty: str, l1_ratio: float) -> list[float]:
+    try:
+        grid = alpha_grid(X, y, penalty=penalty, l1_ratio=l1_ratio, n_alphas=100)
+    except ValueError:  # no column correlates with y: the CV step says so
+        return []
+    return [float(grid[0]), float(grid[-1])]
 
 
 def check_penalties(X, y, sigma: float, estimators) -> None:
@@ -570,6 +653,26 @@ def _figures(
     posteriors = result.posteriors
     written, captions = {}, {}
 
+    fig = Figure(figsize=(15.0, 4.2), layout="constrained")
+    for ax, (name, fit) in zip(fig.subplots(1, 3), result.strength_fits.items(), strict=True):
+        plots.plot_strength_curve(fit, ax=ax)
+        used = float(result.strengths.loc[name, "alpha used"])
+        if result.strengths.loc[name, "from"] == "given":
+            ax.axvline(used, color="k", lw=2.0, ls=":", label=f"given: {used:.3g}")
+            ax.legend(fontsize="small")
+        ax.set_title(f"{name}: {CV_FOLDS}-fold cross-validation")
+    written["strength.png"] = _save(fig, out / "strength.png")
+    captions["strength.png"] = (
+        f"How strong a penalty: the {CV_FOLDS}-fold cross-validated error of the exact MAP path of each penalty "
+        "(BayesianRegressionCV), with one standard error, the strength of smallest error (lambda.min, red) and the "
+        "largest within one standard error of it (lambda.1se, dashed)"
+        + (
+            ", and a strength given on the command line (dotted)."
+            if (result.strengths["from"] == "given").any()
+            else ". The demo uses lambda.min."
+        )
+    )
+
     fig = Figure(figsize=(7.0, 5.0), layout="constrained")
     plots.plot_penalty_1d(ax=fig.add_subplot())
     written["penalty_1d.png"] = _save(fig, out / "penalty_1d.png")
@@ -690,8 +793,12 @@ def run_demo(
     sigma : float or None
         Fixed noise scale of every model; None takes the residual sd of least squares
         (:func:`residual_sd`).
-    alpha, ridge_alpha, l1_ratio : float
-        ``Lasso(alpha)``, ``Ridge(ridge_alpha)``, ``ElasticNet(alpha, l1_ratio)``.
+    alpha, ridge_alpha : float or "cv"
+        ``Lasso(alpha)`` and ``ElasticNet(alpha, l1_ratio)``, ``Ridge(ridge_alpha)``; ``"cv"`` (the default) chooses
+        each fit's own by :data:`CV_FOLDS`-fold cross-validation of its exact MAP path (:func:`choose_strengths`).
+        Either way every penalty is cross-validated, for ``strength.png`` and :attr:`DemoResult.strengths`.
+    l1_ratio : float
+        ``ElasticNet``'s mixing.
     draws, tune, chains, seed : int
         NUTS settings of every posterior (the sampler is the library's default choice,
         :func:`bayesreg.inference.sampling.choose_sampler`; the same seed gives the same draws). At least 2
@@ -733,7 +840,7 @@ def run_demo(
     classification = check_bool(classification, "classification")
     steps = [s for s in _STEPS if classification or s[1] != "classification"]
     X, y, sigma_value, sigma_note = prepare_data(X, y, standardize=standardize, sigma=settings["sigma"])
-    check_penalties(X, y, sigma_value, penalty_estimators(settings).values())
+    check_penalties(X, y, sigma_value, strengths_to_check(X, y, settings))
     n, p = X.shape
     with _atomic_run(out) as (staging, interrupts):
         step_seconds: dict[str, float] = {}
@@ -756,12 +863,18 @@ def run_demo(
             if progress is not None:
                 progress(Step(k, total, title, seconds))
 
+        given = settings
+        with step(1):
+            settings, strengths, strength_fits = choose_strengths(X, y, given, sigma_value)
+            check_penalties(X, y, sigma_value, penalty_estimators(settings).values())
+        cv_note = {key: " (CV)" if given[key] == "cv" else "" for key in ("alpha", "ridge_alpha")}
         display = {
             "data": f"{data_label} (n={n}, p={p}{', standardized columns' if standardize else ''})",
             "sigma": f"{sigma_value:.6g} ({sigma_note}; fixed in every model)",
             "penalties": (
-                f"Ridge(alpha={settings['ridge_alpha']:g}), Lasso(alpha={settings['alpha']:g}), "
-                f"ElasticNet(alpha={settings['alpha']:g}, l1_ratio={settings['l1_ratio']:g})"
+                f"Ridge(alpha={settings['ridge_alpha']:.4g}){cv_note['ridge_alpha']}, "
+                f"Lasso(alpha={settings['alpha']:.4g}){cv_note['alpha']}, "
+                f"ElasticNet(alpha={settings['enet_alpha']:.4g}, l1_ratio={settings['l1_ratio']:g}){cv_note['alpha']}"
             ),
             "NUTS": (
                 f"{settings['chains']} chains x {settings['draws']} draws after {settings['tune']} tuning steps, "
@@ -777,11 +890,11 @@ def run_demo(
             "progressbar": progressbar,
         }
         with _quiet_pymc():
-            with step(1):
+            with step(2):
                 comparisons = {k: compare(X, y, est, sigma=sigma_value) for k, est in estimators.items()}
             posteriors: dict[str, PosteriorVsPenalty] = {}
             rows, problems = [], []
-            for k, name in enumerate(estimators, start=2):
+            for k, name in enumerate(estimators, start=3):
                 with step(k):
                     pvp = posterior_vs_penalty(X, y, comparisons[name].prior, sigma=sigma_value, prob=PROB, **nuts)
                 pvp.table = pvp.table + 0.0  # no negative zeros
@@ -789,7 +902,7 @@ def run_demo(
                 label = f"{PRIOR_OF[name]} prior ({name}'s twin)"
                 rows.append(_diagnostics_row(label, pvp.nuts_estimator, step_seconds[steps[k - 1][1]]))
                 problems += [f"{label}: {problem}" for problem in pvp.nuts_estimator.diagnostics_.problems]
-            with step(5):
+            with step(6):
                 b = comparisons["Lasso"].prior.scale
                 normal_prior = equal_variance_priors(2.0 * b**2)[1]  # Laplace(b) has variance 2 b^2
                 # the same near-zero window as the Laplace fit's, for the figure's caption
@@ -797,11 +910,11 @@ def run_demo(
                     X, y, normal_prior, sigma=sigma_value, prob=PROB, near_zero=posteriors["Lasso"].eps, **nuts
                 )
             label = "Gaussian prior, Laplace's variance"
-            rows.append(_diagnostics_row(label, normal.nuts_estimator, step_seconds[steps[4][1]]))
+            rows.append(_diagnostics_row(label, normal.nuts_estimator, step_seconds[steps[5][1]]))
             problems += [f"{label}: {problem}" for problem in normal.nuts_estimator.diagnostics_.problems]
             section = None
             if classification:
-                with step(6):
+                with step(7):
                     section = run_classification(
                         draws=settings["draws"],
                         tune=settings["tune"],
@@ -827,6 +940,8 @@ def run_demo(
                 notes=_notes(comparisons, X, y, settings["alpha"]),
                 laplace_vs_gaussian_feature=_pick_feature(comparisons["Lasso"], normal.table["map"].to_numpy()),
                 classification=section,
+                strengths=strengths,
+                strength_fits=strength_fits,
             )
             with step(total - 1):
                 result.figures, result.captions = _figures(staging, X, y, result, normal, sigma_value)

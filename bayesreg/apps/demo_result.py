@@ -28,6 +28,7 @@ REPORT_NAME = "report.html"
 
 #: What each figure shows, in a few words (the printed file list; the report has longer captions).
 FIGURE_TITLES = {
+    "strength.png": "cross-validated error of each penalty's exact MAP path, and the strengths chosen",
     "penalty_1d.png": "L1 vs L2 penalty on one coefficient: the kink at 0 makes exact zeros",
     "penalty_2d.png": "loss contours touching the L1 diamond and the L2 circle",
     "prior_densities.png": "Laplace and Gaussian priors of equal variance, and minus their logs (the penalties)",
@@ -114,6 +115,11 @@ class DemoResult:
     classification : ClassificationSection or None
         The classification section (breast cancer, logistic regression; :mod:`bayesreg.apps.demo_classification`),
         None when it was left out.
+    strengths : DataFrame or None
+        One row per penalized fit: the alpha used, whether it was given or cross-validated, the cross-validation's
+        lambda.min and lambda.1se, and the cross-validated error at the alpha used and at the minimum.
+    strength_fits : dict of {str: BayesianRegressionCV}
+        The cross-validation of each penalty (``"Ridge"``, ``"Lasso"``, ``"ElasticNet"``).
     """
 
     out: Path
@@ -134,6 +140,8 @@ class DemoResult:
     replaced: bool = False
     kept: list[str] = field(default_factory=list)
     classification: ClassificationSection | None = None
+    strengths: pd.DataFrame | None = None
+    strength_fits: dict = field(default_factory=dict)
 
     @property
     def max_relative_difference(self) -> float:
@@ -155,6 +163,9 @@ class DemoResult:
         """The plain-text summary that ``bayesreg demo`` prints (without the final folder line)."""
         lines = [f"{key}: {value}" for key, value in self.settings.items()]
         lines += [f"note: {note}" for note in self.notes]
+        if self.strengths is not None:
+            lines += ["", _heading("0. Penalty strengths (5-fold cross-validation of the exact MAP path)")]
+            lines.append(self.strengths.to_string(float_format=_fmt))
         lines += ["", _heading("1. Penalized fits vs the exact MAP of their prior twins")]
         for comparison in self.comparisons.values():
             lines += [str(comparison), ""]

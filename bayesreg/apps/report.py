@@ -87,6 +87,7 @@ def render_report(result: DemoResult) -> str:
         "<h2>Settings</h2>",
         _pairs(result.settings),
         *(f'<p class="problem">Note: {e(note)}</p>' for note in result.notes),
+        *_strength_parts(result),
         "<h2>1. Penalized fits vs the exact MAP of their prior twins</h2>",
         "<p>Each scikit-learn fit next to the exact MAP of the equivalent prior at the same sigma; "
         "<em>difference</em> is MAP minus the penalized fit. The certificate is the MAP's largest violation "
@@ -142,6 +143,18 @@ def render_report(result: DemoResult) -> str:
         "</body></html>",
     ]
     return "\n".join(parts)
+
+
+def _strength_parts(result: DemoResult) -> list[str]:
+    if result.strengths is None:
+        return []
+    return [
+        "<h2>0. Penalty strengths</h2>",
+        "<p>Each penalty's exact MAP path cross-validated (5 folds, BayesianRegressionCV): the strength of smallest "
+        "held-out error (lambda.min) and the largest within one standard error of it (lambda.1se); "
+        "<code>strength.png</code> draws the curves.</p>",
+        _table(result.strengths),
+    ]
 
 
 def _classification_parts(section) -> list[str]:

@@ -362,13 +362,13 @@ def test_demo_parser_defaults():
     args = build_parser().parse_args(["demo"])
     assert (args.data, args.target, args.out, args.sigma, args.quiet) == ("diabetes", None, None, None, False)
     assert (args.draws, args.tune, args.chains, args.seed) == (1000, 1000, 4, 0)
-    assert (args.alpha, args.ridge_alpha, args.l1_ratio) == (1.0, 10.0, 0.5)  # those of compare
+    assert (args.alpha, args.ridge_alpha, args.l1_ratio) == ("cv", "cv", 0.5)  # strengths by cross-validation
     compare_args = build_parser().parse_args(["compare"])
-    # compare's strengths default by family (the demo's for the Gaussian); unset, an option of another family is
-    # refused
+    # compare's strengths default by family (fixed numbers: compare lines one fit up against its prior, the demo
+    # cross-validates); unset, an option of another family is refused
     assert (compare_args.alpha, compare_args.ridge_alpha, compare_args.l1_ratio, compare_args.C) == (None,) * 4
-    assert DEFAULT_ALPHA["gaussian"] == args.alpha and compare_args.family == "gaussian"
-    assert (COMPARE_DEFAULTS["ridge_alpha"], COMPARE_DEFAULTS["l1_ratio"]) == (args.ridge_alpha, args.l1_ratio)
+    assert DEFAULT_ALPHA["gaussian"] == 1.0 and compare_args.family == "gaussian"
+    assert (COMPARE_DEFAULTS["ridge_alpha"], COMPARE_DEFAULTS["l1_ratio"]) == (10.0, args.l1_ratio)
     args = build_parser().parse_args(["demo", "--data", "x.csv", "--target", "y", "--out", "o", "--quiet"])
     assert (args.data, args.target, args.out, args.quiet) == ("x.csv", "y", "o", True)
 
@@ -555,7 +555,7 @@ def test_sigint_stops_a_running_demo(tmp_path):
     try:
         deadline = time.monotonic() + 240
         # the NUTS step has started and PyMC has forked its chain processes: they are sampling
-        while "[2/8]" not in "".join(err) or not _children(proc.pid):
+        while "[3/9]" not in "".join(err) or not _children(proc.pid):
             assert proc.poll() is None, "".join(err)
             assert time.monotonic() < deadline, "".join(err)
             time.sleep(0.1)
@@ -570,7 +570,7 @@ def test_sigint_stops_a_running_demo(tmp_path):
     stderr = "".join(err)
     assert status == 130, stderr
     assert "Traceback" not in stderr, stderr
-    assert stderr.endswith("[2/8] NUTS: Gaussian prior (Ridge's twin) ...\nbayesreg: interrupted\n"), stderr
+    assert stderr.endswith("[3/9] NUTS: Gaussian prior (Ridge's twin) ...\nbayesreg: interrupted\n"), stderr
     assert proc.stdout.read() == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     assert [p.name for p in out.iterdir()] == ["report.html"] and (out / "report.html").read_text() == report

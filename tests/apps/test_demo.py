@@ -36,7 +36,7 @@ from bayesreg.optimize.paths import alpha_grid
 
 TINY = ["--draws", "100", "--tune", "100", "--chains", "2"]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-STEP_LINE = re.compile(r"^\[(\d)/8\] (.+) \.\.\. (\d+\.\d) s$", re.MULTILINE)
+STEP_LINE = re.compile(r"^\[(\d)/9\] (.+) \.\.\. (\d+\.\d) s$", re.MULTILINE)
 LARGEST = re.compile(r"^largest coefficient difference relative to the largest coefficient: (\S+)$", re.MULTILINE)
 
 pytestmark = pytest.mark.filterwarnings("ignore::bayesreg.inference.sampling.SamplingWarning")
@@ -92,9 +92,9 @@ def test_report_embeds_every_figure_and_the_tables(diabetes_run):
     # self-contained: nothing fetched from elsewhere
     assert not re.search(r"(src|href)=\"(?!data:|#)", html)
     assert "<script" not in html and "<link" not in html and "@import" not in html
-    # 3 comparison tables, 3 posterior tables, diagnostics, settings, timings, versions; the classification
-    # section's 2 comparisons, probabilities and coefficients
-    assert html.count("<table") == 14
+    # the strengths, 3 comparison tables, 3 posterior tables, diagnostics, settings, timings, versions; the
+    # classification section's 2 comparisons, probabilities and coefficients
+    assert html.count("<table") == 15
     for text in ["Ridge", "Lasso", "ElasticNet", "closed form", "MAP", "difference", "certificate"]:
         assert text in html, text
     for text in ["median", "lower", "upper", "p_near_zero", "prior_p_near_zero"]:
@@ -175,11 +175,37 @@ def test_classification_section(diabetes_run):
     assert "Laplace prior, logistic (breast cancer)" in out  # its diagnostics row
 
 
+def test_the_strengths_are_cross_validated_unless_given(diabetes_run, tmp_path):
+    """By default each penalty's alpha is BayesianRegressionCV's lambda.min (5 folds, the exact MAP path), which is
+    LassoCV's / ElasticNetCV's choice on the same (standardized) data; a given alpha is used as given, and the
+    curves are drawn either way."""
+    from sklearn.datasets import load_diabetes
+    from sklearn.linear_model import ElasticNetCV, LassoCV
+
+    from bayesreg.apps.demo import choose_strengths, prepare_data, standardize_columns
+
+    X, y = load_diabetes(return_X_y=True, as_frame=True)
+    Xs = standardize_columns(X)
+    lasso = LassoCV(cv=5, tol=1e-12, max_iter=1_000_000).fit(Xs, y)
+    enet = ElasticNetCV(cv=5, l1_ratio=0.5, tol=1e-12, max_iter=1_000_000).fit(Xs, y)
+    assert f"Lasso(alpha={lasso.alpha_:.4g}) (CV)" in diabetes_run.out
+    assert f"ElasticNet(alpha={enet.alpha_:.4g}, l1_ratio=0.5) (CV)" in diabetes_run.out
+    assert "0. Penalty strengths" in diabetes_run.out
+    frame, target, sigma, _ = prepare_data(X, y, sigma=None)
+    settings = {"alpha": 0.5, "ridge_alpha": "cv", "l1_ratio": 0.5}
+    chosen, table, fits = choose_strengths(frame, target, settings, sigma)
+    assert chosen["alpha"] == chosen["enet_alpha"] == 0.5 and table.loc["Lasso", "from"] == "given"
+    assert chosen["ridge_alpha"] == fits["Ridge"].alpha_ and table.loc["Ridge", "from"].startswith("5-fold CV")
+    assert fits["Lasso"].alpha_ == pytest.approx(lasso.alpha_, rel=1e-12, abs=0)
+    assert fits["Lasso"].sigma_ == sigma  # the prior is stated at the demo's sigma
+
+
 def test_progress_lines(diabetes_run):
     steps = STEP_LINE.findall(diabetes_run.err)
-    assert [int(k) for k, _, _ in steps] == list(range(1, 9))
+    assert [int(k) for k, _, _ in steps] == list(range(1, 10))
     titles = [title for _, title, _ in steps]
-    assert titles[1:6] == [
+    assert titles[0] == "Strengths: 5-fold cross-validation of the exact MAP paths"
+    assert titles[2:7] == [
         "NUTS: Gaussian prior (Ridge's twin)",
         "NUTS: Laplace prior (Lasso's twin)",
         "NUTS: elastic-net prior (ElasticNet's twin)",
@@ -209,7 +235,7 @@ def test_demo_csv_quiet(tmp_path, monkeypatch):
     assert out.startswith("data: houses.csv (n=40, p=3, standardized columns)\n")
     assert "sigma: 0.5 (given; fixed in every model)" in out
     assert "Lasso(alpha=0.05)" in out and "Ridge(alpha=2.0)" in out
-    assert not STEP_LINE.search(err) and "[1/8]" not in err  # --quiet: no steps
+    assert not STEP_LINE.search(err) and "[1/9]" not in err  # --quiet: no steps
     regression_figures = [name for name in FIGURES if name != "classification.png"]
     assert sorted(p.name for p in folder.iterdir()) == sorted([*regression_figures, REPORT_NAME])
     for name in regression_figures:
@@ -601,7 +627,12 @@ def test_ctrl_c_prints_one_line_exits_130_and_writes_nothing(monkeypatch, tmp_pa
     captured = capsys.readouterr()
     assert status == 130
     # the step's open line is ended, then one line; no traceback
-    assert captured.err == "[1/8] Penalized fits vs exact MAP (Ridge, Lasso, ElasticNet) ...\nbayesreg: interrupted\n"
+    # the cross-validation step ran; the comparisons' step was interrupted
+    assert re.fullmatch(
+        r"\[1/9\] Strengths: 5-fold cross-validation of the exact MAP paths \.\.\. \d+\.\d s\n"
+        r"\[2/9\] Penalized fits vs exact MAP \(Ridge, Lasso, ElasticNet\) \.\.\.\nbayesreg: interrupted\n",
+        captured.err,
+    ), captured.err
     assert captured.out == ""
     assert list(tmp_path.iterdir()) == []  # no output folder, no staging folder, no parents made for them
 
@@ -684,7 +715,7 @@ def test_an_interrupt_pymc_swallows_still_stops_the_demo(after_interrupt, monkey
     status = main(["demo", "--sigma", "1", "--out", str(tmp_path / "out"), *TINY])
     err = capsys.readouterr().err
     assert status == 130
-    assert err.endswith("[2/8] NUTS: Gaussian prior (Ridge's twin) ...\nbayesreg: interrupted\n"), err
+    assert err.endswith("[3/9] NUTS: Gaussian prior (Ridge's twin) ...\nbayesreg: interrupted\n"), err
     assert list(tmp_path.iterdir()) == []
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the demo's handler is gone again
 
