@@ -134,10 +134,23 @@ def test_scale_figures_are_the_stored_run():
 
 def test_cross_validation_figures_are_the_stored_run():
     report = json.loads((RESULTS / "bench_cv.json").read_text())
-    section = README[README.index("## Choosing the strength by cross-validation") : README.index("## Pictures")]
+    section = README[README.index("## Choosing the strength in one call") : README.index("## Variable selection")]
     flat = " ".join(section.split())
     lasso, enet = report["results"]["lasso"]["bayesreg_vs"], report["results"]["elasticnet"]["bayesreg_vs"]
     assert f"lasso {lasso['sklearn_default_tol']:.2f}x `LassoCV` at its default `tol`" in flat
     assert f"{lasso['sklearn_tol_1e-10']:.2f}x at `tol=1e-10`" in flat
     assert f"{enet['sklearn_default_tol']:.2f}x and {enet['sklearn_tol_1e-10']:.2f}x `ElasticNetCV`" in flat
     assert lasso["sklearn_default_tol"] <= 2.0  # the issue's target: within 2x LassoCV's time
+
+
+def test_selection_figures_are_the_benchmarks():
+    """The README's p > n true/false positives are those of benchmarks/results/bench_selection.json."""
+    summary = json.loads((RESULTS / "bench_selection.json").read_text())["summary"]
+    flat = " ".join(README.split())
+    dss, inclusion = summary["dss_interval"], summary["inclusion"]
+    lasso, one_se = summary["lasso_cv"], summary["bayesreg_cv_1se"]
+    assert f"found {dss['mean_tp']:.1f} true and {dss['mean_fp']:.1f} false positives on average" in flat
+    assert f"the inclusion rule {inclusion['mean_tp']:.1f} and {inclusion['mean_fp']:.1f}" in flat
+    assert f"`LassoCV` {lasso['mean_tp']:.1f} and {lasso['mean_fp']:.1f}" in flat
+    assert f"`BayesianRegressionCV(rule=\"1se\")` {one_se['mean_tp']:.1f} and {one_se['mean_fp']:.1f}" in flat
+    assert dss["mean_fp"] < lasso["mean_fp"]  # the point of the section
