@@ -55,7 +55,9 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
     sigma : float, "auto" or None, default=None
         Fixed noise scale (the penalized-fit case). A fixed value more than a factor of 3 away
         from the data's own estimate (below) gets a ``UserWarning``: it makes the posterior too
-        narrow or too wide, and the prior scale means another penalty than intended.
+        narrow or too wide, and the prior scale means another penalty than intended. When
+        ``n <= p + 1`` only a value 3 times above it is warned about: that estimate is a ridge's
+        leave-one-out error, which exceeds the noise when the signal is sparse.
         ``"auto"`` fixes sigma at that estimate: the unbiased residual sd of least squares,
         ``sqrt(RSS / (n - p - 1))``, or, when ``n <= p + 1``, the leave-one-out error of a
         cross-validated ridge (:func:`bayesreg.data.noise.estimate_noise_scale`); ``sigma_`` holds it.
@@ -284,7 +286,10 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
         except ValueError:  # y fit exactly: nothing to compare with
             return sigma
         ratio = sigma / estimate.sigma
-        if not 1.0 / SIGMA_MISMATCH_FACTOR <= ratio <= SIGMA_MISMATCH_FACTOR:
+        # with n <= p + 1 the estimate is a ridge's leave-one-out error, which carries the ridge's bias: far above the
+        # noise when a sparse signal is what a ridge cannot fit, so only a sigma well above it is suspicious
+        lower = 0.0 if estimate.method == "ridge LOO" else 1.0 / SIGMA_MISMATCH_FACTOR
+        if not lower <= ratio <= SIGMA_MISMATCH_FACTOR:
             warn(
                 f"sigma={sigma:.4g} is {max(ratio, 1 / ratio):.3g} times {'larger' if ratio > 1 else 'smaller'} than "
                 f"the residual sd of a {estimate.method} fit to these data ({estimate.sigma:.4g}): the posterior "

@@ -259,6 +259,26 @@ def test_fixed_sigma_far_from_the_data_is_warned_about(diabetes_std):
         BayesianRegression(br.Laplace(5.0), sigma=54.0 * 3.1).fit(X, y)
 
 
+def test_with_p_above_n_only_a_sigma_above_the_ridge_estimate_is_warned_about():
+    """n <= p + 1: the comparison is a ridge's leave-one-out error, far above the noise for a sparse signal (found in
+    notebook 05: the true sigma was called 3.5 times too small). The true sigma is quiet; 3x above the estimate is
+    not."""
+    from bayesreg.data.noise import estimate_noise_scale
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((50, 100))
+    beta = np.zeros(100)
+    beta[:5] = [4.0, -3.0, 3.0, 2.0, -2.0]
+    y = X @ beta + rng.standard_normal(50)  # noise sd 1
+    estimate = estimate_noise_scale(X, y)
+    assert estimate.method == "ridge LOO" and estimate.sigma > 3.0  # the ridge's bias, not the noise
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        BayesianRegression(br.Laplace(0.5), sigma=1.0).fit(X, y)
+    with pytest.warns(UserWarning, match="times larger"):
+        BayesianRegression(br.Laplace(0.5), sigma=3.1 * estimate.sigma).fit(X, y)
+
+
 def test_sigma_auto_fixes_sigma_at_the_least_squares_residual_sd(diabetes_std):
     from bayesreg.data.noise import estimate_noise_scale
 
