@@ -50,7 +50,8 @@ def test_bench_cv_times_both_sides(tmp_path):
 
     import bench_cv
 
-    bench_cv.main(["--repeats", "1", "--json", str(tmp_path / "cv.json")])
+    bench_cv.main(["--repeats", "1", "--posterior-repeats", "1", "--json", str(tmp_path / "cv.json")])
     report = json.loads((tmp_path / "cv.json").read_text())
-    assert set(report["results"]) == {"lasso", "elasticnet"}
+    assert set(report["results"]) == {"lasso", "elasticnet", "ridge", "evidence", "posterior_tunings"}
+    assert set(report["results"]["posterior_tunings"]["vs_LassoCV"]) == {"loo", "hyperprior"}
     assert set(report["results"]["lasso"]["bayesreg_vs"]) == {"sklearn_default_tol", "sklearn_tol_1e-10"}
