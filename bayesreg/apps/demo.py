@@ -124,6 +124,9 @@ DEFAULTS: dict[str, float | int | str] = {
 
 #: Folds of the cross-validation that chooses a strength given as "cv" (KFold without shuffling, as LassoCV's cv=5).
 CV_FOLDS = 5
+#: The demo's ridge grid: from alpha_grid's top (1e3 times the mean eigenvalue of X'X) down by this factor, two
+#: decades further than alpha_grid's 1e-6: on standardized diabetes the ridge's best alpha lies below that
+RIDGE_GRID_SPAN = 1e-8
 
 #: Central credible interval of the posterior tables and the forest plot.
 PROB = 0.9
@@ -214,14 +217,25 @@ def choose_strengths(X, y, settings: dict, sigma: float) -> tuple[dict, pd.DataF
         ("Lasso", "lasso", "alpha"),
         ("ElasticNet", "elasticnet", "alpha"),
     ):
+        # Ridge's alpha is on the sum of squares: its optimum can lie far below the lasso-style grid's lower end
+        grid = None
+        if penalty == "ridge":
+            top = float(alpha_grid(X, y, penalty="ridge", n_alphas=2)[0])
+            grid = np.geomspace(top, top * RIDGE_GRID_SPAN, 100)
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=r"alpha_=.* strength of the grid")  # said in the table
-            fit = BayesianRegressionCV(penalty, l1_ratio=settings["l1_ratio"], cv=CV_FOLDS, sigma=sigma).fit(X, y)
+            fit = BayesianRegressionCV(
+                penalty, l1_ratio=settings["l1_ratio"], cv=CV_FOLDS, sigma=sigma, alphas=grid
+            ).fit(X, y)
         fits[name] = fit
         given = settings[key]
         used = fit.alpha_ if given == "cv" else float(given)
         chosen["enet_alpha" if name == "ElasticNet" else key] = used
         edge = fit.alpha_ in (fit.alphas_[0], fit.alphas_[-1])
+        inside = fit.alphas_[-1] <= used <= fit.alphas_[0]
+        log_grid = np.log(fit.alphas_[::-1])
+        notes = ["CV's choice at the end of the grid"] if edge else []
+        notes += [] if inside else ["the given alpha is outside the grid"]
         rows.append(
             {
                 "estimator": name,
@@ -229,9 +243,11 @@ def choose_strengths(X, y, settings: dict, sigma: float) -> tuple[dict, pd.DataF
                 "from": f"{CV_FOLDS}-fold CV (lambda.min)" if given == "cv" else "given",
                 "CV alpha (min)": fit.alpha_min_,
                 "CV alpha (1se)": fit.alpha_1se_,
-                "CV error at alpha used": float(np.interp(np.log(used), np.log(fit.alphas_[::-1]), fit.cv_mean_[::-1])),
+                "CV error at alpha used": float(np.interp(np.log(used), log_grid, fit.cv_mean_[::-1]))
+                if inside
+                else np.nan,
                 "CV error (min)": float(fit.cv_mean_.min()),
-                "note": "at the end of the grid" if edge else "",
+                "note": "; ".join(notes),
             }
         )
     return chosen, pd.DataFrame(rows).set_index("estimator"), fits
@@ -515,7 +531,8 @@ def check_penalties(X, y, sigma: float, estimators) -> None:
     """Raise a ValueError naming the penalty and sigma if a prior twin at this sigma is not representable.
 
     Converts each scikit-learn estimator with :func:`bayesreg.from_sklearn` and checks its penalty
-    weights in the MAP's working units (:class:`bayesreg.data.design.Scaling`), so that an ``--alpha``
+    weights in the MAP's working units (:class:`bayesreg.data.design.Scaling`), and for the Lasso also
+    the Gaussian prior of its Laplace prior's variance (the demo's fifth fit), so that an ``--alpha``
     or ``--sigma`` float64 cannot hold is a usage error before anything is compiled.
     """
     values, target = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
@@ -523,7 +540,11 @@ def check_penalties(X, y, sigma: float, estimators) -> None:
     for estimator in estimators:
         label = f"{type(estimator).__name__}(alpha={estimator.alpha:g}) at sigma={sigma:g}"
         try:
-            scaling.weights(from_sklearn(estimator, sigma=sigma, n_samples=len(target)).weights)
+            prior = from_sklearn(estimator, sigma=sigma, n_samples=len(target))
+            scaling.weights(prior.weights)
+            if isinstance(estimator, Lasso):  # step 5's Gaussian prior of the Laplace prior's variance, 2 b^2
+                normal = equal_variance_priors(2.0 * prior.scale**2)[1]
+                scaling.weights(normal.weights)
         except ValueError as exc:
             raise ValueError(f"{label}: {exc}") from None
 
@@ -867,14 +888,20 @@ def run_demo(
         with step(1):
             settings, strengths, strength_fits = choose_strengths(X, y, given, sigma_value)
             check_penalties(X, y, sigma_value, penalty_estimators(settings).values())
-        cv_note = {key: " (CV)" if given[key] == "cv" else "" for key in ("alpha", "ridge_alpha")}
+
+        def cv_note(name: str, key: str) -> str:
+            if given[key] != "cv":
+                return ""
+            return " (CV, at the end of its grid)" if "end of the grid" in strengths.loc[name, "note"] else " (CV)"
+
         display = {
             "data": f"{data_label} (n={n}, p={p}{', standardized columns' if standardize else ''})",
             "sigma": f"{sigma_value:.6g} ({sigma_note}; fixed in every model)",
             "penalties": (
-                f"Ridge(alpha={settings['ridge_alpha']:.4g}){cv_note['ridge_alpha']}, "
-                f"Lasso(alpha={settings['alpha']:.4g}){cv_note['alpha']}, "
-                f"ElasticNet(alpha={settings['enet_alpha']:.4g}, l1_ratio={settings['l1_ratio']:g}){cv_note['alpha']}"
+                f"Ridge(alpha={settings['ridge_alpha']:.4g}){cv_note('Ridge', 'ridge_alpha')}, "
+                f"Lasso(alpha={settings['alpha']:.4g}){cv_note('Lasso', 'alpha')}, "
+                f"ElasticNet(alpha={settings['enet_alpha']:.4g}, l1_ratio={settings['l1_ratio']:g})"
+                f"{cv_note('ElasticNet', 'alpha')}"
             ),
             "NUTS": (
                 f"{settings['chains']} chains x {settings['draws']} draws after {settings['tune']} tuning steps, "

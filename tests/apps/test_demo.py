@@ -189,7 +189,8 @@ def test_the_strengths_are_cross_validated_unless_given(diabetes_run, tmp_path):
     lasso = LassoCV(cv=5, tol=1e-12, max_iter=1_000_000).fit(Xs, y)
     enet = ElasticNetCV(cv=5, l1_ratio=0.5, tol=1e-12, max_iter=1_000_000).fit(Xs, y)
     assert f"Lasso(alpha={lasso.alpha_:.4g}) (CV)" in diabetes_run.out
-    assert f"ElasticNet(alpha={enet.alpha_:.4g}, l1_ratio=0.5) (CV)" in diabetes_run.out
+    # ElasticNetCV's best is its grid's smallest strength on diabetes: the headline says so
+    assert f"ElasticNet(alpha={enet.alpha_:.4g}, l1_ratio=0.5) (CV, at the end of its grid)" in diabetes_run.out
     assert "0. Penalty strengths" in diabetes_run.out
     frame, target, sigma, _ = prepare_data(X, y, sigma=None)
     settings = {"alpha": 0.5, "ridge_alpha": "cv", "l1_ratio": 0.5}
@@ -198,6 +199,20 @@ def test_the_strengths_are_cross_validated_unless_given(diabetes_run, tmp_path):
     assert chosen["ridge_alpha"] == fits["Ridge"].alpha_ and table.loc["Ridge", "from"].startswith("5-fold CV")
     assert fits["Lasso"].alpha_ == pytest.approx(lasso.alpha_, rel=1e-12, abs=0)
     assert fits["Lasso"].sigma_ == sigma  # the prior is stated at the demo's sigma
+    # the ridge grid reaches far enough down for diabetes' optimum (inside it: a real minimum, not an end point)
+    assert fits["Ridge"].alphas_[-1] < fits["Ridge"].alpha_ < fits["Ridge"].alphas_[0]
+    # a given strength outside the grid has no interpolated CV error, and says why
+    _, table, _ = choose_strengths(frame, target, {**settings, "ridge_alpha": 1e9}, sigma)
+    assert np.isnan(table.loc["Ridge", "CV error at alpha used"]) and "outside the grid" in table.loc["Ridge", "note"]
+
+
+def test_an_alpha_whose_laplace_variance_underflows_is_a_usage_error(tmp_path, capsys):
+    """Found by review: --alpha 1e300 passed the check, sampled, then failed building step 6's Gaussian prior of the
+    Laplace prior's variance (2 b^2 underflows to 0). Now a one-line usage error before anything compiles."""
+    status = main(["demo", "--alpha", "1e300", "--out", str(tmp_path / "out"), *TINY])
+    err = capsys.readouterr().err.strip()
+    assert status == 2 and err.startswith("error: Lasso(alpha=1e+300)") and "\n" not in err
+    assert not (tmp_path / "out").exists()
 
 
 def test_progress_lines(diabetes_run):
