@@ -37,7 +37,7 @@ def test_linked_files_exist():
 
 def test_every_notebook_is_linked():
     notebooks = {f"notebooks/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb")}
-    assert len(notebooks) == 6
+    assert len(notebooks) == 7
     assert notebooks <= set(_links())
 
 
@@ -152,5 +152,5 @@ def test_selection_figures_are_the_benchmarks():
     assert f"found {dss['mean_tp']:.1f} true and {dss['mean_fp']:.1f} false positives on average" in flat
     assert f"the inclusion rule {inclusion['mean_tp']:.1f} and {inclusion['mean_fp']:.1f}" in flat
     assert f"`LassoCV` {lasso['mean_tp']:.1f} and {lasso['mean_fp']:.1f}" in flat
-    assert f"`BayesianRegressionCV(rule=\"1se\")` {one_se['mean_tp']:.1f} and {one_se['mean_fp']:.1f}" in flat
+    assert f'`BayesianRegressionCV(rule="1se")` {one_se["mean_tp"]:.1f} and {one_se["mean_fp"]:.1f}' in flat
     assert dss["mean_fp"] < lasso["mean_fp"]  # the point of the section

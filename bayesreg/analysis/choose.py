@@ -48,9 +48,11 @@ class PenaltyChoice:
         One row per method: ``penalty``; ``alpha`` (scikit-learn's units: ``Lasso``/``ElasticNet``/``Ridge``, or
         glmnet's ``lambda`` for the logistic and Poisson likelihoods); ``prior`` (the prior it equals, or the
         hyperprior); ``prior_scale`` (``b`` of ``Laplace(b)``, ``tau`` of ``Normal(tau)``; NaN otherwise); ``sigma``;
-        ``nonzero`` coefficients; ``test_loss`` (mean held-out loss) and ``test_se`` (its standard error);
-        ``vs_best`` (the mean difference of the per-row held-out losses from the best method's) and ``vs_best_se``
-        (its paired standard error: ``sd_i(loss_i - best_i) / sqrt(n_test)``); ``seconds`` (the fit's wall time).
+        ``nonzero`` coefficients (NaN for ``"loo"`` and ``"hyperprior"``, whose posterior means have no exact zeros);
+        ``test_loss`` (mean held-out loss) and ``test_se`` (its standard error); ``vs_best`` (the mean difference of the
+        per-row held-out losses from the best method's) and ``vs_best_se`` (its paired standard error:
+        ``sd_i(loss_i - best_i) / sqrt(n_test)``); ``seconds`` (the fit's wall time; the first exact MAP path of a
+        process includes compiling its objective, about half a second).
     loss : str
         The held-out loss: squared error, log loss or Poisson deviance (per row).
     estimators : dict
@@ -197,7 +199,7 @@ def choose_penalty(
                 raise ValueError(f"test: a mask needs one entry per row ({rows.size}), got shape {given.shape}")
             held_out = given
         elif given.ndim == 1 and np.issubdtype(given.dtype, np.integer):
-            if given.size and (given.min() < -rows.size or given.max() >= rows.size):
+            if given.size and (given.min() < 0 or given.max() >= rows.size):
                 raise ValueError(f"test: row indices must be in [0, {rows.size}), got {given.min()}..{given.max()}")
             held_out[given] = True
         else:
@@ -288,6 +290,10 @@ def _sklearn_cv(penalty, l1_ratio, split, X_train, y_train):
     return ElasticNetCV(l1_ratio=l1_ratio, cv=split, tol=1e-10, max_iter=1_000_000).fit(X_train, y_train)
 
 
+def _is_posterior(estimator) -> bool:
+    return getattr(estimator, "tuning", "cv") in ("loo", "hyperprior")
+
+
 def _record(method: str, penalty: str, estimator, seconds: float) -> dict:
     prior = getattr(estimator, "prior_", None)
     return {
@@ -297,6 +303,7 @@ def _record(method: str, penalty: str, estimator, seconds: float) -> dict:
         "prior": "" if prior is None else repr(prior),
         "prior_scale": np.nan if prior is None else _prior_scale(prior),
         "sigma": float(getattr(estimator, "sigma_", np.nan)),
-        "nonzero": int(np.count_nonzero(estimator.coef_)),
+        # a posterior mean has no exact zeros: its count would say nothing about selection
+        "nonzero": np.nan if _is_posterior(estimator) else int(np.count_nonzero(estimator.coef_)),
         "seconds": seconds,
     }

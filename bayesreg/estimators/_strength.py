@@ -24,7 +24,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from bayesreg._warnings import warn
-from bayesreg.inference.empirical_bayes import _prepare, evidence_ridge
+from bayesreg.inference.empirical_bayes import _prepare
 from bayesreg.inference.sampling import SamplingWarning
 
 __all__ = ["StrengthCurve", "evidence_curve", "hyperprior_alphas", "loo_curve"]
@@ -75,10 +75,9 @@ class StrengthCurve:
         return pd.DataFrame({"alpha": self.alphas, "value": self.values, "se": self.se}).rename_axis(self.criterion)
 
 
-def evidence_curve(X, y, alphas, *, fit_intercept: bool, sample_weight) -> tuple[StrengthCurve, object]:
-    """The log evidence of the Gaussian-prior model at each ``Ridge`` alpha (noise precision at its maximum for that
-    alpha), and :func:`~bayesreg.inference.empirical_bayes.evidence_ridge`'s joint maximum."""
-    result = evidence_ridge(X, y, fit_intercept=fit_intercept, sample_weight=sample_weight)
+def evidence_curve(X, y, alphas, *, fit_intercept: bool, sample_weight) -> StrengthCurve:
+    """The log evidence of the Gaussian-prior model at each ``Ridge`` alpha, the noise precision at its maximum for
+    that alpha (:func:`~bayesreg.inference.empirical_bayes.evidence_ridge` maximizes over both)."""
     spectrum, _, _, _, units = _prepare(X, y, fit_intercept, sample_weight)
     a_prior = l_prior = (1e-6, 1e-6)  # evidence_ridge's defaults
     a_scaled, l_scaled = units.priors(a_prior, l_prior)
@@ -99,8 +98,7 @@ def evidence_curve(X, y, alphas, *, fit_intercept: bool, sample_weight) -> tuple
             lambda t, r=ratio: -log_evidence(t, r), bracket=(start - 1.0, start + 1.0), tol=1e-10
         )
         values[k] = -found.fun
-    curve = StrengthCurve("log evidence", np.asarray(alphas, float), values, np.full(len(alphas), np.nan), True)
-    return curve, result
+    return StrengthCurve("log evidence", np.asarray(alphas, float), values, np.full(len(alphas), np.nan), True)
 
 
 def loo_curve(fit_at, alphas, *, n_rows: int) -> tuple[StrengthCurve, list]:

@@ -44,6 +44,7 @@ from bayesreg.estimators._strength import StrengthCurve, density_curve, evidence
 from bayesreg.estimators.classification import BayesianLogisticRegression, binary_labels
 from bayesreg.estimators.counts import BayesianPoissonRegressor
 from bayesreg.estimators.regression import BayesianRegression
+from bayesreg.inference.empirical_bayes import evidence_ridge
 from bayesreg.optimize.paths import alpha_grid, map_path
 from bayesreg.priors import Normal, from_glmnet, from_sklearn
 from bayesreg.priors.shrinkage import BayesianLasso, HierarchicalNormal
@@ -87,11 +88,16 @@ class _StrengthSearch(BaseEstimator):
 
     def _grid(self, X, y, weight, path_kwargs, default_size: int) -> np.ndarray:
         alphas = default_size if self.alphas is None else self.alphas
-        if isinstance(alphas, Integral) and not isinstance(alphas, bool):
+        if isinstance(alphas, bool | str):
+            raise TypeError(f"alphas must be None, an int (the grid's size) or an array of strengths, got {alphas!r}")
+        if isinstance(alphas, Integral):
             if alphas < 2:
                 raise ValueError(f"alphas: choosing a strength needs at least 2 of them, got alphas={alphas!r}")
             return alpha_grid(X, y, n_alphas=int(alphas), sample_weight=weight, **path_kwargs)
-        given = np.asarray(alphas, dtype=float)
+        try:
+            given = np.asarray(alphas, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"alphas must be None, an int or an array of numbers, got {alphas!r}") from None
         if given.ndim != 1:
             raise ValueError(f"alphas must be an int or a 1-D array of strengths, got shape {given.shape}")
         for alpha in given:
@@ -105,8 +111,8 @@ class _StrengthSearch(BaseEstimator):
         """``cv_path_`` (n_alphas, n_folds), its mean and standard error, ``criterion_``, ``alpha_min_/1se_``."""
         folds = list(check_cv(self.cv, y, classifier=self._classifier).split(X, y, groups))
         losses = Parallel(n_jobs=self.n_jobs)(
-            delayed(_held_out_losses)(X, y, weight, train, test, alphas, path_kwargs, self._family)
-            for train, test in folds
+            delayed(_held_out_losses)(X, y, weight, train, test, alphas, path_kwargs, self._family, k)
+            for k, (train, test) in enumerate(folds)
         )
         path = np.column_stack(losses)
         mean = path.mean(axis=1)
@@ -159,8 +165,9 @@ class BayesianRegressionCV(RegressorMixin, _StrengthSearch):
         The strengths tried: an int is the number of them on the grid of
         :func:`~bayesreg.optimize.paths.alpha_grid` on all the rows (``LassoCV``'s grid for the lasso and the elastic
         net, and its meaning of an int ``alphas``); an array, the strengths themselves (at least 2, distinct). None:
-        100 (``tuning="loo"``: 20, each a posterior fit). With ``tuning="hyperprior"`` nothing is tried: the curve's
-        grid spans the posterior draws of ``alpha``.
+        100 (``tuning="loo"``: 20, each a posterior fit). With ``tuning="evidence"`` an int's grid is centred on the
+        evidence maximum (6 decades each side). With ``tuning="hyperprior"`` nothing is tried: an int is the size of
+        the grid the posterior density of ``alpha`` is drawn on, spanning its draws (an array is refused).
     cv : int, cross-validation splitter or iterable, default=5
         As scikit-learn's ``check_cv`` takes it (an int: ``KFold`` without shuffling); a group splitter takes the
         ``groups`` of :meth:`fit`. ``tuning="cv"`` only.
@@ -375,7 +382,17 @@ class BayesianRegressionCV(RegressorMixin, _StrengthSearch):
         self.sigma_ = float(sigma)
 
     def _fit_evidence(self, X_given, X, y, weight, alphas) -> None:
-        curve, result = evidence_curve(X, y, alphas, fit_intercept=self.fit_intercept, sample_weight=weight)
+        result = evidence_ridge(X, y, fit_intercept=self.fit_intercept, sample_weight=weight)
+        if self.alphas is None or isinstance(self.alphas, Integral):
+            # the curve's grid is centred on the maximum (6 decades each side), so the plot shows the peak
+            alphas = result.ridge_alpha * np.geomspace(1e6, 1e-6, len(alphas))
+        elif not alphas[-1] <= result.ridge_alpha <= alphas[0]:
+            warn(
+                f"alpha_={result.ridge_alpha:.4g}, the evidence maximum, lies outside the alphas given "
+                f"({alphas[-1]:.4g} to {alphas[0]:.4g}): the curve does not show it",
+                UserWarning,
+            )
+        curve = evidence_curve(X, y, alphas, fit_intercept=self.fit_intercept, sample_weight=weight)
         self._set_curve(curve)
         prior = Normal(result.prior_scale)
         self._set_fit(self._map_fit(X_given, y, weight, prior, result.sigma), prior, result.ridge_alpha)
@@ -407,6 +424,13 @@ class BayesianRegressionCV(RegressorMixin, _StrengthSearch):
         self.sigma_ = float(sigma)
 
     def _fit_hyperprior(self, X_given, y, weight, n) -> None:
+        if self.alphas is not None and not isinstance(self.alphas, Integral) or isinstance(self.alphas, bool):
+            raise ValueError(
+                "alphas: tuning='hyperprior' tries no strengths (it averages over them); an int sets the size of the "
+                f"grid its posterior density is drawn on. Got {self.alphas!r}"
+            )
+        if isinstance(self.alphas, Integral) and self.alphas < 2:
+            raise ValueError(f"alphas: the density's grid needs at least 2 points, got alphas={self.alphas!r}")
         prior = BayesianLasso() if self.penalty == "lasso" else HierarchicalNormal()
         sigma = None if isinstance(self.sigma, str) else float(self.sigma)
         estimator = BayesianRegression(prior, sigma=sigma, random_seed=self.random_seed, **self._posterior_kwargs())
@@ -582,13 +606,20 @@ class BayesianPoissonRegressorCV(RegressorMixin, _GlmStrengthSearch):
         return tags
 
 
-def _held_out_losses(X, y, weight, train, test, alphas, path_kwargs, family: str) -> np.ndarray:
+def _held_out_losses(X, y, weight, train, test, alphas, path_kwargs, family: str, fold: int) -> np.ndarray:
     """The (weighted) mean held-out loss on the rows ``test`` of the MAP path fitted on the rows ``train``, one per
-    alpha: squared error (gaussian), log loss (binomial) or Poisson deviance (poisson)."""
+    alpha: squared error (gaussian), log loss (binomial) or Poisson deviance (poisson). A fold the path or the loss
+    cannot take is named in a ValueError."""
     train_weight = None if weight is None else weight[train]
-    _, coefs, path = map_path(
-        X[train], y[train], alphas=alphas, sample_weight=train_weight, return_path=True, **path_kwargs
-    )
+    test_weight = None if weight is None else weight[test]
+    if test_weight is not None and not np.sum(test_weight) > 0:
+        raise ValueError(f"cv: the held-out rows of fold {fold} all have weight 0, so their mean loss is undefined")
+    try:
+        _, coefs, path = map_path(
+            X[train], y[train], alphas=alphas, sample_weight=train_weight, return_path=True, **path_kwargs
+        )
+    except ValueError as exc:
+        raise ValueError(f"cv: the training rows of fold {fold} ({len(train)} rows): {exc}") from None
     eta = X[test] @ coefs + path.intercepts
     target = y[test][:, None]
     if family == "gaussian":
@@ -598,5 +629,4 @@ def _held_out_losses(X, y, weight, train, test, alphas, path_kwargs, family: str
     else:
         mu = np.exp(eta)
         loss = 2.0 * (special.xlogy(target, target) - target * eta - target + mu)
-    test_weight = None if weight is None else weight[test]
     return np.average(loss, axis=0, weights=test_weight)

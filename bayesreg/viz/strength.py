@@ -89,6 +89,6 @@ def plot_penalty_choice(choice: PenaltyChoice, axes=None) -> np.ndarray:
     right.errorbar(table["vs_best"], positions, xerr=table["vs_best_se"], fmt="o", color="C0", capsize=3)
     right.axvline(0.0, color="0.5", lw=1.0)
     right.set_yticks(positions, [f"{loss:.4g}" for loss in table["test_loss"]])
-    right.set_xlabel(f"held-out {choice.loss}: difference from the best method (± paired SE)")
+    right.set_xlabel("difference from the best method (± paired SE)")
     right.set_ylabel(f"mean held-out {choice.loss}")
     return axes

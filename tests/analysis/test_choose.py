@@ -53,6 +53,7 @@ def test_the_table_is_what_each_method_did_on_the_test_rows(diabetes, gaussian_c
     assert table.loc[best, "vs_best"] == 0.0 and table["vs_best"].min() == 0.0
     assert table.loc["cv", "prior_scale"] == pytest.approx(choice.estimators["cv"].prior_.scale, rel=1e-12, abs=0)
     assert np.isnan(table.loc["hyperprior", "prior_scale"]) and "BayesianLasso" in table.loc["hyperprior", "prior"]
+    assert np.isnan(table.loc["hyperprior", "nonzero"]) and table.loc["cv", "nonzero"] < X.shape[1]  # no MAP zeros
     assert table.loc["cv-1se", "alpha"] >= table.loc["cv", "alpha"]
     assert (table["seconds"] > 0).all()
 
@@ -110,6 +111,7 @@ def test_a_given_split(diabetes):
     for test, error, match in [
         (mask[:-1], ValueError, "one entry per row"),
         (np.array([0, 10_000]), ValueError, "row indices must be in"),
+        (np.array([-1, 3]), ValueError, "row indices must be in"),
         (np.array([0.5, 1.5]), TypeError, "row indices"),
         (np.arange(5, len(y)), ValueError, "training rows"),
     ]:

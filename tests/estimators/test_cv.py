@@ -251,3 +251,29 @@ def test_every_tuning_leaves_one_result_type(diabetes):
         frame = est.criterion_.to_frame()
         assert list(frame.columns) == ["alpha", "value", "se"] and len(frame) == len(est.alphas_)
         assert est.score(X, y) > 0.45
+
+
+def test_what_the_second_review_found(diabetes):
+    """The evidence curve's grid holds its maximum (it was outside in 8 of 10 cases); an alphas the curve cannot take
+    names alphas; a fold the path cannot fit, or whose held-out weights are all 0, is named."""
+    from sklearn.datasets import make_regression
+
+    X, y = make_regression(n_samples=100, n_features=8, noise=10, random_state=3)
+    got = br.BayesianRegressionCV("ridge", tuning="evidence").fit(X, y)
+    curve = got.criterion_
+    assert curve.alphas[-1] < got.alpha_ < curve.alphas[0] and 0 < curve.best() < len(curve.alphas) - 1
+    with pytest.warns(UserWarning, match="lies outside the alphas given"):
+        br.BayesianRegressionCV("ridge", tuning="evidence", alphas=[1e3, 1e4]).fit(X, y)
+    for alphas, error in [("auto", TypeError), (True, TypeError), ([1.0, "x"], TypeError)]:
+        with pytest.raises(error, match="alphas"):
+            br.BayesianRegressionCV(alphas=alphas).fit(X, y)
+    with pytest.raises(ValueError, match="tries no strengths"):
+        br.BayesianRegressionCV(tuning="hyperprior", alphas=[0.1, 1.0]).fit(X, y)
+    weight = np.ones(len(y))
+    weight[:20] = 0.0  # KFold(5): the first fold's held-out rows
+    with pytest.raises(ValueError, match="held-out rows of fold 0 all have weight 0"):
+        br.BayesianRegressionCV(cv=5).fit(X, y, sample_weight=weight)
+    labels = (np.arange(60) >= 30).astype(int)  # sorted: KFold(2)'s first training fold holds one class
+    Xc = np.random.default_rng(0).standard_normal((60, 3))
+    with pytest.raises(ValueError, match="cv: the training rows of fold 0"):
+        br.BayesianLogisticRegressionCV(cv=KFold(2)).fit(Xc, labels)
