@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import arviz as az
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import stats
 
 from bayesreg._warnings import warn
 from bayesreg.inference.empirical_bayes import _prepare
@@ -92,12 +92,13 @@ def evidence_curve(X, y, alphas, *, fit_intercept: bool, sample_weight) -> Stren
     for k, alpha in enumerate(alphas):
         ratio = float(alpha) * ratio_unit
         _, m2, sse = spectrum.stats(ratio)
-        # the maximizer n / y'(I + XX'/r)^{-1} y without the (vanishing) hyperprior terms, then polished with them
-        start = np.log(max(spectrum.n, 1.0) / max(sse + ratio * m2, 1e-300))
-        found = optimize.minimize_scalar(
-            lambda t, r=ratio: -log_evidence(t, r), bracket=(start - 1.0, start + 1.0), tol=1e-10
+        # at a fixed ratio r = lambda / alpha the evidence is N(y | 0, C / alpha) with C = I + XX'/r, times the Gamma
+        # terms; its maximum over alpha is where n / (2 alpha) - y'C^{-1}y / 2 + (a1 + l1) / alpha - a2 - l2 r = 0,
+        # with y'C^{-1}y = ||y - Xm||^2 + r ||m||^2
+        noise = (spectrum.n + 2.0 * (a_scaled[0] + l_scaled[0])) / (
+            sse + ratio * m2 + 2.0 * (a_scaled[1] + l_scaled[1] * ratio)
         )
-        values[k] = -found.fun
+        values[k] = log_evidence(float(np.log(noise)), ratio)
     return StrengthCurve("log evidence", np.asarray(alphas, float), values, np.full(len(alphas), np.nan), True)
 
 
