@@ -32,13 +32,18 @@ examples:
   bayesreg compare --data my.csv --target price --alpha 0.5 --l1-ratio 0.3
   bayesreg compare --family binomial            # breast cancer: LogisticRegression L2, L1, elastic net
   bayesreg compare --family poisson             # synthetic counts: PoissonRegressor
+
+the demo notebooks: bash scripts/run.sh notebooks (JupyterLab, from a checkout of the project), or their rendered
+copies in docs/notebooks/
 """
 
 DEMO_DESCRIPTION = """\
-Fit Ridge, Lasso and ElasticNet with scikit-learn, the exact MAP of the equivalent prior and its
-full posterior (NUTS) at a fixed sigma, on standardized columns. Prints the comparison tables
-(penalized fit vs MAP, differences and certificates), the posterior of each prior (mean, median,
-90% interval, mass near zero) and the sampling diagnostics; then a classification section on
+Choose the strengths of Ridge, Lasso and ElasticNet by 5-fold cross-validation of their exact MAP
+paths (unless --alpha / --ridge-alpha give them), fit them with scikit-learn, the exact MAP of the
+equivalent prior and its full posterior (NUTS) at a fixed sigma, on standardized columns. Prints the
+strengths chosen, the comparison tables (penalized fit vs MAP, differences and certificates), the
+posterior of each prior (mean, median, 90% interval, mass near zero) and the sampling diagnostics;
+then a classification section on
 scikit-learn's breast cancer data (LogisticRegression L2 and L1 vs the exact MAP, the Laplace
 prior's posterior, predicted probabilities with intervals; --no-classification leaves it out).
 Writes the figures (PNG) and a self-contained report.html into the output folder and ends with
@@ -53,7 +58,7 @@ status 130) and leaves no trace.
 DEMO_EPILOG = """\
 examples:
   bayesreg demo                                 # bundled diabetes data -> ./bayesreg-demo-diabetes/
-  bayesreg demo --data prostate --alpha 0.02 --ridge-alpha 3 --out prostate-report
+  bayesreg demo --data prostate --alpha 0.02 --ridge-alpha 3 --out prostate-report   # fixed strengths
   bayesreg demo --data my.csv --target price --draws 500 --quiet
 """
 
