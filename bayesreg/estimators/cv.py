@@ -25,7 +25,6 @@ estimator (``estimator_``) and ``predict``.
 
 from __future__ import annotations
 
-import warnings
 from numbers import Integral
 
 import numpy as np
@@ -43,7 +42,7 @@ from bayesreg.data.noise import estimate_noise_scale
 from bayesreg.estimators._strength import StrengthCurve, density_curve, evidence_curve, hyperprior_alphas, loo_curve
 from bayesreg.estimators.classification import BayesianLogisticRegression, binary_labels
 from bayesreg.estimators.counts import BayesianPoissonRegressor
-from bayesreg.estimators.regression import BayesianRegression
+from bayesreg.estimators.regression import BayesianRegression, sigma_already_checked
 from bayesreg.inference.empirical_bayes import evidence_ridge
 from bayesreg.optimize.paths import alpha_grid, map_path
 from bayesreg.priors import Normal, from_glmnet, from_sklearn
@@ -357,9 +356,9 @@ class BayesianRegressionCV(RegressorMixin, _StrengthSearch):
 
     def _map_fit(self, X_given, y, weight, prior, sigma: float) -> BayesianRegression:
         estimator = BayesianRegression(prior, sigma=sigma, fit_intercept=self.fit_intercept)
-        with warnings.catch_warnings():
-            # sigma only states the prior here: a value far from the data's changes neither alpha_ nor the MAP
-            warnings.filterwarnings("ignore", message=r"sigma=\S+ is .* times (larger|smaller) than the residual sd")
+        # sigma is the data's estimate, just computed, or fixed by the user only to state the prior (a value far from
+        # the data's changes neither alpha_ nor the MAP): no second estimate to compare it with
+        with sigma_already_checked():
             return estimator.fit(X_given, y, sample_weight=weight)  # with the feature names, if any
 
     def _posterior_kwargs(self) -> dict:

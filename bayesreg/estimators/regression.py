@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +24,22 @@ from bayesreg.likelihoods import DEFAULT_NU, REGRESSION_LIKELIHOODS, Gaussian, S
 from bayesreg.optimize.map import MapResult, MapSolver
 
 __all__ = ["BayesianRegression"]
+
+
+#: set by :func:`sigma_already_checked` around fits whose fixed sigma the caller has just estimated from these data (or
+#: deliberately fixed): the comparison with the data's estimate is then skipped, not computed a second time
+_SIGMA_CHECKED: ContextVar[bool] = ContextVar("bayesreg_sigma_checked", default=False)
+
+
+@contextmanager
+def sigma_already_checked():
+    """Within this block, a fixed ``sigma`` is not compared with the data's own noise estimate (library use only:
+    :class:`~bayesreg.BayesianRegressionCV` states its prior at the estimate it has just computed)."""
+    token = _SIGMA_CHECKED.set(True)
+    try:
+        yield
+    finally:
+        _SIGMA_CHECKED.reset(token)
 
 
 class BayesianRegression(RegressorMixin, BayesianLinearModel):
@@ -279,7 +297,8 @@ class BayesianRegression(RegressorMixin, BayesianLinearModel):
             return None
         if sigma == "auto":
             return estimate_noise_scale(X_fit, y, fit_intercept=self.fit_intercept, sample_weight=sample_weight).sigma
-        if self.likelihood == "student_t":  # outliers inflate the least-squares estimate it would be compared with
+        if self.likelihood == "student_t" or _SIGMA_CHECKED.get():
+            # student_t: outliers inflate the least-squares estimate it would be compared with
             return sigma
         try:
             estimate = estimate_noise_scale(X_fit, y, fit_intercept=self.fit_intercept, sample_weight=sample_weight)

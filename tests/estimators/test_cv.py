@@ -277,3 +277,26 @@ def test_what_the_second_review_found(diabetes):
     Xc = np.random.default_rng(0).standard_normal((60, 3))
     with pytest.raises(ValueError, match="cv: the training rows of fold 0"):
         br.BayesianLogisticRegressionCV(cv=KFold(2)).fit(Xc, labels)
+
+
+def test_the_refit_does_not_estimate_sigma_twice_and_the_check_comes_back(diabetes, monkeypatch):
+    """The refit's sigma is the estimate just computed (or a value fixed only to state the prior): it is not estimated
+    again (at p > n that is a RidgeCV); a BayesianRegression fitted afterwards still checks its sigma."""
+    import bayesreg.data.noise as noise
+    import bayesreg.estimators.cv as cv_module
+    import bayesreg.estimators.regression as regression
+
+    X, y = diabetes
+    calls = []
+    original = noise.estimate_noise_scale
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(cv_module, "estimate_noise_scale", counted)
+    monkeypatch.setattr(regression, "estimate_noise_scale", counted)
+    br.BayesianRegressionCV(alphas=10).fit(X, y)
+    assert len(calls) == 1
+    with pytest.warns(UserWarning, match="times smaller than the residual sd"):
+        br.BayesianRegression(br.Laplace(1.0), sigma=1.0).fit(X, y)
