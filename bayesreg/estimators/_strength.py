@@ -3,7 +3,7 @@
 * **Evidence** (Gaussian prior, closed form): ``p(y | sigma, tau)`` is Gaussian; its maximum over both scales
   (:func:`~bayesreg.inference.empirical_bayes.evidence_ridge`, scikit-learn's ``BayesianRidge``) gives
   ``Ridge(alpha = sigma^2 / tau^2)``. The curve is the log evidence at each ``alpha`` with the noise precision at its
-  best value for that ``alpha``.
+  best value for that ``alpha`` (:func:`~bayesreg.inference.empirical_bayes.evidence_profile`).
 * **PSIS-LOO**: one posterior per strength on a grid (penalty prior, ``sigma`` fixed), each scored by its expected
   log predictive density ``elpd_loo`` (Vehtari, Gelman & Gabry 2017, ArviZ's ``loo``); the standard error of a
   strength's difference from the best one is the paired one, ``sqrt(n Var_i(elpd_i - elpd_best,i))``.
@@ -24,10 +24,9 @@ import pandas as pd
 from scipy import stats
 
 from bayesreg._warnings import warn
-from bayesreg.inference.empirical_bayes import _prepare
 from bayesreg.inference.sampling import SamplingWarning
 
-__all__ = ["StrengthCurve", "evidence_curve", "hyperprior_alphas", "loo_curve"]
+__all__ = ["StrengthCurve", "density_curve", "hyperprior_alphas", "loo_curve"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,33 +72,6 @@ class StrengthCurve:
     def to_frame(self) -> pd.DataFrame:
         """One row per strength: ``alpha``, the criterion's ``value`` and its ``se``."""
         return pd.DataFrame({"alpha": self.alphas, "value": self.values, "se": self.se}).rename_axis(self.criterion)
-
-
-def evidence_curve(X, y, alphas, *, fit_intercept: bool, sample_weight) -> StrengthCurve:
-    """The log evidence of the Gaussian-prior model at each ``Ridge`` alpha, the noise precision at its maximum for
-    that alpha (:func:`~bayesreg.inference.empirical_bayes.evidence_ridge` maximizes over both)."""
-    spectrum, _, _, _, units = _prepare(X, y, fit_intercept, sample_weight)
-    a_prior = l_prior = (1e-6, 1e-6)  # evidence_ridge's defaults
-    a_scaled, l_scaled = units.priors(a_prior, l_prior)
-    shift = units.log_evidence_shift(spectrum.n, a_prior, l_prior)
-    ratio_unit = units.lam(1.0) / units.alpha(1.0)  # Ridge's alpha = lambda / alpha, in the spectrum's units
-
-    def log_evidence(log_noise_precision: float, ratio: float) -> float:
-        noise = float(np.exp(log_noise_precision))
-        return spectrum.log_evidence(noise, ratio * noise, a_scaled, l_scaled) + shift
-
-    values = np.empty(len(alphas))
-    for k, alpha in enumerate(alphas):
-        ratio = float(alpha) * ratio_unit
-        _, m2, sse = spectrum.stats(ratio)
-        # at a fixed ratio r = lambda / alpha the evidence is N(y | 0, C / alpha) with C = I + XX'/r, times the Gamma
-        # terms; its maximum over alpha is where n / (2 alpha) - y'C^{-1}y / 2 + (a1 + l1) / alpha - a2 - l2 r = 0,
-        # with y'C^{-1}y = ||y - Xm||^2 + r ||m||^2
-        noise = (spectrum.n + 2.0 * (a_scaled[0] + l_scaled[0])) / (
-            sse + ratio * m2 + 2.0 * (a_scaled[1] + l_scaled[1] * ratio)
-        )
-        values[k] = log_evidence(float(np.log(noise)), ratio)
-    return StrengthCurve("log evidence", np.asarray(alphas, float), values, np.full(len(alphas), np.nan), True)
 
 
 def loo_curve(fit_at, alphas, *, n_rows: int) -> tuple[StrengthCurve, list]:

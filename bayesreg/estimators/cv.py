@@ -39,11 +39,11 @@ from bayesreg._validation import check_bool, check_count, check_l1_ratio, check_
 from bayesreg._warnings import warn
 from bayesreg.data.design import robust_std
 from bayesreg.data.noise import estimate_noise_scale
-from bayesreg.estimators._strength import StrengthCurve, density_curve, evidence_curve, hyperprior_alphas, loo_curve
+from bayesreg.estimators._strength import StrengthCurve, density_curve, hyperprior_alphas, loo_curve
 from bayesreg.estimators.classification import BayesianLogisticRegression, binary_labels
 from bayesreg.estimators.counts import BayesianPoissonRegressor
 from bayesreg.estimators.regression import BayesianRegression, sigma_already_checked
-from bayesreg.inference.empirical_bayes import evidence_ridge
+from bayesreg.inference.empirical_bayes import evidence_profile
 from bayesreg.optimize.paths import alpha_grid, map_path
 from bayesreg.priors import Normal, from_glmnet, from_sklearn
 from bayesreg.priors.shrinkage import BayesianLasso, HierarchicalNormal
@@ -296,6 +296,14 @@ class BayesianRegressionCV(RegressorMixin, _StrengthSearch):
                 "(BayesianLasso) or 'ridge' (HierarchicalNormal), or fit BayesianRegression(BayesianElasticNet(), "
                 "method='sample'), which learns both strengths"
             )
+        if self.tuning == "hyperprior" and self.alphas is not None:
+            if isinstance(self.alphas, bool) or not isinstance(self.alphas, Integral):
+                raise ValueError(
+                    "alphas: tuning='hyperprior' tries no strengths (it averages over them); an int sets the size of "
+                    f"the grid its posterior density is drawn on. Got {self.alphas!r}"
+                )
+            if self.alphas < 2:
+                raise ValueError(f"alphas: the density's grid needs at least 2 points, got alphas={self.alphas!r}")
         if self.tuning in ("loo", "hyperprior"):
             for name in ("draws", "tune", "chains"):
                 check_count(getattr(self, name), name, minimum=1 if name != "tune" else 0)
@@ -381,17 +389,18 @@ class BayesianRegressionCV(RegressorMixin, _StrengthSearch):
         self.sigma_ = float(sigma)
 
     def _fit_evidence(self, X_given, X, y, weight, alphas) -> None:
-        result = evidence_ridge(X, y, fit_intercept=self.fit_intercept, sample_weight=weight)
-        if self.alphas is None or isinstance(self.alphas, Integral):
-            # the curve's grid is centred on the maximum (6 decades each side), so the plot shows the peak
-            alphas = result.ridge_alpha * np.geomspace(1e6, 1e-6, len(alphas))
-        elif not alphas[-1] <= result.ridge_alpha <= alphas[0]:
+        # an int (or None) alphas: the curve's grid is centred on the maximum (6 decades each side), showing the peak
+        given = None if self.alphas is None or isinstance(self.alphas, Integral) else alphas
+        result, alphas, values = evidence_profile(
+            X, y, given, n_alphas=len(alphas), fit_intercept=self.fit_intercept, sample_weight=weight
+        )
+        if given is not None and not alphas[-1] <= result.ridge_alpha <= alphas[0]:
             warn(
                 f"alpha_={result.ridge_alpha:.4g}, the evidence maximum, lies outside the alphas given "
                 f"({alphas[-1]:.4g} to {alphas[0]:.4g}): the curve does not show it",
                 UserWarning,
             )
-        curve = evidence_curve(X, y, alphas, fit_intercept=self.fit_intercept, sample_weight=weight)
+        curve = StrengthCurve("log evidence", alphas, values, np.full(alphas.size, np.nan), higher_is_better=True)
         self._set_curve(curve)
         prior = Normal(result.prior_scale)
         self._set_fit(self._map_fit(X_given, y, weight, prior, result.sigma), prior, result.ridge_alpha)
@@ -423,13 +432,6 @@ class BayesianRegressionCV(RegressorMixin, _StrengthSearch):
         self.sigma_ = float(sigma)
 
     def _fit_hyperprior(self, X_given, y, weight, n) -> None:
-        if self.alphas is not None and not isinstance(self.alphas, Integral) or isinstance(self.alphas, bool):
-            raise ValueError(
-                "alphas: tuning='hyperprior' tries no strengths (it averages over them); an int sets the size of the "
-                f"grid its posterior density is drawn on. Got {self.alphas!r}"
-            )
-        if isinstance(self.alphas, Integral) and self.alphas < 2:
-            raise ValueError(f"alphas: the density's grid needs at least 2 points, got alphas={self.alphas!r}")
         prior = BayesianLasso() if self.penalty == "lasso" else HierarchicalNormal()
         sigma = None if isinstance(self.sigma, str) else float(self.sigma)
         estimator = BayesianRegression(prior, sigma=sigma, random_seed=self.random_seed, **self._posterior_kwargs())

@@ -62,7 +62,7 @@ from bayesreg.data.design import column_scales, power_of_two, robust_std
 from bayesreg.data.statistics import summarize
 from bayesreg.priors import Normal
 
-__all__ = ["EvidenceResult", "evidence_ridge", "log_evidence"]
+__all__ = ["EvidenceResult", "evidence_profile", "evidence_ridge", "log_evidence"]
 
 _LOG_2PI = float(np.log(2.0 * np.pi))
 
@@ -427,7 +427,13 @@ def evidence_ridge(
         raise TypeError(f"max_iter must be a positive integer, got {max_iter!r}")
     if max_iter < 1:
         raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
-    spectrum, X_offset, y_offset, y_var, units = _prepare(X, y, fit_intercept, sample_weight)
+    prepared = _prepare(X, y, fit_intercept, sample_weight)
+    return _maximize(prepared, a_prior, l_prior, alpha_init, lambda_init, tol, max_iter)
+
+
+def _maximize(prepared, a_prior, l_prior, alpha_init, lambda_init, tol, max_iter) -> EvidenceResult:
+    """:func:`evidence_ridge` on the :func:`_prepare`d data, its arguments checked."""
+    spectrum, X_offset, y_offset, y_var, units = prepared
     a_user, l_user = a_prior, l_prior
     a_prior, l_prior = units.priors(a_prior, l_prior)  # from here on everything is in the scaled units
 
@@ -506,6 +512,54 @@ def evidence_ridge(
         n_iter=n_iter,
         converged=converged,
     )
+
+
+def evidence_profile(
+    X, y, alphas=None, *, n_alphas: int = 100, fit_intercept: bool = True, sample_weight=None
+) -> tuple[EvidenceResult, np.ndarray, np.ndarray]:
+    r""":func:`evidence_ridge`'s maximum, and the log evidence along ``Ridge`` alphas ``r = lambda / alpha``, each at
+    the noise precision that maximizes it for that ratio (default hyperpriors ``Gamma(1e-6, 1e-6)``).
+
+    At a fixed ratio the evidence is ``N(y | 0, C / alpha)`` with ``C = I + X X' / r`` times the Gamma terms, whose
+    maximum over ``alpha`` is closed form:
+
+    .. math::
+
+        \alpha_r = \frac{n + 2 (a_1 + l_1)}{y' C^{-1} y + 2 (a_2 + l_2 r)}, \qquad
+        y' C^{-1} y = \|y - X m_r\|^2 + r \|m_r\|^2 .
+
+    Parameters
+    ----------
+    X, y, fit_intercept, sample_weight
+        As in :func:`evidence_ridge` (one SVD serves both).
+    alphas : array-like, optional
+        The ratios; default ``n_alphas`` of them, log-spaced over 6 decades each side of the maximum.
+    n_alphas : int
+
+    Returns
+    -------
+    result : EvidenceResult
+    alphas : ndarray (n_alphas,), decreasing
+    log_evidence : ndarray (n_alphas,)
+    """
+    defaults = (1e-6, 1e-6)
+    prepared = _prepare(X, y, fit_intercept, sample_weight)
+    result = _maximize(prepared, defaults, defaults, None, None, 1e-12, 10_000)
+    spectrum, _, _, _, units = prepared
+    if alphas is None:
+        alphas = result.ridge_alpha * np.geomspace(1e6, 1e-6, int(n_alphas))
+    alphas = np.asarray(alphas, dtype=float)
+    a_prior, l_prior = units.priors(defaults, defaults)
+    shift = units.log_evidence_shift(spectrum.n, defaults, defaults)
+    unit = units.lam(1.0) / units.alpha(1.0)  # a Ridge alpha in the spectrum's units
+    values = np.empty(alphas.size)
+    for k, ratio in enumerate(alphas * unit):
+        _, m2, sse = spectrum.stats(float(ratio))
+        noise = (spectrum.n + 2.0 * (a_prior[0] + l_prior[0])) / (
+            sse + ratio * m2 + 2.0 * (a_prior[1] + l_prior[1] * ratio)
+        )
+        values[k] = spectrum.log_evidence(noise, ratio * noise, a_prior, l_prior) + shift
+    return result, alphas, values
 
 
 def _newton_polish(spectrum: _Spectrum, alpha: float, lam: float, a_prior, l_prior, max_steps: int = 5):
