@@ -182,11 +182,9 @@ def choose_penalty(
     cv = check_count(cv, "cv", minimum=2)
     if family == "gaussian":
         X_arr, y_arr, _ = check_regression_data(X, y)
-        y_fit = y_arr
-    else:
+    else:  # labels of any type or counts: the estimators check them; X is checked here
         X_arr, _, _ = check_regression_data(X, np.zeros(len(y)))
         y_arr = np.asarray(y)
-        y_fit = y_arr
     rows = np.arange(X_arr.shape[0])
     if test is None:
         stratify = y_arr if family == "binomial" else None
@@ -214,7 +212,7 @@ def choose_penalty(
     X_given = X if hasattr(X, "iloc") else X_arr  # a DataFrame keeps its feature names in every estimator
     X_train, X_test = _rows(X_given, train), _rows(X_given, test)
     folds = (StratifiedKFold if family == "binomial" else KFold)(cv, shuffle=True, random_state=random_state)
-    split = list(folds.split(X_arr[train], y_fit[train]))
+    split = list(folds.split(X_arr[train], y_arr[train]))
     if family == "binomial":
         classes = np.unique(y_arr)
         event = (y_arr[test] == classes[-1]).astype(float)
@@ -237,15 +235,15 @@ def choose_penalty(
                 tune=tune,
                 chains=chains,
                 random_seed=random_state,
-            ).fit(X_train, y_fit[train])
+            ).fit(X_train, y_arr[train])
         else:
             cls = BayesianLogisticRegressionCV if family == "binomial" else BayesianPoissonRegressorCV
-            estimator = cls(method_penalty, l1_ratio=l1_ratio, cv=split, rule=spec["rule"]).fit(X_train, y_fit[train])
+            estimator = cls(method_penalty, l1_ratio=l1_ratio, cv=split, rule=spec["rule"]).fit(X_train, y_arr[train])
         seconds = time.perf_counter() - start
         if family == "binomial":
             losses[method] = _row_loss(family, event, estimator.predict_proba(X_test)[:, 1])
         else:
-            losses[method] = _row_loss(family, y_fit[test].astype(float), estimator.predict(X_test))
+            losses[method] = _row_loss(family, y_arr[test].astype(float), estimator.predict(X_test))
         estimators[method] = estimator
         records.append(_record(method, method_penalty, estimator, seconds))
     row_losses = pd.DataFrame(losses)
